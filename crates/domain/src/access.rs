@@ -1,0 +1,130 @@
+//! Roles and permissions (DESIGN.md, "Who uses it"). Pure predicates, decided in one place:
+//! the web layer only ever asks `Role::grants` / `Roles::allows` and never checks role names itself.
+
+use crate::code_enum;
+
+code_enum! {
+    pub enum Role {
+        SuperAdmin = ("super_admin", "Super Admin"),
+        Admin = ("admin", "Admin BKPSDM"),
+        Planner = ("planner", "Pengelola Pengembangan Kompetensi"),
+        Approver = ("approver", "PPK/PyB"),
+        Supervisor = ("supervisor", "Atasan Langsung"),
+        Instructor = ("instructor", "Widyaiswara/Fasilitator"),
+        Employee = ("employee", "Pegawai (ASN)"),
+    }
+}
+
+/// What an actor may do. Scope (which rows) is separate: see [`ReadScope`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Create and edit tenants (national).
+    ManageTenants,
+    /// See data of every tenant (national roll-up).
+    ReadAllTenants,
+    /// Create, edit, deactivate units, positions and employees; import employees.
+    ManageOrg,
+    /// Read the unit tree and positions of the tenant.
+    ReadOrg,
+    /// Read employee records (rows limited by [`ReadScope`]).
+    ReadEmployees,
+    /// Create users, assign roles, reset passwords.
+    ManageUsers,
+    /// Change tenant settings.
+    ManageSettings,
+    /// Read the audit log.
+    ReadAudit,
+}
+
+/// Which employee rows an actor reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ReadScope {
+    /// Nothing.
+    None,
+    /// Own record only.
+    Own,
+    /// The unit subtree of the role's scope unit.
+    UnitSubtree,
+    /// The whole tenant.
+    Tenant,
+}
+
+impl Role {
+    #[must_use]
+    pub fn grants(self, p: Permission) -> bool {
+        use Permission::*;
+        use Role::*;
+        match self {
+            SuperAdmin => matches!(p, ManageTenants | ReadAllTenants | ReadAudit),
+            Admin => matches!(p, ManageOrg | ReadOrg | ReadEmployees | ManageUsers | ManageSettings | ReadAudit),
+            Planner | Approver => matches!(p, ReadOrg | ReadEmployees),
+            Supervisor => matches!(p, ReadOrg | ReadEmployees),
+            Instructor => matches!(p, ReadOrg),
+            Employee => matches!(p, ReadEmployees),
+        }
+    }
+
+    /// How far this role reads employee records within its tenant.
+    #[must_use]
+    pub fn employee_scope(self) -> ReadScope {
+        match self {
+            Role::Admin | Role::Planner | Role::Approver => ReadScope::Tenant,
+            Role::Supervisor => ReadScope::UnitSubtree,
+            Role::Employee => ReadScope::Own,
+            Role::SuperAdmin | Role::Instructor => ReadScope::None,
+        }
+    }
+
+    /// Roles a tenant admin may hand out (never super admin).
+    pub fn assignable_by_tenant_admin(self) -> bool {
+        self != Role::SuperAdmin
+    }
+}
+
+/// The roles one user holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Roles(pub Vec<Role>);
+
+impl Roles {
+    #[must_use]
+    pub fn allows(&self, p: Permission) -> bool {
+        self.0.iter().any(|r| r.grants(p))
+    }
+
+    pub fn has(&self, r: Role) -> bool {
+        self.0.contains(&r)
+    }
+
+    /// The widest employee scope among the roles.
+    pub fn employee_scope(&self) -> ReadScope {
+        self.0.iter().map(|r| r.employee_scope()).max().unwrap_or(ReadScope::None)
+    }
+
+    /// The role shown in the top bar: the most powerful one.
+    pub fn primary(&self) -> Option<Role> {
+        self.0.iter().copied().min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admin_manages_org_and_users() {
+        for r in Role::ALL {
+            assert_eq!(r.grants(Permission::ManageOrg), *r == Role::Admin, "{r:?}");
+            assert_eq!(r.grants(Permission::ManageUsers), *r == Role::Admin, "{r:?}");
+        }
+        assert!(Role::SuperAdmin.grants(Permission::ManageTenants));
+        assert!(!Role::Admin.grants(Permission::ManageTenants));
+    }
+
+    #[test]
+    fn widest_scope_wins() {
+        let r = Roles(vec![Role::Employee, Role::Supervisor]);
+        assert_eq!(r.employee_scope(), ReadScope::UnitSubtree);
+        assert_eq!(Roles(vec![Role::Instructor]).employee_scope(), ReadScope::None);
+        assert_eq!(r.primary(), Some(Role::Supervisor));
+    }
+}

@@ -1,0 +1,224 @@
+//! Parsing an employee record typed in a form or read from an import row.
+//! Parse, don't validate: the result carries domain types, and every problem is named by field.
+
+use serde::Serialize;
+use time::Date;
+
+use crate::format::parse_date;
+use crate::golongan;
+use crate::nip::Nip;
+use crate::org::{EmployeeStatus, Gender};
+
+/// Raw text as typed; field names are the import column headers.
+#[derive(Debug, Clone, Default, serde::Deserialize, Serialize)]
+pub struct EmployeeInput {
+    pub nip: String,
+    pub nama: String,
+    pub jenis_kelamin: String,
+    pub tanggal_lahir: String,
+    pub status: String,
+    pub golongan: String,
+    pub email: String,
+}
+
+/// A problem with one field. `field` is the column/field label shown to users.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        FieldError { field, message: message.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidEmployee {
+    pub nip: Nip,
+    pub name: String,
+    pub gender: Gender,
+    pub birth_date: Date,
+    pub status: EmployeeStatus,
+    pub golongan: Option<&'static str>,
+    pub email: Option<String>,
+}
+
+impl EmployeeInput {
+    /// Checks every field and the agreement between NIP, birth date and gender.
+    /// Returns all problems at once so a form or import row can show them together.
+    pub fn parse(&self) -> Result<ValidEmployee, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let status = match EmployeeStatus::parse_loose(&self.status) {
+            Some(s) => Some(s),
+            None if self.status.trim().is_empty() => {
+                errs.push(FieldError::new("status", "wajib diisi (PNS atau PPPK)"));
+                None
+            }
+            None => {
+                errs.push(FieldError::new("status", format!("'{}' tidak dikenal; isi PNS atau PPPK", self.status.trim())));
+                None
+            }
+        };
+        let name = self.nama.trim().to_string();
+        if name.is_empty() {
+            errs.push(FieldError::new("nama", "wajib diisi"));
+        } else if name.chars().count() > 200 {
+            errs.push(FieldError::new("nama", "terlalu panjang (maksimal 200 karakter)"));
+        }
+        let gender = match Gender::parse_any(&self.jenis_kelamin) {
+            Some(g) => Some(g),
+            None => {
+                errs.push(FieldError::new("jenis kelamin", "harus L (laki-laki) atau P (perempuan)"));
+                None
+            }
+        };
+        let birth_date = match parse_date(&self.tanggal_lahir) {
+            Some(d) => Some(d),
+            None => {
+                errs.push(FieldError::new(
+                    "tanggal lahir",
+                    format!("'{}' bukan tanggal yang valid (gunakan format 31-12-1980 atau 1980-12-31)", self.tanggal_lahir.trim()),
+                ));
+                None
+            }
+        };
+        let mut nip = None;
+        if let Some(status) = status {
+            let label = if status == EmployeeStatus::Pppk { "NI PPPK" } else { "NIP" };
+            match Nip::parse(&self.nip, status) {
+                Ok((n, facts)) => {
+                    if let Some(bd) = birth_date
+                        && bd != facts.birth_date
+                    {
+                        errs.push(FieldError::new(
+                            "nip",
+                            format!(
+                                "tanggal lahir pada {label} ({}) tidak sama dengan kolom tanggal lahir ({})",
+                                crate::format::date_short(facts.birth_date),
+                                crate::format::date_short(bd)
+                            ),
+                        ));
+                    }
+                    if let Some(g) = gender
+                        && g != facts.gender
+                    {
+                        errs.push(FieldError::new(
+                            "nip",
+                            format!("kode jenis kelamin pada {label} ({}) tidak sama dengan kolom jenis kelamin ({})", facts.gender.label(), g.label()),
+                        ));
+                    }
+                    nip = Some(n);
+                }
+                Err(e) => errs.push(FieldError::new("nip", format!("{label} {e}"))),
+            }
+        }
+        let mut gol = None;
+        if let Some(status) = status
+            && !self.golongan.trim().is_empty()
+        {
+            match golongan::parse(&self.golongan, status) {
+                Some(g) => gol = Some(g),
+                None => errs.push(FieldError::new(
+                    "golongan",
+                    match status {
+                        EmployeeStatus::Pns => format!("'{}' bukan golongan PNS (I/a … IV/e)", self.golongan.trim()),
+                        EmployeeStatus::Pppk => format!("'{}' bukan golongan PPPK (I … XVII)", self.golongan.trim()),
+                    },
+                )),
+            }
+        }
+        let email = self.email.trim();
+        let email = if email.is_empty() {
+            None
+        } else if valid_email(email) {
+            Some(email.to_ascii_lowercase())
+        } else {
+            errs.push(FieldError::new("email", format!("'{email}' bukan alamat email yang valid")));
+            None
+        };
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        Ok(ValidEmployee {
+            nip: nip.expect("checked"),
+            name,
+            gender: gender.expect("checked"),
+            birth_date: birth_date.expect("checked"),
+            status: status.expect("checked"),
+            golongan: gol,
+            email,
+        })
+    }
+}
+
+/// A light check: one `@`, a dot in the domain, no spaces. Delivery is the real test.
+pub fn valid_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.contains(char::is_whitespace)
+        && !domain.contains('@')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> EmployeeInput {
+        EmployeeInput {
+            nip: "198005122005011001".into(),
+            nama: "Drs. Ahmad Nasution, M.Si.".into(),
+            jenis_kelamin: "L".into(),
+            tanggal_lahir: "12-05-1980".into(),
+            status: "PNS".into(),
+            golongan: "iii/c".into(),
+            email: "Ahmad@Medan.go.id".into(),
+        }
+    }
+
+    #[test]
+    fn parses_a_good_row() {
+        let e = input().parse().unwrap();
+        assert_eq!(e.golongan, Some("III/c"));
+        assert_eq!(e.email.as_deref(), Some("ahmad@medan.go.id"));
+        assert_eq!(e.name, "Drs. Ahmad Nasution, M.Si.");
+    }
+
+    #[test]
+    fn nip_must_agree_with_birth_date_and_gender() {
+        let mut i = input();
+        i.tanggal_lahir = "1980-05-13".into();
+        i.jenis_kelamin = "P".into();
+        let errs = i.parse().unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs[0].message.contains("tanggal lahir pada NIP (12-05-1980)"));
+        assert!(errs[1].message.contains("jenis kelamin"));
+    }
+
+    #[test]
+    fn reports_every_bad_field() {
+        let i = EmployeeInput { status: "honorer".into(), golongan: "V/a".into(), email: "x@".into(), ..Default::default() };
+        let fields: Vec<_> = i.parse().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["status", "nama", "jenis kelamin", "tanggal lahir", "email"]);
+    }
+
+    #[test]
+    fn pppk_golongan_and_nip() {
+        let i = EmployeeInput {
+            nip: "199203152022212003".into(),
+            nama: "Siti".into(),
+            jenis_kelamin: "P".into(),
+            tanggal_lahir: "1992-03-15".into(),
+            status: "pppk".into(),
+            golongan: "IX".into(),
+            email: String::new(),
+        };
+        assert_eq!(i.parse().unwrap().golongan, Some("IX"));
+        let bad = EmployeeInput { golongan: "III/a".into(), ..i };
+        assert_eq!(bad.parse().unwrap_err()[0].field, "golongan");
+    }
+}

@@ -1,0 +1,15 @@
+//! Cakap's pure domain: types and rules with no I/O.
+
+pub mod access;
+pub mod codes;
+pub mod csv_safety;
+pub mod employee;
+pub mod format;
+pub mod golongan;
+pub mod nip;
+pub mod org;
+
+pub use access::{Permission, ReadScope, Role, Roles};
+pub use employee::FieldError;
+pub use nip::{Nip, NipError, NipFacts};
+pub use org::{EmployeeStatus, Gender, Jenjang, PositionKind, TenantKind, UnitKind};

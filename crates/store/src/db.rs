@@ -1,0 +1,79 @@
+//! Connecting, migrating and opening write transactions the same way on both backends.
+
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+
+use crate::migration::Migrator;
+
+pub type Db = DatabaseConnection;
+
+/// The database handle every repository function takes.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub db: DatabaseConnection,
+}
+
+/// `DATABASE_URL` unset → the embedded default.
+pub const DEFAULT_URL: &str = "sqlite://cakap.db";
+
+impl Store {
+    /// Connects and applies pending migrations. SQLite files are created when missing.
+    pub async fn open(url: &str) -> Result<Store, DbErr> {
+        let store = Store::connect(url).await?;
+        Migrator::up(&store.db, None).await?;
+        Ok(store)
+    }
+
+    pub async fn connect(url: &str) -> Result<Store, DbErr> {
+        let mut url = url.to_string();
+        let sqlite = url.starts_with("sqlite:");
+        if sqlite && !url.contains("mode=") && !url.contains(":memory:") {
+            url.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+        }
+        let mut opt = ConnectOptions::new(url.clone());
+        opt.sqlx_logging(false).acquire_timeout(Duration::from_secs(30));
+        if sqlite {
+            // WAL lets pages read while an import writes; busy_timeout makes writers queue
+            // instead of failing; foreign keys are off by default in SQLite.
+            opt.map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(5))
+                    .foreign_keys(true)
+            });
+            if url.contains(":memory:") {
+                opt.max_connections(1).min_connections(1);
+            } else {
+                opt.max_connections(8);
+            }
+        } else {
+            opt.max_connections(16);
+        }
+        Ok(Store { db: Database::connect(opt).await? })
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.db.get_database_backend()
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.backend() == DatabaseBackend::Postgres
+    }
+
+    /// A write transaction. On SQLite it is `BEGIN IMMEDIATE`, so the write lock is taken up front
+    /// and concurrent writers wait (busy_timeout) instead of failing on lock upgrade.
+    pub async fn write(&self) -> Result<DatabaseTransaction, DbErr> {
+        self.db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
+    }
+}

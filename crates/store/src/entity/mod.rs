@@ -1,0 +1,15 @@
+//! SeaORM entities: one per table of migration/*.sql. Relations are expressed as explicit
+//! tenant-scoped joins in the repositories rather than derived relations, so a join can never
+//! forget the tenant column.
+
+pub mod api_token;
+pub mod app_user;
+pub mod audit_log;
+pub mod employee;
+pub mod import_job;
+pub mod login_attempt;
+pub mod position;
+pub mod tenant;
+pub mod unit;
+pub mod user_role;
+pub mod web_session;

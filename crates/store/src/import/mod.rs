@@ -1,0 +1,9 @@
+//! Bulk import of employees from CSV and XLSX: validate every row, report every error with row
+//! and column in Bahasa Indonesia, write nothing unless all rows pass, in one transaction (so a
+//! crash mid-write leaves no row behind). Re-importing updates by NIP, never duplicates.
+
+pub mod employees;
+pub mod table;
+
+pub use employees::{EmployeeImport, ImportMode, ImportSummary};
+pub use table::{read_table, RowError, Table};

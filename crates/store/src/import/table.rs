@@ -1,0 +1,137 @@
+//! Reading uploaded spreadsheets into rows of text.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use serde::{Deserialize, Serialize};
+
+/// A problem in one cell or row; `row` is the spreadsheet row number (header = row 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Baris {}, kolom {}: {}", self.row, self.column, self.message)
+    }
+}
+
+/// Header plus data rows, all as trimmed text. `rows[i]` is spreadsheet row `i + 2`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Reads CSV (comma or semicolon, as Indonesian Excel writes it) or XLSX, chosen by file name.
+pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, RowError> {
+    let lower = file_name.to_ascii_lowercase();
+    if lower.ends_with(".xlsx") {
+        read_xlsx(bytes)
+    } else if lower.ends_with(".csv") || lower.ends_with(".txt") {
+        read_csv(bytes)
+    } else {
+        Err(RowError { row: 0, column: "-".into(), message: "format berkas tidak didukung; unggah .csv atau .xlsx".into() })
+    }
+}
+
+/// Indonesian Excel saves CSV with `;` (the decimal separator is `,`): detect from the header.
+pub fn sniff_delimiter(first_line: &[u8]) -> u8 {
+    let semis = first_line.iter().filter(|&&b| b == b';').count();
+    let commas = first_line.iter().filter(|&&b| b == b',').count();
+    if semis > commas { b';' } else { b',' }
+}
+
+pub fn csv_reader<R: std::io::Read>(r: R, delimiter: u8) -> csv::Reader<R> {
+    csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(false).from_reader(r)
+}
+
+pub fn read_csv(bytes: &[u8]) -> Result<Table, RowError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or(b"");
+    let mut rdr = csv_reader(bytes, sniff_delimiter(first_line));
+    let mut table = Table::default();
+    for (i, rec) in rdr.byte_records().enumerate() {
+        let rec = rec.map_err(|e| RowError { row: i + 1, column: "-".into(), message: format!("CSV tidak dapat dibaca: {e}") })?;
+        let cells: Vec<String> = rec.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect();
+        if i == 0 {
+            table.headers = cells;
+        } else {
+            table.rows.push(cells);
+        }
+    }
+    if table.headers.is_empty() {
+        return Err(RowError { row: 1, column: "-".into(), message: "berkas kosong: baris judul tidak ditemukan".into() });
+    }
+    Ok(table)
+}
+
+pub fn read_xlsx(bytes: &[u8]) -> Result<Table, RowError> {
+    let bad = |m: String| RowError { row: 0, column: "-".into(), message: m };
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| bad(format!("berkas XLSX tidak dapat dibaca: {e}")))?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or_else(|| bad("berkas XLSX tidak memiliki lembar kerja".into()))?
+        .map_err(|e| bad(format!("lembar kerja tidak dapat dibaca: {e}")))?;
+    let mut table = Table::default();
+    for (i, row) in range.rows().enumerate() {
+        let cells: Vec<String> = row.iter().map(cell_text).collect();
+        if i == 0 {
+            table.headers = cells;
+        } else {
+            table.rows.push(cells);
+        }
+    }
+    if table.headers.is_empty() {
+        return Err(RowError { row: 1, column: "-".into(), message: "berkas kosong: baris judul tidak ditemukan".into() });
+    }
+    Ok(table)
+}
+
+/// Spreadsheet cells as the text a person sees: whole numbers without ".0" (a NIP typed as a
+/// number), dates as ISO.
+fn cell_text(c: &Data) -> String {
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e19 => format!("{}", *f as i128),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => excel_serial_date(d.as_f64()).map(|d| d.to_string()).unwrap_or_else(|| d.to_string()),
+        Data::DateTimeIso(s) => s.split('T').next().unwrap_or(s).to_string(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// Excel's day serial (1900 system; day 60 is the phantom 29-02-1900) to a date.
+fn excel_serial_date(serial: f64) -> Option<time::Date> {
+    let base = time::Date::from_calendar_date(1899, time::Month::December, 30).ok()?;
+    base.checked_add(time::Duration::days(serial.floor() as i64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_semicolon_csv_with_bom() {
+        let t = read_csv(b"\xEF\xBB\xBFNIP;Nama\n198005122005011001;Budi, S.E.\n").unwrap();
+        assert_eq!(t.headers, vec!["NIP", "Nama"]);
+        assert_eq!(t.rows, vec![vec!["198005122005011001".to_string(), "Budi, S.E.".to_string()]]);
+    }
+
+    #[test]
+    fn excel_serials_become_dates() {
+        assert_eq!(excel_serial_date(29353.0).unwrap().to_string(), "1980-05-12");
+    }
+
+    #[test]
+    fn rejects_unknown_format() {
+        assert!(read_table("x.pdf", b"").unwrap_err().message.contains("tidak didukung"));
+    }
+}

@@ -1,0 +1,25 @@
+//! Cakap's storage: SeaORM over SQLite (embedded default) and PostgreSQL through one code path.
+//! Every repository function takes the tenant it works in; nothing reads across tenants except
+//! the explicitly national functions (named `national_*`).
+
+pub mod audit;
+pub mod db;
+pub mod demo;
+pub mod entity;
+pub mod error;
+pub mod ids;
+pub mod import;
+pub mod migration;
+pub mod org;
+pub mod transfer;
+pub mod users;
+
+pub use db::{Db, Store};
+pub use error::StoreError;
+
+/// Current UTC time, in the type the entities use.
+pub fn now() -> time::OffsetDateTime {
+    let t = time::OffsetDateTime::now_utc();
+    // Microsecond precision: what PostgreSQL keeps, so values round-trip equal on both backends.
+    t.replace_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
+}

@@ -1,0 +1,65 @@
+//! Migrations as portable SQL files, tracked by sea-orm-migration.
+//! SQLite cannot ALTER most things in place: a later migration that changes a column rebuilds the
+//! table (create new, copy, drop, rename) instead, on both backends.
+
+use sea_orm_migration::prelude::*;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(SqlMigration { name: "m0001_foundation", sql: include_str!("0001_foundation.sql") })]
+    }
+}
+
+struct SqlMigration {
+    name: &'static str,
+    sql: &'static str,
+}
+
+impl MigrationName for SqlMigration {
+    fn name(&self) -> &str {
+        self.name
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for SqlMigration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let db = manager.get_connection();
+        for stmt in statements(self.sql) {
+            db.execute_unprepared(&stmt).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Splits a SQL file into statements at `;` line ends, dropping `--` comments.
+fn statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in sql.lines() {
+        let line = line.split("--").next().unwrap_or("").trim_end();
+        if line.trim().is_empty() {
+            continue;
+        }
+        cur.push_str(line);
+        cur.push('\n');
+        if line.ends_with(';') {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn splits_statements_and_drops_comments() {
+        let s = super::statements("-- x\nCREATE TABLE a (x INT); -- y\n\nCREATE INDEX i ON a (x);\n");
+        assert_eq!(s, vec!["CREATE TABLE a (x INT);\n", "CREATE INDEX i ON a (x);\n"]);
+    }
+}

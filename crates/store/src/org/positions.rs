@@ -1,0 +1,158 @@
+use cakap_domain::{FieldError, Jenjang, PositionKind};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{like_contains, Page};
+use crate::audit::{self, Ctx};
+use crate::entity::{employee, position};
+use crate::error::{Result, StoreError};
+use crate::ids::next_id;
+use crate::Store;
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct PositionInput {
+    pub unit_id: i64,
+    pub code: String,
+    pub name: String,
+    pub jenjang: String,
+    pub criticality: i16,
+}
+
+impl PositionInput {
+    fn check(&self) -> Result<Jenjang> {
+        let mut errs = vec![];
+        if self.code.trim().is_empty() || self.code.trim().chars().count() > 40 {
+            errs.push(FieldError::new("code", "kode jabatan wajib diisi (maksimal 40 karakter)"));
+        }
+        if self.name.trim().is_empty() {
+            errs.push(FieldError::new("name", "nama jabatan wajib diisi"));
+        }
+        let jenjang = Jenjang::from_code(&self.jenjang);
+        if jenjang.is_none() {
+            errs.push(FieldError::new("jenjang", "jenjang jabatan tidak dikenal"));
+        }
+        if !(1..=3).contains(&self.criticality) {
+            errs.push(FieldError::new("criticality", "tingkat kekritisan harus 1 (rendah), 2 (sedang) atau 3 (tinggi)"));
+        }
+        if errs.is_empty() { Ok(jenjang.expect("checked")) } else { Err(StoreError::Invalid(errs)) }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PositionFilter {
+    pub q: Option<String>,
+    pub unit_id: Option<i64>,
+    pub kind: Option<PositionKind>,
+    pub include_inactive: bool,
+}
+
+pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64, f: &PositionFilter, page: u64, per_page: u64) -> Result<Page<position::Model>> {
+    let mut q = position::Entity::find().filter(position::Column::TenantId.eq(tenant_id));
+    if let Some(s) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let pat = like_contains(s);
+        q = q.filter(Condition::any().add(position::Column::Name.like(&pat)).add(position::Column::Code.like(&pat)));
+    }
+    if let Some(u) = f.unit_id {
+        q = q.filter(position::Column::UnitId.eq(u));
+    }
+    if let Some(k) = f.kind {
+        q = q.filter(position::Column::Kind.eq(k.code()));
+    }
+    if !f.include_inactive {
+        q = q.filter(position::Column::Active.eq(true));
+    }
+    let total = q.clone().count(db).await?;
+    let items = q
+        .order_by_asc(position::Column::Name)
+        .order_by_asc(position::Column::Id)
+        .paginate(db, per_page)
+        .fetch_page(page.saturating_sub(1))
+        .await?;
+    Ok(Page { items, total, page, per_page })
+}
+
+/// Every position of the tenant (for selects and import lookups).
+pub async fn all<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<position::Model>> {
+    Ok(position::Entity::find()
+        .filter(position::Column::TenantId.eq(tenant_id))
+        .order_by_asc(position::Column::Name)
+        .all(db)
+        .await?)
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<position::Model> {
+    position::Entity::find_by_id((tenant_id, id)).one(db).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn create(store: &Store, ctx: &Ctx, input: &PositionInput) -> Result<position::Model> {
+    let jenjang = input.check()?;
+    let txn = store.write().await?;
+    super::units::get(&txn, ctx.tenant_id, input.unit_id).await.map_err(|_| StoreError::invalid("unit_id", "unit tidak ditemukan"))?;
+    let id = next_id();
+    let m = position::ActiveModel {
+        tenant_id: Set(ctx.tenant_id),
+        id: Set(id),
+        unit_id: Set(input.unit_id),
+        code: Set(input.code.trim().to_string()),
+        name: Set(input.name.trim().to_string()),
+        kind: Set(jenjang.kind().code().to_string()),
+        jenjang: Set(jenjang.code().to_string()),
+        criticality: Set(input.criticality),
+        active: Set(true),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| StoreError::on_unique(e, "code", "kode jabatan sudah dipakai di instansi ini"))?;
+    audit::record(&txn, ctx, ctx.tenant_id, "create", "position", id, None::<&()>, Some(input)).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub async fn update(store: &Store, ctx: &Ctx, id: i64, input: &PositionInput) -> Result<position::Model> {
+    let jenjang = input.check()?;
+    let txn = store.write().await?;
+    let before = get(&txn, ctx.tenant_id, id).await?;
+    super::units::get(&txn, ctx.tenant_id, input.unit_id).await.map_err(|_| StoreError::invalid("unit_id", "unit tidak ditemukan"))?;
+    let mut am: position::ActiveModel = before.clone().into();
+    am.unit_id = Set(input.unit_id);
+    am.code = Set(input.code.trim().to_string());
+    am.name = Set(input.name.trim().to_string());
+    am.kind = Set(jenjang.kind().code().to_string());
+    am.jenjang = Set(jenjang.code().to_string());
+    am.criticality = Set(input.criticality);
+    let m = am.update(&txn).await.map_err(|e| StoreError::on_unique(e, "code", "kode jabatan sudah dipakai di instansi ini"))?;
+    audit::record(&txn, ctx, ctx.tenant_id, "update", "position", id, Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// Deactivating a position held by active employees is refused: they would hold a position no
+/// list offers.
+pub async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Result<position::Model> {
+    let txn = store.write().await?;
+    let before = get(&txn, ctx.tenant_id, id).await?;
+    if !active {
+        let holders = employee::Entity::find()
+            .filter(employee::Column::TenantId.eq(ctx.tenant_id))
+            .filter(employee::Column::PositionId.eq(id))
+            .filter(employee::Column::Active.eq(true))
+            .count(&txn)
+            .await?;
+        if holders > 0 {
+            return Err(StoreError::invalid("active", format!("jabatan masih dipegang {holders} pegawai aktif")));
+        }
+    }
+    let mut am: position::ActiveModel = before.clone().into();
+    am.active = Set(active);
+    let m = am.update(&txn).await?;
+    let action = if active { "activate" } else { "deactivate" };
+    audit::record(&txn, ctx, ctx.tenant_id, action, "position", id, Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub fn snapshot(m: &position::Model) -> serde_json::Value {
+    serde_json::json!({"code": m.code, "name": m.name, "unit_id": m.unit_id, "jenjang": m.jenjang, "criticality": m.criticality, "active": m.active})
+}

@@ -1,0 +1,142 @@
+use cakap_domain::{FieldError, TenantKind};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, Ctx};
+use crate::entity::tenant;
+use crate::error::{Result, StoreError};
+use crate::ids::next_id;
+use crate::Store;
+
+/// Settings an instansi changes itself (DOMAIN.md marks these *configurable*).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TenantSettings {
+    /// Accent colour of the layout (UI.md: one accent colour per tenant).
+    pub accent_color: String,
+    /// Minimum JP per ASN per year (PP 11/2017 Pasal 203(4)).
+    pub min_jp_per_year: u32,
+    /// Name of the head of BKPSDM, printed on documents.
+    pub kepala_bkpsdm: String,
+    /// Visi of the region, shown to planners (seeds: policy tied to vision/mission).
+    pub visi: String,
+}
+
+impl Default for TenantSettings {
+    fn default() -> Self {
+        TenantSettings { accent_color: "#0b5394".into(), min_jp_per_year: 20, kepala_bkpsdm: String::new(), visi: String::new() }
+    }
+}
+
+impl TenantSettings {
+    pub fn from_json(s: &str) -> TenantSettings {
+        serde_json::from_str(s).unwrap_or_default()
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        let c = self.accent_color.as_bytes();
+        if c.len() != 7 || c[0] != b'#' || !c[1..].iter().all(|b| b.is_ascii_hexdigit()) {
+            return Err(StoreError::invalid("accent_color", "warna harus berformat #RRGGBB, misalnya #0b5394"));
+        }
+        if !(1..=200).contains(&self.min_jp_per_year) {
+            return Err(StoreError::invalid("min_jp_per_year", "JP minimal per tahun harus 1–200"));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct TenantForCreate {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub timezone: String,
+}
+
+pub const TIMEZONES: [&str; 3] = ["WIB", "WITA", "WIT"];
+
+impl TenantForCreate {
+    fn check(&self) -> Result<TenantKind> {
+        let mut errs = vec![];
+        let code = self.code.trim();
+        if code.is_empty() || code.len() > 40 || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            errs.push(FieldError::new("code", "kode wajib diisi: huruf, angka dan '-' saja, maksimal 40"));
+        }
+        if self.name.trim().is_empty() {
+            errs.push(FieldError::new("name", "nama instansi wajib diisi"));
+        }
+        let kind = TenantKind::from_code(&self.kind);
+        if kind.is_none() {
+            errs.push(FieldError::new("kind", "jenis instansi tidak dikenal"));
+        }
+        if !TIMEZONES.contains(&self.timezone.as_str()) {
+            errs.push(FieldError::new("timezone", "zona waktu harus WIB, WITA atau WIT"));
+        }
+        if errs.is_empty() { Ok(kind.expect("checked")) } else { Err(StoreError::Invalid(errs)) }
+    }
+}
+
+pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<tenant::Model>> {
+    Ok(tenant::Entity::find().order_by_asc(tenant::Column::Name).all(db).await?)
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, id: i64) -> Result<tenant::Model> {
+    tenant::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn by_code<C: ConnectionTrait>(db: &C, code: &str) -> Result<Option<tenant::Model>> {
+    Ok(tenant::Entity::find().filter(tenant::Column::Code.eq(code)).one(db).await?)
+}
+
+pub async fn create(store: &Store, ctx: &Ctx, input: &TenantForCreate) -> Result<tenant::Model> {
+    input.check()?;
+    let txn = store.write().await?;
+    let m = tenant::ActiveModel {
+        id: Set(next_id()),
+        code: Set(input.code.trim().to_ascii_lowercase()),
+        name: Set(input.name.trim().to_string()),
+        kind: Set(input.kind.clone()),
+        timezone: Set(input.timezone.clone()),
+        settings: Set(serde_json::to_string(&TenantSettings::default()).unwrap_or_default()),
+        active: Set(true),
+        created_at: Set(crate::now()),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| StoreError::on_unique(e, "code", "kode instansi sudah dipakai"))?;
+    audit::record(&txn, ctx, m.id, "create", "tenant", m.id, None::<&()>, Some(&input)).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub async fn update(store: &Store, ctx: &Ctx, id: i64, input: &TenantForCreate, active: bool) -> Result<tenant::Model> {
+    input.check()?;
+    let txn = store.write().await?;
+    let before = get(&txn, id).await?;
+    let mut am: tenant::ActiveModel = before.clone().into();
+    am.name = Set(input.name.trim().to_string());
+    am.kind = Set(input.kind.clone());
+    am.timezone = Set(input.timezone.clone());
+    am.active = Set(active);
+    let m = am.update(&txn).await?;
+    audit::record(&txn, ctx, id, "update", "tenant", id, Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub async fn save_settings(store: &Store, ctx: &Ctx, tenant_id: i64, settings: &TenantSettings) -> Result<()> {
+    settings.validate()?;
+    let txn = store.write().await?;
+    let before = get(&txn, tenant_id).await?;
+    let old = TenantSettings::from_json(&before.settings);
+    let mut am: tenant::ActiveModel = before.into();
+    am.settings = Set(serde_json::to_string(settings).unwrap_or_default());
+    am.update(&txn).await?;
+    audit::record(&txn, ctx, tenant_id, "update", "settings", tenant_id, Some(&old), Some(settings)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn snapshot(m: &tenant::Model) -> serde_json::Value {
+    serde_json::json!({"code": m.code, "name": m.name, "kind": m.kind, "timezone": m.timezone, "active": m.active})
+}

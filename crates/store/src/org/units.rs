@@ -1,0 +1,189 @@
+//! The unit kerja tree. Subtrees are found by materialised path (`/12/40/`), so a supervisor's
+//! scope and drill-downs are one indexed prefix query rather than a recursive walk.
+
+use cakap_domain::{FieldError, UnitKind};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, Ctx};
+use crate::entity::{employee, unit};
+use crate::error::{Result, StoreError};
+use crate::ids::next_id;
+use crate::Store;
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct UnitInput {
+    pub parent_id: Option<i64>,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+}
+
+impl UnitInput {
+    fn check(&self) -> Result<()> {
+        let mut errs = vec![];
+        if self.code.trim().is_empty() || self.code.trim().chars().count() > 40 {
+            errs.push(FieldError::new("code", "kode unit wajib diisi (maksimal 40 karakter)"));
+        }
+        if self.name.trim().is_empty() {
+            errs.push(FieldError::new("name", "nama unit wajib diisi"));
+        }
+        if UnitKind::from_code(&self.kind).is_none() {
+            errs.push(FieldError::new("kind", "jenis unit tidak dikenal"));
+        }
+        if errs.is_empty() { Ok(()) } else { Err(StoreError::Invalid(errs)) }
+    }
+}
+
+/// All units of the tenant in tree order (path order keeps children under their parent).
+pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<unit::Model>> {
+    Ok(unit::Entity::find()
+        .filter(unit::Column::TenantId.eq(tenant_id))
+        .order_by_asc(unit::Column::Path)
+        .all(db)
+        .await?)
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<unit::Model> {
+    unit::Entity::find_by_id((tenant_id, id)).one(db).await?.ok_or(StoreError::NotFound)
+}
+
+/// Depth in the tree, 0 for a root.
+pub fn depth(u: &unit::Model) -> usize {
+    u.path.matches('/').count().saturating_sub(2)
+}
+
+/// The chain of ancestors, root first, ending with the unit itself (for breadcrumbs).
+pub async fn ancestors<C: ConnectionTrait>(db: &C, tenant_id: i64, u: &unit::Model) -> Result<Vec<unit::Model>> {
+    let ids: Vec<i64> = u.path.split('/').filter_map(|s| s.parse().ok()).collect();
+    let mut rows = unit::Entity::find()
+        .filter(unit::Column::TenantId.eq(tenant_id))
+        .filter(unit::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    rows.sort_by_key(|r| r.path.len());
+    Ok(rows)
+}
+
+pub async fn create(store: &Store, ctx: &Ctx, input: &UnitInput) -> Result<unit::Model> {
+    input.check()?;
+    let txn = store.write().await?;
+    let id = next_id();
+    let path = match input.parent_id {
+        Some(pid) => {
+            let parent = get(&txn, ctx.tenant_id, pid).await.map_err(|_| StoreError::invalid("parent_id", "unit induk tidak ditemukan"))?;
+            format!("{}{id}/", parent.path)
+        }
+        None => format!("/{id}/"),
+    };
+    let m = unit::ActiveModel {
+        tenant_id: Set(ctx.tenant_id),
+        id: Set(id),
+        parent_id: Set(input.parent_id),
+        code: Set(input.code.trim().to_string()),
+        name: Set(input.name.trim().to_string()),
+        kind: Set(input.kind.clone()),
+        path: Set(path),
+        active: Set(true),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| StoreError::on_unique(e, "code", "kode unit sudah dipakai di instansi ini"))?;
+    audit::record(&txn, ctx, ctx.tenant_id, "create", "unit", id, None::<&()>, Some(input)).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// Updates a unit; moving it under another parent rewrites the paths of its whole subtree.
+pub async fn update(store: &Store, ctx: &Ctx, id: i64, input: &UnitInput) -> Result<unit::Model> {
+    input.check()?;
+    let txn = store.write().await?;
+    let before = get(&txn, ctx.tenant_id, id).await?;
+    let mut new_path = before.path.clone();
+    if input.parent_id != before.parent_id {
+        new_path = match input.parent_id {
+            Some(pid) => {
+                let parent = get(&txn, ctx.tenant_id, pid).await.map_err(|_| StoreError::invalid("parent_id", "unit induk tidak ditemukan"))?;
+                if parent.path.starts_with(&before.path) {
+                    return Err(StoreError::invalid("parent_id", "unit induk tidak boleh unit ini sendiri atau bawahannya"));
+                }
+                format!("{}{id}/", parent.path)
+            }
+            None => format!("/{id}/"),
+        };
+        // Rewrite descendants: new prefix + the part of their path after the old prefix.
+        let descendants = unit::Entity::find()
+            .filter(unit::Column::TenantId.eq(ctx.tenant_id))
+            .filter(unit::Column::Path.starts_with(&before.path))
+            .filter(unit::Column::Id.ne(id))
+            .all(&txn)
+            .await?;
+        for d in descendants {
+            let p = format!("{new_path}{}", &d.path[before.path.len()..]);
+            let mut am: unit::ActiveModel = d.into();
+            am.path = Set(p);
+            am.update(&txn).await?;
+        }
+    }
+    let mut am: unit::ActiveModel = before.clone().into();
+    am.parent_id = Set(input.parent_id);
+    am.code = Set(input.code.trim().to_string());
+    am.name = Set(input.name.trim().to_string());
+    am.kind = Set(input.kind.clone());
+    am.path = Set(new_path);
+    let m = am.update(&txn).await.map_err(|e| StoreError::on_unique(e, "code", "kode unit sudah dipakai di instansi ini"))?;
+    audit::record(&txn, ctx, ctx.tenant_id, "update", "unit", id, Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// Deactivates (or reactivates) a unit. A unit with active employees or active sub-units
+/// cannot be deactivated: they would be left in a unit that no list shows.
+pub async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Result<unit::Model> {
+    let txn = store.write().await?;
+    let before = get(&txn, ctx.tenant_id, id).await?;
+    if !active {
+        let staff = employee::Entity::find()
+            .filter(employee::Column::TenantId.eq(ctx.tenant_id))
+            .filter(employee::Column::UnitId.eq(id))
+            .filter(employee::Column::Active.eq(true))
+            .count(&txn)
+            .await?;
+        if staff > 0 {
+            return Err(StoreError::invalid("active", format!("unit masih memiliki {staff} pegawai aktif; pindahkan mereka terlebih dahulu")));
+        }
+        let children = unit::Entity::find()
+            .filter(unit::Column::TenantId.eq(ctx.tenant_id))
+            .filter(unit::Column::ParentId.eq(id))
+            .filter(unit::Column::Active.eq(true))
+            .count(&txn)
+            .await?;
+        if children > 0 {
+            return Err(StoreError::invalid("active", format!("unit masih memiliki {children} sub-unit aktif")));
+        }
+    }
+    let mut am: unit::ActiveModel = before.clone().into();
+    am.active = Set(active);
+    let m = am.update(&txn).await?;
+    let action = if active { "activate" } else { "deactivate" };
+    audit::record(&txn, ctx, ctx.tenant_id, action, "unit", id, Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// Ids of the unit and all units under it.
+pub async fn subtree_ids<C: ConnectionTrait>(db: &C, tenant_id: i64, unit_id: i64) -> Result<Vec<i64>> {
+    let root = get(db, tenant_id, unit_id).await?;
+    let rows = unit::Entity::find()
+        .filter(unit::Column::TenantId.eq(tenant_id))
+        .filter(unit::Column::Path.like(format!("{}%", root.path)))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|u| u.id).collect())
+}
+
+pub fn snapshot(m: &unit::Model) -> serde_json::Value {
+    serde_json::json!({"code": m.code, "name": m.name, "kind": m.kind, "parent_id": m.parent_id, "active": m.active})
+}

@@ -1,0 +1,1 @@
+//! Whole-database export/import.

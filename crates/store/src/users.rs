@@ -1,0 +1,399 @@
+//! Users, roles, passwords, login throttling and API tokens.
+
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Argon2, PasswordHash};
+use cakap_domain::{FieldError, Role};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::Duration;
+
+use crate::audit::{self, Ctx};
+use crate::entity::{api_token, app_user, login_attempt, user_role};
+use crate::error::{Result, StoreError};
+use crate::ids::next_id;
+use crate::Store;
+
+/// Failed logins allowed per account, and per IP, within [`THROTTLE_WINDOW`].
+pub const MAX_FAILS_PER_LOGIN: u64 = 5;
+pub const MAX_FAILS_PER_IP: u64 = 20;
+pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+pub const MIN_PASSWORD_LEN: usize = 8;
+
+pub fn hash_password(password: &str) -> String {
+    // argon2id with the crate's defaults (m=19 MiB, t=2, p=1: OWASP's recommendation).
+    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).expect("argon2 hashing cannot fail with default params")
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+}
+
+fn check_password(p: &str) -> Result<()> {
+    if p.chars().count() < MIN_PASSWORD_LEN {
+        return Err(StoreError::invalid("password", format!("kata sandi minimal {MIN_PASSWORD_LEN} karakter")));
+    }
+    Ok(())
+}
+
+/// A role with its unit scope (supervisors).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleGrant {
+    pub role: Role,
+    pub unit_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct UserForCreate {
+    pub login: String,
+    pub name: String,
+    #[serde(skip_serializing)]
+    pub password: String,
+    pub employee_id: Option<i64>,
+    pub roles: Vec<RoleGrant>,
+}
+
+/// A user with the roles of its tenant.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserWithRoles {
+    #[serde(flatten)]
+    pub user: UserView,
+    pub roles: Vec<RoleGrant>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserView {
+    pub id: i64,
+    pub tenant_id: Option<i64>,
+    pub login: String,
+    pub name: String,
+    pub employee_id: Option<i64>,
+    pub is_super_admin: bool,
+    pub active: bool,
+}
+
+impl From<&app_user::Model> for UserView {
+    fn from(m: &app_user::Model) -> Self {
+        UserView {
+            id: m.id,
+            tenant_id: m.tenant_id,
+            login: m.login.clone(),
+            name: m.name.clone(),
+            employee_id: m.employee_id,
+            is_super_admin: m.is_super_admin,
+            active: m.active,
+        }
+    }
+}
+
+fn check_login(login: &str) -> Option<FieldError> {
+    let ok = (3..=64).contains(&login.len()) && login.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(&b));
+    (!ok).then(|| FieldError::new("login", "nama pengguna 3–64 karakter: huruf, angka, titik, '-', '_' atau '@'"))
+}
+
+async fn check_roles<C: ConnectionTrait>(db: &C, tenant_id: i64, roles: &[RoleGrant]) -> Result<()> {
+    for g in roles {
+        if !g.role.assignable_by_tenant_admin() {
+            return Err(StoreError::invalid("roles", "peran super admin tidak dapat diberikan di instansi"));
+        }
+        if g.role == Role::Supervisor && g.unit_id.is_none() {
+            return Err(StoreError::invalid("roles", "peran atasan memerlukan unit kerja yang diawasi"));
+        }
+        if let Some(u) = g.unit_id {
+            crate::org::units::get(db, tenant_id, u).await.map_err(|_| StoreError::invalid("roles", "unit untuk peran tidak ditemukan"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Creates a user of `ctx.tenant_id` with its roles.
+pub async fn create(store: &Store, ctx: &Ctx, input: &UserForCreate) -> Result<UserWithRoles> {
+    let mut errs = vec![];
+    let login = input.login.trim().to_ascii_lowercase();
+    errs.extend(check_login(&login));
+    if input.name.trim().is_empty() {
+        errs.push(FieldError::new("name", "nama wajib diisi"));
+    }
+    if let Err(StoreError::Invalid(e)) = check_password(&input.password) {
+        errs.extend(e);
+    }
+    if !errs.is_empty() {
+        return Err(StoreError::Invalid(errs));
+    }
+    let hash = hash_password(&input.password);
+    let txn = store.write().await?;
+    check_roles(&txn, ctx.tenant_id, &input.roles).await?;
+    if let Some(e) = input.employee_id {
+        crate::org::employees::get(&txn, ctx.tenant_id, &crate::org::employees::EmployeeScope::Tenant, e)
+            .await
+            .map_err(|_| StoreError::invalid("employee_id", "pegawai tidak ditemukan"))?;
+    }
+    let id = next_id();
+    let m = app_user::ActiveModel {
+        id: Set(id),
+        tenant_id: Set(Some(ctx.tenant_id)),
+        login: Set(login),
+        name: Set(input.name.trim().to_string()),
+        password_hash: Set(hash),
+        employee_id: Set(input.employee_id),
+        is_super_admin: Set(false),
+        active: Set(true),
+        created_at: Set(crate::now()),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| StoreError::on_unique(e, "login", "nama pengguna sudah dipakai"))?;
+    write_roles(&txn, ctx.tenant_id, id, &input.roles).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, "create", "user", id, None::<&()>, Some(input)).await?;
+    txn.commit().await?;
+    Ok(UserWithRoles { user: (&m).into(), roles: input.roles.clone() })
+}
+
+/// Creates a national super admin (no tenant). Used by the CLI and demo data.
+pub async fn create_super_admin(store: &Store, login: &str, name: &str, password: &str) -> Result<i64> {
+    check_password(password)?;
+    let txn = store.write().await?;
+    let id = next_id();
+    app_user::ActiveModel {
+        id: Set(id),
+        tenant_id: Set(None),
+        login: Set(login.to_ascii_lowercase()),
+        name: Set(name.to_string()),
+        password_hash: Set(hash_password(password)),
+        employee_id: Set(None),
+        is_super_admin: Set(true),
+        active: Set(true),
+        created_at: Set(crate::now()),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| StoreError::on_unique(e, "login", "nama pengguna sudah dipakai"))?;
+    audit::record(&txn, &Ctx::system(0), 0, "create", "user", id, None::<&()>, Some(&serde_json::json!({"login": login, "super_admin": true}))).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+async fn write_roles<C: ConnectionTrait>(db: &C, tenant_id: i64, user_id: i64, roles: &[RoleGrant]) -> Result<()> {
+    user_role::Entity::delete_many()
+        .filter(user_role::Column::TenantId.eq(tenant_id))
+        .filter(user_role::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    let mut seen = std::collections::HashSet::new();
+    for g in roles.iter().filter(|g| seen.insert(g.role)) {
+        user_role::ActiveModel {
+            tenant_id: Set(tenant_id),
+            user_id: Set(user_id),
+            role: Set(g.role.code().to_string()),
+            unit_id: Set(g.unit_id),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn roles_of<C: ConnectionTrait>(db: &C, tenant_id: i64, user_id: i64) -> Result<Vec<RoleGrant>> {
+    let rows = user_role::Entity::find()
+        .filter(user_role::Column::TenantId.eq(tenant_id))
+        .filter(user_role::Column::UserId.eq(user_id))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|r| Role::from_code(&r.role).map(|role| RoleGrant { role, unit_id: r.unit_id })).collect())
+}
+
+pub async fn set_roles(store: &Store, ctx: &Ctx, user_id: i64, roles: &[RoleGrant]) -> Result<()> {
+    let txn = store.write().await?;
+    get(&txn, ctx.tenant_id, user_id).await?;
+    check_roles(&txn, ctx.tenant_id, roles).await?;
+    let before = roles_of(&txn, ctx.tenant_id, user_id).await?;
+    write_roles(&txn, ctx.tenant_id, user_id, roles).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, "update", "user_role", user_id, Some(&before), Some(&roles)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A user of this tenant.
+pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<app_user::Model> {
+    app_user::Entity::find_by_id(id)
+        .filter(app_user::Column::TenantId.eq(tenant_id))
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Any user by id (for the session: the tenant comes from the user row).
+pub async fn get_any<C: ConnectionTrait>(db: &C, id: i64) -> Result<app_user::Model> {
+    app_user::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64, q: Option<&str>, page: u64, per_page: u64) -> Result<crate::org::Page<UserWithRoles>> {
+    let mut sel = app_user::Entity::find().filter(app_user::Column::TenantId.eq(tenant_id));
+    if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+        let pat = crate::org::like_contains(q);
+        sel = sel.filter(Condition::any().add(app_user::Column::Login.like(&pat)).add(app_user::Column::Name.like(&pat)));
+    }
+    let total = sel.clone().count(db).await?;
+    let users = sel.order_by_asc(app_user::Column::Login).paginate(db, per_page).fetch_page(page.saturating_sub(1)).await?;
+    let mut items = Vec::with_capacity(users.len());
+    for u in &users {
+        items.push(UserWithRoles { user: u.into(), roles: roles_of(db, tenant_id, u.id).await? });
+    }
+    Ok(crate::org::Page { items, total, page, per_page })
+}
+
+pub async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Result<()> {
+    let txn = store.write().await?;
+    let before = get(&txn, ctx.tenant_id, id).await?;
+    let mut am: app_user::ActiveModel = before.into();
+    am.active = Set(active);
+    am.update(&txn).await?;
+    let action = if active { "activate" } else { "deactivate" };
+    audit::record(&txn, ctx, ctx.tenant_id, action, "user", id, None::<&()>, Some(&serde_json::json!({"active": active}))).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password for a user of `tenant_id` (None: the user's own, any tenant).
+pub async fn set_password(store: &Store, ctx: &Ctx, tenant_id: Option<i64>, id: i64, password: &str) -> Result<()> {
+    check_password(password)?;
+    let hash = hash_password(password);
+    let txn = store.write().await?;
+    let before = match tenant_id {
+        Some(t) => get(&txn, t, id).await?,
+        None => get_any(&txn, id).await?,
+    };
+    let mut am: app_user::ActiveModel = before.clone().into();
+    am.password_hash = Set(hash);
+    am.update(&txn).await?;
+    audit::record(&txn, ctx, before.tenant_id.unwrap_or(0), "password", "user", id, None::<&()>, None::<&()>).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Why a login failed. Unknown user and wrong password look the same to the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginError {
+    BadCredentials,
+    Throttled,
+}
+
+/// Checks a password, throttled per account and per IP; every attempt is recorded.
+pub async fn authenticate(store: &Store, login: &str, password: &str, ip: &str) -> Result<Result<app_user::Model, LoginError>> {
+    let login = login.trim().to_ascii_lowercase();
+    let since = crate::now() - THROTTLE_WINDOW;
+    let fails = |col: login_attempt::Column, v: String| {
+        login_attempt::Entity::find()
+            .filter(col.eq(v))
+            .filter(login_attempt::Column::Success.eq(false))
+            .filter(login_attempt::Column::At.gt(since))
+    };
+    let by_login = fails(login_attempt::Column::Login, login.clone()).count(&store.db).await?;
+    let by_ip = fails(login_attempt::Column::Ip, ip.to_string()).count(&store.db).await?;
+    if by_login >= MAX_FAILS_PER_LOGIN || by_ip >= MAX_FAILS_PER_IP {
+        return Ok(Err(LoginError::Throttled));
+    }
+    let user = app_user::Entity::find().filter(app_user::Column::Login.eq(login.clone())).one(&store.db).await?;
+    let ok = match &user {
+        Some(u) => verify_password(password, &u.password_hash) && u.active,
+        None => {
+            // Spend the same time as a real check, so timing does not reveal which logins exist.
+            let _ = verify_password(password, DUMMY_HASH.get_or_init(|| hash_password("cakap-dummy")));
+            false
+        }
+    };
+    let txn = store.write().await?;
+    login_attempt::ActiveModel { id: Set(next_id()), login: Set(login.clone()), ip: Set(ip.to_string()), success: Set(ok), at: Set(crate::now()) }
+        .insert(&txn)
+        .await?;
+    if let (true, Some(u)) = (ok, &user) {
+        let ctx = Ctx { tenant_id: u.tenant_id.unwrap_or(0), user_id: Some(u.id), request_id: None };
+        audit::record(&txn, &ctx, ctx.tenant_id, "login", "user", u.id, None::<&()>, Some(&serde_json::json!({"ip": ip}))).await?;
+    }
+    txn.commit().await?;
+    Ok(match (ok, user) {
+        (true, Some(u)) => Ok(u),
+        _ => Err(LoginError::BadCredentials),
+    })
+}
+
+static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+// ---- API tokens ----
+
+pub fn token_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Creates a token and returns (row, secret). The secret is shown once and stored only hashed.
+pub async fn create_token(store: &Store, ctx: &Ctx, user_id: i64, name: &str, days: Option<i64>) -> Result<(api_token::Model, String)> {
+    if name.trim().is_empty() {
+        return Err(StoreError::invalid("name", "nama token wajib diisi"));
+    }
+    let secret = format!("cakap_{}", hex::encode(rand::random::<[u8; 24]>()));
+    let txn = store.write().await?;
+    get_any(&txn, user_id).await?;
+    let now = crate::now();
+    let m = api_token::ActiveModel {
+        id: Set(next_id()),
+        user_id: Set(user_id),
+        name: Set(name.trim().to_string()),
+        token_hash: Set(token_hash(&secret)),
+        created_at: Set(now),
+        expires_at: Set(days.map(|d| now + Duration::days(d))),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, ctx, ctx.tenant_id, "create", "api_token", m.id, None::<&()>, Some(&serde_json::json!({"name": m.name, "user_id": user_id}))).await?;
+    txn.commit().await?;
+    Ok((m, secret))
+}
+
+/// The active user behind a bearer secret, if the token is valid.
+pub async fn user_for_token(store: &Store, secret: &str) -> Result<Option<app_user::Model>> {
+    let Some(tok) = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(token_hash(secret))).one(&store.db).await? else {
+        return Ok(None);
+    };
+    let now = crate::now();
+    if tok.revoked_at.is_some() || tok.expires_at.is_some_and(|e| e < now) {
+        return Ok(None);
+    }
+    let user = get_any(&store.db, tok.user_id).await?;
+    if !user.active {
+        return Ok(None);
+    }
+    // last_used_at is advisory; update at most once a minute to keep reads cheap.
+    if tok.last_used_at.is_none_or(|t| now - t > Duration::minutes(1)) {
+        let mut am: api_token::ActiveModel = tok.into();
+        am.last_used_at = Set(Some(now));
+        am.update(&store.db).await?;
+    }
+    Ok(Some(user))
+}
+
+pub async fn tokens_of<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Vec<api_token::Model>> {
+    Ok(api_token::Entity::find().filter(api_token::Column::UserId.eq(user_id)).order_by_desc(api_token::Column::CreatedAt).all(db).await?)
+}
+
+pub async fn revoke_token(store: &Store, ctx: &Ctx, user_id: i64, token_id: i64) -> Result<()> {
+    let txn = store.write().await?;
+    let tok = api_token::Entity::find_by_id(token_id)
+        .filter(api_token::Column::UserId.eq(user_id))
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut am: api_token::ActiveModel = tok.into();
+    am.revoked_at = Set(Some(crate::now()));
+    am.update(&txn).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, "revoke", "api_token", token_id, None::<&()>, None::<&()>).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn by_login<C: ConnectionTrait>(db: &C, login: &str) -> Result<Option<app_user::Model>> {
+    Ok(app_user::Entity::find().filter(app_user::Column::Login.eq(login.trim().to_ascii_lowercase())).one(db).await?)
+}
