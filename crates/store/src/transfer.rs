@@ -1,1 +1,167 @@
-//! Whole-database export/import.
+//! Moving a whole database between SQLite and PostgreSQL: `cakap export` writes JSON lines
+//! (a header, then per table a marker and its rows in primary-key order); `cakap import` loads
+//! them into an empty database in one transaction and verifies row counts and checksums.
+
+use std::io::{BufRead, Write};
+
+use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryOrder};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::entity::*;
+use crate::error::{Result, StoreError};
+use crate::Store;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableSum {
+    pub table: String,
+    pub rows: u64,
+    /// sha256 over the rows' JSON, one per line, in primary-key order.
+    pub sha256: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Marker {
+    table: String,
+    rows: u64,
+    sha256: String,
+}
+
+const FORMAT: &str = "cakap-export-v1";
+
+/// Tables in foreign-key order. Each entry: (name, export fn, import fn, checksum fn).
+macro_rules! tables {
+    ($m:ident) => {
+        $m!(tenant, tenant::Column::Id);
+        $m!(unit, unit::Column::TenantId, unit::Column::Path);
+        $m!(position, position::Column::TenantId, position::Column::Id);
+        $m!(employee, employee::Column::TenantId, employee::Column::Id);
+        $m!(app_user, app_user::Column::Id);
+        $m!(user_role, user_role::Column::TenantId, user_role::Column::UserId, user_role::Column::Role);
+        $m!(api_token, api_token::Column::Id);
+        $m!(login_attempt, login_attempt::Column::Id);
+        $m!(web_session, web_session::Column::Id);
+        $m!(audit_log, audit_log::Column::TenantId, audit_log::Column::Id);
+        $m!(import_job, import_job::Column::TenantId, import_job::Column::Id);
+    };
+}
+
+const PAGE: u64 = 5000;
+
+/// Rows of one table in key order, page by page, each as its JSON line.
+async fn for_each_line<E, C, F>(db: &C, order: &[E::Column], mut f: F) -> Result<()>
+where
+    E: EntityTrait,
+    E::Model: Serialize + Sync,
+    C: ConnectionTrait,
+    F: FnMut(String) -> Result<()>,
+{
+    let mut q = E::find();
+    for c in order {
+        q = q.order_by_asc(*c);
+    }
+    let mut pages = q.paginate(db, PAGE);
+    while let Some(rows) = pages.fetch_and_next().await? {
+        for r in rows {
+            f(serde_json::to_string(&r).map_err(|e| StoreError::Other(e.to_string()))?)?;
+        }
+    }
+    Ok(())
+}
+
+/// Counts and checksums of every table, as read from the database.
+pub async fn checksums(store: &Store) -> Result<Vec<TableSum>> {
+    checksums_on(&store.db).await
+}
+
+async fn checksums_on<C: ConnectionTrait>(db: &C) -> Result<Vec<TableSum>> {
+    let mut out = vec![];
+    macro_rules! sum {
+        ($t:ident, $($c:expr),+) => {{
+            let mut h = Sha256::new();
+            let mut n = 0u64;
+            for_each_line::<$t::Entity, _, _>(db, &[$($c),+], |line| {
+                h.update(line.as_bytes());
+                h.update(b"\n");
+                n += 1;
+                Ok(())
+            })
+            .await?;
+            out.push(TableSum { table: stringify!($t).into(), rows: n, sha256: hex::encode(h.finalize()) });
+        }};
+    }
+    tables!(sum);
+    Ok(out)
+}
+
+/// Writes the whole database to `w`. Returns the per-table sums written into the file.
+pub async fn export(store: &Store, w: &mut impl Write) -> Result<Vec<TableSum>> {
+    let io = |e: std::io::Error| StoreError::Other(format!("gagal menulis berkas: {e}"));
+    writeln!(w, "{}", serde_json::json!({ "format": FORMAT })).map_err(io)?;
+    let sums = checksums(store).await?;
+    macro_rules! dump {
+        ($t:ident, $($c:expr),+) => {{
+            let s = sums.iter().find(|s| s.table == stringify!($t)).expect("summed");
+            writeln!(w, "{}", serde_json::to_string(&Marker { table: s.table.clone(), rows: s.rows, sha256: s.sha256.clone() }).unwrap_or_default()).map_err(io)?;
+            for_each_line::<$t::Entity, _, _>(&store.db, &[$($c),+], |line| writeln!(w, "{line}").map_err(io)).await?;
+        }};
+    }
+    tables!(dump);
+    w.flush().map_err(io)?;
+    Ok(sums)
+}
+
+/// Loads an export into an empty database, in one transaction, then verifies every table's
+/// count and checksum against the file's. Any mismatch rolls everything back.
+pub async fn import(store: &Store, r: impl BufRead) -> Result<Vec<TableSum>> {
+    let bad = |m: String| StoreError::Other(m);
+    let mut lines = r.lines();
+    let header = lines.next().ok_or_else(|| bad("berkas kosong".into()))?.map_err(|e| bad(e.to_string()))?;
+    if !header.contains(FORMAT) {
+        return Err(bad(format!("bukan berkas ekspor Cakap ({FORMAT})")));
+    }
+    if tenant::Entity::find().count(&store.db).await? > 0 {
+        return Err(bad("database tujuan tidak kosong; impor hanya ke database baru".into()));
+    }
+    let txn = store.write().await?;
+    let mut expected: Vec<TableSum> = vec![];
+    let mut current = String::new();
+    let mut batch: Vec<String> = vec![];
+    macro_rules! flush {
+        ($t:ident, $($c:expr),+) => {
+            if current == stringify!($t) && !batch.is_empty() {
+                let mut models = Vec::with_capacity(batch.len());
+                for line in batch.drain(..) {
+                    let m: $t::Model = serde_json::from_str(&line).map_err(|e| bad(format!("{}: {e}", stringify!($t))))?;
+                    models.push(m.into_active_model());
+                }
+                $t::Entity::insert_many(models).exec(&txn).await?;
+            }
+        };
+    }
+    for line in lines {
+        let line = line.map_err(|e| bad(e.to_string()))?;
+        if line.starts_with("{\"table\":") {
+            tables!(flush);
+            let m: Marker = serde_json::from_str(&line).map_err(|e| bad(e.to_string()))?;
+            current = m.table.clone();
+            expected.push(TableSum { table: m.table, rows: m.rows, sha256: m.sha256 });
+        } else {
+            batch.push(line);
+            if batch.len() >= 500 {
+                tables!(flush);
+            }
+        }
+    }
+    tables!(flush);
+    let got = checksums_on(&txn).await?;
+    for e in &expected {
+        let g = got.iter().find(|g| g.table == e.table);
+        if g != Some(e) {
+            txn.rollback().await?;
+            return Err(bad(format!("verifikasi gagal untuk tabel {}: berkas {} baris {}, database {:?}", e.table, e.rows, e.sha256, g)));
+        }
+    }
+    txn.commit().await?;
+    Ok(got)
+}
