@@ -1,1 +1,170 @@
-fn main() {}
+//! `cakap`: serve the web app, migrate, load demo data, import/export, manage tokens.
+
+use std::path::PathBuf;
+
+use cakap_store::audit::Ctx;
+use cakap_store::import::employees::{import_csv_file, ImportMode};
+use cakap_store::Store;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cakap", about = "Cakap: pengembangan kompetensi ASN")]
+struct Cli {
+    /// Database URL; unset means the embedded SQLite file cakap.db.
+    #[arg(long, env = "DATABASE_URL", default_value = cakap_store::db::DEFAULT_URL, global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the web app.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Load the demo data (once) and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+        /// Set the Secure flag on cookies (when served over TLS).
+        #[arg(long)]
+        secure_cookies: bool,
+    },
+    /// Apply migrations.
+    Migrate,
+    /// Load the demo data.
+    Demo,
+    /// Write the whole database to a file (JSON lines with checksums).
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Load an export into an empty database and verify it.
+    Import {
+        #[arg(long = "in")]
+        input: PathBuf,
+    },
+    /// Import employees of one tenant from a CSV file (all rows or nothing).
+    ImportEmployees {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        cmd: TokenCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCmd {
+    /// Create a token for a user and print its secret once.
+    Create {
+        #[arg(long)]
+        login: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+        #[arg(long)]
+        days: Option<i64>,
+    },
+}
+
+fn demo_password() -> String {
+    std::env::var("CAKAP_DEMO_PASSWORD").ok().filter(|p| p.len() >= 8).unwrap_or_else(|| cakap_store::demo::DEFAULT_PASSWORD.to_string())
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into())).init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("galat: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    let store = Store::open(&cli.database_url).await?;
+    match cli.cmd {
+        Cmd::Migrate => println!("Migrasi selesai."),
+        Cmd::Demo => {
+            load_demo(&store).await?;
+        }
+        Cmd::Serve { listen, demo, secure_cookies } => {
+            if demo {
+                load_demo(&store).await?;
+            }
+            let app = cakap_web::router(store, cakap_web::WebConfig { secure_cookies });
+            let listener = tokio::net::TcpListener::bind(&listen).await?;
+            println!("Cakap berjalan di http://{listen}/  (basis data: {})", cli.database_url);
+            axum_serve(listener, app).await?;
+        }
+        Cmd::Export { out } => {
+            let f = std::fs::File::create(&out)?;
+            let mut w = std::io::BufWriter::new(f);
+            let sums = cakap_store::transfer::export(&store, &mut w).await?;
+            for s in sums {
+                println!("{:<16} {:>10} baris  sha256 {}", s.table, s.rows, s.sha256);
+            }
+            println!("Ekspor ditulis ke {}", out.display());
+        }
+        Cmd::Import { input } => {
+            let f = std::io::BufReader::new(std::fs::File::open(&input)?);
+            let sums = cakap_store::transfer::import(&store, f).await?;
+            for s in sums {
+                println!("{:<16} {:>10} baris  sha256 {}  cocok", s.table, s.rows, s.sha256);
+            }
+            println!("Impor selesai dan terverifikasi.");
+        }
+        Cmd::ImportEmployees { tenant, file } => {
+            let t = cakap_store::org::tenants::by_code(&store.db, &tenant).await?.ok_or("instansi tidak ditemukan")?;
+            let started = std::time::Instant::now();
+            let s = import_csv_file(&store, &Ctx::system(t.id), ImportMode::Upsert, &file).await?;
+            for e in &s.errors {
+                println!("{e}");
+            }
+            println!(
+                "{} baris, {} baru, {} diperbarui, {} kesalahan, {} dalam {:.2} s",
+                s.rows,
+                s.inserted,
+                s.updated,
+                s.error_count,
+                if s.written { "tersimpan" } else { "TIDAK ADA yang disimpan" },
+                started.elapsed().as_secs_f64()
+            );
+            if !s.written {
+                std::process::exit(2);
+            }
+        }
+        Cmd::Token { cmd: TokenCmd::Create { login, name, days } } => {
+            let u = cakap_store::users::by_login(&store.db, &login).await?.ok_or("pengguna tidak ditemukan")?;
+            let ctx = Ctx { tenant_id: u.tenant_id.unwrap_or(0), user_id: Some(u.id), request_id: None };
+            let (_, secret) = cakap_store::users::create_token(&store, &ctx, u.id, &name, days).await?;
+            println!("{secret}");
+        }
+    }
+    Ok(())
+}
+
+async fn load_demo(store: &Store) -> Result<(), Box<dyn std::error::Error>> {
+    let password = demo_password();
+    let logins = cakap_store::demo::load(store, &password).await?;
+    println!("Data demo siap. Kata sandi semua akun demo: {password}");
+    for l in logins {
+        println!("  {:<24} {:<36} {}", l.login, l.role, l.tenant);
+    }
+    Ok(())
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, app: axum_router::Router) -> std::io::Result<()> {
+    axum_router::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+mod axum_router {
+    pub use cakap_web::reexport::axum::{serve, Router};
+}

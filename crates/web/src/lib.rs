@@ -1,1 +1,123 @@
+//! Cakap's web layer: pages (askama, work without JS), the JSON API under /api/v1 and the
+//! middleware that every request passes: request id, sessions, CSRF.
 
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod pages;
+pub mod session;
+pub mod view;
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use cakap_store::Store;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+
+use crate::auth::SESSION_CSRF;
+use crate::error::{AppError, REQUEST_ID};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// Largest upload (imports): 64 MiB.
+pub const MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// Options that differ between deployments.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Set the `Secure` cookie flag (behind TLS).
+    pub secure_cookies: bool,
+}
+
+pub fn router(store: Store, cfg: WebConfig) -> Router {
+    let state = AppState { store: store.clone() };
+    let sessions = SessionManagerLayer::new(session::DbSessionStore { store })
+        .with_name("cakap_sid")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(cfg.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
+    let pages = pages::routes()
+        .layer(middleware::from_fn(csrf_guard))
+        .layer(sessions);
+    Router::new()
+        .merge(pages)
+        .nest("/api/v1", api::routes())
+        .route("/healthz", get(healthz))
+        .route("/static/app.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/app.css")) }))
+        .route("/static/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../static/app.js")) }))
+        .fallback(|| async { AppError::NotFound })
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(300)))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(request_id))
+}
+
+async fn healthz(axum::extract::State(s): axum::extract::State<AppState>) -> Response {
+    use sea_orm::ConnectionTrait;
+    match s.store.db.execute_unprepared("SELECT 1").await {
+        Ok(_) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))).into_response(),
+        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "error", "detail": e.to_string()}))).into_response(),
+    }
+}
+
+/// Gives every request an id: in the task-local used by error pages and logs, and in the
+/// `x-request-id` response header.
+async fn request_id(req: Request, next: Next) -> Response {
+    let id = hex::encode(rand::random::<[u8; 8]>());
+    let span = tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
+    let mut res = REQUEST_ID.scope(id.clone(), tracing::Instrument::instrument(next.run(req), span)).await;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    res.headers_mut().insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    res.headers_mut().insert("x-frame-options", HeaderValue::from_static("DENY"));
+    res.headers_mut().insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    res
+}
+
+/// Every state-changing form carries the session's CSRF token in `_csrf`. URL-encoded bodies are
+/// checked here; multipart uploads are checked by their handler (see `pages::imports`), because
+/// reading a multipart body here would mean buffering whole files twice.
+async fn csrf_guard(session: Session, req: Request, next: Next) -> Result<Response, AppError> {
+    if req.method() != Method::POST {
+        return Ok(next.run(req).await);
+    }
+    let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    if ct.starts_with("multipart/form-data") {
+        return Ok(next.run(req).await);
+    }
+    let expected: Option<String> = session.get(SESSION_CSRF).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| AppError::BadRequest("isian terlalu besar".into()))?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let got = pairs.iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.as_str());
+    match (expected.as_deref(), got) {
+        (Some(e), Some(g)) if constant_time_eq(e.as_bytes(), g.as_bytes()) => {}
+        _ => return Err(AppError::Csrf),
+    }
+    Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await)
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Re-exports for the binary, so it does not pin its own axum version.
+pub mod reexport {
+    pub use axum;
+}

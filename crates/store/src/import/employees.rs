@@ -463,6 +463,7 @@ pub async fn recent_jobs<C: ConnectionTrait>(db: &C, tenant_id: i64, limit: u64)
     use sea_orm::QueryOrder;
     Ok(import_job::Entity::find()
         .filter(import_job::Column::TenantId.eq(tenant_id))
+        .filter(import_job::Column::Status.eq("done"))
         .order_by_desc(import_job::Column::CreatedAt)
         .limit(limit)
         .all(db)
@@ -546,4 +547,48 @@ pub async fn import_csv_file(store: &Store, ctx: &Ctx, mode: ImportMode, path: &
 /// Status of an employee row as typed, for the template and docs.
 pub fn status_hint() -> String {
     EmployeeStatus::ALL.iter().map(|s| s.label()).collect::<Vec<_>>().join(" / ")
+}
+
+/// Keeps a checked table between preview and commit (status `preview`).
+pub async fn save_preview(store: &Store, ctx: &Ctx, file_name: &str, mode: ImportMode, table: &Table, s: &ImportSummary) -> Result<i64> {
+    let id = ids::next_id();
+    let payload = serde_json::json!({ "mode": mode, "table": table }).to_string();
+    import_job::ActiveModel {
+        tenant_id: Set(ctx.tenant_id),
+        id: Set(id),
+        kind: Set("employee".into()),
+        file_name: Set(file_name.to_string()),
+        row_count: Set(s.rows as i64),
+        status: Set("preview".into()),
+        errors_json: Set("[]".into()),
+        payload_json: Set(Some(payload)),
+        created_by: Set(ctx.user_id),
+        created_at: Set(crate::now()),
+        finished_at: Set(None),
+        inserted: Set(0),
+        updated: Set(0),
+    }
+    .insert(&store.db)
+    .await?;
+    Ok(id)
+}
+
+/// Commits a previewed table: checks again (the data may have changed since) and writes all or
+/// nothing. The preview row is removed once the import is written.
+pub async fn commit_preview(store: &Store, ctx: &Ctx, job_id: i64) -> Result<ImportSummary> {
+    let job = import_job::Entity::find_by_id((ctx.tenant_id, job_id)).one(&store.db).await?.ok_or(crate::StoreError::NotFound)?;
+    if job.status != "preview" || job.created_by != ctx.user_id {
+        return Err(crate::StoreError::NotFound);
+    }
+    #[derive(Deserialize)]
+    struct Payload {
+        mode: ImportMode,
+        table: Table,
+    }
+    let p: Payload = serde_json::from_str(job.payload_json.as_deref().unwrap_or("{}")).map_err(|e| crate::StoreError::Other(e.to_string()))?;
+    let summary = commit_table(store, ctx, p.mode, &job.file_name, &p.table).await?;
+    if summary.written {
+        import_job::Entity::delete_by_id((ctx.tenant_id, job_id)).exec(&store.db).await?;
+    }
+    Ok(summary)
 }

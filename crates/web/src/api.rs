@@ -1,0 +1,202 @@
+//! JSON API under /api/v1: the same permissions and scopes as the pages, bearer tokens only.
+
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use cakap_domain::Permission;
+use cakap_store::entity::{employee, position, unit};
+use cakap_store::org::employees::EmployeeForm;
+use serde::Serialize;
+use utoipa::OpenApi;
+
+use crate::auth::ApiActor;
+use crate::error::ApiError;
+use crate::pages::employees::ListQuery;
+use crate::AppState;
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Cakap API", version = "1", description = "Pengembangan kompetensi ASN. Autentikasi: Authorization: Bearer <token>."),
+    paths(me, list_units, get_unit, list_positions, list_employees, get_employee, create_employee, update_employee, list_tenants)
+)]
+pub struct ApiDoc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .route("/me", get(me))
+        .route("/units", get(list_units))
+        .route("/units/{id}", get(get_unit))
+        .route("/positions", get(list_positions))
+        .route("/employees", get(list_employees).post(create_employee))
+        .route("/employees/{id}", get(get_employee).put(update_employee))
+        .route("/tenants", get(list_tenants))
+        .fallback(|| async { ApiError(crate::error::AppError::NotFound) })
+}
+
+#[derive(Serialize)]
+pub struct Me {
+    id: i64,
+    login: String,
+    name: String,
+    tenant_id: Option<i64>,
+    roles: Vec<&'static str>,
+}
+
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, description = "Pengguna pemilik token")))]
+async fn me(ApiActor(a): ApiActor) -> ApiResult<Me> {
+    Ok(Json(Me { id: a.user_id, login: a.login, name: a.name, tenant_id: a.tenant_id, roles: a.roles.0.iter().map(|r| r.code()).collect() }))
+}
+
+#[derive(Serialize)]
+pub struct UnitDto {
+    id: i64,
+    parent_id: Option<i64>,
+    code: String,
+    name: String,
+    kind: String,
+    active: bool,
+}
+
+impl From<unit::Model> for UnitDto {
+    fn from(u: unit::Model) -> Self {
+        UnitDto { id: u.id, parent_id: u.parent_id, code: u.code, name: u.name, kind: u.kind, active: u.active }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/units", responses((status = 200, description = "Unit kerja instansi, urut pohon")))]
+async fn list_units(State(s): State<AppState>, ApiActor(a): ApiActor) -> ApiResult<Vec<UnitDto>> {
+    a.require(Permission::ReadOrg)?;
+    Ok(Json(cakap_store::org::units::list(&s.store.db, a.tenant()?).await?.into_iter().map(Into::into).collect()))
+}
+
+#[utoipa::path(get, path = "/api/v1/units/{id}", params(("id" = i64, Path)), responses((status = 200, description = "Satu unit"), (status = 404, description = "Tidak ditemukan")))]
+async fn get_unit(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<UnitDto> {
+    a.require(Permission::ReadOrg)?;
+    Ok(Json(cakap_store::org::units::get(&s.store.db, a.tenant()?, id).await?.into()))
+}
+
+#[derive(Serialize)]
+pub struct PositionDto {
+    id: i64,
+    unit_id: i64,
+    code: String,
+    name: String,
+    kind: String,
+    jenjang: String,
+    criticality: i16,
+    active: bool,
+}
+
+impl From<position::Model> for PositionDto {
+    fn from(p: position::Model) -> Self {
+        PositionDto { id: p.id, unit_id: p.unit_id, code: p.code, name: p.name, kind: p.kind, jenjang: p.jenjang, criticality: p.criticality, active: p.active }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/positions", responses((status = 200, description = "Jabatan instansi")))]
+async fn list_positions(State(s): State<AppState>, ApiActor(a): ApiActor) -> ApiResult<Vec<PositionDto>> {
+    a.require(Permission::ReadOrg)?;
+    Ok(Json(cakap_store::org::positions::all(&s.store.db, a.tenant()?).await?.into_iter().map(Into::into).collect()))
+}
+
+#[derive(Serialize)]
+pub struct EmployeeDto {
+    id: i64,
+    nip: String,
+    name: String,
+    gender: String,
+    birth_date: String,
+    status: String,
+    golongan: Option<String>,
+    unit_id: i64,
+    position_id: i64,
+    target_position_id: Option<i64>,
+    email: Option<String>,
+    active: bool,
+}
+
+impl From<employee::Model> for EmployeeDto {
+    fn from(e: employee::Model) -> Self {
+        EmployeeDto {
+            id: e.id,
+            nip: e.nip,
+            name: e.name,
+            gender: e.gender,
+            birth_date: e.birth_date.to_string(),
+            status: e.status,
+            golongan: e.golongan,
+            unit_id: e.unit_id,
+            position_id: e.position_id,
+            target_position_id: e.target_position_id,
+            email: e.email,
+            active: e.active,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct PageDto<T> {
+    items: Vec<T>,
+    total: u64,
+    page: u64,
+    per_page: u64,
+}
+
+#[utoipa::path(get, path = "/api/v1/employees", params(("q" = Option<String>, Query), ("unit" = Option<i64>, Query), ("kind" = Option<String>, Query), ("status" = Option<String>, Query), ("page" = Option<u64>, Query)), responses((status = 200, description = "Pegawai yang boleh dilihat pemilik token")))]
+async fn list_employees(State(s): State<AppState>, ApiActor(a): ApiActor, Query(q): Query<ListQuery>) -> ApiResult<PageDto<EmployeeDto>> {
+    a.require(Permission::ReadEmployees)?;
+    let page = q.page.unwrap_or(1).max(1);
+    let res = cakap_store::org::employees::list(&s.store.db, a.tenant()?, &a.employee_scope(), &q.filter(), page, 100).await?;
+    Ok(Json(PageDto { items: res.items.into_iter().map(Into::into).collect(), total: res.total, page, per_page: 100 }))
+}
+
+#[utoipa::path(get, path = "/api/v1/employees/{id}", params(("id" = i64, Path)), responses((status = 200, description = "Satu pegawai"), (status = 404, description = "Tidak ditemukan atau di luar cakupan")))]
+async fn get_employee(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<EmployeeDto> {
+    a.require(Permission::ReadEmployees)?;
+    Ok(Json(cakap_store::org::employees::get(&s.store.db, a.tenant()?, &a.employee_scope(), id).await?.into()))
+}
+
+#[utoipa::path(post, path = "/api/v1/employees", request_body(content = String, content_type = "application/json", description = "EmployeeForm: nip, nama, jenis_kelamin, tanggal_lahir, status, golongan, email, unit_id, position_id, target_position_id"), responses((status = 200, description = "Pegawai dibuat"), (status = 422, description = "Isian tidak valid (errors per kolom)")))]
+async fn create_employee(State(s): State<AppState>, ApiActor(a): ApiActor, body: axum::body::Bytes) -> ApiResult<EmployeeDto> {
+    a.require(Permission::ManageOrg)?;
+    let f = parse_form(&body)?;
+    a.tenant()?;
+    Ok(Json(cakap_store::org::employees::create(&s.store, &a.ctx(), &f).await?.into()))
+}
+
+#[utoipa::path(put, path = "/api/v1/employees/{id}", params(("id" = i64, Path)), request_body(content = String, content_type = "application/json", description = "EmployeeForm"), responses((status = 200, description = "Pegawai diubah"), (status = 422, description = "Isian tidak valid")))]
+async fn update_employee(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>, body: axum::body::Bytes) -> ApiResult<EmployeeDto> {
+    a.require(Permission::ManageOrg)?;
+    let f = parse_form(&body)?;
+    a.tenant()?;
+    Ok(Json(cakap_store::org::employees::update(&s.store, &a.ctx(), id, &f).await?.into()))
+}
+
+/// JSON bodies are parsed here so a malformed body gets an Indonesian message, not a 500.
+fn parse_form(body: &[u8]) -> Result<EmployeeForm, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError(crate::error::AppError::BadRequest(format!("JSON tidak valid: {e}"))))
+}
+
+#[derive(Serialize)]
+pub struct TenantDto {
+    id: i64,
+    code: String,
+    name: String,
+    kind: String,
+    active: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/tenants", responses((status = 200, description = "Semua instansi (super admin)")))]
+async fn list_tenants(State(s): State<AppState>, ApiActor(a): ApiActor) -> ApiResult<Vec<TenantDto>> {
+    a.require(Permission::ManageTenants)?;
+    Ok(Json(
+        cakap_store::org::tenants::list(&s.store.db)
+            .await?
+            .into_iter()
+            .map(|t| TenantDto { id: t.id, code: t.code, name: t.name, kind: t.kind, active: t.active })
+            .collect(),
+    ))
+}

@@ -1,0 +1,153 @@
+//! One error type for pages and the API. Pages get an HTML page (or a redirect to the login),
+//! the API gets an RFC 9457 problem document; both carry the request id a user can quote.
+
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use cakap_domain::FieldError;
+use cakap_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("Silakan masuk terlebih dahulu.")]
+    NotLoggedIn,
+    #[error("Anda tidak memiliki akses ke halaman ini.")]
+    Forbidden,
+    #[error("Halaman tidak ditemukan.")]
+    NotFound,
+    #[error("Periksa kembali isian Anda.")]
+    Invalid(Vec<FieldError>),
+    #[error("Sesi formulir tidak valid atau kedaluwarsa. Muat ulang halaman lalu coba lagi.")]
+    Csrf,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("Terjadi kesalahan pada server. Sebutkan kode permintaan saat melapor.")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotLoggedIn => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Invalid(errs) => AppError::Invalid(errs),
+            StoreError::Conflict(field, msg) => AppError::Invalid(vec![FieldError::new(field, msg)]),
+            StoreError::Db(e) => AppError::Internal(e.to_string()),
+            StoreError::Other(m) => AppError::BadRequest(m),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(format!("template: {e}"))
+    }
+}
+
+tokio::task_local! {
+    /// The current request's id, for error pages and logs.
+    pub static REQUEST_ID: String;
+}
+
+pub fn request_id() -> String {
+    REQUEST_ID.try_with(|r| r.clone()).unwrap_or_default()
+}
+
+/// Page errors.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::NotLoggedIn = self {
+            return Redirect::to("/masuk").into_response();
+        }
+        if let AppError::Internal(detail) = &self {
+            tracing::error!(request_id = %request_id(), "{detail}");
+        }
+        let msg = match &self {
+            AppError::Invalid(errs) => {
+                let items: Vec<String> = errs.iter().map(|e| format!("<li>{}: {}</li>", esc(e.field), esc(&e.message))).collect();
+                format!("<p>{}</p><ul>{}</ul>", esc(&self.to_string()), items.join(""))
+            }
+            _ => format!("<p>{}</p>", esc(&self.to_string())),
+        };
+        let body = format!(
+            "<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · Cakap</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body class=\"error-page\"><main><h1>{title}</h1>{msg}<p class=\"muted\">Kode permintaan: <code>{rid}</code></p><p><a class=\"btn\" href=\"/\">Kembali ke Beranda</a></p></main></body></html>",
+            title = self.status().canonical_reason().map(title_id).unwrap_or("Kesalahan"),
+            rid = esc(&request_id()),
+        );
+        (self.status(), Html(body)).into_response()
+    }
+}
+
+fn title_id(reason: &str) -> &'static str {
+    match reason {
+        "Forbidden" => "Akses ditolak",
+        "Not Found" => "Tidak ditemukan",
+        "Unprocessable Entity" => "Isian tidak valid",
+        "Bad Request" => "Permintaan tidak valid",
+        _ => "Kesalahan",
+    }
+}
+
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// API errors: RFC 9457 problem+json.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        if let AppError::Internal(detail) = &e {
+            tracing::error!(request_id = %request_id(), "{detail}");
+        }
+        let status = e.status();
+        let mut body = serde_json::json!({
+            "type": "about:blank",
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+            "detail": e.to_string(),
+            "request_id": request_id(),
+        });
+        if let AppError::Invalid(errs) = &e {
+            body["errors"] = serde_json::to_value(errs).unwrap_or_default();
+        }
+        (status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response()
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_error_maps_to_its_status() {
+        assert_eq!(AppError::NotLoggedIn.into_response().status(), StatusCode::SEE_OTHER);
+        assert_eq!(AppError::Forbidden.into_response().status(), StatusCode::FORBIDDEN);
+        assert_eq!(AppError::NotFound.into_response().status(), StatusCode::NOT_FOUND);
+        assert_eq!(AppError::Invalid(vec![]).into_response().status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(ApiError(AppError::NotLoggedIn).into_response().status(), StatusCode::UNAUTHORIZED);
+        let conflict: AppError = StoreError::Conflict("nip", "NIP sudah terdaftar".into()).into();
+        assert!(matches!(conflict, AppError::Invalid(ref e) if e[0].field == "nip"));
+    }
+}

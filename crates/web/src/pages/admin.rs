@@ -1,0 +1,249 @@
+//! Tenant settings, the audit log, and tenants (super admin).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use cakap_domain::{Permission, TenantKind};
+use cakap_store::entity::tenant;
+use cakap_store::org::tenants::{self, TenantForCreate, TenantSettings, TIMEZONES};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{render, render_status, see_other};
+use crate::auth::Actor;
+use crate::error::{AppError, Result};
+use crate::view::{self, flash, page_query, FormErrors, Layout};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    layout: Layout,
+    s: TenantSettings,
+    errors: FormErrors,
+}
+
+pub async fn view_settings_get(State(st): State<AppState>, session: Session, a: Actor) -> Result<Response> {
+    a.require(Permission::ManageSettings)?;
+    let t = tenants::get(&st.store.db, a.tenant()?).await?;
+    let layout = Layout::new(&a, &session, "Pengaturan", "/pengaturan").await;
+    Ok(render(SettingsPage { layout, s: TenantSettings::from_json(&t.settings), errors: FormErrors::default() }))
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    accent_color: String,
+    min_jp_per_year: String,
+    #[serde(default)]
+    kepala_bkpsdm: String,
+    #[serde(default)]
+    visi: String,
+}
+
+pub async fn view_settings_post(State(st): State<AppState>, session: Session, a: Actor, Form(f): Form<SettingsForm>) -> Result<Response> {
+    a.require(Permission::ManageSettings)?;
+    let t = a.tenant()?;
+    let s = TenantSettings {
+        accent_color: f.accent_color.trim().to_string(),
+        min_jp_per_year: f.min_jp_per_year.trim().parse().unwrap_or(0),
+        kepala_bkpsdm: f.kepala_bkpsdm.trim().to_string(),
+        visi: f.visi.trim().to_string(),
+    };
+    match tenants::save_settings(&st.store, &a.ctx(), t, &s).await {
+        Ok(()) => {
+            flash(&session, "Data berhasil disimpan.").await;
+            Ok(see_other("/pengaturan"))
+        }
+        Err(e) => match AppError::from(e) {
+            AppError::Invalid(errs) => {
+                let layout = Layout::new(&a, &session, "Pengaturan", "/pengaturan").await;
+                Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, SettingsPage { layout, s, errors: FormErrors(errs) }))
+            }
+            other => Err(other),
+        },
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    #[serde(default)]
+    entity: String,
+    page: Option<u64>,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    layout: Layout,
+    rows: Vec<(String, String, String, String, String, String)>,
+    entities: Vec<(&'static str, &'static str)>,
+    entity: String,
+    total: u64,
+    page: u64,
+    pages: u64,
+    prev_q: String,
+    next_q: String,
+}
+
+const ENTITIES: [(&str, &str); 9] = [
+    ("tenant", "Instansi"),
+    ("settings", "Pengaturan"),
+    ("unit", "Unit"),
+    ("position", "Jabatan"),
+    ("employee", "Pegawai"),
+    ("user", "Pengguna"),
+    ("user_role", "Peran"),
+    ("api_token", "Token API"),
+    ("import", "Impor"),
+];
+
+fn action_label(a: &str) -> &str {
+    match a {
+        "create" => "Tambah",
+        "update" => "Ubah",
+        "activate" => "Aktifkan",
+        "deactivate" => "Nonaktifkan",
+        "login" => "Masuk",
+        "password" => "Ganti sandi",
+        "import" => "Impor",
+        "revoke" => "Cabut",
+        other => other,
+    }
+}
+
+pub async fn view_audit_get(State(st): State<AppState>, session: Session, a: Actor, Query(q): Query<AuditQuery>) -> Result<Response> {
+    a.require(Permission::ReadAudit)?;
+    // Tenant users read their tenant's log; the super admin reads the national one (tenant 0).
+    let tenant_id = a.tenant_id.unwrap_or(0);
+    let tz = match a.tenant_id {
+        Some(t) => tenants::get(&st.store.db, t).await?.timezone,
+        None => "WIB".into(),
+    };
+    let page = q.page.unwrap_or(1).max(1);
+    let (rows, total) = cakap_store::audit::list(&st.store.db, tenant_id, Some(&q.entity), page, 50).await?;
+    let mut names: HashMap<i64, String> = HashMap::new();
+    for r in &rows {
+        if let Some(uid) = r.actor_user_id
+            && !names.contains_key(&uid)
+        {
+            let n = cakap_store::users::get_any(&st.store.db, uid).await.map(|u| u.login).unwrap_or_else(|_| uid.to_string());
+            names.insert(uid, n);
+        }
+    }
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let change = r.after_json.clone().or(r.before_json.clone()).unwrap_or_default();
+            let change: String = change.chars().take(160).collect();
+            (
+                view::datetime(&r.at, &tz),
+                r.actor_user_id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "sistem".into()),
+                action_label(&r.action).to_string(),
+                ENTITIES.iter().find(|e| e.0 == r.entity).map(|e| e.1.to_string()).unwrap_or(r.entity),
+                r.entity_id.unwrap_or_default(),
+                change,
+            )
+        })
+        .collect();
+    let keep = [("entity", q.entity.clone())];
+    let layout = Layout::new(&a, &session, "Log Audit", "/audit").await;
+    Ok(render(AuditPage {
+        layout,
+        rows,
+        entities: ENTITIES.to_vec(),
+        entity: q.entity,
+        total,
+        page,
+        pages: total.div_ceil(50).max(1),
+        prev_q: page_query(&keep, page.saturating_sub(1)),
+        next_q: page_query(&keep, page + 1),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "tenants.html")]
+struct TenantsPage {
+    layout: Layout,
+    rows: Vec<tenant::Model>,
+}
+
+pub async fn view_tenants_get(State(st): State<AppState>, session: Session, a: Actor) -> Result<Response> {
+    a.require(Permission::ManageTenants)?;
+    let rows = tenants::list(&st.store.db).await?;
+    let layout = Layout::new(&a, &session, "Instansi", "/instansi").await;
+    Ok(render(TenantsPage { layout, rows }))
+}
+
+#[derive(Template)]
+#[template(path = "tenant_form.html")]
+struct TenantForm {
+    layout: Layout,
+    f: TenantForCreate,
+    kinds: Vec<(&'static str, &'static str)>,
+    zones: Vec<&'static str>,
+    editing: bool,
+    active: bool,
+    errors: FormErrors,
+}
+
+async fn tenant_form(a: &Actor, session: &Session, title: &str, f: TenantForCreate, editing: bool, active: bool, errors: FormErrors) -> Response {
+    let layout = Layout::new(a, session, title, "/instansi").await;
+    let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    render_status(
+        status,
+        TenantForm { layout, f, kinds: TenantKind::ALL.iter().map(|k| (k.code(), k.label())).collect(), zones: TIMEZONES.to_vec(), editing, active, errors },
+    )
+}
+
+pub async fn view_tenant_new_get(session: Session, a: Actor) -> Result<Response> {
+    a.require(Permission::ManageTenants)?;
+    let f = TenantForCreate { code: String::new(), name: String::new(), kind: "kota".into(), timezone: "WIB".into() };
+    Ok(tenant_form(&a, &session, "Tambah Instansi", f, false, true, FormErrors::default()).await)
+}
+
+pub async fn view_tenant_new_post(State(st): State<AppState>, session: Session, a: Actor, Form(f): Form<TenantForCreate>) -> Result<Response> {
+    a.require(Permission::ManageTenants)?;
+    match tenants::create(&st.store, &a.ctx(), &f).await {
+        Ok(_) => {
+            flash(&session, "Data berhasil disimpan.").await;
+            Ok(see_other("/instansi"))
+        }
+        Err(e) => match AppError::from(e) {
+            AppError::Invalid(errs) => Ok(tenant_form(&a, &session, "Tambah Instansi", f, false, true, FormErrors(errs)).await),
+            other => Err(other),
+        },
+    }
+}
+
+pub async fn view_tenant_edit_get(State(st): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    a.require(Permission::ManageTenants)?;
+    let t = tenants::get(&st.store.db, id).await?;
+    let f = TenantForCreate { code: t.code, name: t.name.clone(), kind: t.kind, timezone: t.timezone };
+    Ok(tenant_form(&a, &session, &format!("Ubah Instansi: {}", t.name), f, true, t.active, FormErrors::default()).await)
+}
+
+#[derive(Deserialize)]
+pub struct TenantEditForm {
+    #[serde(flatten)]
+    f: TenantForCreate,
+    active: Option<String>,
+}
+
+pub async fn view_tenant_edit_post(State(st): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<TenantEditForm>) -> Result<Response> {
+    a.require(Permission::ManageTenants)?;
+    let active = f.active.as_deref() != Some("false");
+    match tenants::update(&st.store, &a.ctx(), id, &f.f, active).await {
+        Ok(_) => {
+            flash(&session, "Data berhasil disimpan.").await;
+            Ok(see_other("/instansi"))
+        }
+        Err(e) => match AppError::from(e) {
+            AppError::Invalid(errs) => Ok(tenant_form(&a, &session, "Ubah Instansi", f.f, true, active, FormErrors(errs)).await),
+            other => Err(other),
+        },
+    }
+}

@@ -1,0 +1,406 @@
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use cakap_domain::employee::EmployeeInput;
+use cakap_domain::{EmployeeStatus, Gender, Permission, PositionKind};
+use cakap_store::entity::employee;
+use cakap_store::org::employees::{self, EmployeeFilter, EmployeeForm};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{opt_id, render, render_status, see_other};
+use crate::auth::Actor;
+use crate::error::{AppError, Result};
+use crate::view::{self, flash, page_query, FormErrors, Layout};
+use crate::AppState;
+
+pub const PER_PAGE: u64 = 25;
+/// Exports stop here; a bigger export is a job for the CLI.
+pub const EXPORT_LIMIT: u64 = 100_000;
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub status: String,
+    pub page: Option<u64>,
+}
+
+impl ListQuery {
+    pub fn filter(&self) -> EmployeeFilter {
+        EmployeeFilter {
+            q: Some(self.q.clone()),
+            unit_id: self.unit.parse().ok(),
+            kind: PositionKind::from_code(&self.kind),
+            status: EmployeeStatus::from_code(&self.status),
+            include_inactive: false,
+        }
+    }
+    fn keep(&self) -> Vec<(&'static str, String)> {
+        vec![("q", self.q.clone()), ("unit", self.unit.clone()), ("kind", self.kind.clone()), ("status", self.status.clone())]
+    }
+}
+
+pub struct Row {
+    pub id: i64,
+    pub nip: String,
+    pub name: String,
+    pub status: &'static str,
+    pub golongan: String,
+    pub position: String,
+    pub unit: String,
+}
+
+#[derive(Template)]
+#[template(path = "employees.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    q: ListQuery,
+    units: Vec<(i64, String)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    prev_q: String,
+    next_q: String,
+    filter_q: String,
+    can_manage: bool,
+}
+
+/// Names of the tenant's units and positions, for list rows.
+async fn names(s: &AppState, t: i64) -> Result<(HashMap<i64, String>, HashMap<i64, String>)> {
+    let units = cakap_store::org::units::list(&s.store.db, t).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let positions = cakap_store::org::positions::all(&s.store.db, t).await?.into_iter().map(|p| (p.id, p.name)).collect();
+    Ok((units, positions))
+}
+
+fn row(e: employee::Model, units: &HashMap<i64, String>, positions: &HashMap<i64, String>) -> Row {
+    Row {
+        id: e.id,
+        nip: view::nip(&e.nip),
+        status: EmployeeStatus::from_code(&e.status).map(|s| s.label()).unwrap_or("-"),
+        golongan: e.golongan.unwrap_or_default(),
+        position: positions.get(&e.position_id).cloned().unwrap_or_default(),
+        unit: units.get(&e.unit_id).cloned().unwrap_or_default(),
+        name: e.name,
+    }
+}
+
+pub async fn view_employees_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
+    a.require(Permission::ReadEmployees)?;
+    let t = a.tenant()?;
+    let page = q.page.unwrap_or(1).max(1);
+    let res = employees::list(&s.store.db, t, &a.employee_scope(), &q.filter(), page, PER_PAGE).await?;
+    let (units, positions) = names(&s, t).await?;
+    let pages = res.pages();
+    let total = res.total;
+    let rows = res.items.into_iter().map(|e| row(e, &units, &positions)).collect();
+    let mut unit_opts: Vec<(i64, String)> = vec![];
+    if a.can(Permission::ReadOrg) {
+        unit_opts = cakap_store::org::units::list(&s.store.db, t)
+            .await?
+            .into_iter()
+            .filter(|u| u.active && a.unit_path.as_deref().is_none_or(|p| u.path.starts_with(p) || a.roles.employee_scope() == cakap_domain::ReadScope::Tenant))
+            .map(|u| (u.id, format!("{}{}", "— ".repeat(cakap_store::org::units::depth(&u)), u.name)))
+            .collect();
+    }
+    let keep = q.keep();
+    let title = if a.roles.employee_scope() == cakap_domain::ReadScope::Own { "Data Saya" } else { "Pegawai" };
+    let layout = Layout::new(&a, &session, title, "/organisasi/pegawai").await;
+    Ok(render(ListPage {
+        layout,
+        rows,
+        units: unit_opts,
+        kinds: PositionKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        total,
+        page,
+        pages,
+        prev_q: page_query(&keep, page.saturating_sub(1)),
+        next_q: page_query(&keep, page + 1),
+        filter_q: serde_urlencoded::to_string(keep.iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>()).unwrap_or_default(),
+        q,
+        can_manage: a.can(Permission::ManageOrg),
+    }))
+}
+
+const EXPORT_HEADERS: [&str; 9] = ["NIP", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Status", "Golongan", "Unit", "Jabatan", "Email"];
+
+async fn export_rows(s: &AppState, a: &Actor, q: &ListQuery) -> Result<Vec<[String; 9]>> {
+    a.require(Permission::ReadEmployees)?;
+    let t = a.tenant()?;
+    let res = employees::list(&s.store.db, t, &a.employee_scope(), &q.filter(), 1, EXPORT_LIMIT).await?;
+    let (units, positions) = names(s, t).await?;
+    Ok(res
+        .items
+        .into_iter()
+        .map(|e| {
+            [
+                e.nip.clone(),
+                e.name.clone(),
+                e.gender.clone(),
+                view::date_short(&e.birth_date),
+                EmployeeStatus::from_code(&e.status).map(|s| s.label()).unwrap_or("-").to_string(),
+                e.golongan.clone().unwrap_or_default(),
+                units.get(&e.unit_id).cloned().unwrap_or_default(),
+                positions.get(&e.position_id).cloned().unwrap_or_default(),
+                e.email.clone().unwrap_or_default(),
+            ]
+        })
+        .collect())
+}
+
+/// CSV of the filtered rows; formula-leading cells are neutralised (domain::csv_safety).
+pub async fn view_employees_csv_get(State(s): State<AppState>, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
+    let rows = export_rows(&s, &a, &q).await?;
+    let mut w = csv::WriterBuilder::new().from_writer(vec![]);
+    let io = |e: csv::Error| AppError::Internal(e.to_string());
+    w.write_record(EXPORT_HEADERS).map_err(io)?;
+    for r in &rows {
+        w.write_record(r.iter().map(|c| cakap_domain::csv_safety::escape_cell(c).into_owned())).map_err(io)?;
+    }
+    let body = w.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"pegawai.csv\"")],
+        body,
+    )
+        .into_response())
+}
+
+pub async fn view_employees_xlsx_get(State(s): State<AppState>, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
+    let rows = export_rows(&s, &a, &q).await?;
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let xe = |e: rust_xlsxwriter::XlsxError| AppError::Internal(e.to_string());
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in EXPORT_HEADERS.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold).map_err(xe)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        for (c, v) in r.iter().enumerate() {
+            // Written as strings: a NIP must not become 1.98005E+17, and nothing becomes a formula.
+            ws.write_string(i as u32 + 1, c as u16, v).map_err(xe)?;
+        }
+    }
+    ws.set_column_width(0, 20).map_err(xe)?;
+    ws.set_column_width(1, 32).map_err(xe)?;
+    let bytes = wb.save_to_buffer().map_err(xe)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"pegawai.xlsx\""),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "employee_detail.html")]
+struct DetailPage {
+    layout: Layout,
+    e: employee::Model,
+    nip: String,
+    gender: &'static str,
+    birth: String,
+    status: &'static str,
+    golongan: String,
+    unit: String,
+    position: String,
+    target: String,
+    email: String,
+    can_manage: bool,
+}
+
+pub async fn view_employee_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    a.require(Permission::ReadEmployees)?;
+    let t = a.tenant()?;
+    let e = employees::get(&s.store.db, t, &a.employee_scope(), id).await?;
+    let (units, positions) = names(&s, t).await?;
+    let layout = Layout::new(&a, &session, e.name.clone(), "/organisasi/pegawai")
+        .await
+        .crumbs(vec![("Pegawai".into(), "/organisasi/pegawai".into()), (e.name.clone(), String::new())]);
+    Ok(render(DetailPage {
+        layout,
+        nip: view::nip(&e.nip),
+        gender: Gender::from_code(&e.gender).map(|g| g.label()).unwrap_or("-"),
+        birth: cakap_domain::format::date_long(e.birth_date),
+        status: EmployeeStatus::from_code(&e.status).map(|s| s.label()).unwrap_or("-"),
+        golongan: e.golongan.clone().map(|g| match cakap_domain::golongan::pangkat(&g) {
+            Some(p) => format!("{g} ({p})"),
+            None => g,
+        }).unwrap_or_else(|| "-".into()),
+        unit: units.get(&e.unit_id).cloned().unwrap_or_default(),
+        position: positions.get(&e.position_id).cloned().unwrap_or_default(),
+        target: e.target_position_id.and_then(|p| positions.get(&p).cloned()).unwrap_or_else(|| "-".into()),
+        email: e.email.clone().unwrap_or_else(|| "-".into()),
+        e,
+        can_manage: a.can(Permission::ManageOrg),
+    }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct FormData {
+    #[serde(default)]
+    pub nip: String,
+    #[serde(default)]
+    pub nama: String,
+    #[serde(default)]
+    pub jenis_kelamin: String,
+    #[serde(default)]
+    pub tanggal_lahir: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub golongan: String,
+    #[serde(default)]
+    pub email: String,
+    pub unit_id: Option<String>,
+    pub position_id: Option<String>,
+    pub target_position_id: Option<String>,
+}
+
+impl FormData {
+    fn to_form(&self) -> EmployeeForm {
+        EmployeeForm {
+            person: EmployeeInput {
+                nip: self.nip.clone(),
+                nama: self.nama.clone(),
+                jenis_kelamin: self.jenis_kelamin.clone(),
+                tanggal_lahir: self.tanggal_lahir.clone(),
+                status: self.status.clone(),
+                golongan: self.golongan.clone(),
+                email: self.email.clone(),
+            },
+            unit_id: opt_id(&self.unit_id),
+            position_id: opt_id(&self.position_id),
+            target_position_id: opt_id(&self.target_position_id),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "employee_form.html")]
+struct FormPage {
+    layout: Layout,
+    f: EmployeeInput,
+    unit_id: Option<i64>,
+    position_id: Option<i64>,
+    target_id: Option<i64>,
+    errors: FormErrors,
+    units: Vec<(i64, String)>,
+    positions: Vec<(i64, String)>,
+}
+
+async fn form_page(s: &AppState, session: &Session, a: &Actor, title: &str, form: EmployeeForm, errors: FormErrors) -> Result<Response> {
+    let t = a.tenant()?;
+    let all_units = cakap_store::org::units::list(&s.store.db, t).await?;
+    let unit_names: HashMap<i64, String> = all_units.iter().map(|u| (u.id, u.name.clone())).collect();
+    let units = all_units
+        .iter()
+        .filter(|u| u.active)
+        .map(|u| (u.id, format!("{}{}", "— ".repeat(cakap_store::org::units::depth(u)), u.name)))
+        .collect();
+    let positions = cakap_store::org::positions::all(&s.store.db, t)
+        .await?
+        .into_iter()
+        .filter(|p| p.active)
+        .map(|p| (p.id, format!("{} – {}", p.name, unit_names.get(&p.unit_id).cloned().unwrap_or_default())))
+        .collect();
+    let layout = Layout::new(a, session, title, "/organisasi/pegawai").await;
+    let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(render_status(
+        status,
+        FormPage {
+            layout,
+            unit_id: form.unit_id,
+            position_id: form.position_id,
+            target_id: form.target_position_id,
+            f: form.person,
+            errors,
+            units,
+            positions,
+        },
+    ))
+}
+
+pub async fn view_employee_new_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    let mut form = EmployeeForm::default();
+    form.person.status = "PNS".into();
+    form.person.jenis_kelamin = "L".into();
+    form_page(&s, &session, &a, "Tambah Pegawai", form, FormErrors::default()).await
+}
+
+pub async fn view_employee_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<FormData>) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    let form = f.to_form();
+    match employees::create(&s.store, &a.ctx(), &form).await {
+        Ok(e) => {
+            flash(&session, "Data berhasil disimpan.").await;
+            Ok(see_other(&format!("/organisasi/pegawai/{}", e.id)))
+        }
+        Err(e) => match AppError::from(e) {
+            AppError::Invalid(errs) => form_page(&s, &session, &a, "Tambah Pegawai", form, FormErrors(errs)).await,
+            other => Err(other),
+        },
+    }
+}
+
+pub async fn view_employee_edit_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    let e = employees::get(&s.store.db, a.tenant()?, &a.employee_scope(), id).await?;
+    let form = EmployeeForm {
+        person: EmployeeInput {
+            nip: e.nip.clone(),
+            nama: e.name.clone(),
+            jenis_kelamin: e.gender.clone(),
+            tanggal_lahir: view::date_short(&e.birth_date),
+            status: e.status.to_uppercase(),
+            golongan: e.golongan.clone().unwrap_or_default(),
+            email: e.email.clone().unwrap_or_default(),
+        },
+        unit_id: Some(e.unit_id),
+        position_id: Some(e.position_id),
+        target_position_id: e.target_position_id,
+    };
+    form_page(&s, &session, &a, &format!("Ubah Pegawai: {}", e.name), form, FormErrors::default()).await
+}
+
+pub async fn view_employee_edit_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<FormData>) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    let e = employees::get(&s.store.db, a.tenant()?, &a.employee_scope(), id).await?;
+    let form = f.to_form();
+    match employees::update(&s.store, &a.ctx(), id, &form).await {
+        Ok(_) => {
+            flash(&session, "Data berhasil disimpan.").await;
+            Ok(see_other(&format!("/organisasi/pegawai/{id}")))
+        }
+        Err(err) => match AppError::from(err) {
+            AppError::Invalid(errs) => form_page(&s, &session, &a, &format!("Ubah Pegawai: {}", e.name), form, FormErrors(errs)).await,
+            other => Err(other),
+        },
+    }
+}
+
+pub async fn view_employee_status_post(
+    State(s): State<AppState>,
+    session: Session,
+    a: Actor,
+    Path(id): Path<i64>,
+    Form(f): Form<super::units::StatusForm>,
+) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    employees::set_active(&s.store, &a.ctx(), id, f.active).await?;
+    flash(&session, if f.active { "Pegawai diaktifkan kembali." } else { "Pegawai dinonaktifkan." }).await;
+    Ok(see_other(&format!("/organisasi/pegawai/{id}")))
+}

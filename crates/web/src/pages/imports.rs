@@ -1,0 +1,100 @@
+//! Employee import: upload → check every row (preview) → commit, all or nothing.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use cakap_domain::Permission;
+use cakap_store::import::employees::{commit_preview, save_preview, ImportMode, ImportSummary, TEMPLATE_HEADERS};
+use cakap_store::import::read_table;
+use tower_sessions::Session;
+
+use super::{render_status, see_other};
+use crate::auth::Actor;
+use crate::error::{AppError, Result};
+use crate::view::{flash, Layout};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    layout: Layout,
+    summary: Option<ImportSummary>,
+    file_name: String,
+    job_id: Option<i64>,
+    message: String,
+}
+
+async fn page(a: &Actor, session: &Session, summary: Option<ImportSummary>, file_name: String, job_id: Option<i64>, message: String) -> Result<Response> {
+    let layout = Layout::new(a, session, "Impor Pegawai", "/organisasi/pegawai")
+        .await
+        .crumbs(vec![("Pegawai".into(), "/organisasi/pegawai".into()), ("Impor".into(), String::new())]);
+    let bad = summary.as_ref().is_some_and(|s| s.error_count > 0) || !message.is_empty();
+    let status = if bad { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    Ok(render_status(status, ImportPage { layout, summary, file_name, job_id, message }))
+}
+
+pub async fn view_import_get(session: Session, a: Actor) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    a.tenant()?;
+    page(&a, &session, None, String::new(), None, String::new()).await
+}
+
+pub async fn view_template_get(a: Actor) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    let body = format!("{}\n", TEMPLATE_HEADERS.join(","));
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"templat-pegawai.csv\"")], body).into_response())
+}
+
+pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Actor, mut mp: Multipart) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    let t = a.tenant()?;
+    let (mut csrf, mut file_name, mut bytes, mut mode) = (String::new(), String::new(), Vec::new(), ImportMode::Upsert);
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("unggahan tidak valid: {e}")))? {
+        match field.name().unwrap_or("") {
+            "_csrf" => csrf = field.text().await.unwrap_or_default(),
+            "mode" => {
+                if field.text().await.unwrap_or_default() == "insert" {
+                    mode = ImportMode::InsertOnly
+                }
+            }
+            "file" => {
+                file_name = field.file_name().unwrap_or("").to_string();
+                bytes = field.bytes().await.map_err(|e| AppError::BadRequest(format!("berkas gagal diunggah: {e}")))?.to_vec();
+            }
+            _ => {}
+        }
+    }
+    // The CSRF middleware leaves multipart bodies to their handler: check here.
+    if !crate::constant_time_eq(csrf.as_bytes(), a.csrf.as_bytes()) || csrf.is_empty() {
+        return Err(AppError::Csrf);
+    }
+    if bytes.is_empty() {
+        return page(&a, &session, None, file_name, None, "Pilih berkas yang akan diunggah.".into()).await;
+    }
+    let table = match read_table(&file_name, &bytes) {
+        Ok(t) => t,
+        Err(e) => return page(&a, &session, None, file_name, None, e.to_string()).await,
+    };
+    let summary = cakap_store::import::employees::check_table(&s.store, t, mode, &table).await;
+    let job_id = if summary.error_count == 0 && summary.rows > 0 {
+        Some(save_preview(&s.store, &a.ctx(), &file_name, mode, &table, &summary).await?)
+    } else {
+        None
+    };
+    let msg = if summary.rows == 0 && summary.error_count == 0 { "Berkas tidak berisi baris data.".to_string() } else { String::new() };
+    page(&a, &session, Some(summary), file_name, job_id, msg).await
+}
+
+pub async fn view_import_commit_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    a.tenant()?;
+    let summary = commit_preview(&s.store, &a.ctx(), id).await?;
+    if summary.written {
+        flash(&session, &format!("Impor selesai: {} pegawai baru, {} diperbarui.", summary.inserted, summary.updated)).await;
+        Ok(see_other("/organisasi/pegawai"))
+    } else {
+        page(&a, &session, Some(summary), String::new(), None, "Data berubah sejak pemeriksaan; tidak ada yang disimpan.".into()).await
+    }
+}
+

@@ -1,0 +1,201 @@
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use cakap_domain::{Jenjang, Permission, PositionKind};
+use cakap_store::org::positions::{self, PositionFilter, PositionInput};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{render, render_status, see_other};
+use crate::auth::Actor;
+use crate::error::{AppError, Result};
+use crate::view::{flash, page_query, FormErrors, Layout};
+use crate::AppState;
+
+pub const PER_PAGE: u64 = 25;
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub kind: String,
+    pub page: Option<u64>,
+}
+
+pub struct Row {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub jenjang: &'static str,
+    pub unit: String,
+    pub criticality: i16,
+}
+
+#[derive(Template)]
+#[template(path = "positions.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    q: String,
+    kind: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    prev_q: String,
+    next_q: String,
+    can_manage: bool,
+}
+
+pub async fn view_positions_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
+    a.require(Permission::ReadOrg)?;
+    let t = a.tenant()?;
+    let page = q.page.unwrap_or(1).max(1);
+    let f = PositionFilter { q: Some(q.q.clone()), kind: PositionKind::from_code(&q.kind), ..Default::default() };
+    let res = positions::list(&s.store.db, t, &f, page, PER_PAGE).await?;
+    let units: HashMap<i64, String> = cakap_store::org::units::list(&s.store.db, t).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let pages = res.pages();
+    let rows = res
+        .items
+        .into_iter()
+        .map(|p| Row {
+            id: p.id,
+            code: p.code,
+            name: p.name,
+            jenjang: Jenjang::from_code(&p.jenjang).map(|j| j.label()).unwrap_or("-"),
+            unit: units.get(&p.unit_id).cloned().unwrap_or_default(),
+            criticality: p.criticality,
+        })
+        .collect();
+    let keep = [("q", q.q.clone()), ("kind", q.kind.clone())];
+    let layout = Layout::new(&a, &session, "Jabatan", "/organisasi/jabatan").await;
+    Ok(render(ListPage {
+        layout,
+        rows,
+        kinds: PositionKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        q: q.q,
+        kind: q.kind,
+        total: res.total,
+        page,
+        pages,
+        prev_q: page_query(&keep, page.saturating_sub(1)),
+        next_q: page_query(&keep, page + 1),
+        can_manage: a.can(Permission::ManageOrg),
+    }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct FormData {
+    #[serde(default)]
+    pub unit_id: i64,
+    pub code: String,
+    pub name: String,
+    pub jenjang: String,
+    #[serde(default)]
+    pub criticality: i16,
+}
+
+#[derive(Template)]
+#[template(path = "position_form.html")]
+struct FormPage {
+    layout: Layout,
+    form: FormData,
+    errors: FormErrors,
+    units: Vec<(i64, String)>,
+    jenjangs: Vec<(&'static str, &'static str)>,
+    editing: Option<i64>,
+    active: bool,
+}
+
+async fn form_page(s: &AppState, session: &Session, a: &Actor, title: &str, form: FormData, errors: FormErrors, editing: Option<(i64, bool)>) -> Result<Response> {
+    let t = a.tenant()?;
+    let units = cakap_store::org::units::list(&s.store.db, t)
+        .await?
+        .into_iter()
+        .filter(|u| u.active)
+        .map(|u| (u.id, format!("{}{}", "— ".repeat(cakap_store::org::units::depth(&u)), u.name)))
+        .collect();
+    let layout = Layout::new(a, session, title, "/organisasi/jabatan").await;
+    let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(render_status(
+        status,
+        FormPage {
+            layout,
+            form,
+            errors,
+            units,
+            jenjangs: Jenjang::ALL.iter().map(|j| (j.code(), j.label())).collect(),
+            editing: editing.map(|e| e.0),
+            active: editing.map(|e| e.1).unwrap_or(true),
+        },
+    ))
+}
+
+fn input(f: &FormData) -> PositionInput {
+    PositionInput { unit_id: f.unit_id, code: f.code.clone(), name: f.name.clone(), jenjang: f.jenjang.clone(), criticality: f.criticality }
+}
+
+pub async fn view_position_new_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    let form = FormData { criticality: 2, jenjang: "pelaksana".into(), ..Default::default() };
+    form_page(&s, &session, &a, "Tambah Jabatan", form, FormErrors::default(), None).await
+}
+
+pub async fn view_position_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<FormData>) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    match positions::create(&s.store, &a.ctx(), &input(&f)).await {
+        Ok(_) => {
+            flash(&session, "Data berhasil disimpan.").await;
+            Ok(see_other("/organisasi/jabatan"))
+        }
+        Err(e) => match AppError::from(e) {
+            AppError::Invalid(errs) => form_page(&s, &session, &a, "Tambah Jabatan", f, FormErrors(errs), None).await,
+            other => Err(other),
+        },
+    }
+}
+
+pub async fn view_position_edit_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    let p = positions::get(&s.store.db, a.tenant()?, id).await?;
+    let form = FormData { unit_id: p.unit_id, code: p.code, name: p.name.clone(), jenjang: p.jenjang, criticality: p.criticality };
+    form_page(&s, &session, &a, &format!("Ubah Jabatan: {}", p.name), form, FormErrors::default(), Some((id, p.active))).await
+}
+
+pub async fn view_position_edit_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<FormData>) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    let p = positions::get(&s.store.db, a.tenant()?, id).await?;
+    match positions::update(&s.store, &a.ctx(), id, &input(&f)).await {
+        Ok(_) => {
+            flash(&session, "Data berhasil disimpan.").await;
+            Ok(see_other("/organisasi/jabatan"))
+        }
+        Err(e) => match AppError::from(e) {
+            AppError::Invalid(errs) => form_page(&s, &session, &a, &format!("Ubah Jabatan: {}", p.name), f, FormErrors(errs), Some((id, p.active))).await,
+            other => Err(other),
+        },
+    }
+}
+
+pub async fn view_position_status_post(
+    State(s): State<AppState>,
+    session: Session,
+    a: Actor,
+    Path(id): Path<i64>,
+    Form(f): Form<super::units::StatusForm>,
+) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    match positions::set_active(&s.store, &a.ctx(), id, f.active).await {
+        Ok(_) => flash(&session, if f.active { "Jabatan diaktifkan kembali." } else { "Jabatan dinonaktifkan." }).await,
+        Err(cakap_store::StoreError::Invalid(errs)) => {
+            flash(&session, &format!("Jabatan tidak dapat dinonaktifkan: {}.", errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))).await
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(see_other("/organisasi/jabatan"))
+}

@@ -1,0 +1,80 @@
+//! The user's own profile: API tokens and password.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::Form;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{render, see_other};
+use crate::auth::Actor;
+use crate::error::Result;
+use crate::view::{self, flash, Layout};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfilePage {
+    layout: Layout,
+    tokens: Vec<(i64, String, String, String, &'static str)>,
+    new_token: String,
+    error: String,
+}
+
+async fn page(s: &AppState, session: &Session, a: &Actor, new_token: String, error: String) -> Result<Response> {
+    let tokens = cakap_store::users::tokens_of(&s.store.db, a.user_id)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let status = if t.revoked_at.is_some() { "Dicabut" } else { "Aktif" };
+            (t.id, t.name, view::datetime(&t.created_at, "WIB"), t.last_used_at.map(|d| view::datetime(&d, "WIB")).unwrap_or_else(|| "-".into()), status)
+        })
+        .collect();
+    let layout = Layout::new(a, session, "Profil", "/profil").await;
+    Ok(render(ProfilePage { layout, tokens, new_token, error }))
+}
+
+pub async fn view_profile_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
+    page(&s, &session, &a, String::new(), String::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    name: String,
+}
+
+pub async fn view_token_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<TokenForm>) -> Result<Response> {
+    match cakap_store::users::create_token(&s.store, &a.ctx(), a.user_id, &f.name, None).await {
+        Ok((_, secret)) => page(&s, &session, &a, secret, String::new()).await,
+        Err(cakap_store::StoreError::Invalid(e)) => page(&s, &session, &a, String::new(), e[0].message.clone()).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn view_token_revoke_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    cakap_store::users::revoke_token(&s.store, &a.ctx(), a.user_id, id).await?;
+    flash(&session, "Token dicabut.").await;
+    Ok(see_other("/profil"))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    old: String,
+    new: String,
+}
+
+pub async fn view_password_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<PasswordForm>) -> Result<Response> {
+    let u = cakap_store::users::get_any(&s.store.db, a.user_id).await?;
+    if !cakap_store::users::verify_password(&f.old, &u.password_hash) {
+        return page(&s, &session, &a, String::new(), "Kata sandi lama salah.".into()).await;
+    }
+    match cakap_store::users::set_password(&s.store, &a.ctx(), None, a.user_id, &f.new).await {
+        Ok(()) => {
+            flash(&session, "Kata sandi berhasil diubah.").await;
+            Ok(see_other("/profil"))
+        }
+        Err(cakap_store::StoreError::Invalid(e)) => page(&s, &session, &a, String::new(), e[0].message.clone()).await,
+        Err(e) => Err(e.into()),
+    }
+}

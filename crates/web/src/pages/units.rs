@@ -1,0 +1,205 @@
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use cakap_domain::{Permission, UnitKind};
+use cakap_store::org::units::{self, UnitInput};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{opt_id, render, render_status, see_other};
+use crate::auth::Actor;
+use crate::error::{AppError, Result};
+use crate::view::{flash, FormErrors, Layout};
+use crate::AppState;
+
+pub struct UnitRow {
+    pub id: i64,
+    pub name: String,
+    pub code: String,
+    pub kind: &'static str,
+    pub depth: usize,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "units.html")]
+struct UnitsPage {
+    layout: Layout,
+    rows: Vec<UnitRow>,
+    can_manage: bool,
+}
+
+pub async fn view_units_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
+    a.require(Permission::ReadOrg)?;
+    let t = a.tenant()?;
+    let rows = units::list(&s.store.db, t)
+        .await?
+        .into_iter()
+        .map(|u| UnitRow {
+            depth: units::depth(&u),
+            kind: UnitKind::from_code(&u.kind).map(|k| k.label()).unwrap_or("-"),
+            id: u.id,
+            name: u.name,
+            code: u.code,
+            active: u.active,
+        })
+        .collect();
+    let layout = Layout::new(&a, &session, "Unit Kerja", "/organisasi/unit").await;
+    Ok(render(UnitsPage { layout, rows, can_manage: a.can(Permission::ManageOrg) }))
+}
+
+#[derive(Template)]
+#[template(path = "unit_detail.html")]
+struct UnitPage {
+    layout: Layout,
+    unit: cakap_store::entity::unit::Model,
+    kind_label: &'static str,
+    staff: u64,
+    children: Vec<(i64, String)>,
+    positions: Vec<(String, String)>,
+    can_manage: bool,
+}
+
+pub async fn view_unit_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    a.require(Permission::ReadOrg)?;
+    let t = a.tenant()?;
+    let unit = units::get(&s.store.db, t, id).await?;
+    let all = units::list(&s.store.db, t).await?;
+    let children = all.iter().filter(|u| u.parent_id == Some(id)).map(|u| (u.id, u.name.clone())).collect();
+    let filter = cakap_store::org::positions::PositionFilter { unit_id: Some(id), ..Default::default() };
+    let positions = cakap_store::org::positions::list(&s.store.db, t, &filter, 1, 200)
+        .await?
+        .items
+        .into_iter()
+        .map(|p| (p.name, cakap_domain::Jenjang::from_code(&p.jenjang).map(|j| j.label()).unwrap_or("-").to_string()))
+        .collect();
+    let ef = cakap_store::org::employees::EmployeeFilter { unit_id: Some(id), ..Default::default() };
+    let staff = cakap_store::org::employees::list(&s.store.db, t, &a.employee_scope(), &ef, 1, 1).await?.total;
+    let mut crumbs = vec![("Organisasi".to_string(), "/organisasi/unit".to_string())];
+    for anc in units::ancestors(&s.store.db, t, &unit).await? {
+        crumbs.push((anc.name.clone(), format!("/organisasi/unit/{}", anc.id)));
+    }
+    let layout = Layout::new(&a, &session, unit.name.clone(), "/organisasi/unit").await.crumbs(crumbs);
+    Ok(render(UnitPage {
+        layout,
+        kind_label: UnitKind::from_code(&unit.kind).map(|k| k.label()).unwrap_or("-"),
+        unit,
+        staff,
+        children,
+        positions,
+        can_manage: a.can(Permission::ManageOrg),
+    }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct UnitFormData {
+    pub parent_id: Option<String>,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+}
+
+pub struct UnitFormView {
+    pub parent_id: Option<i64>,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+}
+
+#[derive(Template)]
+#[template(path = "unit_form.html")]
+struct UnitForm {
+    layout: Layout,
+    form: UnitFormView,
+    errors: FormErrors,
+    parents: Vec<(i64, String)>,
+    kinds: Vec<(&'static str, &'static str)>,
+}
+
+async fn form_page(s: &AppState, session: &Session, a: &Actor, title: &str, form: UnitFormView, errors: FormErrors, exclude: Option<&str>) -> Result<Response> {
+    let t = a.tenant()?;
+    let parents = units::list(&s.store.db, t)
+        .await?
+        .into_iter()
+        .filter(|u| u.active && exclude.is_none_or(|p| !u.path.starts_with(p)))
+        .map(|u| (u.id, format!("{}{}", "— ".repeat(units::depth(&u)), u.name)))
+        .collect();
+    let layout = Layout::new(a, session, title, "/organisasi/unit").await;
+    let kinds = UnitKind::ALL.iter().map(|k| (k.code(), k.label())).collect();
+    let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(render_status(status, UnitForm { layout, form, errors, parents, kinds }))
+}
+
+fn input(f: &UnitFormData) -> UnitInput {
+    UnitInput { parent_id: opt_id(&f.parent_id), code: f.code.clone(), name: f.name.clone(), kind: f.kind.clone() }
+}
+
+fn view_of(f: &UnitFormData) -> UnitFormView {
+    UnitFormView { parent_id: opt_id(&f.parent_id), code: f.code.clone(), name: f.name.clone(), kind: f.kind.clone() }
+}
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    parent: Option<i64>,
+}
+
+pub async fn view_unit_new_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<NewQuery>) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    let form = UnitFormView { parent_id: q.parent, code: String::new(), name: String::new(), kind: "bidang".into() };
+    form_page(&s, &session, &a, "Tambah Unit", form, FormErrors::default(), None).await
+}
+
+pub async fn view_unit_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<UnitFormData>) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    match units::create(&s.store, &a.ctx(), &input(&f)).await {
+        Ok(u) => {
+            flash(&session, "Data berhasil disimpan.").await;
+            Ok(see_other(&format!("/organisasi/unit/{}", u.id)))
+        }
+        Err(e) => match AppError::from(e) {
+            AppError::Invalid(errs) => form_page(&s, &session, &a, "Tambah Unit", view_of(&f), FormErrors(errs), None).await,
+            other => Err(other),
+        },
+    }
+}
+
+pub async fn view_unit_edit_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    let u = units::get(&s.store.db, a.tenant()?, id).await?;
+    let form = UnitFormView { parent_id: u.parent_id, code: u.code, name: u.name.clone(), kind: u.kind };
+    form_page(&s, &session, &a, &format!("Ubah Unit: {}", u.name), form, FormErrors::default(), Some(&u.path)).await
+}
+
+pub async fn view_unit_edit_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<UnitFormData>) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    let u = units::get(&s.store.db, a.tenant()?, id).await?;
+    match units::update(&s.store, &a.ctx(), id, &input(&f)).await {
+        Ok(_) => {
+            flash(&session, "Data berhasil disimpan.").await;
+            Ok(see_other(&format!("/organisasi/unit/{id}")))
+        }
+        Err(e) => match AppError::from(e) {
+            AppError::Invalid(errs) => form_page(&s, &session, &a, &format!("Ubah Unit: {}", u.name), view_of(&f), FormErrors(errs), Some(&u.path)).await,
+            other => Err(other),
+        },
+    }
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    pub active: bool,
+}
+
+pub async fn view_unit_status_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<StatusForm>) -> Result<Response> {
+    a.require(Permission::ManageOrg)?;
+    match units::set_active(&s.store, &a.ctx(), id, f.active).await {
+        Ok(_) => flash(&session, if f.active { "Unit diaktifkan kembali." } else { "Unit dinonaktifkan." }).await,
+        Err(cakap_store::StoreError::Invalid(errs)) => {
+            flash(&session, &format!("Unit tidak dapat dinonaktifkan: {}.", errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))).await
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(see_other(&format!("/organisasi/unit/{id}")))
+}

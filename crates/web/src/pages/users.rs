@@ -1,0 +1,177 @@
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use cakap_domain::{Permission, Role};
+use cakap_store::users::{self, RoleGrant, UserForCreate};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{render, render_status, see_other};
+use crate::auth::Actor;
+use crate::error::{AppError, Result};
+use crate::view::{flash, FormErrors, Layout};
+use crate::AppState;
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct ListPage {
+    layout: Layout,
+    q: String,
+    rows: Vec<(i64, String, String, String, bool)>,
+    total: u64,
+}
+
+pub async fn view_users_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
+    a.require(Permission::ManageUsers)?;
+    let page = users::list(&s.store.db, a.tenant()?, Some(&q.q), 1, 200).await?;
+    let rows = page
+        .items
+        .into_iter()
+        .map(|u| (u.user.id, u.user.login, u.user.name, u.roles.iter().map(|r| r.role.label()).collect::<Vec<_>>().join(", "), u.user.active))
+        .collect();
+    let layout = Layout::new(&a, &session, "Pengguna", "/organisasi/pengguna").await;
+    Ok(render(ListPage { layout, q: q.q, rows, total: page.total }))
+}
+
+#[derive(Template)]
+#[template(path = "user_form.html")]
+struct FormPage {
+    layout: Layout,
+    is_new: bool,
+    login: String,
+    name: String,
+    employee_nip: String,
+    roles: Vec<(&'static str, &'static str, bool)>,
+    units: Vec<(i64, String)>,
+    supervisor_unit: Option<i64>,
+    active: bool,
+    errors: FormErrors,
+}
+
+/// The form posts `role_<code>=1` per checked role, `supervisor_unit`, and the rest.
+fn grants_from(form: &HashMap<String, String>) -> Vec<RoleGrant> {
+    let unit = form.get("supervisor_unit").and_then(|v| v.parse().ok());
+    Role::ALL
+        .iter()
+        .filter(|r| r.assignable_by_tenant_admin() && form.get(&format!("role_{}", r.code())).is_some())
+        .map(|r| RoleGrant { role: *r, unit_id: if *r == Role::Supervisor { unit } else { None } })
+        .collect()
+}
+
+struct FormState {
+    is_new: bool,
+    login: String,
+    name: String,
+    employee_nip: String,
+    grants: Vec<RoleGrant>,
+    active: bool,
+}
+
+async fn form_page(s: &AppState, session: &Session, a: &Actor, title: &str, st: FormState, errors: FormErrors) -> Result<Response> {
+    let units = cakap_store::org::units::list(&s.store.db, a.tenant()?)
+        .await?
+        .into_iter()
+        .filter(|u| u.active)
+        .map(|u| (u.id, format!("{}{}", "— ".repeat(cakap_store::org::units::depth(&u)), u.name)))
+        .collect();
+    let roles = Role::ALL
+        .iter()
+        .filter(|r| r.assignable_by_tenant_admin())
+        .map(|r| (r.code(), r.label(), st.grants.iter().any(|g| g.role == *r)))
+        .collect();
+    let supervisor_unit = st.grants.iter().find(|g| g.role == Role::Supervisor).and_then(|g| g.unit_id);
+    let layout = Layout::new(a, session, title, "/organisasi/pengguna").await;
+    let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(render_status(
+        status,
+        FormPage { layout, is_new: st.is_new, login: st.login, name: st.name, employee_nip: st.employee_nip, roles, units, supervisor_unit, active: st.active, errors },
+    ))
+}
+
+pub async fn view_user_new_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
+    a.require(Permission::ManageUsers)?;
+    let st = FormState { is_new: true, login: String::new(), name: String::new(), employee_nip: String::new(), grants: vec![RoleGrant { role: Role::Employee, unit_id: None }], active: true };
+    form_page(&s, &session, &a, "Tambah Pengguna", st, FormErrors::default()).await
+}
+
+pub async fn view_user_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<HashMap<String, String>>) -> Result<Response> {
+    a.require(Permission::ManageUsers)?;
+    let t = a.tenant()?;
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let grants = grants_from(&f);
+    let nip: String = get("employee_nip").chars().filter(|c| !c.is_whitespace()).collect();
+    let mut employee_id = None;
+    let mut pre_errors = vec![];
+    if !nip.is_empty() {
+        match cakap_store::org::employees::by_nip(&s.store.db, t, &nip).await? {
+            Some(e) => employee_id = Some(e.id),
+            None => pre_errors.push(cakap_domain::FieldError::new("employee_id", "pegawai dengan NIP ini tidak ditemukan")),
+        }
+    }
+    let input = UserForCreate { login: get("login"), name: get("name"), password: get("password"), employee_id, roles: grants.clone() };
+    let st = FormState { is_new: true, login: input.login.clone(), name: input.name.clone(), employee_nip: nip, grants, active: true };
+    if !pre_errors.is_empty() {
+        return form_page(&s, &session, &a, "Tambah Pengguna", st, FormErrors(pre_errors)).await;
+    }
+    match users::create(&s.store, &a.ctx(), &input).await {
+        Ok(_) => {
+            flash(&session, "Data berhasil disimpan.").await;
+            Ok(see_other("/organisasi/pengguna"))
+        }
+        Err(e) => match AppError::from(e) {
+            AppError::Invalid(errs) => form_page(&s, &session, &a, "Tambah Pengguna", st, FormErrors(errs)).await,
+            other => Err(other),
+        },
+    }
+}
+
+pub async fn view_user_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    a.require(Permission::ManageUsers)?;
+    let t = a.tenant()?;
+    let u = users::get(&s.store.db, t, id).await?;
+    let grants = users::roles_of(&s.store.db, t, id).await?;
+    let st = FormState { is_new: false, login: u.login.clone(), name: u.name.clone(), employee_nip: String::new(), grants, active: u.active };
+    form_page(&s, &session, &a, &format!("Pengguna: {}", u.login), st, FormErrors::default()).await
+}
+
+pub async fn view_user_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Result<Response> {
+    a.require(Permission::ManageUsers)?;
+    let t = a.tenant()?;
+    let u = users::get(&s.store.db, t, id).await?;
+    let grants = grants_from(&f);
+    let active = f.get("active").map(|v| v == "true").unwrap_or(u.active);
+    let password = f.get("password").cloned().unwrap_or_default();
+    let st = FormState { is_new: false, login: u.login.clone(), name: u.name.clone(), employee_nip: String::new(), grants: grants.clone(), active };
+    let ctx = a.ctx();
+    let result = async {
+        users::set_roles(&s.store, &ctx, id, &grants).await?;
+        if active != u.active {
+            users::set_active(&s.store, &ctx, id, active).await?;
+        }
+        if !password.is_empty() {
+            users::set_password(&s.store, &ctx, Some(t), id, &password).await?;
+        }
+        Ok::<_, cakap_store::StoreError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            flash(&session, "Data berhasil disimpan.").await;
+            Ok(see_other("/organisasi/pengguna"))
+        }
+        Err(e) => match AppError::from(e) {
+            AppError::Invalid(errs) => form_page(&s, &session, &a, &format!("Pengguna: {}", u.login), st, FormErrors(errs)).await,
+            other => Err(other),
+        },
+    }
+}

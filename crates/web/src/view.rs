@@ -1,0 +1,128 @@
+//! What every page template shares: the layout (top bar, navigation by role), flash messages,
+//! form errors, and id-ID formatting helpers.
+
+use cakap_domain::{FieldError, Permission};
+use tower_sessions::Session;
+
+use crate::auth::Actor;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+pub struct Layout {
+    pub title: String,
+    pub user_name: String,
+    pub role_label: String,
+    pub tenant_name: String,
+    pub accent: String,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    pub flash: Option<String>,
+    /// Breadcrumbs: (label, href); the last one is the current page.
+    pub crumbs: Vec<(String, String)>,
+}
+
+const FLASH: &str = "flash";
+
+/// Navigation in the order of the cycle, showing only what the role may use (UI.md).
+fn nav_for(a: &Actor, current: &str) -> Vec<NavItem> {
+    let mut items: Vec<(&'static str, &'static str)> = vec![("/", "Beranda")];
+    if a.is_super_admin() {
+        items.push(("/instansi", "Instansi"));
+    }
+    if a.can(Permission::ReadOrg) {
+        items.push(("/organisasi/unit", "Unit"));
+        items.push(("/organisasi/jabatan", "Jabatan"));
+    }
+    if a.can(Permission::ReadEmployees) {
+        items.push(("/organisasi/pegawai", if a.roles.employee_scope() == cakap_domain::ReadScope::Own { "Data Saya" } else { "Pegawai" }));
+    }
+    if a.can(Permission::ManageUsers) {
+        items.push(("/organisasi/pengguna", "Pengguna"));
+    }
+    if a.can(Permission::ManageSettings) {
+        items.push(("/pengaturan", "Pengaturan"));
+    }
+    if a.can(Permission::ReadAudit) {
+        items.push(("/audit", "Log Audit"));
+    }
+    items
+        .into_iter()
+        .map(|(href, label)| NavItem { href, label, active: if href == "/" { current == "/" } else { current.starts_with(href) } })
+        .collect()
+}
+
+impl Layout {
+    pub async fn new(a: &Actor, session: &Session, title: impl Into<String>, current: &str) -> Layout {
+        let flash = session.remove::<String>(FLASH).await.ok().flatten();
+        Layout {
+            title: title.into(),
+            user_name: a.name.clone(),
+            role_label: a.role_label().to_string(),
+            tenant_name: a.tenant_name.clone(),
+            accent: a.accent.clone(),
+            csrf: a.csrf.clone(),
+            nav: nav_for(a, current),
+            flash,
+            crumbs: vec![],
+        }
+    }
+
+    pub fn crumbs(mut self, c: Vec<(String, String)>) -> Self {
+        self.crumbs = c;
+        self
+    }
+}
+
+/// Sets the message shown once on the next page ("Data berhasil disimpan.").
+pub async fn flash(session: &Session, msg: &str) {
+    let _ = session.insert(FLASH, msg).await;
+}
+
+/// Field errors of a form, looked up by field name in templates.
+#[derive(Default, Debug, Clone)]
+pub struct FormErrors(pub Vec<FieldError>);
+
+impl FormErrors {
+    pub fn get(&self, field: &str) -> String {
+        self.0.iter().filter(|e| e.field == field).map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")
+    }
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+    pub fn all(&self) -> &[FieldError] {
+        &self.0
+    }
+}
+
+pub fn date_short(d: &time::Date) -> String {
+    cakap_domain::format::date_short(*d)
+}
+
+pub fn datetime(t: &time::OffsetDateTime, tz: &str) -> String {
+    let offset = match tz {
+        "WITA" => 8,
+        "WIT" => 9,
+        _ => 7,
+    };
+    let local = t.to_offset(time::UtcOffset::from_hms(offset, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    format!("{} {:02}:{:02} {}", cakap_domain::format::date_short(local.date()), local.hour(), local.minute(), if tz.is_empty() { "WIB" } else { tz })
+}
+
+pub fn nip(s: &str) -> String {
+    cakap_domain::nip::group_nip(s)
+}
+
+pub fn int(n: u64) -> String {
+    cakap_domain::format::int(n as i64)
+}
+
+/// Query string for pagination links, keeping the filters.
+pub fn page_query(pairs: &[(&str, String)], page: u64) -> String {
+    let mut v: Vec<(&str, String)> = pairs.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
+    v.push(("page", page.to_string()));
+    serde_urlencoded::to_string(v).unwrap_or_default()
+}
