@@ -11,6 +11,7 @@ use crate::org::{EmployeeStatus, Gender};
 
 /// Raw text as typed; field names are the import column headers.
 #[derive(Debug, Clone, Default, serde::Deserialize, Serialize)]
+#[serde(default)]
 pub struct EmployeeInput {
     pub nip: String,
     pub nama: String,

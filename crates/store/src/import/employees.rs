@@ -222,6 +222,14 @@ impl EmployeeImport {
             return None;
         }
         let before = self.summary.error_count;
+        if let Some(digits) = self.cell(cells, Col::Nip).strip_prefix(super::table::LOST_PRECISION) {
+            self.error(
+                row,
+                "NIP",
+                format!("NIP tersimpan sebagai angka di Excel ({digits}) sehingga digit terakhirnya hilang; format kolom NIP sebagai Teks lalu ketik ulang"),
+            );
+            return None;
+        }
         let input = EmployeeInput {
             nip: self.cell(cells, Col::Nip).to_string(),
             nama: self.cell(cells, Col::Nama).to_string(),

@@ -97,7 +97,10 @@ fn cell_text(c: &Data) -> String {
     match c {
         Data::Empty => String::new(),
         Data::String(s) => s.trim().to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e19 => format!("{}", *f as i128),
+        // Excel keeps 15 significant digits: an 18-digit NIP typed as a number has already lost
+        // its last digits, so it is marked for the row check to refuse rather than guessed.
+        Data::Float(f) if f.fract() == 0.0 && f.abs() >= 1e15 => format!("{LOST_PRECISION}{}", *f as i128),
+        Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i128),
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
@@ -107,6 +110,9 @@ fn cell_text(c: &Data) -> String {
         Data::Error(e) => format!("#{e:?}"),
     }
 }
+
+/// Prefix of a cell that was a number too long for Excel to keep exactly.
+pub const LOST_PRECISION: &str = "\u{1}angka:";
 
 /// Excel's day serial (1900 system; day 60 is the phantom 29-02-1900) to a date.
 fn excel_serial_date(serial: f64) -> Option<time::Date> {

@@ -1,0 +1,84 @@
+use axum::http::StatusCode;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn login_rotates_session_and_logout_ends_it() {
+    let app = TestApp::demo().await;
+    let mut c = app.client();
+    c.get("/masuk").await;
+    let anonymous_cookie = c.cookie.clone();
+    assert!(anonymous_cookie.starts_with("cakap_sid="));
+    let res = c.post("/masuk", &[("login", "admin.medan"), ("password", PASSWORD)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_ne!(c.cookie, anonymous_cookie, "session id must change at login");
+    let home = c.get("/").await;
+    assert!(home.body.contains("Pemerintah Kota Medan"), "{}", home.body);
+    let set_cookie = res.headers.get("set-cookie").unwrap().to_str().unwrap().to_ascii_lowercase();
+    assert!(set_cookie.contains("httponly") && set_cookie.contains("samesite=lax"), "{set_cookie}");
+    // The old (pre-login) session id is not logged in.
+    let mut old = app.client();
+    old.cookie = anonymous_cookie;
+    assert_eq!(old.get("/").await.status, StatusCode::SEE_OTHER);
+    // Logout.
+    c.get("/").await;
+    assert_eq!(c.post("/keluar", &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(c.get("/organisasi/pegawai").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn wrong_password_is_refused_and_login_throttled_per_account() {
+    let app = TestApp::demo().await;
+    let mut c = app.client();
+    let res = c.login("admin.medan", "salah-sandi").await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(res.body.contains("Nama pengguna atau kata sandi salah."));
+    assert!(res.body.contains("value=\"admin.medan\""), "typed login is kept");
+    for _ in 0..4 {
+        c.login("admin.medan", "salah-sandi").await;
+    }
+    // Five failures: even the right password is refused for now.
+    let res = c.login("admin.medan", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.body.contains("Terlalu banyak percobaan"));
+    // Another account from another IP is unaffected.
+    let mut other = app.client();
+    assert_eq!(other.login("admin.ambon", PASSWORD).await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn forms_without_csrf_token_are_rejected() {
+    let app = TestApp::demo().await;
+    let mut c = app.login("admin.medan").await;
+    c.get("/organisasi/unit/baru").await;
+    let res = c.post_raw("/organisasi/unit/baru", "code=X-1&name=Unit+Palsu&kind=bidang".into()).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = c.post_raw("/organisasi/unit/baru", "_csrf=salah&code=X-1&name=Unit+Palsu&kind=bidang".into()).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let units = cakap_store::org::units::list(&app.store.db, app.tenant_id("medan").await).await.unwrap();
+    assert!(!units.iter().any(|u| u.name == "Unit Palsu"));
+    // With the token it works, and the change is audited in the same transaction.
+    let res = c.post("/organisasi/unit/baru", &[("code", "X-1"), ("name", "Unit Asli"), ("kind", "bidang")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let (log, _) = cakap_store::audit::list(&app.store.db, app.tenant_id("medan").await, Some("unit"), 1, 10).await.unwrap();
+    assert!(log.iter().any(|l| l.action == "create" && l.after_json.as_deref().unwrap_or("").contains("Unit Asli")));
+}
+
+#[tokio::test]
+async fn api_needs_a_valid_bearer_token() {
+    let app = TestApp::demo().await;
+    let mut c = app.client();
+    let res = c.api("GET", "/api/v1/me", "", None).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(res.headers.get("content-type").unwrap().to_str().unwrap().contains("problem+json"));
+    assert_eq!(c.api("GET", "/api/v1/me", "cakap_bukan_token", None).await.status, StatusCode::UNAUTHORIZED);
+    let token = token_for(&app, "perencana.medan").await;
+    let res = c.api("GET", "/api/v1/me", &token, None).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let me: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(me["login"], "perencana.medan");
+    assert_eq!(me["roles"][0], "planner");
+    let spec: serde_json::Value = serde_json::from_str(&c.get("/api/v1/openapi.json").await.body).unwrap();
+    assert!(spec["paths"]["/api/v1/employees"].is_object());
+    assert_eq!(c.get("/healthz").await.status, StatusCode::OK);
+}

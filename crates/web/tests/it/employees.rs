@@ -1,0 +1,167 @@
+use axum::http::StatusCode;
+
+use crate::helpers::*;
+
+async fn first_kelurahan_and_position(app: &TestApp, tenant: i64) -> (i64, i64) {
+    let units = cakap_store::org::units::list(&app.store.db, tenant).await.unwrap();
+    let kel = units.iter().find(|u| u.kind == "kelurahan").unwrap();
+    let pos = cakap_store::org::positions::all(&app.store.db, tenant).await.unwrap();
+    let p = pos.iter().find(|p| p.unit_id == kel.id).unwrap();
+    (kel.id, p.id)
+}
+
+#[tokio::test]
+async fn invalid_employee_form_keeps_input_and_names_fields() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let (unit, pos) = first_kelurahan_and_position(&app, t).await;
+    let mut c = app.login("admin.medan").await;
+    c.get("/organisasi/pegawai/baru").await;
+    let (unit_s, pos_s) = (unit.to_string(), pos.to_string());
+    let res = c
+        .post(
+            "/organisasi/pegawai/baru",
+            &[
+                ("status", "PNS"),
+                ("nip", "19850101 201001 1 00"),
+                ("nama", "Dra. Hj. Rahmawati Lubis, M.Pd."),
+                ("jenis_kelamin", "P"),
+                ("tanggal_lahir", "01-01-1985"),
+                ("golongan", "III/c"),
+                ("unit_id", &unit_s),
+                ("position_id", &pos_s),
+                ("email", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("NIP harus 18 digit angka (ditemukan 17 karakter)"), "{}", res.body);
+    assert!(res.body.contains("value=\"Dra. Hj. Rahmawati Lubis, M.Pd.\""), "typed name kept");
+    assert!(res.body.contains("value=\"19850101 201001 1 00\""), "typed NIP kept");
+    // NIP says male (digit 15 = 1) but the form says female.
+    let res = c
+        .post(
+            "/organisasi/pegawai/baru",
+            &[
+                ("status", "PNS"),
+                ("nip", "198501012010011005"),
+                ("nama", "Rahmawati"),
+                ("jenis_kelamin", "P"),
+                ("tanggal_lahir", "01-01-1985"),
+                ("unit_id", &unit_s),
+                ("position_id", &pos_s),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("kode jenis kelamin pada NIP"), "{}", res.body);
+    // Valid: saved, listed, searchable by grouped NIP, audited.
+    let res = c
+        .post(
+            "/organisasi/pegawai/baru",
+            &[
+                ("status", "PNS"),
+                ("nip", "198501012010012005"),
+                ("nama", "Dra. Hj. Rahmawati Lubis, M.Pd."),
+                ("jenis_kelamin", "P"),
+                ("tanggal_lahir", "01-01-1985"),
+                ("golongan", "iii/c"),
+                ("unit_id", &unit_s),
+                ("position_id", &pos_s),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let list = c.get("/organisasi/pegawai?q=19850101+201001+2+005").await;
+    assert!(list.body.contains("Dra. Hj. Rahmawati Lubis, M.Pd."));
+    assert!(list.body.contains("19850101 201001 2 005"), "NIP shown grouped");
+    assert!(list.body.contains("Total 1 data"));
+    // Same NIP again: a form message, not a 500.
+    let res = c
+        .post(
+            "/organisasi/pegawai/baru",
+            &[
+                ("status", "PNS"),
+                ("nip", "198501012010012005"),
+                ("nama", "Duplikat"),
+                ("jenis_kelamin", "P"),
+                ("tanggal_lahir", "01-01-1985"),
+                ("unit_id", &unit_s),
+                ("position_id", &pos_s),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("NIP sudah terdaftar di instansi ini"));
+}
+
+#[tokio::test]
+async fn supervisor_sees_own_subtree_and_employee_only_self() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let mut sup = app.login("atasan.medan").await;
+    let body = sup.get("/organisasi/pegawai").await.body;
+    let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
+    let kec = units.iter().find(|u| u.name == "Kecamatan Medan Amplas").unwrap();
+    let in_scope = cakap_store::org::employees::list(
+        &app.store.db,
+        t,
+        &cakap_store::org::employees::EmployeeScope::UnitPath(kec.path.clone()),
+        &Default::default(),
+        1,
+        1,
+    )
+    .await
+    .unwrap()
+    .total;
+    let all = cakap_store::org::employees::count_active(&app.store.db, t).await.unwrap();
+    assert!(in_scope > 0 && in_scope < all);
+    assert!(body.contains(&format!("Total {in_scope} data")), "{body}");
+    // An employee outside the subtree is not found for the supervisor.
+    let outside = cakap_store::org::employees::list(&app.store.db, t, &cakap_store::org::employees::EmployeeScope::Tenant, &Default::default(), 1, 500)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|e| !units.iter().any(|u| u.id == e.unit_id && u.path.starts_with(&kec.path)))
+        .unwrap();
+    assert_eq!(sup.get(&format!("/organisasi/pegawai/{}", outside.id)).await.status, StatusCode::NOT_FOUND);
+    // The employee sees exactly one record: their own.
+    let mut emp = app.login("pegawai.medan").await;
+    let body = emp.get("/organisasi/pegawai").await.body;
+    assert!(body.contains("Total 1 data"), "{body}");
+    assert_eq!(emp.get(&format!("/organisasi/pegawai/{}", outside.id)).await.status, StatusCode::NOT_FOUND);
+    // Neither may edit.
+    assert_eq!(sup.get("/organisasi/pegawai/baru").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(emp.get("/organisasi/unit").await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn csv_export_escapes_formula_cells() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let (unit, pos) = first_kelurahan_and_position(&app, t).await;
+    let form = cakap_store::org::employees::EmployeeForm {
+        person: cakap_domain::employee::EmployeeInput {
+            nip: "199001012015031002".into(),
+            nama: "=HYPERLINK(\"http://x\")".into(),
+            jenis_kelamin: "L".into(),
+            tanggal_lahir: "1990-01-01".into(),
+            status: "PNS".into(),
+            golongan: String::new(),
+            email: String::new(),
+        },
+        unit_id: Some(unit),
+        position_id: Some(pos),
+        target_position_id: None,
+    };
+    cakap_store::org::employees::create(&app.store, &cakap_store::audit::Ctx::system(t), &form).await.unwrap();
+    let mut c = app.login("admin.medan").await;
+    let res = c.get("/organisasi/pegawai/unduh.csv?q=199001012015031002").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("'=HYPERLINK"), "{}", res.body);
+    assert!(!res.body.contains(",=HYPERLINK") && !res.body.contains(",\"=HYPERLINK"));
+    let x = c.get("/organisasi/pegawai/unduh.xlsx?q=199001012015031002").await;
+    assert_eq!(x.status, StatusCode::OK);
+    assert!(x.bytes.starts_with(b"PK"), "an XLSX is a zip");
+}

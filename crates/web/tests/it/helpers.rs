@@ -1,0 +1,181 @@
+//! A fresh database per test (SQLite temp file, or a new PostgreSQL database when
+//! TEST_DATABASE_URL is set), the real router, and a client that keeps cookies and CSRF.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use cakap_store::Store;
+use sea_orm::{ConnectionTrait, Database};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "rahasia-uji-123";
+
+pub struct TestApp {
+    pub store: Store,
+    pub router: Router,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<(String, String)>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.pg.take() {
+            // Drop the per-test database on a separate runtime (Drop cannot be async).
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async {
+                    if let Ok(db) = Database::connect(&admin_url).await {
+                        let _ = db.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+impl TestApp {
+    /// An empty, migrated database.
+    pub async fn empty() -> TestApp {
+        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
+            Some(admin_url) => {
+                let name = format!("cakap_t_{}", hex::encode(rand::random::<[u8; 6]>()));
+                let admin = Database::connect(&admin_url).await.expect("connect TEST_DATABASE_URL");
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+                let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url.clone());
+                let store = Store::open(&format!("{base}/{name}")).await.expect("open");
+                TestApp { router: cakap_web::router(store.clone(), Default::default()), store, _dir: None, pg: Some((admin_url, name)) }
+            }
+            None => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}", dir.path().join("t.db").display());
+                let store = Store::open(&url).await.expect("open");
+                TestApp { router: cakap_web::router(store.clone(), Default::default()), store, _dir: Some(dir), pg: None }
+            }
+        }
+    }
+
+    /// With the demo data (five tenants, one user per role each).
+    pub async fn demo() -> TestApp {
+        let app = TestApp::empty().await;
+        cakap_store::demo::load(&app.store, PASSWORD).await.expect("demo");
+        app
+    }
+
+    pub async fn tenant_id(&self, code: &str) -> i64 {
+        cakap_store::org::tenants::by_code(&self.store.db, code).await.unwrap().unwrap().id
+    }
+
+    /// A client that is not logged in (has a session with a CSRF token after `start`).
+    pub fn client(&self) -> Client {
+        Client { router: self.router.clone(), cookie: String::new(), csrf: String::new() }
+    }
+
+    /// Logs in and returns a client holding the session cookie and CSRF token.
+    pub async fn login(&self, login: &str) -> Client {
+        let mut c = self.client();
+        let res = c.login(login, PASSWORD).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "login {login} failed: {}", res.body);
+        c
+    }
+}
+
+pub struct Res {
+    pub status: StatusCode,
+    pub body: String,
+    pub headers: axum::http::HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Clone)]
+pub struct Client {
+    pub router: Router,
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Client {
+    async fn send(&mut self, req: Request<Body>) -> Res {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        for v in headers.get_all(header::SET_COOKIE) {
+            let c = v.to_str().unwrap().split(';').next().unwrap().to_string();
+            if c.starts_with("cakap_sid=") {
+                self.cookie = c;
+            }
+        }
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec();
+        let body = String::from_utf8_lossy(&bytes).to_string();
+        if let Some(t) = body.split("name=\"_csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()) {
+            self.csrf = t.to_string();
+        }
+        Res { status, body, headers, bytes }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Res {
+        let req = Request::get(path).header(header::COOKIE, self.cookie.clone()).body(Body::empty()).unwrap();
+        self.send(req).await
+    }
+
+    /// POSTs a form with the client's CSRF token added.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        let body = serde_urlencoded::to_string(&all).unwrap();
+        self.post_raw(path, body).await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, body: String) -> Res {
+        let req = Request::post(path)
+            .header(header::COOKIE, self.cookie.clone())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn login(&mut self, login: &str, password: &str) -> Res {
+        self.get("/masuk").await;
+        self.post("/masuk", &[("login", login), ("password", password)]).await
+    }
+
+    /// Uploads a file to the import form (multipart) with the CSRF token as a field.
+    pub async fn upload(&mut self, path: &str, file_name: &str, bytes: &[u8], mode: &str, csrf: &str) -> Res {
+        let boundary = "----cakapuji";
+        let mut body = Vec::new();
+        for (k, v) in [("_csrf", csrf), ("mode", mode)] {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::post(path)
+            .header(header::COOKIE, self.cookie.clone())
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn api(&mut self, method: &str, path: &str, token: &str, json: Option<serde_json::Value>) -> Res {
+        let mut b = Request::builder().method(method).uri(path);
+        if !token.is_empty() {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let req = match json {
+            Some(j) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(j.to_string())).unwrap(),
+            None => b.body(Body::empty()).unwrap(),
+        };
+        self.send(req).await
+    }
+}
+
+/// Creates an API token for a demo login.
+pub async fn token_for(app: &TestApp, login: &str) -> String {
+    let u = cakap_store::users::by_login(&app.store.db, login).await.unwrap().unwrap();
+    let ctx = cakap_store::audit::Ctx { tenant_id: u.tenant_id.unwrap_or(0), user_id: Some(u.id), request_id: None };
+    cakap_store::users::create_token(&app.store, &ctx, u.id, "uji", None).await.unwrap().1
+}

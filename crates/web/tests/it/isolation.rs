@@ -1,0 +1,180 @@
+//! The tenant × role × route matrix: no role of tenant A reads or writes tenant B's data, over
+//! pages and the API. Every route that takes an id is tried with B's ids; every form that takes
+//! a reference is tried with B's references; B's rows are compared before and after.
+
+use axum::http::StatusCode;
+use cakap_store::org::employees::EmployeeScope;
+
+use crate::helpers::*;
+
+struct Target {
+    unit: i64,
+    unit_name: String,
+    position: i64,
+    position_name: String,
+    employee: i64,
+    employee_nip: String,
+    employee_name: String,
+    user: i64,
+    token: i64,
+    job: i64,
+}
+
+async fn target(app: &TestApp, code: &str) -> Target {
+    let t = app.tenant_id(code).await;
+    let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
+    let unit = units.iter().find(|u| u.kind == "kelurahan").unwrap();
+    let pos = cakap_store::org::positions::all(&app.store.db, t).await.unwrap().into_iter().find(|p| p.unit_id == unit.id).unwrap();
+    let emp = cakap_store::org::employees::list(&app.store.db, t, &EmployeeScope::Tenant, &Default::default(), 1, 1).await.unwrap().items.remove(0);
+    let admin = cakap_store::users::by_login(&app.store.db, &format!("admin.{code}")).await.unwrap().unwrap();
+    let ctx = cakap_store::audit::Ctx { tenant_id: t, user_id: Some(admin.id), request_id: None };
+    let (tok, _) = cakap_store::users::create_token(&app.store, &ctx, admin.id, "milik B", None).await.unwrap();
+    let table = cakap_store::import::Table { headers: vec!["NIP".into()], rows: vec![] };
+    let job = cakap_store::import::employees::save_preview(&app.store, &ctx, "b.csv", Default::default(), &table, &Default::default()).await.unwrap();
+    Target {
+        unit: unit.id,
+        unit_name: unit.name.clone(),
+        position: pos.id,
+        position_name: pos.name.clone(),
+        employee: emp.id,
+        employee_nip: emp.nip.clone(),
+        employee_name: emp.name.clone(),
+        user: admin.id,
+        token: tok.id,
+        job,
+    }
+}
+
+/// B's rows as text, to prove nothing changed.
+async fn snapshot(app: &TestApp, code: &str) -> String {
+    let t = app.tenant_id(code).await;
+    let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
+    let pos = cakap_store::org::positions::all(&app.store.db, t).await.unwrap();
+    let emps = cakap_store::org::employees::list(&app.store.db, t, &EmployeeScope::Tenant, &cakap_store::org::employees::EmployeeFilter { include_inactive: true, ..Default::default() }, 1, 10_000)
+        .await
+        .unwrap()
+        .items;
+    let users = cakap_store::users::list(&app.store.db, t, None, 1, 1000).await.unwrap().items;
+    let toks = cakap_store::users::tokens_of(&app.store.db, cakap_store::users::by_login(&app.store.db, &format!("admin.{code}")).await.unwrap().unwrap().id).await.unwrap();
+    format!("{units:?}{pos:?}{emps:?}{:?}{toks:?}", users.iter().map(|u| (&u.user.login, u.user.active, &u.roles)).collect::<Vec<_>>())
+}
+
+fn denied(status: StatusCode) -> bool {
+    matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::UNAUTHORIZED)
+}
+
+#[tokio::test]
+async fn no_role_of_one_tenant_reads_or_writes_another() {
+    let app = TestApp::demo().await;
+    let b = target(&app, "ambon").await;
+    let a_t = app.tenant_id("medan").await;
+    let a_units = cakap_store::org::units::list(&app.store.db, a_t).await.unwrap();
+    let a_unit = a_units.iter().find(|u| u.kind == "kelurahan").unwrap().id;
+    let a_pos = cakap_store::org::positions::all(&app.store.db, a_t).await.unwrap().into_iter().find(|p| p.unit_id == a_unit).unwrap().id;
+    let before = snapshot(&app, "ambon").await;
+    let secrets = [b.unit_name.as_str(), b.position_name.as_str(), b.employee_name.as_str(), "admin.ambon"];
+
+    let reads = [
+        format!("/organisasi/unit/{}", b.unit),
+        format!("/organisasi/unit/{}/ubah", b.unit),
+        format!("/organisasi/jabatan/{}/ubah", b.position),
+        format!("/organisasi/pegawai/{}", b.employee),
+        format!("/organisasi/pegawai/{}/ubah", b.employee),
+        format!("/organisasi/pengguna/{}", b.user),
+        format!("/organisasi/pegawai?unit={}", b.unit),
+        format!("/organisasi/pegawai/unduh.csv?unit={}", b.unit),
+    ];
+    let s = |x: i64| x.to_string();
+    let writes: Vec<(String, Vec<(&str, String)>)> = vec![
+        (format!("/organisasi/unit/{}/ubah", b.unit), vec![("code", "HACK".into()), ("name", "Diretas".into()), ("kind", "bidang".into())]),
+        (format!("/organisasi/unit/{}/status", b.unit), vec![("active", "false".into())]),
+        (format!("/organisasi/jabatan/{}/ubah", b.position), vec![("unit_id", s(b.unit)), ("code", "HACK".into()), ("name", "Diretas".into()), ("jenjang", "pelaksana".into()), ("criticality", "1".into())]),
+        (format!("/organisasi/jabatan/{}/status", b.position), vec![("active", "false".into())]),
+        (format!("/organisasi/pegawai/{}/status", b.employee), vec![("active", "false".into())]),
+        (format!("/organisasi/pegawai/{}/ubah", b.employee), vec![("status", "PNS".into()), ("nip", b.employee_nip.clone()), ("nama", "Diretas".into())]),
+        (format!("/organisasi/pengguna/{}", b.user), vec![("role_admin", "1".into()), ("active", "false".into()), ("password", "diretas-12345".into())]),
+        (format!("/organisasi/pegawai/impor/{}/simpan", b.job), vec![]),
+        (format!("/profil/token/{}/cabut", b.token), vec![]),
+        // Creating in A with B's references.
+        ("/organisasi/unit/baru".into(), vec![("parent_id", s(b.unit)), ("code", "X-B".into()), ("name", "Anak Unit B".into()), ("kind", "seksi".into())]),
+        ("/organisasi/jabatan/baru".into(), vec![("unit_id", s(b.unit)), ("code", "X-B".into()), ("name", "Jabatan di B".into()), ("jenjang", "pelaksana".into()), ("criticality", "1".into())]),
+        (
+            "/organisasi/pegawai/baru".into(),
+            vec![("status", "PNS".into()), ("nip", "198001012005011009".into()), ("nama", "Silang".into()), ("jenis_kelamin", "L".into()), ("tanggal_lahir", "01-01-1980".into()), ("unit_id", s(b.unit)), ("position_id", s(b.position))],
+        ),
+        (
+            "/organisasi/pegawai/baru".into(),
+            vec![("status", "PNS".into()), ("nip", "198001012005011009".into()), ("nama", "Silang".into()), ("jenis_kelamin", "L".into()), ("tanggal_lahir", "01-01-1980".into()), ("unit_id", s(a_unit)), ("position_id", s(a_pos)), ("target_position_id", s(b.position))],
+        ),
+    ];
+
+    for role in ["admin", "perencana", "ppk", "atasan", "instruktur", "pegawai"] {
+        let login = format!("{role}.medan");
+        let mut c = app.login(&login).await;
+        for path in &reads {
+            let res = c.get(path).await;
+            let leaked = secrets.iter().find(|s| res.body.contains(*s));
+            assert!(denied(res.status) || (res.status == StatusCode::OK && leaked.is_none()), "{login} GET {path}: {} leaked {leaked:?}", res.status);
+        }
+        // A search for B's NIP finds nothing.
+        let res = c.get(&format!("/organisasi/pegawai?q={}", b.employee_nip)).await;
+        assert!(denied(res.status) || !res.body.contains(&b.employee_name), "{login} search leaked");
+        for (path, fields) in &writes {
+            c.get("/").await;
+            let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let res = c.post(path, &f).await;
+            assert!(denied(res.status), "{login} POST {path}: {}", res.status);
+        }
+        // The API, with a token of this user.
+        let token = token_for(&app, &login).await;
+        for path in [format!("/api/v1/units/{}", b.unit), format!("/api/v1/employees/{}", b.employee), format!("/api/v1/employees?unit={}", b.unit)] {
+            let res = c.api("GET", &path, &token, None).await;
+            assert!(denied(res.status) && !res.body.contains(&b.employee_name), "{login} API GET {path}: {}", res.status);
+        }
+        let body = serde_json::json!({"nip": b.employee_nip, "nama": "Diretas", "jenis_kelamin": "L", "tanggal_lahir": "1980-01-01", "status": "PNS", "unit_id": b.unit, "position_id": b.position});
+        let res = c.api("PUT", &format!("/api/v1/employees/{}", b.employee), &token, Some(body.clone())).await;
+        assert!(denied(res.status), "{login} API PUT: {}", res.status);
+        let res = c.api("POST", "/api/v1/employees", &token, Some(body)).await;
+        assert!(denied(res.status), "{login} API POST: {}", res.status);
+        let res = c.api("GET", "/api/v1/tenants", &token, None).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{login} lists tenants");
+    }
+    assert_eq!(before, snapshot(&app, "ambon").await, "tenant B changed");
+
+    // The super admin manages tenants but reads no tenant's staff pages.
+    let mut sa = app.login("superadmin").await;
+    assert_eq!(sa.get(&format!("/organisasi/pegawai/{}", b.employee)).await.status, StatusCode::FORBIDDEN);
+    assert!(sa.get("/instansi").await.body.contains("Pemerintah Kota Ambon"));
+}
+
+#[tokio::test]
+async fn roles_see_only_their_pages() {
+    let app = TestApp::demo().await;
+    // (login, path, allowed)
+    let cases = [
+        ("admin.medan", "/organisasi/pengguna", true),
+        ("admin.medan", "/pengaturan", true),
+        ("admin.medan", "/audit", true),
+        ("admin.medan", "/instansi", false),
+        ("perencana.medan", "/organisasi/pegawai", true),
+        ("perencana.medan", "/organisasi/pengguna", false),
+        ("perencana.medan", "/pengaturan", false),
+        ("perencana.medan", "/organisasi/pegawai/impor", false),
+        ("ppk.medan", "/audit", false),
+        ("instruktur.medan", "/organisasi/pegawai", false),
+        ("instruktur.medan", "/organisasi/unit", true),
+        ("pegawai.medan", "/organisasi/jabatan", false),
+        ("superadmin", "/instansi", true),
+        ("superadmin", "/organisasi/unit", false),
+    ];
+    for (login, path, allowed) in cases {
+        let mut c = app.login(login).await;
+        let res = c.get(path).await;
+        if allowed {
+            assert_eq!(res.status, StatusCode::OK, "{login} {path}");
+        } else {
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{login} {path}");
+            assert!(res.body.contains("Anda tidak memiliki akses ke halaman ini."));
+        }
+    }
+}

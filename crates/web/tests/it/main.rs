@@ -1,0 +1,10 @@
+//! One integration-test binary for the web crate (kanidm's testkit pattern): add modules here,
+//! not new files under tests/.
+
+mod helpers;
+
+mod auth;
+mod employees;
+mod import;
+mod isolation;
+mod transfer;
