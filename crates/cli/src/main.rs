@@ -1,5 +1,7 @@
 //! `cakap`: serve the web app, migrate, load demo data, import/export, manage tokens.
 
+mod bench;
+
 use std::path::PathBuf;
 
 use cakap_store::audit::Ctx;
@@ -51,10 +53,29 @@ enum Cmd {
         #[arg(long)]
         file: PathBuf,
     },
+    /// Benchmarks (docs/BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        cmd: BenchCmd,
+    },
     /// API tokens.
     Token {
         #[command(subcommand)]
         cmd: TokenCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCmd {
+    /// Employee import from CSV/XLSX on SQLite and PostgreSQL against PostgreSQL COPY.
+    Import {
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: u64,
+        /// PostgreSQL server to compare on (a database is created and dropped); none skips it.
+        #[arg(long, env = "BENCH_PG_URL")]
+        pg: Option<String>,
+        #[arg(long, default_value = "bench-data")]
+        dir: PathBuf,
     },
 }
 
@@ -85,8 +106,12 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    if let Cmd::Bench { cmd: BenchCmd::Import { rows, pg, dir } } = &cli.cmd {
+        return bench::run(*rows, pg.clone(), dir).await;
+    }
     let store = Store::open(&cli.database_url).await?;
     match cli.cmd {
+        Cmd::Bench { .. } => unreachable!("handled above"),
         Cmd::Migrate => println!("Migrasi selesai."),
         Cmd::Demo => {
             load_demo(&store).await?;

@@ -10,6 +10,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransactio
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use super::sink::Sink;
 use super::table::{RowError, Table};
 use crate::audit::{self, Ctx};
 use crate::entity::{employee, import_job, position, unit};
@@ -336,8 +337,8 @@ fn column_label(field: &str) -> &'static str {
     }
 }
 
-/// Rows per INSERT statement: 14 columns × 500 stays under SQLite's 32,766 bound parameters.
-pub const BATCH: usize = 500;
+/// Rows per INSERT statement: 14 columns × 2,000 stays under SQLite's 32,766 bound parameters.
+pub const BATCH: usize = 2000;
 
 /// Writes checked rows (insert, or update by NIP) inside the caller's transaction.
 pub async fn write_batch(txn: &DatabaseTransaction, tenant_id: i64, rows: &[ResolvedRow]) -> Result<()> {
@@ -401,31 +402,29 @@ pub async fn check_table(store: &Store, tenant_id: i64, mode: ImportMode, table:
 /// Checks and, when every row passes, writes the table in one transaction with its job record
 /// and audit row. When any row fails, nothing is written and the summary lists the errors.
 pub async fn commit_table(store: &Store, ctx: &Ctx, mode: ImportMode, file_name: &str, table: &Table) -> Result<ImportSummary> {
-    let txn = store.write().await?;
-    let mut imp = match EmployeeImport::new(&txn, ctx.tenant_id, mode, &table.headers).await {
+    let mut imp = match EmployeeImport::new(&store.db, ctx.tenant_id, mode, &table.headers).await {
         Ok(imp) => imp,
         Err(errs) => return Ok(ImportSummary { error_count: errs.len(), errors: errs, ..Default::default() }),
     };
-    let mut batch = Vec::with_capacity(BATCH);
+    // Check everything before opening the write transaction: a failing file never takes the lock.
+    let mut rows = Vec::with_capacity(table.rows.len());
     for (i, cells) in table.rows.iter().enumerate() {
         if let Some(r) = imp.check_row(i + 2, cells) {
-            if imp.summary.error_count == 0 {
-                batch.push(r);
-                if batch.len() == BATCH {
-                    write_batch(&txn, ctx.tenant_id, &batch).await?;
-                    batch.clear();
-                }
-            }
+            rows.push(r);
         }
     }
     if imp.summary.error_count > 0 {
-        txn.rollback().await?;
         return Ok(imp.summary);
     }
-    write_batch(&txn, ctx.tenant_id, &batch).await?;
+    let mut sink = Sink::open(store, ctx.tenant_id).await?;
+    for chunk in rows.chunks(BATCH) {
+        if let Err(e) = sink.write(chunk).await {
+            let _ = sink.rollback().await;
+            return Err(e);
+        }
+    }
     let mut summary = imp.summary;
-    summary.job_id = Some(finish_job(&txn, ctx, file_name, &summary).await?);
-    txn.commit().await?;
+    summary.job_id = Some(sink.commit(ctx, file_name, &summary).await?);
     summary.written = true;
     Ok(summary)
 }
@@ -493,10 +492,9 @@ pub async fn import_csv_file(store: &Store, ctx: &Ctx, mode: ImportMode, path: &
         Ok((headers, rdr))
     };
     let file_name = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
-    let txn = store.write().await?;
     // Pass 1: check every row; nothing is written unless all pass.
     let (headers, mut rdr) = open()?;
-    let mut imp = match EmployeeImport::new(&txn, ctx.tenant_id, mode, &headers).await {
+    let mut imp = match EmployeeImport::new(&store.db, ctx.tenant_id, mode, &headers).await {
         Ok(imp) => imp,
         Err(errs) => return Ok(ImportSummary { error_count: errs.len(), errors: errs, ..Default::default() }),
     };
@@ -523,31 +521,37 @@ pub async fn import_csv_file(store: &Store, ctx: &Ctx, mode: ImportMode, path: &
         }
     }
     if imp.summary.error_count > 0 {
-        txn.rollback().await?;
         return Ok(imp.summary);
     }
     // Pass 2: the rows were all valid; check again (cheap, and it resolves ids) and write.
     let checked = std::mem::take(&mut imp.summary);
     imp.seen.clear();
     let (_, mut rdr) = open()?;
+    let mut sink = Sink::open(store, ctx.tenant_id).await?;
     let mut batch = Vec::with_capacity(BATCH);
     let mut row = 1;
-    while read(&mut rdr, &mut rec, row).unwrap_or(false) {
-        row += 1;
-        cells.clear();
-        cells.extend(rec.iter().map(str::to_string));
-        if let Some(r) = imp.check_row(row, &cells) {
-            batch.push(r);
-            if batch.len() == BATCH {
-                write_batch(&txn, ctx.tenant_id, &batch).await?;
-                batch.clear();
+    let written = async {
+        while read(&mut rdr, &mut rec, row).unwrap_or(false) {
+            row += 1;
+            cells.clear();
+            cells.extend(rec.iter().map(str::to_string));
+            if let Some(r) = imp.check_row(row, &cells) {
+                batch.push(r);
+                if batch.len() == BATCH {
+                    sink.write(&batch).await?;
+                    batch.clear();
+                }
             }
         }
+        sink.write(&batch).await
     }
-    write_batch(&txn, ctx.tenant_id, &batch).await?;
+    .await;
+    if let Err(e) = written {
+        let _ = sink.rollback().await;
+        return Err(e);
+    }
     let mut summary = checked;
-    summary.job_id = Some(finish_job(&txn, ctx, &file_name, &summary).await?);
-    txn.commit().await?;
+    summary.job_id = Some(sink.commit(ctx, &file_name, &summary).await?);
     summary.written = true;
     Ok(summary)
 }

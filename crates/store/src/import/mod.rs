@@ -3,6 +3,7 @@
 //! crash mid-write leaves no row behind). Re-importing updates by NIP, never duplicates.
 
 pub mod employees;
+pub mod sink;
 pub mod table;
 
 pub use employees::{EmployeeImport, ImportMode, ImportSummary};

@@ -3,6 +3,7 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
+pub use csv::StringRecord;
 use serde::{Deserialize, Serialize};
 
 /// A problem in one cell or row; `row` is the spreadsheet row number (header = row 1).

@@ -1,0 +1,272 @@
+//! `cakap bench import`: the employee-import benchmark of docs/BENCHMARKS.md, reproducible by one
+//! command. Everything is generated deterministically and measured in one run, so ratios against
+//! the PostgreSQL COPY reference hold on a noisy shared machine.
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use cakap_store::audit::Ctx;
+use cakap_store::import::employees::{import_csv_file, ImportMode};
+use cakap_store::org::positions::PositionInput;
+use cakap_store::org::tenants::TenantForCreate;
+use cakap_store::org::units::UnitInput;
+use cakap_store::Store;
+use sea_orm::sqlx::postgres::PgPoolCopyExt;
+use sea_orm::ConnectionTrait;
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+pub struct Org {
+    pub ctx: Ctx,
+    /// (unit name, position name) pairs rows are spread over.
+    pub slots: Vec<(String, String, i64, i64)>,
+}
+
+/// A bench tenant with 20 units and 5 positions each.
+pub async fn setup_org(store: &Store) -> Res<Org> {
+    let t = cakap_store::org::tenants::create(
+        store,
+        &Ctx::system(0),
+        &TenantForCreate { code: "bench".into(), name: "Pemerintah Kota Uji".into(), kind: "kota".into(), timezone: "WIB".into() },
+    )
+    .await?;
+    let ctx = Ctx::system(t.id);
+    let mut slots = vec![];
+    for u in 0..20 {
+        let unit = cakap_store::org::units::create(store, &ctx, &UnitInput { parent_id: None, code: format!("U{u:02}"), name: format!("Unit Uji {u:02}"), kind: "opd".into() }).await?;
+        for (p, j) in ["pelaksana", "ahli_muda", "ahli_pertama", "pengawas", "terampil"].iter().enumerate() {
+            let pos = cakap_store::org::positions::create(
+                store,
+                &ctx,
+                &PositionInput { unit_id: unit.id, code: format!("P{u:02}{p}"), name: format!("Jabatan {p} Unit {u:02}"), jenjang: j.to_string(), criticality: 2 },
+            )
+            .await?;
+            slots.push((unit.name.clone(), pos.name.clone(), unit.id, pos.id));
+        }
+    }
+    Ok(Org { ctx, slots })
+}
+
+/// Row `i` of the synthetic file: a valid, unique NIP whose birth date and gender agree.
+pub fn row(i: u64) -> (String, String, &'static str, String, usize) {
+    let day = i % 9000; // ~24.6 years of birth dates from 1970
+    let birth = time::Date::from_calendar_date(1970, time::Month::January, 1).unwrap() + time::Duration::days(day as i64);
+    let rest = i / 9000;
+    let tmt_month = 1 + (rest % 12);
+    let seq = 1 + (rest / 12) % 999;
+    let gender = if i % 2 == 0 { 1 } else { 2 };
+    let tmt_year = birth.year() + 22 + ((rest / 12 / 999) % 5) as i32;
+    let nip = format!("{:04}{:02}{:02}{tmt_year:04}{tmt_month:02}{gender}{seq:03}", birth.year(), birth.month() as u8, birth.day());
+    let name = format!("Pegawai Uji {i}");
+    (nip, name, if gender == 1 { "L" } else { "P" }, birth.to_string(), (i % 100) as usize)
+}
+
+pub fn write_csv(path: &Path, org: &Org, rows: u64, bad_last: bool) -> Res<()> {
+    let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    writeln!(w, "NIP,Nama,Jenis Kelamin,Tanggal Lahir,Status,Golongan,Unit,Jabatan,Jabatan Target,Email")?;
+    for i in 0..rows {
+        let (nip, name, g, birth, slot) = row(i);
+        let (unit, pos, _, _) = &org.slots[slot % org.slots.len()];
+        if bad_last && i == rows - 1 {
+            // Gender digit 3 does not exist: the NIP is invalid.
+            writeln!(w, "{}3{},{name},{g},{birth},PNS,III/a,{unit},{pos},,", &nip[..14], &nip[15..])?;
+        } else {
+            writeln!(w, "{nip},{name},{g},{birth},PNS,III/a,{unit},{pos},,")?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The same rows in the table's own column order, for PostgreSQL's COPY reference.
+fn write_copy_file(path: &Path, org: &Org, rows: u64) -> Res<()> {
+    let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    let now = "2026-01-01 00:00:00+00";
+    for i in 0..rows {
+        let (nip, name, g, birth, slot) = row(i);
+        let (_, _, unit, pos) = &org.slots[slot % org.slots.len()];
+        writeln!(w, "{}\t{}\t{nip}\t{name}\t{g}\t{birth}\tpns\tIII/a\t{unit}\t{pos}\t\\N\t\\N\tt\t{now}", org.ctx.tenant_id, 1_000_000_000 + i)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Resets the kernel's peak-RSS counter for this process (Linux), so each phase reports its own.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<f64>().ok()))
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+async fn count(store: &Store, tenant: i64) -> Res<i64> {
+    let r = store
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(store.backend(), format!("SELECT COUNT(*) AS n FROM employee WHERE tenant_id = {tenant}")))
+        .await?
+        .ok_or("no row")?;
+    Ok(r.try_get::<i64>("", "n")?)
+}
+
+pub async fn run(rows: u64, pg_url: Option<String>, dir: &Path) -> Res<()> {
+    std::fs::create_dir_all(dir)?;
+    println!("# cakap bench import: {rows} rows\n");
+    println!("| phase | rows | seconds | rows/s | peak RSS MB |\n|---|---:|---:|---:|---:|");
+
+    // SQLite.
+    let db_path = dir.join("bench.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db_path.display()));
+    }
+    let store = Store::open(&format!("sqlite://{}", db_path.display())).await?;
+    let org = setup_org(&store).await?;
+    let csv = dir.join("pegawai.csv");
+    write_csv(&csv, &org, rows, false)?;
+    let t0 = Instant::now();
+    check_only(&store, &org, &csv).await?;
+    let secs = t0.elapsed().as_secs_f64();
+    println!("| check only (parse + validate, no write) | {rows} | {secs:.2} | {:.0} | {:.0} |", rows as f64 / secs, peak_rss_mb());
+    reset_peak_rss();
+    let t0 = Instant::now();
+    let s = import_csv_file(&store, &org.ctx, ImportMode::Upsert, &csv).await?;
+    let secs = t0.elapsed().as_secs_f64();
+    assert!(s.written && s.inserted as u64 == rows, "SQLite import failed: {:?}", s.errors.first());
+    assert_eq!(count(&store, org.ctx.tenant_id).await? as u64, rows);
+    println!("| SQLite CSV import | {rows} | {secs:.2} | {:.0} | {:.0} |", rows as f64 / secs, peak_rss_mb());
+
+    // A file whose last row is bad writes nothing.
+    let bad = dir.join("pegawai-bad.csv");
+    let small = rows.min(100_000);
+    write_csv(&bad, &org, small, true)?;
+    let fresh = Store::open(&format!("sqlite://{}", dir.join("bench-bad.db").display())).await?;
+    fresh.db.execute_unprepared("DELETE FROM employee").await?;
+    let org2 = setup_org_if_missing(&fresh).await?;
+    write_csv(&bad, &org2, small, true)?;
+    let s = import_csv_file(&fresh, &org2.ctx, ImportMode::Upsert, &bad).await?;
+    println!(
+        "| SQLite, bad last row | {small} | - | - | - |\n\n(bad last row: written = {}, errors = {}, rows in table = {}: {})\n",
+        s.written,
+        s.error_count,
+        count(&fresh, org2.ctx.tenant_id).await?,
+        s.errors.first().map(|e| e.to_string()).unwrap_or_default()
+    );
+
+    // XLSX, 20,000 rows through the web import path (read + check + write).
+    let xrows = 20_000u64;
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in cakap_store::import::employees::TEMPLATE_HEADERS.iter().enumerate() {
+        ws.write_string(0, c as u16, *h)?;
+    }
+    for i in 0..xrows {
+        let (nip, name, g, birth, slot) = row(5_000_000 + i);
+        let (unit, pos, _, _) = &org.slots[slot % org.slots.len()];
+        for (c, v) in [nip.as_str(), &name, g, &birth, "PNS", "III/a", unit, pos].iter().enumerate() {
+            ws.write_string(i as u32 + 1, c as u16, *v)?;
+        }
+    }
+    let bytes = wb.save_to_buffer()?;
+    let t0 = Instant::now();
+    let table = cakap_store::import::read_table("pegawai.xlsx", &bytes).map_err(|e| e.to_string())?;
+    let s = cakap_store::import::employees::commit_table(&store, &org.ctx, ImportMode::Upsert, "pegawai.xlsx", &table).await?;
+    let secs = t0.elapsed().as_secs_f64();
+    assert!(s.written, "xlsx: {:?}", s.errors.first());
+    println!("| SQLite XLSX import (read+check+write) | {xrows} | {secs:.2} | {:.0} | - |", xrows as f64 / secs);
+
+    // PostgreSQL: the same import, then COPY of the same rows into an equivalent table.
+    if let Some(admin_url) = pg_url {
+        let admin = sea_orm::Database::connect(&admin_url).await?;
+        let name = format!("cakap_bench_{}", hex::encode(rand::random::<[u8; 4]>()));
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+        let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url.clone());
+        let result = async {
+            let pg = Store::open(&format!("{base}/{name}")).await?;
+            let org = setup_org(&pg).await?;
+            write_csv(&csv, &org, rows, false)?;
+            reset_peak_rss();
+            let t0 = Instant::now();
+            let s = import_csv_file(&pg, &org.ctx, ImportMode::Upsert, &csv).await?;
+            let import_secs = t0.elapsed().as_secs_f64();
+            assert!(s.written && s.inserted as u64 == rows);
+            println!("| PostgreSQL CSV import | {rows} | {import_secs:.2} | {:.0} | {:.0} |", rows as f64 / import_secs, peak_rss_mb());
+            let copy_file = dir.join("pegawai.copy");
+            write_copy_file(&copy_file, &org, rows)?;
+            // Equivalent table: same columns, keys and indexes (LIKE … INCLUDING ALL) and the same
+            // foreign keys, which LIKE does not copy.
+            pg.db
+                .execute_unprepared(
+                    "CREATE TABLE employee_copy_ref (LIKE employee INCLUDING ALL, \
+                     FOREIGN KEY (tenant_id) REFERENCES tenant (id), \
+                     FOREIGN KEY (tenant_id, unit_id) REFERENCES unit (tenant_id, id), \
+                     FOREIGN KEY (tenant_id, position_id) REFERENCES position (tenant_id, id), \
+                     FOREIGN KEY (tenant_id, target_position_id) REFERENCES position (tenant_id, id))",
+                )
+                .await?;
+            let pool = pg.db.get_postgres_connection_pool();
+            let data = std::fs::read(&copy_file)?;
+            let t0 = Instant::now();
+            let mut copy = pool.copy_in_raw("COPY employee_copy_ref FROM STDIN").await?;
+            for chunk in data.chunks(1 << 20) {
+                copy.send(chunk).await?;
+            }
+            let n = copy.finish().await?;
+            let copy_secs = t0.elapsed().as_secs_f64();
+            assert_eq!(n, rows);
+            println!("| PostgreSQL COPY reference | {rows} | {copy_secs:.2} | {:.0} | - |", rows as f64 / copy_secs);
+            println!("\nPostgreSQL import / COPY throughput ratio: {:.2}", copy_secs / import_secs);
+            pg.db.clone().close().await?;
+            Ok::<_, Box<dyn std::error::Error>>(())
+        }
+        .await;
+        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
+        result?;
+    }
+    Ok(())
+}
+
+/// One pass of the row checks over the file, as the import's first pass does.
+async fn check_only(store: &Store, org: &Org, path: &Path) -> Res<()> {
+    let mut rdr = cakap_store::import::table::csv_reader(std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path)?), b',');
+    let mut rec = csv_string_record();
+    rdr.read_record(&mut rec)?;
+    let headers: Vec<String> = rec.iter().map(str::to_string).collect();
+    let mut imp = cakap_store::import::employees::EmployeeImport::new(&store.db, org.ctx.tenant_id, ImportMode::Upsert, &headers).await.map_err(|e| format!("{e:?}"))?;
+    let mut cells = Vec::new();
+    let mut row = 1;
+    while rdr.read_record(&mut rec)? {
+        row += 1;
+        cells.clear();
+        cells.extend(rec.iter().map(str::to_string));
+        imp.check_row(row, &cells);
+    }
+    assert_eq!(imp.summary.error_count, 0);
+    Ok(())
+}
+
+fn csv_string_record() -> cakap_store::import::table::StringRecord {
+    cakap_store::import::table::StringRecord::new()
+}
+
+async fn setup_org_if_missing(store: &Store) -> Res<Org> {
+    if let Some(t) = cakap_store::org::tenants::by_code(&store.db, "bench").await? {
+        let ctx = Ctx::system(t.id);
+        let units = cakap_store::org::units::list(&store.db, t.id).await?;
+        let positions = cakap_store::org::positions::all(&store.db, t.id).await?;
+        let mut slots = vec![];
+        for u in &units {
+            let mut ps: Vec<_> = positions.iter().filter(|p| p.unit_id == u.id).collect();
+            ps.sort_by(|a, b| a.code.cmp(&b.code));
+            for p in ps {
+                slots.push((u.name.clone(), p.name.clone(), u.id, p.id));
+            }
+        }
+        return Ok(Org { ctx, slots });
+    }
+    setup_org(store).await
+}
