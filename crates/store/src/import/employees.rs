@@ -3,16 +3,15 @@
 
 use std::collections::HashMap;
 
-use cakap_domain::employee::EmployeeInput;
+use cakap_domain::employee::EmployeeFields;
 use cakap_domain::EmployeeStatus;
-use sea_orm::sea_query::{OnConflict, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::sink::Sink;
 use super::table::{RowError, Table};
-use crate::audit::{self, Ctx};
+use crate::audit::Ctx;
 use crate::entity::{employee, import_job, position, unit};
 use crate::error::Result;
 use crate::ids;
@@ -104,6 +103,7 @@ enum Lookup {
 /// Memory stays small for a million rows: NIPs are kept as `u64`, not strings.
 pub struct EmployeeImport {
     mode: ImportMode,
+    tenant_id: i64,
     cols: Vec<(Col, usize)>,
     units: HashMap<String, Lookup>,
     pos_by_code: HashMap<String, i64>,
@@ -111,6 +111,8 @@ pub struct EmployeeImport {
     pos_by_name: HashMap<String, Lookup>,
     existing: HashMap<u64, i64>,
     seen: HashMap<u64, u32>,
+    unit_memo: HashMap<String, Option<std::result::Result<i64, ()>>>,
+    pos_memo: HashMap<(Option<i64>, String), std::result::Result<i64, String>>,
     pub summary: ImportSummary,
 }
 
@@ -148,17 +150,9 @@ impl EmployeeImport {
             let units = unit::Entity::find().filter(unit::Column::TenantId.eq(tenant_id)).filter(unit::Column::Active.eq(true)).all(db).await?;
             let positions =
                 position::Entity::find().filter(position::Column::TenantId.eq(tenant_id)).filter(position::Column::Active.eq(true)).all(db).await?;
-            let existing: Vec<(String, i64)> = employee::Entity::find()
-                .select_only()
-                .column(employee::Column::Nip)
-                .column(employee::Column::Id)
-                .filter(employee::Column::TenantId.eq(tenant_id))
-                .into_tuple()
-                .all(db)
-                .await?;
-            Ok::<_, sea_orm::DbErr>((units, positions, existing))
+            Ok::<_, sea_orm::DbErr>((units, positions))
         };
-        let (units, positions, existing) = load.await.map_err(|e| vec![RowError { row: 0, column: "-".into(), message: format!("gagal membaca data: {e}") }])?;
+        let (units, positions) = load.await.map_err(|e| vec![RowError { row: 0, column: "-".into(), message: format!("gagal membaca data: {e}") }])?;
         let mut s = EmployeeImport {
             mode,
             cols,
@@ -166,8 +160,11 @@ impl EmployeeImport {
             pos_by_code: HashMap::new(),
             pos_by_unit_name: HashMap::new(),
             pos_by_name: HashMap::new(),
-            existing: existing.into_iter().filter_map(|(n, id)| n.parse::<u64>().ok().map(|n| (n, id))).collect(),
+            tenant_id,
+            existing: HashMap::new(),
             seen: HashMap::new(),
+            unit_memo: HashMap::new(),
+            pos_memo: HashMap::new(),
             summary: ImportSummary::default(),
         };
         for u in units {
@@ -185,8 +182,32 @@ impl EmployeeImport {
         Ok(s)
     }
 
-    fn cell<'a>(&self, cells: &'a [String], col: Col) -> &'a str {
-        self.cols.iter().find(|(c, _)| *c == col).and_then(|(_, i)| cells.get(*i)).map(|s| s.trim()).unwrap_or("")
+    fn cell<'a, S: AsRef<str>>(&self, cells: &'a [S], col: Col) -> &'a str {
+        self.cols.iter().find(|(c, _)| *c == col).and_then(|(_, i)| cells.get(*i)).map(|s| s.as_ref().trim()).unwrap_or("")
+    }
+
+    /// Unit by code or name; the raw text is remembered so each distinct spelling is
+    /// normalised once per file, not once per row.
+    fn unit_lookup(&mut self, text: &str) -> Option<std::result::Result<i64, ()>> {
+        if let Some(hit) = self.unit_memo.get(text) {
+            return *hit;
+        }
+        let hit = match self.units.get(&norm(text)) {
+            Some(Lookup::One(id)) => Some(Ok(*id)),
+            Some(Lookup::Ambiguous) => Some(Err(())),
+            None => None,
+        };
+        self.unit_memo.insert(text.to_string(), hit);
+        hit
+    }
+
+    fn position_memo(&mut self, unit_id: Option<i64>, text: &str) -> std::result::Result<i64, String> {
+        if let Some(hit) = self.pos_memo.get(&(unit_id, text.to_string())) {
+            return hit.clone();
+        }
+        let hit = self.position(unit_id, text);
+        self.pos_memo.insert((unit_id, text.to_string()), hit.clone());
+        hit
     }
 
     fn error(&mut self, row: usize, column: &str, message: String) {
@@ -215,10 +236,82 @@ impl EmployeeImport {
         }
     }
 
+    /// After every row is checked: which of the file's NIPs already exist in the tenant. Counts
+    /// new and updated rows, and in [`ImportMode::InsertOnly`] reports each existing NIP.
+    /// A small file against a big tenant asks for its own NIPs only; a big file reads the
+    /// tenant's NIPs page by page, keeping only the matches.
+    pub async fn resolve_existing<C: ConnectionTrait>(&mut self, db: &C) -> Result<()> {
+        use sea_orm::{PaginatorTrait, QueryOrder};
+        self.existing.clear();
+        if self.seen.is_empty() {
+            return Ok(());
+        }
+        let tenant_total = employee::Entity::find().filter(employee::Column::TenantId.eq(self.tenant_id)).count(db).await?;
+        if (self.seen.len() as u64) * 16 < tenant_total {
+            let keys: Vec<String> = self.seen.keys().map(|k| format!("{k:018}")).collect();
+            for chunk in keys.chunks(500) {
+                let found: Vec<(String, i64)> = employee::Entity::find()
+                    .select_only()
+                    .column(employee::Column::Nip)
+                    .column(employee::Column::Id)
+                    .filter(employee::Column::TenantId.eq(self.tenant_id))
+                    .filter(employee::Column::Nip.is_in(chunk.iter().cloned()))
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+                for (nip, id) in found {
+                    if let Ok(k) = nip.parse::<u64>() {
+                        self.existing.insert(k, id);
+                    }
+                }
+            }
+        } else {
+            let mut last = i64::MIN;
+            loop {
+                let page: Vec<(String, i64)> = employee::Entity::find()
+                    .select_only()
+                    .column(employee::Column::Nip)
+                    .column(employee::Column::Id)
+                    .filter(employee::Column::TenantId.eq(self.tenant_id))
+                    .filter(employee::Column::Id.gt(last))
+                    .order_by_asc(employee::Column::Id)
+                    .limit(50_000)
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+                let Some((_, l)) = page.last() else { break };
+                last = *l;
+                for (nip, id) in page {
+                    if let Ok(k) = nip.parse::<u64>()
+                        && self.seen.contains_key(&k)
+                    {
+                        self.existing.insert(k, id);
+                    }
+                }
+            }
+        }
+        self.summary.updated = self.existing.len();
+        self.summary.inserted = self.seen.len() - self.existing.len();
+        if self.mode == ImportMode::InsertOnly && !self.existing.is_empty() {
+            let mut rows: Vec<(u32, u64)> = self.existing.keys().map(|k| (self.seen[k], *k)).collect();
+            rows.sort_unstable();
+            for (row, k) in rows {
+                self.error(row as usize, "NIP", format!("NIP {} sudah terdaftar di instansi ini", cakap_domain::nip::group_nip(&format!("{k:018}"))));
+            }
+            self.summary.errors.sort_by_key(|e| e.row);
+        }
+        Ok(())
+    }
+
+    /// The id of an existing employee with this NIP (after [`Self::resolve_existing`]).
+    pub fn existing_id(&self, nip: &str) -> Option<i64> {
+        nip.parse::<u64>().ok().and_then(|k| self.existing.get(&k).copied())
+    }
+
     /// Checks one data row (`row` = spreadsheet row number). Errors go to the summary.
-    pub fn check_row(&mut self, row: usize, cells: &[String]) -> Option<ResolvedRow> {
+    pub fn check_row<S: AsRef<str>>(&mut self, row: usize, cells: &[S]) -> Option<ResolvedRow> {
         self.summary.rows += 1;
-        if cells.iter().all(|c| c.trim().is_empty()) {
+        if cells.iter().all(|c| c.as_ref().trim().is_empty()) {
             self.summary.rows -= 1;
             return None;
         }
@@ -231,14 +324,14 @@ impl EmployeeImport {
             );
             return None;
         }
-        let input = EmployeeInput {
-            nip: self.cell(cells, Col::Nip).to_string(),
-            nama: self.cell(cells, Col::Nama).to_string(),
-            jenis_kelamin: self.cell(cells, Col::JenisKelamin).to_string(),
-            tanggal_lahir: self.cell(cells, Col::TanggalLahir).to_string(),
-            status: self.cell(cells, Col::Status).to_string(),
-            golongan: self.cell(cells, Col::Golongan).to_string(),
-            email: self.cell(cells, Col::Email).to_string(),
+        let input = EmployeeFields {
+            nip: self.cell(cells, Col::Nip),
+            nama: self.cell(cells, Col::Nama),
+            jenis_kelamin: self.cell(cells, Col::JenisKelamin),
+            tanggal_lahir: self.cell(cells, Col::TanggalLahir),
+            status: self.cell(cells, Col::Status),
+            golongan: self.cell(cells, Col::Golongan),
+            email: self.cell(cells, Col::Email),
         };
         let parsed = input.parse();
         if let Err(errs) = &parsed {
@@ -248,9 +341,9 @@ impl EmployeeImport {
             }
         }
         let unit_text = self.cell(cells, Col::Unit);
-        let unit_id = match self.units.get(&norm(unit_text)) {
-            Some(Lookup::One(id)) => Some(*id),
-            Some(Lookup::Ambiguous) => {
+        let unit_id = match self.unit_lookup(unit_text) {
+            Some(Ok(id)) => Some(id),
+            Some(Err(())) => {
                 self.error(row, "Unit", format!("unit '{unit_text}' bernama sama dengan unit lain; gunakan kode unit"));
                 None
             }
@@ -268,7 +361,7 @@ impl EmployeeImport {
             self.error(row, "Jabatan", "wajib diisi".into());
             None
         } else {
-            match self.position(unit_id, jab) {
+            match self.position_memo(unit_id, jab) {
                 Ok(id) => Some(id),
                 Err(m) => {
                     self.error(row, "Jabatan", m);
@@ -280,7 +373,7 @@ impl EmployeeImport {
         let target = if target_text.is_empty() {
             None
         } else {
-            match self.position(None, target_text) {
+            match self.position_memo(None, target_text) {
                 Ok(id) => Some(id),
                 Err(m) => {
                     self.error(row, "Jabatan Target", m);
@@ -295,19 +388,11 @@ impl EmployeeImport {
                 self.error(row, "NIP", format!("NIP {} sudah muncul di baris {first}", v.nip.grouped()));
             }
             existing_id = self.existing.get(&key).copied();
-            if existing_id.is_some() && self.mode == ImportMode::InsertOnly {
-                self.error(row, "NIP", format!("NIP {} sudah terdaftar di instansi ini", v.nip.grouped()));
-            }
         }
         if self.summary.error_count > before {
             return None;
         }
         let v = parsed.ok()?;
-        if existing_id.is_some() {
-            self.summary.updated += 1;
-        } else {
-            self.summary.inserted += 1;
-        }
         Some(ResolvedRow {
             nip: v.nip.as_str().to_string(),
             name: v.name,
@@ -337,54 +422,8 @@ fn column_label(field: &str) -> &'static str {
     }
 }
 
-/// Rows per INSERT statement: 14 columns × 2,000 stays under SQLite's 32,766 bound parameters.
+/// Rows per INSERT statement: 13 bound columns × 2,000 stays under SQLite's 32,766 parameters.
 pub const BATCH: usize = 2000;
-
-/// Writes checked rows (insert, or update by NIP) inside the caller's transaction.
-pub async fn write_batch(txn: &DatabaseTransaction, tenant_id: i64, rows: &[ResolvedRow]) -> Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    use employee::Column as C;
-    let now = crate::now();
-    let mut ins = Query::insert()
-        .into_table(employee::Entity)
-        .columns([
-            C::TenantId, C::Id, C::Nip, C::Name, C::Gender, C::BirthDate, C::Status, C::Golongan, C::UnitId, C::PositionId,
-            C::TargetPositionId, C::Email, C::Active, C::UpdatedAt,
-        ])
-        .to_owned();
-    let mut id = ids::reserve(rows.len() as u64);
-    for r in rows {
-        ins.values_panic([
-            tenant_id.into(),
-            r.existing_id.unwrap_or(id).into(),
-            r.nip.clone().into(),
-            r.name.clone().into(),
-            r.gender.into(),
-            r.birth_date.into(),
-            r.status.into(),
-            r.golongan.map(str::to_string).into(),
-            r.unit_id.into(),
-            r.position_id.into(),
-            r.target_position_id.into(),
-            r.email.clone().into(),
-            true.into(),
-            now.into(),
-        ]);
-        id = ids::successor(id);
-    }
-    ins.on_conflict(
-        OnConflict::columns([C::TenantId, C::Nip])
-            .update_columns([
-                C::Name, C::Gender, C::BirthDate, C::Status, C::Golongan, C::UnitId, C::PositionId, C::TargetPositionId, C::Email,
-                C::Active, C::UpdatedAt,
-            ])
-            .to_owned(),
-    );
-    txn.execute(&ins).await?;
-    Ok(())
-}
 
 /// Checks a whole table without writing.
 pub async fn check_table(store: &Store, tenant_id: i64, mode: ImportMode, table: &Table) -> ImportSummary {
@@ -393,6 +432,9 @@ pub async fn check_table(store: &Store, tenant_id: i64, mode: ImportMode, table:
         Ok(mut imp) => {
             for (i, cells) in table.rows.iter().enumerate() {
                 imp.check_row(i + 2, cells);
+            }
+            if let Err(e) = imp.resolve_existing(&store.db).await {
+                imp.error(0, "-", format!("gagal membaca data: {e}"));
             }
             imp.summary
         }
@@ -413,8 +455,12 @@ pub async fn commit_table(store: &Store, ctx: &Ctx, mode: ImportMode, file_name:
             rows.push(r);
         }
     }
+    imp.resolve_existing(&store.db).await?;
     if imp.summary.error_count > 0 {
         return Ok(imp.summary);
+    }
+    for r in &mut rows {
+        r.existing_id = imp.existing_id(&r.nip);
     }
     let mut sink = Sink::open(store, ctx.tenant_id).await?;
     for chunk in rows.chunks(BATCH) {
@@ -427,42 +473,6 @@ pub async fn commit_table(store: &Store, ctx: &Ctx, mode: ImportMode, file_name:
     summary.job_id = Some(sink.commit(ctx, file_name, &summary).await?);
     summary.written = true;
     Ok(summary)
-}
-
-/// Records the import job and its audit row (one row per import, not per employee: the job
-/// row names the file and counts, and each employee's `updated_at` marks the change).
-pub async fn finish_job(txn: &DatabaseTransaction, ctx: &Ctx, file_name: &str, s: &ImportSummary) -> Result<i64> {
-    let id = ids::next_id();
-    let now = crate::now();
-    import_job::ActiveModel {
-        tenant_id: Set(ctx.tenant_id),
-        id: Set(id),
-        kind: Set("employee".into()),
-        file_name: Set(file_name.to_string()),
-        row_count: Set(s.rows as i64),
-        status: Set("done".into()),
-        errors_json: Set("[]".into()),
-        payload_json: Set(None),
-        created_by: Set(ctx.user_id),
-        created_at: Set(now),
-        finished_at: Set(Some(now)),
-        inserted: Set(s.inserted as i64),
-        updated: Set(s.updated as i64),
-    }
-    .insert(txn)
-    .await?;
-    audit::record(
-        txn,
-        ctx,
-        ctx.tenant_id,
-        "import",
-        "employee",
-        id,
-        None::<&()>,
-        Some(&serde_json::json!({"file": file_name, "rows": s.rows, "inserted": s.inserted, "updated": s.updated})),
-    )
-    .await?;
-    Ok(id)
 }
 
 /// Recent import jobs of the tenant, newest first.
@@ -499,7 +509,6 @@ pub async fn import_csv_file(store: &Store, ctx: &Ctx, mode: ImportMode, path: &
         Err(errs) => return Ok(ImportSummary { error_count: errs.len(), errors: errs, ..Default::default() }),
     };
     let mut rec = csv::StringRecord::new();
-    let mut cells: Vec<String> = Vec::new();
     let mut row = 1;
     let read = |rdr: &mut csv::Reader<_>, rec: &mut csv::StringRecord, row: usize| -> std::result::Result<bool, RowError> {
         rdr.read_record(rec).map_err(|e| RowError { row, column: "-".into(), message: format!("CSV tidak dapat dibaca: {e}") })
@@ -509,8 +518,7 @@ pub async fn import_csv_file(store: &Store, ctx: &Ctx, mode: ImportMode, path: &
         match read(&mut rdr, &mut rec, row) {
             Ok(false) => break,
             Ok(true) => {
-                cells.clear();
-                cells.extend(rec.iter().map(str::to_string));
+                let cells: Vec<&str> = rec.iter().collect();
                 imp.check_row(row, &cells);
             }
             Err(e) => {
@@ -520,33 +528,43 @@ pub async fn import_csv_file(store: &Store, ctx: &Ctx, mode: ImportMode, path: &
             }
         }
     }
+    imp.resolve_existing(&store.db).await?;
     if imp.summary.error_count > 0 {
         return Ok(imp.summary);
     }
-    // Pass 2: the rows were all valid; check again (cheap, and it resolves ids) and write.
+    // Pass 2: the rows were all valid. A reader thread checks them again (cheap, and it resolves
+    // ids) while this task writes the previous batch: parsing and SQLite each get a core.
     let checked = std::mem::take(&mut imp.summary);
     imp.seen.clear();
     let (_, mut rdr) = open()?;
-    let mut sink = Sink::open(store, ctx.tenant_id).await?;
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut row = 1;
-    let written = async {
-        while read(&mut rdr, &mut rec, row).unwrap_or(false) {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<ResolvedRow>>(4);
+    let reader = std::thread::spawn(move || {
+        let mut rec = csv::StringRecord::new();
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut row = 1;
+        while rdr.read_record(&mut rec).unwrap_or(false) {
             row += 1;
-            cells.clear();
-            cells.extend(rec.iter().map(str::to_string));
+            let cells: Vec<&str> = rec.iter().collect();
             if let Some(r) = imp.check_row(row, &cells) {
                 batch.push(r);
-                if batch.len() == BATCH {
-                    sink.write(&batch).await?;
-                    batch.clear();
+                if batch.len() == BATCH && tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
+                    return;
                 }
             }
         }
-        sink.write(&batch).await
+        let _ = tx.blocking_send(batch);
+    });
+    let mut sink = Sink::open(store, ctx.tenant_id).await?;
+    let mut result = Ok(());
+    while let Some(batch) = rx.recv().await {
+        if let Err(e) = sink.write(&batch).await {
+            result = Err(e);
+            break;
+        }
     }
-    .await;
-    if let Err(e) = written {
+    drop(rx);
+    let _ = reader.join();
+    if let Err(e) = result {
         let _ = sink.rollback().await;
         return Err(e);
     }
