@@ -1,0 +1,139 @@
+//! The `cakap` binary as a user runs it: demo, import, export/import, and a crash mid-import.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use cakap_store::Store;
+use sea_orm::{ConnectionTrait, Database};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cakap");
+
+/// A database URL for one test: SQLite in a temp dir, or a fresh PostgreSQL database.
+struct Db {
+    url: String,
+    _dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+}
+
+impl Db {
+    async fn new() -> Db {
+        let dir = tempfile::tempdir().unwrap();
+        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
+            Some(admin) => {
+                let name = format!("cakap_cli_{}", std::process::id() as u64 * 1000 + rand_suffix());
+                Database::connect(&admin).await.unwrap().execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+                let base = admin.rsplit_once('/').unwrap().0.to_string();
+                Db { url: format!("{base}/{name}"), _dir: dir, pg: Some((admin, name)) }
+            }
+            None => Db { url: format!("sqlite://{}", dir.path().join("c.db").display()), _dir: dir, pg: None },
+        }
+    }
+
+    fn cakap(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.arg("--database-url").arg(&self.url).args(args).env("CAKAP_DEMO_PASSWORD", "rahasia-uji-123").env("RUST_LOG", "warn");
+        c
+    }
+
+    async fn drop_pg(&self) {
+        if let Some((admin, name)) = &self.pg {
+            let _ = Database::connect(admin).await.unwrap().execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
+    }
+}
+
+fn rand_suffix() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u64 % 1000
+}
+
+async fn count(url: &str, sql: &str) -> i64 {
+    let store = Store::connect(url).await.unwrap();
+    let row = store.db.query_one_raw(sea_orm::Statement::from_string(store.backend(), sql.to_string())).await.unwrap().unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+/// `rows` valid employee rows for the demo tenant Kota Medan.
+fn big_csv(path: &std::path::Path, rows: u64) {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(w, "NIP,Nama,Jenis Kelamin,Tanggal Lahir,Status,Golongan,Unit,Jabatan").unwrap();
+    for i in 0..rows {
+        let day = 1 + (i % 28);
+        let month = 1 + (i / 28) % 12;
+        let year = 1975 + (i / 336) % 20;
+        let seq = 1 + (i / 6720) % 999;
+        writeln!(w, "{year}{month:02}{day:02}2020{:02}1{seq:03},Pegawai Uji {i},L,{year}-{month:02}-{day:02},PNS,III/a,Kelurahan Harjosari I,Pengadministrasi Kependudukan", 1 + (i % 12)).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn kill_9_mid_import_leaves_no_row_of_it() {
+    let db = Db::new().await;
+    assert!(db.cakap(&["demo"]).stdout(Stdio::null()).status().unwrap().success());
+    let before = count(&db.url, "SELECT COUNT(*) FROM employee").await;
+    let csv = db._dir.path().join("besar.csv");
+    big_csv(&csv, 400_000);
+    let mut child = db.cakap(&["import-employees", "--tenant", "medan", "--file", csv.to_str().unwrap()]).stdout(Stdio::null()).spawn().unwrap();
+    // Wait until rows are being written (second pass), then kill without warning.
+    let started = Instant::now();
+    let writing = loop {
+        assert!(started.elapsed() < Duration::from_secs(300), "import never started writing");
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("import finished before it could be killed ({status}); make the file bigger");
+        }
+        let busy = match &db.pg {
+            None => std::fs::metadata(format!("{}-wal", db.url.trim_start_matches("sqlite://"))).map(|m| m.len() > 4 << 20).unwrap_or(false),
+            Some(_) => count(&db.url, "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY employee%' AND state = 'active'").await > 0,
+        };
+        if busy {
+            break true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(writing);
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    if db.pg.is_some() {
+        // The server notices the dead client and rolls its transaction back.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(count(&db.url, "SELECT COUNT(*) FROM employee").await, before, "rows of the killed import remain");
+    assert_eq!(count(&db.url, "SELECT COUNT(*) FROM import_job").await, 0);
+    // The database is healthy: the same import now runs to the end.
+    let out = db.cakap(&["import-employees", "--tenant", "medan", "--file", csv.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(count(&db.url, "SELECT COUNT(*) FROM employee").await, before + 400_000);
+    db.drop_pg().await;
+}
+
+#[tokio::test]
+async fn bad_last_row_writes_nothing_and_exit_code_says_so() {
+    let db = Db::new().await;
+    assert!(db.cakap(&["demo"]).stdout(Stdio::null()).status().unwrap().success());
+    let before = count(&db.url, "SELECT COUNT(*) FROM employee").await;
+    let csv = db._dir.path().join("buruk.csv");
+    big_csv(&csv, 5_000);
+    let mut f = std::fs::OpenOptions::new().append(true).open(&csv).unwrap();
+    writeln!(f, "19800512200501100X,Salah,L,1980-05-12,PNS,III/a,Kelurahan Harjosari I,Pengadministrasi Kependudukan").unwrap();
+    let out = db.cakap(&["import-employees", "--tenant", "medan", "--file", csv.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Baris 5002, kolom NIP: NIP hanya boleh berisi angka"), "{stdout}");
+    assert!(stdout.contains("TIDAK ADA yang disimpan"));
+    assert_eq!(count(&db.url, "SELECT COUNT(*) FROM employee").await, before);
+    db.drop_pg().await;
+}
+
+#[tokio::test]
+async fn token_create_prints_a_working_secret() {
+    let db = Db::new().await;
+    assert!(db.cakap(&["demo"]).stdout(Stdio::null()).status().unwrap().success());
+    let out = db.cakap(&["token", "create", "--login", "admin.serang"]).output().unwrap();
+    assert!(out.status.success());
+    let secret = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(secret.starts_with("cakap_") && secret.len() > 40);
+    let store = Store::connect(&db.url).await.unwrap();
+    let user = cakap_store::users::user_for_token(&store, &secret).await.unwrap().unwrap();
+    assert_eq!(user.login, "admin.serang");
+    db.drop_pg().await;
+}
