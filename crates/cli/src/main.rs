@@ -149,15 +149,19 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             for e in &s.errors {
                 println!("{e}");
             }
+            let secs = started.elapsed().as_secs_f64();
             println!(
-                "{} baris, {} baru, {} diperbarui, {} kesalahan, {} dalam {:.2} s",
+                "{} baris, {} baru, {} diperbarui, {} kesalahan, {} dalam {secs:.2} s (memori puncak {:.0} MB)",
                 s.rows,
                 s.inserted,
                 s.updated,
                 s.error_count,
                 if s.written { "tersimpan" } else { "TIDAK ADA yang disimpan" },
-                started.elapsed().as_secs_f64()
+                bench::peak_rss_mb()
             );
+            if std::env::var_os("CAKAP_BENCH_REPORT").is_some() {
+                eprintln!("bench-report secs={secs} rss_mb={}", bench::peak_rss_mb());
+            }
             if !s.written {
                 std::process::exit(2);
             }

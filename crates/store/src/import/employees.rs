@@ -111,6 +111,9 @@ pub struct EmployeeImport {
     pos_by_name: HashMap<String, Lookup>,
     existing: HashMap<u64, i64>,
     seen: HashMap<u64, u32>,
+    /// The tenant's NIPs were loaded up front ([`Self::preload_existing`]), so rows are counted
+    /// as new or updated while they are checked.
+    preloaded: bool,
     unit_memo: HashMap<String, Option<std::result::Result<i64, ()>>>,
     pos_memo: HashMap<(Option<i64>, String), std::result::Result<i64, String>>,
     pub summary: ImportSummary,
@@ -163,6 +166,7 @@ impl EmployeeImport {
             tenant_id,
             existing: HashMap::new(),
             seen: HashMap::new(),
+            preloaded: false,
             unit_memo: HashMap::new(),
             pos_memo: HashMap::new(),
             summary: ImportSummary::default(),
@@ -241,12 +245,11 @@ impl EmployeeImport {
     /// A small file against a big tenant asks for its own NIPs only; a big file reads the
     /// tenant's NIPs page by page, keeping only the matches.
     pub async fn resolve_existing<C: ConnectionTrait>(&mut self, db: &C) -> Result<()> {
-        use sea_orm::{PaginatorTrait, QueryOrder};
         self.existing.clear();
         if self.seen.is_empty() {
             return Ok(());
         }
-        let tenant_total = employee::Entity::find().filter(employee::Column::TenantId.eq(self.tenant_id)).count(db).await?;
+        let tenant_total = self.tenant_count(db).await?;
         if (self.seen.len() as u64) * 16 < tenant_total {
             let keys: Vec<String> = self.seen.keys().map(|k| format!("{k:018}")).collect();
             for chunk in keys.chunks(500) {
@@ -266,29 +269,14 @@ impl EmployeeImport {
                 }
             }
         } else {
-            let mut last = i64::MIN;
-            loop {
-                let page: Vec<(String, i64)> = employee::Entity::find()
-                    .select_only()
-                    .column(employee::Column::Nip)
-                    .column(employee::Column::Id)
-                    .filter(employee::Column::TenantId.eq(self.tenant_id))
-                    .filter(employee::Column::Id.gt(last))
-                    .order_by_asc(employee::Column::Id)
-                    .limit(50_000)
-                    .into_tuple()
-                    .all(db)
-                    .await?;
-                let Some((_, l)) = page.last() else { break };
-                last = *l;
-                for (nip, id) in page {
-                    if let Ok(k) = nip.parse::<u64>()
-                        && self.seen.contains_key(&k)
-                    {
-                        self.existing.insert(k, id);
-                    }
+            let seen = &self.seen;
+            let existing = &mut self.existing;
+            for_each_tenant_nip(db, self.tenant_id, |k, id| {
+                if seen.contains_key(&k) {
+                    existing.insert(k, id);
                 }
-            }
+            })
+            .await?;
         }
         self.summary.updated = self.existing.len();
         self.summary.inserted = self.seen.len() - self.existing.len();
@@ -301,6 +289,26 @@ impl EmployeeImport {
             self.summary.errors.sort_by_key(|e| e.row);
         }
         Ok(())
+    }
+
+    pub async fn tenant_count<C: ConnectionTrait>(&self, db: &C) -> Result<u64> {
+        use sea_orm::PaginatorTrait;
+        Ok(employee::Entity::find().filter(employee::Column::TenantId.eq(self.tenant_id)).count(db).await?)
+    }
+
+    /// Loads every NIP of the tenant (8 bytes each, not strings) before a one-pass import.
+    pub async fn preload_existing<C: ConnectionTrait>(&mut self, db: &C) -> Result<()> {
+        let existing = &mut self.existing;
+        for_each_tenant_nip(db, self.tenant_id, |k, id| {
+            existing.insert(k, id);
+        })
+        .await?;
+        self.preloaded = true;
+        Ok(())
+    }
+
+    fn csv_error(&mut self, row: usize, e: csv::Error) {
+        self.error(row, "-", format!("CSV tidak dapat dibaca: {e}"));
     }
 
     /// The id of an existing employee with this NIP (after [`Self::resolve_existing`]).
@@ -388,11 +396,21 @@ impl EmployeeImport {
                 self.error(row, "NIP", format!("NIP {} sudah muncul di baris {first}", v.nip.grouped()));
             }
             existing_id = self.existing.get(&key).copied();
+            if self.preloaded && existing_id.is_some() && self.mode == ImportMode::InsertOnly {
+                self.error(row, "NIP", format!("NIP {} sudah terdaftar di instansi ini", v.nip.grouped()));
+            }
         }
         if self.summary.error_count > before {
             return None;
         }
         let v = parsed.ok()?;
+        if self.preloaded {
+            if existing_id.is_some() {
+                self.summary.updated += 1;
+            } else {
+                self.summary.inserted += 1;
+            }
+        }
         Some(ResolvedRow {
             nip: v.nip.as_str().to_string(),
             name: v.name,
@@ -424,6 +442,32 @@ fn column_label(field: &str) -> &'static str {
 
 /// Rows per INSERT statement: 13 bound columns × 2,000 stays under SQLite's 32,766 parameters.
 pub const BATCH: usize = 2000;
+
+/// Every (NIP, id) of the tenant, page by page in id order.
+async fn for_each_tenant_nip<C: ConnectionTrait>(db: &C, tenant_id: i64, mut f: impl FnMut(u64, i64)) -> Result<()> {
+    use sea_orm::QueryOrder;
+    let mut last = i64::MIN;
+    loop {
+        let page: Vec<(String, i64)> = employee::Entity::find()
+            .select_only()
+            .column(employee::Column::Nip)
+            .column(employee::Column::Id)
+            .filter(employee::Column::TenantId.eq(tenant_id))
+            .filter(employee::Column::Id.gt(last))
+            .order_by_asc(employee::Column::Id)
+            .limit(50_000)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let Some((_, l)) = page.last() else { return Ok(()) };
+        last = *l;
+        for (nip, id) in page {
+            if let Ok(k) = nip.parse::<u64>() {
+                f(k, id);
+            }
+        }
+    }
+}
 
 /// Checks a whole table without writing.
 pub async fn check_table(store: &Store, tenant_id: i64, mode: ImportMode, table: &Table) -> ImportSummary {
@@ -502,28 +546,34 @@ pub async fn import_csv_file(store: &Store, ctx: &Ctx, mode: ImportMode, path: &
         Ok((headers, rdr))
     };
     let file_name = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
-    // Pass 1: check every row; nothing is written unless all pass.
-    let (headers, mut rdr) = open()?;
+    let (headers, rdr) = open()?;
     let mut imp = match EmployeeImport::new(&store.db, ctx.tenant_id, mode, &headers).await {
         Ok(imp) => imp,
         Err(errs) => return Ok(ImportSummary { error_count: errs.len(), errors: errs, ..Default::default() }),
     };
+    // A file that is big next to the tenant (about 100 bytes a row) is checked and written in one
+    // pass: the tenant's NIPs are loaded first, rows stream into the write transaction while
+    // they are checked, and the first bad row turns the rest into checking only, ending in a
+    // rollback. A small file is checked completely first, so a failing one never takes the lock.
+    let file_rows = std::fs::metadata(path).map(|m| m.len() / 100).unwrap_or(0);
+    let tenant_rows = imp.tenant_count(&store.db).await?;
+    if file_rows * 16 >= tenant_rows {
+        imp.preload_existing(&store.db).await?;
+        return stream_into(store, ctx, &file_name, imp, rdr, None).await;
+    }
+    let mut rdr = rdr;
     let mut rec = csv::StringRecord::new();
     let mut row = 1;
-    let read = |rdr: &mut csv::Reader<_>, rec: &mut csv::StringRecord, row: usize| -> std::result::Result<bool, RowError> {
-        rdr.read_record(rec).map_err(|e| RowError { row, column: "-".into(), message: format!("CSV tidak dapat dibaca: {e}") })
-    };
     loop {
         row += 1;
-        match read(&mut rdr, &mut rec, row) {
+        match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
                 let cells: Vec<&str> = rec.iter().collect();
                 imp.check_row(row, &cells);
             }
             Err(e) => {
-                imp.summary.error_count += 1;
-                imp.summary.errors.push(e);
+                imp.csv_error(row, e);
                 break;
             }
         }
@@ -532,27 +582,53 @@ pub async fn import_csv_file(store: &Store, ctx: &Ctx, mode: ImportMode, path: &
     if imp.summary.error_count > 0 {
         return Ok(imp.summary);
     }
-    // Pass 2: the rows were all valid. A reader thread checks them again (cheap, and it resolves
-    // ids) while this task writes the previous batch: parsing and SQLite each get a core.
     let checked = std::mem::take(&mut imp.summary);
     imp.seen.clear();
-    let (_, mut rdr) = open()?;
+    let (_, rdr) = open()?;
+    stream_into(store, ctx, &file_name, imp, rdr, Some(checked)).await
+}
+
+/// Checks rows on a reader thread while this task writes the previous batch (parsing and the
+/// database each get a core). Commits when every row passed, else rolls back and returns the
+/// errors. `checked`: the summary of an earlier full check, if there was one.
+async fn stream_into(
+    store: &Store,
+    ctx: &Ctx,
+    file_name: &str,
+    mut imp: EmployeeImport,
+    mut rdr: csv::Reader<std::io::BufReader<std::fs::File>>,
+    checked: Option<ImportSummary>,
+) -> Result<ImportSummary> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<ResolvedRow>>(4);
     let reader = std::thread::spawn(move || {
         let mut rec = csv::StringRecord::new();
         let mut batch = Vec::with_capacity(BATCH);
         let mut row = 1;
-        while rdr.read_record(&mut rec).unwrap_or(false) {
+        loop {
             row += 1;
+            match rdr.read_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    imp.csv_error(row, e);
+                    break;
+                }
+            }
             let cells: Vec<&str> = rec.iter().collect();
-            if let Some(r) = imp.check_row(row, &cells) {
+            let checked = imp.check_row(row, &cells);
+            // After the first error nothing more is sent: the import will roll back, and the
+            // remaining rows are only checked so every error can be reported.
+            if let Some(r) = checked.filter(|_| imp.summary.error_count == 0) {
                 batch.push(r);
                 if batch.len() == BATCH && tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
-                    return;
+                    break;
                 }
             }
         }
-        let _ = tx.blocking_send(batch);
+        if imp.summary.error_count == 0 {
+            let _ = tx.blocking_send(batch);
+        }
+        imp
     });
     let mut sink = Sink::open(store, ctx.tenant_id).await?;
     let mut result = Ok(());
@@ -563,13 +639,17 @@ pub async fn import_csv_file(store: &Store, ctx: &Ctx, mode: ImportMode, path: &
         }
     }
     drop(rx);
-    let _ = reader.join();
+    let imp = reader.join().map_err(|_| crate::StoreError::Other("pembaca berkas berhenti tak terduga".into()))?;
     if let Err(e) = result {
         let _ = sink.rollback().await;
         return Err(e);
     }
-    let mut summary = checked;
-    summary.job_id = Some(sink.commit(ctx, &file_name, &summary).await?);
+    if imp.summary.error_count > 0 {
+        sink.rollback().await?;
+        return Ok(imp.summary);
+    }
+    let mut summary = checked.unwrap_or(imp.summary);
+    summary.job_id = Some(sink.commit(ctx, file_name, &summary).await?);
     summary.written = true;
     Ok(summary)
 }

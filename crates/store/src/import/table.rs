@@ -54,14 +54,20 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, RowError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or(b"");
     let mut rdr = csv_reader(bytes, sniff_delimiter(first_line));
+    table_from(rdr.byte_records().enumerate().map(|(i, rec)| {
+        rec.map(|rec| rec.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect())
+            .map_err(|e| RowError { row: i + 1, column: "-".into(), message: format!("CSV tidak dapat dibaca: {e}") })
+    }))
+}
+
+/// The first row is the header, the rest are data; an empty file has no header.
+fn table_from(rows: impl Iterator<Item = Result<Vec<String>, RowError>>) -> Result<Table, RowError> {
     let mut table = Table::default();
-    for (i, rec) in rdr.byte_records().enumerate() {
-        let rec = rec.map_err(|e| RowError { row: i + 1, column: "-".into(), message: format!("CSV tidak dapat dibaca: {e}") })?;
-        let cells: Vec<String> = rec.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect();
+    for (i, cells) in rows.enumerate() {
         if i == 0 {
-            table.headers = cells;
+            table.headers = cells?;
         } else {
-            table.rows.push(cells);
+            table.rows.push(cells?);
         }
     }
     if table.headers.is_empty() {
@@ -77,19 +83,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Table, RowError> {
         .worksheet_range_at(0)
         .ok_or_else(|| bad("berkas XLSX tidak memiliki lembar kerja".into()))?
         .map_err(|e| bad(format!("lembar kerja tidak dapat dibaca: {e}")))?;
-    let mut table = Table::default();
-    for (i, row) in range.rows().enumerate() {
-        let cells: Vec<String> = row.iter().map(cell_text).collect();
-        if i == 0 {
-            table.headers = cells;
-        } else {
-            table.rows.push(cells);
-        }
-    }
-    if table.headers.is_empty() {
-        return Err(RowError { row: 1, column: "-".into(), message: "berkas kosong: baris judul tidak ditemukan".into() });
-    }
-    Ok(table)
+    table_from(range.rows().map(|row| Ok(row.iter().map(cell_text).collect())))
 }
 
 /// Spreadsheet cells as the text a person sees: whole numbers without ".0" (a NIP typed as a

@@ -12,10 +12,10 @@ use cakap_store::org::employees::{self, EmployeeFilter, EmployeeForm};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{opt_id, render, render_status, see_other};
+use super::{opt_id, render, render_status, saved_or_again, status_done};
 use crate::auth::Actor;
 use crate::error::{AppError, Result};
-use crate::view::{self, flash, page_query, FormErrors, Layout};
+use crate::view::{self, page_query, FormErrors, Layout};
 use crate::AppState;
 
 pub const PER_PAGE: u64 = 25;
@@ -344,16 +344,8 @@ pub async fn view_employee_new_get(State(s): State<AppState>, session: Session, 
 pub async fn view_employee_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<FormData>) -> Result<Response> {
     a.require(Permission::ManageOrg)?;
     let form = f.to_form();
-    match employees::create(&s.store, &a.ctx(), &form).await {
-        Ok(e) => {
-            flash(&session, "Data berhasil disimpan.").await;
-            Ok(see_other(&format!("/organisasi/pegawai/{}", e.id)))
-        }
-        Err(e) => match AppError::from(e) {
-            AppError::Invalid(errs) => form_page(&s, &session, &a, "Tambah Pegawai", form, FormErrors(errs)).await,
-            other => Err(other),
-        },
-    }
+    let result = employees::create(&s.store, &a.ctx(), &form).await;
+    saved_or_again(&session, result, |e| format!("/organisasi/pegawai/{}", e.id), |errs| form_page(&s, &session, &a, "Tambah Pegawai", form, errs)).await
 }
 
 pub async fn view_employee_edit_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
@@ -380,16 +372,9 @@ pub async fn view_employee_edit_post(State(s): State<AppState>, session: Session
     a.require(Permission::ManageOrg)?;
     let e = employees::get(&s.store.db, a.tenant()?, &a.employee_scope(), id).await?;
     let form = f.to_form();
-    match employees::update(&s.store, &a.ctx(), id, &form).await {
-        Ok(_) => {
-            flash(&session, "Data berhasil disimpan.").await;
-            Ok(see_other(&format!("/organisasi/pegawai/{id}")))
-        }
-        Err(err) => match AppError::from(err) {
-            AppError::Invalid(errs) => form_page(&s, &session, &a, &format!("Ubah Pegawai: {}", e.name), form, FormErrors(errs)).await,
-            other => Err(other),
-        },
-    }
+    let result = employees::update(&s.store, &a.ctx(), id, &form).await;
+    let title = format!("Ubah Pegawai: {}", e.name);
+    saved_or_again(&session, result, |_| format!("/organisasi/pegawai/{id}"), |errs| form_page(&s, &session, &a, &title, form, errs)).await
 }
 
 pub async fn view_employee_status_post(
@@ -400,7 +385,7 @@ pub async fn view_employee_status_post(
     Form(f): Form<super::units::StatusForm>,
 ) -> Result<Response> {
     a.require(Permission::ManageOrg)?;
-    employees::set_active(&s.store, &a.ctx(), id, f.active).await?;
-    flash(&session, if f.active { "Pegawai diaktifkan kembali." } else { "Pegawai dinonaktifkan." }).await;
-    Ok(see_other(&format!("/organisasi/pegawai/{id}")))
+    let result = employees::set_active(&s.store, &a.ctx(), id, f.active).await;
+    let done = if f.active { "Pegawai diaktifkan kembali." } else { "Pegawai dinonaktifkan." };
+    status_done(&session, result, done, "Status pegawai tidak dapat diubah", &format!("/organisasi/pegawai/{id}")).await
 }

@@ -78,3 +78,47 @@ pub fn see_other(to: &str) -> Response {
 pub fn opt_id(s: &Option<String>) -> Option<i64> {
     s.as_deref().and_then(|v| v.trim().parse().ok())
 }
+
+/// The end of every form post: saved → flash "Data berhasil disimpan." and go to `to`;
+/// invalid → show the form again with its errors (and what the user typed); anything else is an
+/// error page.
+pub async fn saved_or_again<T, Fut>(
+    session: &tower_sessions::Session,
+    result: Result<T, cakap_store::StoreError>,
+    to: impl FnOnce(&T) -> String,
+    again: impl FnOnce(crate::view::FormErrors) -> Fut,
+) -> crate::error::Result<Response>
+where
+    Fut: std::future::Future<Output = crate::error::Result<Response>>,
+{
+    match result {
+        Ok(v) => {
+            crate::view::flash(session, "Data berhasil disimpan.").await;
+            Ok(see_other(&to(&v)))
+        }
+        Err(e) => match crate::error::AppError::from(e) {
+            crate::error::AppError::Invalid(errs) => again(crate::view::FormErrors(errs)).await,
+            other => Err(other),
+        },
+    }
+}
+
+/// The end of an activate/deactivate post: a refusal (e.g. a unit that still has staff) is
+/// shown as the flash message on the page the user returns to.
+pub async fn status_done<T>(
+    session: &tower_sessions::Session,
+    result: Result<T, cakap_store::StoreError>,
+    done: &str,
+    refused: &str,
+    to: &str,
+) -> crate::error::Result<Response> {
+    match result {
+        Ok(_) => crate::view::flash(session, done).await,
+        Err(cakap_store::StoreError::Invalid(errs)) => {
+            let why = errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
+            crate::view::flash(session, &format!("{refused}: {why}.")).await
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(see_other(to))
+}

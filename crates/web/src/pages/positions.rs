@@ -10,10 +10,10 @@ use cakap_store::org::positions::{self, PositionFilter, PositionInput};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{render, render_status, see_other};
+use super::{render, render_status, saved_or_again, status_done};
 use crate::auth::Actor;
-use crate::error::{AppError, Result};
-use crate::view::{flash, page_query, FormErrors, Layout};
+use crate::error::Result;
+use crate::view::{page_query, FormErrors, Layout};
 use crate::AppState;
 
 pub const PER_PAGE: u64 = 25;
@@ -148,16 +148,8 @@ pub async fn view_position_new_get(State(s): State<AppState>, session: Session, 
 
 pub async fn view_position_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<FormData>) -> Result<Response> {
     a.require(Permission::ManageOrg)?;
-    match positions::create(&s.store, &a.ctx(), &input(&f)).await {
-        Ok(_) => {
-            flash(&session, "Data berhasil disimpan.").await;
-            Ok(see_other("/organisasi/jabatan"))
-        }
-        Err(e) => match AppError::from(e) {
-            AppError::Invalid(errs) => form_page(&s, &session, &a, "Tambah Jabatan", f, FormErrors(errs), None).await,
-            other => Err(other),
-        },
-    }
+    let result = positions::create(&s.store, &a.ctx(), &input(&f)).await;
+    saved_or_again(&session, result, |_| "/organisasi/jabatan".into(), |errs| form_page(&s, &session, &a, "Tambah Jabatan", f, errs, None)).await
 }
 
 pub async fn view_position_edit_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
@@ -170,16 +162,9 @@ pub async fn view_position_edit_get(State(s): State<AppState>, session: Session,
 pub async fn view_position_edit_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<FormData>) -> Result<Response> {
     a.require(Permission::ManageOrg)?;
     let p = positions::get(&s.store.db, a.tenant()?, id).await?;
-    match positions::update(&s.store, &a.ctx(), id, &input(&f)).await {
-        Ok(_) => {
-            flash(&session, "Data berhasil disimpan.").await;
-            Ok(see_other("/organisasi/jabatan"))
-        }
-        Err(e) => match AppError::from(e) {
-            AppError::Invalid(errs) => form_page(&s, &session, &a, &format!("Ubah Jabatan: {}", p.name), f, FormErrors(errs), Some((id, p.active))).await,
-            other => Err(other),
-        },
-    }
+    let result = positions::update(&s.store, &a.ctx(), id, &input(&f)).await;
+    let title = format!("Ubah Jabatan: {}", p.name);
+    saved_or_again(&session, result, |_| "/organisasi/jabatan".into(), |errs| form_page(&s, &session, &a, &title, f, errs, Some((id, p.active)))).await
 }
 
 pub async fn view_position_status_post(
@@ -190,12 +175,7 @@ pub async fn view_position_status_post(
     Form(f): Form<super::units::StatusForm>,
 ) -> Result<Response> {
     a.require(Permission::ManageOrg)?;
-    match positions::set_active(&s.store, &a.ctx(), id, f.active).await {
-        Ok(_) => flash(&session, if f.active { "Jabatan diaktifkan kembali." } else { "Jabatan dinonaktifkan." }).await,
-        Err(cakap_store::StoreError::Invalid(errs)) => {
-            flash(&session, &format!("Jabatan tidak dapat dinonaktifkan: {}.", errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))).await
-        }
-        Err(e) => return Err(e.into()),
-    }
-    Ok(see_other("/organisasi/jabatan"))
+    let result = positions::set_active(&s.store, &a.ctx(), id, f.active).await;
+    let done = if f.active { "Jabatan diaktifkan kembali." } else { "Jabatan dinonaktifkan." };
+    status_done(&session, result, done, "Jabatan tidak dapat dinonaktifkan", "/organisasi/jabatan").await
 }

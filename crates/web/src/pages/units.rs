@@ -8,10 +8,10 @@ use cakap_store::org::units::{self, UnitInput};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{opt_id, render, render_status, see_other};
+use super::{opt_id, render, render_status, saved_or_again, status_done};
 use crate::auth::Actor;
-use crate::error::{AppError, Result};
-use crate::view::{flash, FormErrors, Layout};
+use crate::error::Result;
+use crate::view::{FormErrors, Layout};
 use crate::AppState;
 
 pub struct UnitRow {
@@ -153,16 +153,11 @@ pub async fn view_unit_new_get(State(s): State<AppState>, session: Session, a: A
 
 pub async fn view_unit_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<UnitFormData>) -> Result<Response> {
     a.require(Permission::ManageOrg)?;
-    match units::create(&s.store, &a.ctx(), &input(&f)).await {
-        Ok(u) => {
-            flash(&session, "Data berhasil disimpan.").await;
-            Ok(see_other(&format!("/organisasi/unit/{}", u.id)))
-        }
-        Err(e) => match AppError::from(e) {
-            AppError::Invalid(errs) => form_page(&s, &session, &a, "Tambah Unit", view_of(&f), FormErrors(errs), None).await,
-            other => Err(other),
-        },
-    }
+    let result = units::create(&s.store, &a.ctx(), &input(&f)).await;
+    saved_or_again(&session, result, |u| format!("/organisasi/unit/{}", u.id), |errs| {
+        form_page(&s, &session, &a, "Tambah Unit", view_of(&f), errs, None)
+    })
+    .await
 }
 
 pub async fn view_unit_edit_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
@@ -175,16 +170,12 @@ pub async fn view_unit_edit_get(State(s): State<AppState>, session: Session, a: 
 pub async fn view_unit_edit_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<UnitFormData>) -> Result<Response> {
     a.require(Permission::ManageOrg)?;
     let u = units::get(&s.store.db, a.tenant()?, id).await?;
-    match units::update(&s.store, &a.ctx(), id, &input(&f)).await {
-        Ok(_) => {
-            flash(&session, "Data berhasil disimpan.").await;
-            Ok(see_other(&format!("/organisasi/unit/{id}")))
-        }
-        Err(e) => match AppError::from(e) {
-            AppError::Invalid(errs) => form_page(&s, &session, &a, &format!("Ubah Unit: {}", u.name), view_of(&f), FormErrors(errs), Some(&u.path)).await,
-            other => Err(other),
-        },
-    }
+    let result = units::update(&s.store, &a.ctx(), id, &input(&f)).await;
+    let title = format!("Ubah Unit: {}", u.name);
+    saved_or_again(&session, result, |_| format!("/organisasi/unit/{id}"), |errs| {
+        form_page(&s, &session, &a, &title, view_of(&f), errs, Some(&u.path))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -194,12 +185,7 @@ pub struct StatusForm {
 
 pub async fn view_unit_status_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<StatusForm>) -> Result<Response> {
     a.require(Permission::ManageOrg)?;
-    match units::set_active(&s.store, &a.ctx(), id, f.active).await {
-        Ok(_) => flash(&session, if f.active { "Unit diaktifkan kembali." } else { "Unit dinonaktifkan." }).await,
-        Err(cakap_store::StoreError::Invalid(errs)) => {
-            flash(&session, &format!("Unit tidak dapat dinonaktifkan: {}.", errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))).await
-        }
-        Err(e) => return Err(e.into()),
-    }
-    Ok(see_other(&format!("/organisasi/unit/{id}")))
+    let result = units::set_active(&s.store, &a.ctx(), id, f.active).await;
+    let done = if f.active { "Unit diaktifkan kembali." } else { "Unit dinonaktifkan." };
+    status_done(&session, result, done, "Unit tidak dapat dinonaktifkan", &format!("/organisasi/unit/{id}")).await
 }
