@@ -19,7 +19,7 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Cakap API", version = "1", description = "Pengembangan kompetensi ASN. Autentikasi: Authorization: Bearer <token>."),
-    paths(me, list_units, get_unit, list_positions, list_employees, get_employee, create_employee, update_employee, list_tenants)
+    paths(me, list_units, get_unit, create_unit, list_positions, create_position, list_employees, get_employee, create_employee, update_employee, list_users, create_user, list_tenants)
 )]
 pub struct ApiDoc;
 
@@ -27,9 +27,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .route("/me", get(me))
-        .route("/units", get(list_units))
+        .route("/units", get(list_units).post(create_unit))
         .route("/units/{id}", get(get_unit))
-        .route("/positions", get(list_positions))
+        .route("/positions", get(list_positions).post(create_position))
+        .route("/users", get(list_users).post(create_user))
         .route("/employees", get(list_employees).post(create_employee))
         .route("/employees/{id}", get(get_employee).put(update_employee))
         .route("/tenants", get(list_tenants))
@@ -175,9 +176,43 @@ async fn update_employee(State(s): State<AppState>, ApiActor(a): ApiActor, Path(
     Ok(Json(cakap_store::org::employees::update(&s.store, &a.ctx(), id, &f).await?.into()))
 }
 
+#[utoipa::path(post, path = "/api/v1/units", request_body(content = String, content_type = "application/json", description = "UnitInput: parent_id, code, name, kind"), responses((status = 200, description = "Unit dibuat"), (status = 422, description = "Isian tidak valid")))]
+async fn create_unit(State(s): State<AppState>, ApiActor(a): ApiActor, body: axum::body::Bytes) -> ApiResult<UnitDto> {
+    a.require(Permission::ManageOrg)?;
+    a.tenant()?;
+    let input: cakap_store::org::units::UnitInput = parse_json(&body)?;
+    Ok(Json(cakap_store::org::units::create(&s.store, &a.ctx(), &input).await?.into()))
+}
+
+#[utoipa::path(post, path = "/api/v1/positions", request_body(content = String, content_type = "application/json", description = "PositionInput: unit_id, code, name, jenjang, criticality"), responses((status = 200, description = "Jabatan dibuat"), (status = 422, description = "Isian tidak valid")))]
+async fn create_position(State(s): State<AppState>, ApiActor(a): ApiActor, body: axum::body::Bytes) -> ApiResult<PositionDto> {
+    a.require(Permission::ManageOrg)?;
+    a.tenant()?;
+    let input: cakap_store::org::positions::PositionInput = parse_json(&body)?;
+    Ok(Json(cakap_store::org::positions::create(&s.store, &a.ctx(), &input).await?.into()))
+}
+
+#[utoipa::path(get, path = "/api/v1/users", responses((status = 200, description = "Pengguna instansi dengan perannya")))]
+async fn list_users(State(s): State<AppState>, ApiActor(a): ApiActor) -> ApiResult<Vec<cakap_store::users::UserWithRoles>> {
+    a.require(Permission::ManageUsers)?;
+    Ok(Json(cakap_store::users::list(&s.store.db, a.tenant()?, None, 1, 10_000).await?.items))
+}
+
+#[utoipa::path(post, path = "/api/v1/users", request_body(content = String, content_type = "application/json", description = "UserForCreate: login, name, password, employee_id, roles [{role, unit_id}]"), responses((status = 200, description = "Pengguna dibuat"), (status = 422, description = "Isian tidak valid")))]
+async fn create_user(State(s): State<AppState>, ApiActor(a): ApiActor, body: axum::body::Bytes) -> ApiResult<cakap_store::users::UserWithRoles> {
+    a.require(Permission::ManageUsers)?;
+    a.tenant()?;
+    let input: cakap_store::users::UserForCreate = parse_json(&body)?;
+    Ok(Json(cakap_store::users::create(&s.store, &a.ctx(), &input).await?))
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError(crate::error::AppError::BadRequest(format!("JSON tidak valid: {e}"))))
+}
+
 /// JSON bodies are parsed here so a malformed body gets an Indonesian message, not a 500.
 fn parse_form(body: &[u8]) -> Result<EmployeeForm, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError(crate::error::AppError::BadRequest(format!("JSON tidak valid: {e}"))))
+    parse_json(body)
 }
 
 #[derive(Serialize)]

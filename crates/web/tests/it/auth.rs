@@ -82,3 +82,40 @@ async fn api_needs_a_valid_bearer_token() {
     assert!(spec["paths"]["/api/v1/employees"].is_object());
     assert_eq!(c.get("/healthz").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn api_creates_org_records_with_the_same_permissions_as_pages() {
+    let app = TestApp::demo().await;
+    let mut c = app.client();
+    let admin = token_for(&app, "admin.lhokseumawe").await;
+    let planner = token_for(&app, "perencana.lhokseumawe").await;
+    let unit = serde_json::json!({"parent_id": null, "code": "BPBD-TRC", "name": "Tim Reaksi Cepat", "kind": "upt"});
+    assert_eq!(c.api("POST", "/api/v1/units", &planner, Some(unit.clone())).await.status, StatusCode::FORBIDDEN);
+    let res = c.api("POST", "/api/v1/units", &admin, Some(unit.clone())).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let unit_id = serde_json::from_str::<serde_json::Value>(&res.body).unwrap()["id"].as_i64().unwrap();
+    // Same code again: a field error, not a 500.
+    let res = c.api("POST", "/api/v1/units", &admin, Some(unit)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&res.body).unwrap()["errors"][0]["field"], "code");
+    let pos = serde_json::json!({"unit_id": unit_id, "code": "TRC-1", "name": "Analis Kebencanaan Ahli Pertama", "jenjang": "ahli_pertama", "criticality": 3});
+    let res = c.api("POST", "/api/v1/positions", &admin, Some(pos)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let pos_id = serde_json::from_str::<serde_json::Value>(&res.body).unwrap()["id"].as_i64().unwrap();
+    let emp = serde_json::json!({"nip": "199512302020121003", "nama": "Cut Nyak Dhien, S.T.", "jenis_kelamin": "P", "tanggal_lahir": "1995-12-30", "status": "PNS", "golongan": "III/a", "unit_id": unit_id, "position_id": pos_id});
+    let res = c.api("POST", "/api/v1/employees", &admin, Some(emp)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "gender digit says male: {}", res.body);
+    assert!(res.body.contains("jenis kelamin"));
+    let emp = serde_json::json!({"nip": "199512302020122003", "nama": "Cut Nyak Dhien, S.T.", "jenis_kelamin": "P", "tanggal_lahir": "1995-12-30", "status": "PNS", "golongan": "III/a", "unit_id": unit_id, "position_id": pos_id});
+    let res = c.api("POST", "/api/v1/employees", &admin, Some(emp)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let user = serde_json::json!({"login": "trc.lhokseumawe", "name": "Koordinator TRC", "password": "sandi-kuat-123", "roles": [{"role": "supervisor", "unit_id": unit_id}]});
+    let res = c.api("POST", "/api/v1/users", &admin, Some(user)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // The new supervisor sees exactly the one employee of the new unit.
+    let mut sup = app.client();
+    assert_eq!(sup.login("trc.lhokseumawe", "sandi-kuat-123").await.status, StatusCode::SEE_OTHER);
+    assert!(sup.get("/organisasi/pegawai").await.body.contains("Total 1 data"));
+    let res = c.api("POST", "/api/v1/employees", &admin, Some(serde_json::json!("bukan objek"))).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+}

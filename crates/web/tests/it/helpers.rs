@@ -46,13 +46,16 @@ impl TestApp {
                 let store = Store::open(&format!("{base}/{name}")).await.expect("open");
                 TestApp { router: cakap_web::router(store.clone(), Default::default()), store, _dir: None, pg: Some((admin_url, name)) }
             }
-            None => {
-                let dir = tempfile::tempdir().unwrap();
-                let url = format!("sqlite://{}", dir.path().join("t.db").display());
-                let store = Store::open(&url).await.expect("open");
-                TestApp { router: cakap_web::router(store.clone(), Default::default()), store, _dir: Some(dir), pg: None }
-            }
+            None => TestApp::sqlite().await,
         }
+    }
+
+    /// Always SQLite, whatever TEST_DATABASE_URL says (for tests that cross backends).
+    pub async fn sqlite() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = Store::open(&url).await.expect("open");
+        TestApp { router: cakap_web::router(store.clone(), Default::default()), store, _dir: Some(dir), pg: None }
     }
 
     /// With the demo data (five tenants, one user per role each).

@@ -20,3 +20,22 @@ async fn export_then_import_into_a_fresh_database_verifies_checksums() {
     assert!(cakap_store::transfer::import(&empty.store, std::io::Cursor::new(text.as_bytes())).await.is_err());
     assert!(cakap_store::org::tenants::list(&empty.store.db).await.unwrap().is_empty());
 }
+
+/// SQLite → PostgreSQL → SQLite, when the suite runs with TEST_DATABASE_URL=postgres://…
+/// (on SQLite alone, SQLite → SQLite).
+#[tokio::test]
+async fn a_database_moves_between_backends_unchanged() {
+    let src = TestApp::sqlite().await;
+    cakap_store::demo::load(&src.store, PASSWORD).await.unwrap();
+    let mut file = Vec::new();
+    let sums = cakap_store::transfer::export(&src.store, &mut file).await.unwrap();
+    let mid = TestApp::empty().await;
+    assert_eq!(cakap_store::transfer::import(&mid.store, std::io::Cursor::new(&file)).await.unwrap(), sums);
+    let mut again = Vec::new();
+    assert_eq!(cakap_store::transfer::export(&mid.store, &mut again).await.unwrap(), sums);
+    let back = TestApp::sqlite().await;
+    assert_eq!(cakap_store::transfer::import(&back.store, std::io::Cursor::new(&again)).await.unwrap(), sums);
+    // Passwords, sessions and scopes survive the trip.
+    let mut c = mid.login("atasan.semarang").await;
+    assert!(c.get("/organisasi/pegawai").await.body.contains("Total"));
+}
