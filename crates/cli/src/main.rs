@@ -31,6 +31,9 @@ enum Cmd {
         /// Set the Secure flag on cookies (when served over TLS).
         #[arg(long)]
         secure_cookies: bool,
+        /// Take client addresses from X-Forwarded-For (only behind a proxy that sets it).
+        #[arg(long)]
+        trust_forwarded_for: bool,
     },
     /// Apply migrations.
     Migrate,
@@ -116,11 +119,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Cmd::Demo => {
             load_demo(&store).await?;
         }
-        Cmd::Serve { listen, demo, secure_cookies } => {
+        Cmd::Serve { listen, demo, secure_cookies, trust_forwarded_for } => {
             if demo {
                 load_demo(&store).await?;
             }
-            let app = cakap_web::router(store, cakap_web::WebConfig { secure_cookies });
+            let app = cakap_web::router(store, cakap_web::WebConfig { secure_cookies, trust_forwarded_for });
             let listener = tokio::net::TcpListener::bind(&listen).await?;
             println!("Cakap berjalan di http://{listen}/  (basis data: {})", cli.database_url);
             axum_serve(listener, app).await?;

@@ -30,6 +30,7 @@ use crate::error::{AppError, REQUEST_ID};
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub cfg: WebConfig,
 }
 
 /// Largest upload (imports): 64 MiB.
@@ -40,10 +41,13 @@ pub const MAX_BODY: usize = 64 * 1024 * 1024;
 pub struct WebConfig {
     /// Set the `Secure` cookie flag (behind TLS).
     pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it;
+    /// otherwise anyone could pick their own address and dodge the per-IP login throttle).
+    pub trust_forwarded_for: bool,
 }
 
 pub fn router(store: Store, cfg: WebConfig) -> Router {
-    let state = AppState { store: store.clone() };
+    let state = AppState { store: store.clone(), cfg: cfg.clone() };
     let sessions = SessionManagerLayer::new(session::DbSessionStore { store })
         .with_name("cakap_sid")
         .with_http_only(true)

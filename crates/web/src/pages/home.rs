@@ -32,13 +32,13 @@ pub struct LoginForm {
     password: String,
 }
 
-/// The client address: the socket peer, or the first `X-Forwarded-For` hop when a proxy sets it.
-fn client_ip(headers: &HeaderMap, peer: Option<&ConnectInfo<std::net::SocketAddr>>) -> String {
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|s| s.trim().to_string())
+/// The client address: the socket peer, or (behind a trusted proxy) the first
+/// `X-Forwarded-For` hop.
+fn client_ip(headers: &HeaderMap, peer: Option<&ConnectInfo<std::net::SocketAddr>>, trust_forwarded_for: bool) -> String {
+    let forwarded = || headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()).map(|s| s.trim().to_string());
+    trust_forwarded_for
+        .then(forwarded)
+        .flatten()
         .or_else(|| peer.map(|p| p.0.ip().to_string()))
         .unwrap_or_else(|| "unknown".into())
 }
@@ -50,7 +50,7 @@ pub async fn view_login_post(
     peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
     Form(f): Form<LoginForm>,
 ) -> Result<Response> {
-    let ip = client_ip(&headers, peer.as_ref().map(|e| &e.0));
+    let ip = client_ip(&headers, peer.as_ref().map(|e| &e.0), s.cfg.trust_forwarded_for);
     let again = |error: &str, csrf: String| LoginPage { csrf, login: f.login.clone(), error: error.into() };
     match cakap_store::users::authenticate(&s.store, &f.login, &f.password, &ip).await? {
         Ok(user) => {

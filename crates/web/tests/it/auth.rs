@@ -119,3 +119,31 @@ async fn api_creates_org_records_with_the_same_permissions_as_pages() {
     let res = c.api("POST", "/api/v1/employees", &admin, Some(serde_json::json!("bukan objek"))).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn login_is_throttled_per_ip_across_accounts() {
+    let app = TestApp::demo().await;
+    // Twenty failures from one address, spread over many accounts (4 each: under the per-account
+    // limit), lock that address out even for a correct password.
+    let logins = ["admin", "perencana", "ppk", "atasan", "instruktur"];
+    for who in logins {
+        for _ in 0..4 {
+            let mut c = app.client();
+            assert_eq!(c.login(&format!("{who}.serang"), "salah-sandi").await.status, StatusCode::UNAUTHORIZED);
+        }
+    }
+    let mut c = app.client();
+    assert_eq!(c.login("pegawai.serang", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    // A spoofed X-Forwarded-For does not help when the proxy header is not trusted.
+    let mut c = app.client();
+    c.get("/masuk").await;
+    let body = serde_urlencoded::to_string([("_csrf", c.csrf.as_str()), ("login", "pegawai.serang"), ("password", PASSWORD)]).unwrap();
+    let req = axum::http::Request::post("/masuk")
+        .header("cookie", c.cookie.clone())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", "10.9.8.7")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(c.router.clone(), req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
