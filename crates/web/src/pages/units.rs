@@ -28,15 +28,26 @@ pub struct UnitRow {
 struct UnitsPage {
     layout: Layout,
     rows: Vec<UnitRow>,
+    q: String,
     can_manage: bool,
 }
 
-pub async fn view_units_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
+#[derive(Deserialize, Default)]
+pub struct UnitsQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// The whole tree (a tenant has hundreds of units, not millions), or with `q` the units whose
+/// name or code contains it, still in tree order so each keeps its indentation.
+pub async fn view_units_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<UnitsQuery>) -> Result<Response> {
     a.require(Permission::ReadOrg)?;
     let t = a.tenant()?;
+    let needle = q.q.trim().to_lowercase();
     let rows = units::list(&s.store.db, t)
         .await?
         .into_iter()
+        .filter(|u| needle.is_empty() || u.name.to_lowercase().contains(&needle) || u.code.to_lowercase().contains(&needle))
         .map(|u| UnitRow {
             depth: units::depth(&u),
             kind: UnitKind::from_code(&u.kind).map(|k| k.label()).unwrap_or("-"),
@@ -47,7 +58,7 @@ pub async fn view_units_get(State(s): State<AppState>, session: Session, a: Acto
         })
         .collect();
     let layout = Layout::new(&a, &session, "Unit Kerja", "/organisasi/unit").await;
-    Ok(render(UnitsPage { layout, rows, can_manage: a.can(Permission::ManageOrg) }))
+    Ok(render(UnitsPage { layout, rows, q: q.q, can_manage: a.can(Permission::ManageOrg) }))
 }
 
 #[derive(Template)]

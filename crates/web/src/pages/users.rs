@@ -20,7 +20,10 @@ use crate::AppState;
 pub struct ListQuery {
     #[serde(default)]
     q: String,
+    page: Option<u64>,
 }
+
+const PER_PAGE: u64 = 25;
 
 #[derive(Template)]
 #[template(path = "users.html")]
@@ -29,18 +32,34 @@ struct ListPage {
     q: String,
     rows: Vec<(i64, String, String, String, bool)>,
     total: u64,
+    page: u64,
+    pages: u64,
+    prev_q: String,
+    next_q: String,
 }
 
 pub async fn view_users_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
     a.require(Permission::ManageUsers)?;
-    let page = users::list(&s.store.db, a.tenant()?, Some(&q.q), 1, 200).await?;
+    let page_no = q.page.unwrap_or(1).max(1);
+    let page = users::list(&s.store.db, a.tenant()?, Some(&q.q), page_no, PER_PAGE).await?;
+    let pages = page.pages();
     let rows = page
         .items
         .into_iter()
         .map(|u| (u.user.id, u.user.login, u.user.name, u.roles.iter().map(|r| r.role.label()).collect::<Vec<_>>().join(", "), u.user.active))
         .collect();
     let layout = Layout::new(&a, &session, "Pengguna", "/organisasi/pengguna").await;
-    Ok(render(ListPage { layout, q: q.q, rows, total: page.total }))
+    let keep = [("q", q.q.clone())];
+    Ok(render(ListPage {
+        layout,
+        q: q.q,
+        rows,
+        total: page.total,
+        page: page_no,
+        pages,
+        prev_q: crate::view::page_query(&keep, page_no.saturating_sub(1)),
+        next_q: crate::view::page_query(&keep, page_no + 1),
+    }))
 }
 
 #[derive(Template)]

@@ -178,3 +178,24 @@ async fn roles_see_only_their_pages() {
         }
     }
 }
+
+#[tokio::test]
+async fn unit_search_and_user_pages() {
+    let app = TestApp::demo().await;
+    let mut c = app.login("admin.semarang").await;
+    let body = c.get("/organisasi/unit?q=candi").await.body;
+    assert!(body.contains("Kecamatan Candisari") && body.contains("Kelurahan Candi"), "{body}");
+    assert!(!body.contains("Dinas Kesehatan"));
+    // 6 demo users + 25 more: two pages.
+    let t = app.tenant_id("semarang").await;
+    let ctx = cakap_store::audit::Ctx::system(t);
+    for i in 0..25 {
+        let u = cakap_store::users::UserForCreate { login: format!("staf{i:02}.semarang"), name: format!("Staf {i}"), password: "sandi-uji-123".into(), ..Default::default() };
+        cakap_store::users::create(&app.store, &ctx, &u).await.unwrap();
+    }
+    let p1 = c.get("/organisasi/pengguna").await.body;
+    assert!(p1.contains("Total 31 data · halaman 1 dari 2"), "{p1}");
+    let p2 = c.get("/organisasi/pengguna?page=2").await.body;
+    assert!(p2.contains("halaman 2 dari 2"));
+    assert!(p2.contains("staf24.semarang") || p1.contains("staf24.semarang"));
+}
