@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod codes;
+pub mod competency;
 pub mod csv_safety;
 pub mod employee;
 pub mod format;
