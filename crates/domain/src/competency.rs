@@ -224,3 +224,53 @@ mod tests {
         }
     }
 }
+
+/// Default required level per jenjang, *configurable* per tenant (DOMAIN.md: common practice,
+/// not set by PermenPAN-RB 38/2017). The keterampilan jenjang are not in DOMAIN.md; Cakap's
+/// default puts penyelia at 2 and the others at 1 until a tenant says otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandardDefaults(pub Vec<(crate::org::Jenjang, u8)>);
+
+impl Default for StandardDefaults {
+    fn default() -> Self {
+        use crate::org::Jenjang::*;
+        StandardDefaults(vec![
+            (JptUtama, 5),
+            (JptMadya, 5),
+            (JptPratama, 4),
+            (Administrator, 3),
+            (Pengawas, 2),
+            (Pelaksana, 1),
+            (AhliUtama, 4),
+            (AhliMadya, 3),
+            (AhliMuda, 2),
+            (AhliPertama, 1),
+            (Penyelia, 2),
+            (Mahir, 1),
+            (Terampil, 1),
+            (Pemula, 1),
+        ])
+    }
+}
+
+impl StandardDefaults {
+    pub fn required(&self, j: crate::org::Jenjang) -> Option<u8> {
+        self.0.iter().find(|(k, _)| *k == j).map(|(_, l)| *l)
+    }
+}
+
+#[cfg(test)]
+mod default_tests {
+    use super::*;
+    use crate::org::Jenjang;
+
+    #[test]
+    fn every_jenjang_has_a_default() {
+        let d = StandardDefaults::default();
+        for j in Jenjang::ALL {
+            assert!(d.required(*j).is_some(), "{j:?}");
+        }
+        assert_eq!(d.required(Jenjang::JptPratama), Some(4));
+        assert_eq!(d.required(Jenjang::AhliMuda), Some(2));
+    }
+}

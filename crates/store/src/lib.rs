@@ -3,6 +3,7 @@
 //! the explicitly national functions (named `national_*`).
 
 pub mod audit;
+pub mod competency;
 pub mod db;
 pub mod demo;
 pub mod entity;
