@@ -34,6 +34,8 @@ pub enum Permission {
     ManageSettings,
     /// Read the audit log.
     ReadAudit,
+    /// Read the competency dictionary (everyone in a tenant: it is what they are assessed on).
+    ReadCompetency,
 }
 
 /// Which employee rows an actor reads.
@@ -56,11 +58,11 @@ impl Role {
         use Role::*;
         match self {
             SuperAdmin => matches!(p, ManageTenants | ReadAllTenants | ReadAudit),
-            Admin => matches!(p, ManageOrg | ReadOrg | ReadEmployees | ManageUsers | ManageSettings | ReadAudit),
-            Planner | Approver => matches!(p, ReadOrg | ReadEmployees),
-            Supervisor => matches!(p, ReadOrg | ReadEmployees),
-            Instructor => matches!(p, ReadOrg),
-            Employee => matches!(p, ReadEmployees),
+            Admin => matches!(p, ManageOrg | ReadOrg | ReadEmployees | ManageUsers | ManageSettings | ReadAudit | ReadCompetency),
+            Planner | Approver => matches!(p, ReadOrg | ReadEmployees | ReadCompetency),
+            Supervisor => matches!(p, ReadOrg | ReadEmployees | ReadCompetency),
+            Instructor => matches!(p, ReadOrg | ReadCompetency),
+            Employee => matches!(p, ReadEmployees | ReadCompetency),
         }
     }
 

@@ -27,6 +27,8 @@ impl Store {
     pub async fn open(url: &str) -> Result<Store, DbErr> {
         let store = Store::connect(url).await?;
         Migrator::up(&store.db, None).await?;
+        // Reference data that every tenant carries; idempotent.
+        crate::competency::ensure_national(&store.db).await.map_err(|e| DbErr::Custom(e.to_string()))?;
         Ok(store)
     }
 

@@ -240,6 +240,7 @@ async fn load_region<C: ConnectionTrait>(db: &C, r: &Region, hash: &str, seed: u
     }
     .insert(db)
     .await?;
+    crate::competency::ensure_national_for(db, t).await?;
 
     let mut units: Vec<(unit::Model, UnitKind)> = vec![];
     let mut ucount = 0;

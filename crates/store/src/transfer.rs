@@ -36,6 +36,8 @@ macro_rules! tables {
         $m!(unit, unit::Column::TenantId, unit::Column::Path);
         $m!(position, position::Column::TenantId, position::Column::Id);
         $m!(employee, employee::Column::TenantId, employee::Column::Id);
+        $m!(competency, competency::Column::TenantId, competency::Column::Id);
+        $m!(competency_level, competency_level::Column::TenantId, competency_level::Column::CompetencyId, competency_level::Column::Version, competency_level::Column::Level);
         $m!(app_user, app_user::Column::Id);
         $m!(user_role, user_role::Column::TenantId, user_role::Column::UserId, user_role::Column::Role);
         $m!(api_token, api_token::Column::Id);

@@ -40,6 +40,9 @@ fn nav_for(a: &Actor, current: &str) -> Vec<NavItem> {
     if a.can(Permission::ReadEmployees) {
         items.push(("/organisasi/pegawai", if a.roles.employee_scope() == cakap_domain::ReadScope::Own { "Data Saya" } else { "Pegawai" }));
     }
+    if a.can(Permission::ReadCompetency) {
+        items.push(("/kompetensi/kamus", "Kamus Kompetensi"));
+    }
     if a.can(Permission::ManageUsers) {
         items.push(("/organisasi/pengguna", "Pengguna"));
     }

@@ -5,6 +5,8 @@
 pub mod api_token;
 pub mod app_user;
 pub mod audit_log;
+pub mod competency;
+pub mod competency_level;
 pub mod employee;
 pub mod import_job;
 pub mod login_attempt;

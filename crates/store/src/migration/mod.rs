@@ -8,7 +8,10 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(SqlMigration { name: "m0001_foundation", sql: include_str!("0001_foundation.sql") })]
+        vec![
+            Box::new(SqlMigration { name: "m0001_foundation", sql: include_str!("0001_foundation.sql") }),
+            Box::new(SqlMigration { name: "m0002_competency", sql: include_str!("0002_competency.sql") }),
+        ]
     }
 }
 

@@ -105,6 +105,7 @@ pub async fn create(store: &Store, ctx: &Ctx, input: &TenantForCreate) -> Result
     .await
     .map_err(|e| StoreError::on_unique(e, "code", "kode instansi sudah dipakai"))?;
     audit::record(&txn, ctx, m.id, "create", "tenant", m.id, None::<&()>, Some(&input)).await?;
+    crate::competency::ensure_national_for(&txn, m.id).await?;
     txn.commit().await?;
     Ok(m)
 }

@@ -1,6 +1,7 @@
 //! Server-rendered pages, one module per area (same names as in `store`).
 
 pub mod admin;
+pub mod competency;
 pub mod employees;
 pub mod home;
 pub mod imports;
@@ -42,6 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/organisasi/pengguna", get(users::view_users_get))
         .route("/organisasi/pengguna/baru", get(users::view_user_new_get).post(users::view_user_new_post))
         .route("/organisasi/pengguna/{id}", get(users::view_user_get).post(users::view_user_post))
+        .route("/kompetensi/kamus", get(competency::view_dictionary_get))
+        .route("/kompetensi/kamus/{id}", get(competency::view_competency_get))
         .route("/pengaturan", get(admin::view_settings_get).post(admin::view_settings_post))
         .route("/audit", get(admin::view_audit_get))
         .route("/instansi", get(admin::view_tenants_get))

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod competency;
 mod employees;
 mod import;
 mod isolation;
