@@ -9,6 +9,7 @@ pub mod format;
 pub mod golongan;
 pub mod nip;
 pub mod org;
+pub mod rollup;
 
 pub use access::{Permission, ReadScope, Role, Roles};
 pub use employee::FieldError;
