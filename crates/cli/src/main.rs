@@ -1,6 +1,7 @@
 //! `cakap`: serve the web app, migrate, load demo data, import/export, manage tokens.
 
 mod bench;
+mod bench_rollup;
 
 use std::path::PathBuf;
 
@@ -80,6 +81,25 @@ enum BenchCmd {
         #[arg(long, default_value = "bench-data")]
         dir: PathBuf,
     },
+    /// The competency roll-up engine on synthetic national data (or `--data DIR` column files).
+    Rollup {
+        #[arg(long, default_value_t = 4_300_000)]
+        employees: u64,
+        #[arg(long, default_value_t = 12)]
+        comps: u8,
+        #[arg(long, default_value_t = 500)]
+        tenants: u32,
+        #[arg(long, default_value_t = 60_000)]
+        units: u32,
+        #[arg(long, default_value_t = 20261126)]
+        seed: u64,
+        /// Read unit.u32, tenant.u16, comp.u8, actual.u8, required.u8 from this folder.
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Write the generated data as column files to this folder (for peers).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -109,8 +129,12 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    if let Cmd::Bench { cmd: BenchCmd::Import { rows, pg, dir } } = &cli.cmd {
-        return bench::run(*rows, pg.clone(), dir).await;
+    match &cli.cmd {
+        Cmd::Bench { cmd: BenchCmd::Import { rows, pg, dir } } => return bench::run(*rows, pg.clone(), dir).await,
+        Cmd::Bench { cmd: BenchCmd::Rollup { employees, comps, tenants, units, seed, data, out } } => {
+            return bench_rollup::run(*employees, *comps, *tenants, *units, *seed, data.as_deref(), out.as_deref());
+        }
+        _ => {}
     }
     let store = Store::open(&cli.database_url).await?;
     match cli.cmd {

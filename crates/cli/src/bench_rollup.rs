@@ -1,0 +1,147 @@
+//! `cakap bench rollup`: times the roll-up engine (crates/domain/src/rollup.rs) on synthetic
+//! national data, against the memory-bandwidth floor of its own arrays, and writes/reads the
+//! same data as raw little-endian column files (`unit.u32`, `tenant.u16`, `comp.u8`,
+//! `actual.u8`, `required.u8`) so peers can run identical SQL on it.
+
+use std::io::{BufWriter, Read, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use cakap_domain::rollup::{Columns, Engine};
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+pub struct Data {
+    pub unit: Vec<u32>,
+    pub tenant: Vec<u16>,
+    pub comp: Vec<u8>,
+    pub actual: Vec<u8>,
+    pub required: Vec<u8>,
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Deterministic national data: tenants of Zipf-like sizes, units spread over tenants in
+/// proportion, employees drawn in random order (so rows arrive in random unit order, as from a
+/// database), `comps` rows each.
+pub fn generate(employees: u64, comps: u8, tenants: u32, units: u32, seed: u64) -> Data {
+    let mut rng = Rng(seed | 1);
+    // Tenant weights ~ 1/(rank^0.8): a few big ministries and provinces, many small kota.
+    let weights: Vec<f64> = (1..=tenants).map(|r| 1.0 / (r as f64).powf(0.8)).collect();
+    let total: f64 = weights.iter().sum();
+    let mut unit_tenant = Vec::with_capacity(units as usize);
+    for (t, w) in weights.iter().enumerate() {
+        let n = ((w / total) * units as f64).round().max(1.0) as usize;
+        unit_tenant.extend(std::iter::repeat_n(t as u16, n));
+    }
+    unit_tenant.truncate(units as usize);
+    while unit_tenant.len() < units as usize {
+        unit_tenant.push((tenants - 1) as u16);
+    }
+    // Unit sizes vary too: pick units with a squared-uniform skew.
+    let n = (employees * u64::from(comps)) as usize;
+    let mut d = Data { unit: Vec::with_capacity(n), tenant: Vec::with_capacity(n), comp: Vec::with_capacity(n), actual: Vec::with_capacity(n), required: Vec::with_capacity(n) };
+    for _ in 0..employees {
+        let x = rng.below(1 << 20) as f64 / (1u64 << 20) as f64;
+        let u = ((x * x) * units as f64) as u32 % units;
+        let t = unit_tenant[u as usize];
+        let base = [1u8, 1, 1, 2, 2, 3, 3, 4][rng.below(8) as usize];
+        for c in 0..comps {
+            let required = (base + u8::from(c % 5 == 0)).min(5);
+            let r = rng.below(100);
+            let actual = if r < 5 { 0 } else { (required as i64 + [-2, -1, -1, 0, 0, 0, 1][(r % 7) as usize]).clamp(1, 5) as u8 };
+            d.unit.push(u);
+            d.tenant.push(t);
+            d.comp.push(c);
+            d.actual.push(actual);
+            d.required.push(required);
+        }
+    }
+    d
+}
+
+fn write_col(dir: &Path, name: &str, bytes: &[u8]) -> Res<()> {
+    let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(dir.join(name))?);
+    w.write_all(bytes)?;
+    w.flush()?;
+    Ok(())
+}
+
+pub fn write_files(dir: &Path, d: &Data) -> Res<()> {
+    std::fs::create_dir_all(dir)?;
+    let le32: Vec<u8> = d.unit.iter().flat_map(|v| v.to_le_bytes()).collect();
+    write_col(dir, "unit.u32", &le32)?;
+    drop(le32);
+    let le16: Vec<u8> = d.tenant.iter().flat_map(|v| v.to_le_bytes()).collect();
+    write_col(dir, "tenant.u16", &le16)?;
+    write_col(dir, "comp.u8", &d.comp)?;
+    write_col(dir, "actual.u8", &d.actual)?;
+    write_col(dir, "required.u8", &d.required)?;
+    Ok(())
+}
+
+pub fn read_files(dir: &Path) -> Res<Data> {
+    let read = |name: &str| -> Res<Vec<u8>> {
+        let mut v = vec![];
+        std::fs::File::open(dir.join(name))?.read_to_end(&mut v)?;
+        Ok(v)
+    };
+    let unit = read("unit.u32")?.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    let tenant = read("tenant.u16")?.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+    Ok(Data { unit, tenant, comp: read("comp.u8")?, actual: read("actual.u8")?, required: read("required.u8")? })
+}
+
+fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut best = f64::INFINITY;
+    let mut out = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let r = std::hint::black_box(f());
+        best = best.min(t.elapsed().as_secs_f64());
+        out = Some(r);
+    }
+    (best, out.expect("runs > 0"))
+}
+
+pub fn run(employees: u64, comps: u8, tenants: u32, units: u32, seed: u64, data: Option<&Path>, out: Option<&Path>) -> Res<()> {
+    let t0 = Instant::now();
+    let d = match data {
+        Some(dir) => read_files(dir)?,
+        None => generate(employees, comps, tenants, units, seed),
+    };
+    println!("# cakap bench rollup: {} rows ({:.2} s to {})", d.unit.len(), t0.elapsed().as_secs_f64(), if data.is_some() { "read" } else { "generate" });
+    if let Some(dir) = out {
+        write_files(dir, &d)?;
+        println!("column files written to {}", dir.display());
+    }
+    let cols = Columns { unit: &d.unit, tenant: &d.tenant, comp: &d.comp, actual: &d.actual, required: &d.required };
+    let t0 = Instant::now();
+    let e = Engine::load(cols);
+    let load = t0.elapsed().as_secs_f64();
+    drop(d);
+    println!("load (cluster by unit): {load:.3} s; engine arrays {} MB; {} units, {} tenants, {} competencies\n", e.bytes() >> 20, e.units.len(), e.n_tenant, e.n_comp);
+    let (floor, _) = best_of(5, || e.touch());
+    println!("| roll-up | groups | best of 5, ms | × floor |\n|---|---:|---:|---:|");
+    println!("| memory floor (read every byte once) | - | {:.1} | 1.0 |", floor * 1e3);
+    let (t, r) = best_of(5, || e.by_unit_comp());
+    println!("| unit × competency | {} | {:.1} | {:.1} |", r.len(), t * 1e3, t / floor);
+    let (t, r) = best_of(5, || e.by_comp());
+    println!("| competency (national) | {} | {:.1} | {:.1} |", r.len(), t * 1e3, t / floor);
+    let (t, r) = best_of(5, || e.by_tenant_comp());
+    println!("| tenant × competency | {} | {:.1} | {:.1} |", r.len(), t * 1e3, t / floor);
+    let (t, r) = best_of(5, || e.by_unit());
+    println!("| unit (JPM) | {} | {:.1} | {:.1} |", r.len(), t * 1e3, t / floor);
+    println!("\npeak RSS {:.0} MB", crate::bench::peak_rss_mb());
+    Ok(())
+}
