@@ -36,6 +36,8 @@ pub enum Permission {
     ReadAudit,
     /// Read the competency dictionary (everyone in a tenant: it is what they are assessed on).
     ReadCompetency,
+    /// Create and edit the tenant's teknis competencies.
+    ManageCompetency,
 }
 
 /// Which employee rows an actor reads.
@@ -58,8 +60,9 @@ impl Role {
         use Role::*;
         match self {
             SuperAdmin => matches!(p, ManageTenants | ReadAllTenants | ReadAudit),
-            Admin => matches!(p, ManageOrg | ReadOrg | ReadEmployees | ManageUsers | ManageSettings | ReadAudit | ReadCompetency),
-            Planner | Approver => matches!(p, ReadOrg | ReadEmployees | ReadCompetency),
+            Admin => matches!(p, ManageOrg | ReadOrg | ReadEmployees | ManageUsers | ManageSettings | ReadAudit | ReadCompetency | ManageCompetency),
+            Planner => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ManageCompetency),
+            Approver => matches!(p, ReadOrg | ReadEmployees | ReadCompetency),
             Supervisor => matches!(p, ReadOrg | ReadEmployees | ReadCompetency),
             Instructor => matches!(p, ReadOrg | ReadCompetency),
             Employee => matches!(p, ReadEmployees | ReadCompetency),

@@ -4,11 +4,113 @@
 pub mod national;
 
 use cakap_domain::competency::Family;
+use cakap_domain::FieldError;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::{Deserialize, Serialize};
 
+use crate::audit::{self, Ctx};
 use crate::entity::{competency, competency_level, tenant};
 use crate::error::{Result, StoreError};
 use crate::ids::next_id;
+use crate::Store;
+
+/// A teknis competency as typed: code, name, description and the indicator of each level 1–5.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TeknisInput {
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub levels: [String; 5],
+}
+
+impl TeknisInput {
+    fn check(&self) -> Result<()> {
+        let mut errs = vec![];
+        if self.code.trim().is_empty() || self.code.trim().chars().count() > 40 {
+            errs.push(FieldError::new("code", "kode kompetensi wajib diisi (maksimal 40 karakter)"));
+        }
+        if self.name.trim().is_empty() {
+            errs.push(FieldError::new("name", "nama kompetensi wajib diisi"));
+        }
+        for (i, l) in self.levels.iter().enumerate() {
+            if l.trim().is_empty() {
+                errs.push(FieldError::new(LEVEL_FIELDS[i], format!("indikator level {} wajib diisi", i + 1)));
+            }
+        }
+        if errs.is_empty() { Ok(()) } else { Err(StoreError::Invalid(errs)) }
+    }
+}
+
+/// Form field names of the five level indicators.
+pub const LEVEL_FIELDS: [&str; 5] = ["level1", "level2", "level3", "level4", "level5"];
+
+async fn insert_levels<C: ConnectionTrait>(db: &C, tenant_id: i64, competency_id: i64, version: i32, levels: &[String; 5]) -> Result<()> {
+    for (i, text) in levels.iter().enumerate() {
+        competency_level::ActiveModel {
+            tenant_id: Set(tenant_id),
+            competency_id: Set(competency_id),
+            version: Set(version),
+            level: Set(i as i16 + 1),
+            indicator: Set(text.trim().to_string()),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Adds a teknis competency of the tenant, version 1.
+pub async fn create_teknis(store: &Store, ctx: &Ctx, input: &TeknisInput) -> Result<competency::Model> {
+    input.check()?;
+    let txn = store.write().await?;
+    let id = next_id();
+    let m = competency::ActiveModel {
+        tenant_id: Set(ctx.tenant_id),
+        id: Set(id),
+        code: Set(input.code.trim().to_string()),
+        family: Set(Family::Teknis.code().to_string()),
+        name: Set(input.name.trim().to_string()),
+        description: Set(input.description.trim().to_string()),
+        national_code: Set(None),
+        version: Set(1),
+        active: Set(true),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| StoreError::on_unique(e, "code", "kode kompetensi sudah dipakai di instansi ini"))?;
+    insert_levels(&txn, ctx.tenant_id, id, 1, &input.levels).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, "create", "competency", id, None::<&()>, Some(input)).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// Edits a teknis competency. Changed indicator texts become a new version; the old version's
+/// texts stay, so assessments made against them keep their meaning. National competencies are
+/// read-only in a tenant.
+pub async fn update_teknis(store: &Store, ctx: &Ctx, id: i64, input: &TeknisInput) -> Result<competency::Model> {
+    input.check()?;
+    let txn = store.write().await?;
+    let before = get(&txn, ctx.tenant_id, id).await?;
+    if before.national_code.is_some() {
+        return Err(StoreError::invalid("code", "kompetensi nasional (PermenPAN-RB 38/2017) tidak dapat diubah oleh instansi"));
+    }
+    let old_levels: Vec<String> = levels(&txn, ctx.tenant_id, &before).await?.into_iter().map(|l| l.indicator).collect();
+    let new_levels: Vec<String> = input.levels.iter().map(|l| l.trim().to_string()).collect();
+    let mut version = before.version;
+    if old_levels != new_levels {
+        version += 1;
+        insert_levels(&txn, ctx.tenant_id, id, version, &input.levels).await?;
+    }
+    let mut am: competency::ActiveModel = before.clone().into();
+    am.code = Set(input.code.trim().to_string());
+    am.name = Set(input.name.trim().to_string());
+    am.description = Set(input.description.trim().to_string());
+    am.version = Set(version);
+    let m = am.update(&txn).await.map_err(|e| StoreError::on_unique(e, "code", "kode kompetensi sudah dipakai di instansi ini"))?;
+    audit::record(&txn, ctx, ctx.tenant_id, "update", "competency", id, Some(&(before.code, before.name, old_levels)), Some(input)).await?;
+    txn.commit().await?;
+    Ok(m)
+}
 
 /// The tenant's competencies: national first (in dictionary order), then teknis by name.
 pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<competency::Model>> {

@@ -8,10 +8,15 @@ use cakap_domain::Permission;
 use cakap_store::entity::{competency, competency_level};
 use tower_sessions::Session;
 
-use super::render;
+use axum::http::StatusCode;
+use axum::Form;
+use cakap_store::competency::{TeknisInput, LEVEL_FIELDS};
+use serde::Deserialize;
+
+use super::{render, render_status, saved_or_again};
 use crate::auth::Actor;
 use crate::error::Result;
-use crate::view::Layout;
+use crate::view::{FormErrors, Layout};
 use crate::AppState;
 
 type Row = (String, i64, String, String);
@@ -21,6 +26,7 @@ type Row = (String, i64, String, String);
 struct DictionaryPage {
     layout: Layout,
     groups: Vec<(&'static str, Vec<Row>)>,
+    can_manage: bool,
 }
 
 pub async fn view_dictionary_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
@@ -34,13 +40,14 @@ pub async fn view_dictionary_get(State(s): State<AppState>, session: Session, a:
         })
         .collect();
     let layout = Layout::new(&a, &session, "Kamus Kompetensi", "/kompetensi/kamus").await;
-    Ok(render(DictionaryPage { layout, groups }))
+    Ok(render(DictionaryPage { layout, groups, can_manage: a.can(Permission::ManageCompetency) }))
 }
 
 #[derive(Template)]
 #[template(path = "competency.html")]
 struct CompetencyPage {
     layout: Layout,
+    can_edit: bool,
     c: competency::Model,
     family: &'static str,
     levels: Vec<competency_level::Model>,
@@ -54,5 +61,93 @@ pub async fn view_competency_get(State(s): State<AppState>, session: Session, a:
     let layout = Layout::new(&a, &session, c.name.clone(), "/kompetensi/kamus")
         .await
         .crumbs(vec![("Kamus Kompetensi".into(), "/kompetensi/kamus".into()), (c.name.clone(), String::new())]);
-    Ok(render(CompetencyPage { layout, family: Family::from_code(&c.family).map(|f| f.label()).unwrap_or("-"), c, levels }))
+    let can_edit = a.can(Permission::ManageCompetency) && c.national_code.is_none();
+    Ok(render(CompetencyPage { layout, can_edit, family: Family::from_code(&c.family).map(|f| f.label()).unwrap_or("-"), c, levels }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct FormData {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    level1: String,
+    #[serde(default)]
+    level2: String,
+    #[serde(default)]
+    level3: String,
+    #[serde(default)]
+    level4: String,
+    #[serde(default)]
+    level5: String,
+}
+
+impl FormData {
+    fn input(&self) -> TeknisInput {
+        TeknisInput {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            levels: [self.level1.clone(), self.level2.clone(), self.level3.clone(), self.level4.clone(), self.level5.clone()],
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "competency_form.html")]
+struct FormPage {
+    layout: Layout,
+    f: TeknisInput,
+    /// (field name, text, error) per level.
+    levels: Vec<(&'static str, String, String)>,
+    errors: FormErrors,
+}
+
+async fn form_page(session: &Session, a: &Actor, title: &str, f: TeknisInput, errors: FormErrors) -> Result<Response> {
+    let layout = Layout::new(a, session, title, "/kompetensi/kamus").await;
+    let levels = LEVEL_FIELDS.iter().zip(f.levels.iter()).map(|(n, t)| (*n, t.clone(), errors.get(n))).collect();
+    let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(render_status(status, FormPage { layout, f, levels, errors }))
+}
+
+pub async fn view_competency_new_get(session: Session, a: Actor) -> Result<Response> {
+    a.require(Permission::ManageCompetency)?;
+    a.tenant()?;
+    form_page(&session, &a, "Tambah Kompetensi Teknis", TeknisInput::default(), FormErrors::default()).await
+}
+
+pub async fn view_competency_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<FormData>) -> Result<Response> {
+    a.require(Permission::ManageCompetency)?;
+    a.tenant()?;
+    let input = f.input();
+    let result = cakap_store::competency::create_teknis(&s.store, &a.ctx(), &input).await;
+    saved_or_again(&session, result, |c| format!("/kompetensi/kamus/{}", c.id), |errs| form_page(&session, &a, "Tambah Kompetensi Teknis", input.clone(), errs)).await
+}
+
+pub async fn view_competency_edit_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    a.require(Permission::ManageCompetency)?;
+    let t = a.tenant()?;
+    let c = cakap_store::competency::get(&s.store.db, t, id).await?;
+    if c.national_code.is_some() {
+        return Err(crate::error::AppError::Forbidden);
+    }
+    let texts: Vec<String> = cakap_store::competency::levels(&s.store.db, t, &c).await?.into_iter().map(|l| l.indicator).collect();
+    let mut levels: [String; 5] = Default::default();
+    for (slot, text) in levels.iter_mut().zip(texts) {
+        *slot = text;
+    }
+    let input = TeknisInput { code: c.code.clone(), name: c.name.clone(), description: c.description.clone(), levels };
+    form_page(&session, &a, &format!("Ubah Kompetensi: {}", c.name), input, FormErrors::default()).await
+}
+
+pub async fn view_competency_edit_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<FormData>) -> Result<Response> {
+    a.require(Permission::ManageCompetency)?;
+    let c = cakap_store::competency::get(&s.store.db, a.tenant()?, id).await?;
+    let input = f.input();
+    let result = cakap_store::competency::update_teknis(&s.store, &a.ctx(), id, &input).await;
+    let title = format!("Ubah Kompetensi: {}", c.name);
+    saved_or_again(&session, result, |_| format!("/kompetensi/kamus/{id}"), |errs| form_page(&session, &a, &title, input.clone(), errs)).await
 }

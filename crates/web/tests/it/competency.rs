@@ -34,3 +34,57 @@ async fn a_new_tenant_gets_the_dictionary_once() {
     cakap_store::competency::ensure_national(&app.store.db).await.unwrap();
     assert_eq!(cakap_store::competency::list(&app.store.db, t).await.unwrap().len(), 9);
 }
+
+#[tokio::test]
+async fn planner_adds_and_versions_a_teknis_competency() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("lhokseumawe").await;
+    let mut p = app.login("perencana.lhokseumawe").await;
+    p.get("/kompetensi/kamus/baru").await;
+    let levels = [
+        ("level1", "Memahami jenis bencana dan prosedur siaga di unit sendiri."),
+        ("level2", "Menjalankan rencana kontinjensi bersama tim."),
+        ("level3", "Menyusun rencana kontinjensi unit kerja."),
+        ("level4", "Mengoordinasikan penanganan darurat lintas perangkat daerah."),
+        ("level5", "Merumuskan kebijakan penanggulangan bencana tingkat kota."),
+    ];
+    // Missing level 5: the form comes back with what was typed and the field named.
+    let mut fields = vec![("code", "T.BENCANA"), ("name", "Manajemen Bencana"), ("description", "Pengelolaan risiko dan tanggap darurat bencana.")];
+    fields.extend_from_slice(&levels[..4]);
+    let res = p.post("/kompetensi/kamus/baru", &fields).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("indikator level 5 wajib diisi"));
+    assert!(res.body.contains("Menyusun rencana kontinjensi unit kerja."));
+    fields.push(levels[4]);
+    let res = p.post("/kompetensi/kamus/baru", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let c = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.code == "T.BENCANA").unwrap();
+    assert_eq!((c.family.as_str(), c.version), ("teknis", 1));
+    assert!(p.get("/kompetensi/kamus").await.body.contains("Manajemen Bencana"));
+    // Editing one indicator makes version 2; version 1's texts stay for past assessments.
+    let mut edited = fields.clone();
+    edited[5] = ("level3", "Menyusun dan menguji rencana kontinjensi unit kerja.");
+    p.get(&format!("/kompetensi/kamus/{}/ubah", c.id)).await;
+    assert_eq!(p.post(&format!("/kompetensi/kamus/{}/ubah", c.id), &edited).await.status, StatusCode::SEE_OTHER);
+    let c2 = cakap_store::competency::get(&app.store.db, t, c.id).await.unwrap();
+    assert_eq!(c2.version, 2);
+    assert_eq!(cakap_store::competency::levels(&app.store.db, t, &c2).await.unwrap()[2].indicator, "Menyusun dan menguji rencana kontinjensi unit kerja.");
+    assert_eq!(cakap_store::competency::levels(&app.store.db, t, &c).await.unwrap()[2].indicator, "Menyusun rencana kontinjensi unit kerja.");
+    // Saving without changes keeps the version.
+    assert_eq!(p.post(&format!("/kompetensi/kamus/{}/ubah", c.id), &edited).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(cakap_store::competency::get(&app.store.db, t, c.id).await.unwrap().version, 2);
+    // National competencies are read-only; employees and approvers cannot add; other tenants cannot see.
+    let integ = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.name == "Integritas").unwrap();
+    assert_eq!(p.get(&format!("/kompetensi/kamus/{}/ubah", integ.id)).await.status, StatusCode::FORBIDDEN);
+    let res = p.post(&format!("/kompetensi/kamus/{}/ubah", integ.id), &edited).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("tidak dapat diubah"));
+    let mut e = app.login("pegawai.lhokseumawe").await;
+    assert_eq!(e.get("/kompetensi/kamus/baru").await.status, StatusCode::FORBIDDEN);
+    let mut other = app.login("perencana.serang").await;
+    assert_eq!(other.get(&format!("/kompetensi/kamus/{}/ubah", c.id)).await.status, StatusCode::NOT_FOUND);
+    other.get("/").await;
+    assert_eq!(other.post(&format!("/kompetensi/kamus/{}/ubah", c.id), &edited).await.status, StatusCode::NOT_FOUND);
+    let (log, _) = cakap_store::audit::list(&app.store.db, t, Some("competency"), 1, 10).await.unwrap();
+    assert_eq!(log.len(), 3);
+}
