@@ -38,6 +38,7 @@ macro_rules! tables {
         $m!(employee, employee::Column::TenantId, employee::Column::Id);
         $m!(competency, competency::Column::TenantId, competency::Column::Id);
         $m!(competency_level, competency_level::Column::TenantId, competency_level::Column::CompetencyId, competency_level::Column::Version, competency_level::Column::Level);
+        $m!(position_standard, position_standard::Column::TenantId, position_standard::Column::PositionId, position_standard::Column::CompetencyId);
         $m!(app_user, app_user::Column::Id);
         $m!(user_role, user_role::Column::TenantId, user_role::Column::UserId, user_role::Column::Role);
         $m!(api_token, api_token::Column::Id);

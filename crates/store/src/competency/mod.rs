@@ -2,6 +2,7 @@
 //! competencies (issue: Competencies and needs analysis). Every function takes the tenant.
 
 pub mod national;
+pub mod standards;
 
 use cakap_domain::competency::Family;
 use cakap_domain::FieldError;

@@ -11,6 +11,7 @@ pub mod employee;
 pub mod import_job;
 pub mod login_attempt;
 pub mod position;
+pub mod position_standard;
 pub mod tenant;
 pub mod unit;
 pub mod user_role;

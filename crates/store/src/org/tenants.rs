@@ -20,11 +20,19 @@ pub struct TenantSettings {
     pub kepala_bkpsdm: String,
     /// Visi of the region, shown to planners (seeds: policy tied to vision/mission).
     pub visi: String,
+    /// Default required level per jenjang (DOMAIN.md: *configurable*).
+    pub standard_defaults: cakap_domain::competency::StandardDefaults,
 }
 
 impl Default for TenantSettings {
     fn default() -> Self {
-        TenantSettings { accent_color: "#0b5394".into(), min_jp_per_year: 20, kepala_bkpsdm: String::new(), visi: String::new() }
+        TenantSettings {
+            accent_color: "#0b5394".into(),
+            min_jp_per_year: 20,
+            kepala_bkpsdm: String::new(),
+            visi: String::new(),
+            standard_defaults: Default::default(),
+        }
     }
 }
 

@@ -47,11 +47,13 @@ pub struct SettingsForm {
 pub async fn view_settings_post(State(st): State<AppState>, session: Session, a: Actor, Form(f): Form<SettingsForm>) -> Result<Response> {
     a.require(Permission::ManageSettings)?;
     let t = a.tenant()?;
+    let current = TenantSettings::from_json(&tenants::get(&st.store.db, t).await?.settings);
     let s = TenantSettings {
         accent_color: f.accent_color.trim().to_string(),
         min_jp_per_year: f.min_jp_per_year.trim().parse().unwrap_or(0),
         kepala_bkpsdm: f.kepala_bkpsdm.trim().to_string(),
         visi: f.visi.trim().to_string(),
+        ..current
     };
     match tenants::save_settings(&st.store, &a.ctx(), t, &s).await {
         Ok(()) => {

@@ -151,3 +151,87 @@ pub async fn view_competency_edit_post(State(s): State<AppState>, session: Sessi
     let title = format!("Ubah Kompetensi: {}", c.name);
     saved_or_again(&session, result, |_| format!("/kompetensi/kamus/{id}"), |errs| form_page(&session, &a, &title, input.clone(), errs)).await
 }
+
+pub struct StandardView {
+    id: i64,
+    name: String,
+    family: &'static str,
+    default: String,
+    /// 0 = not required.
+    required: u8,
+    overridden: bool,
+}
+
+#[derive(Template)]
+#[template(path = "standard.html")]
+struct StandardPage {
+    layout: Layout,
+    position: String,
+    jenjang: &'static str,
+    unit: String,
+    rows: Vec<StandardView>,
+    can_edit: bool,
+}
+
+async fn standard_page(s: &AppState, session: &Session, a: &Actor, position_id: i64, status: StatusCode) -> Result<Response> {
+    let t = a.tenant()?;
+    let pos = cakap_store::org::positions::get(&s.store.db, t, position_id).await?;
+    let unit = cakap_store::org::units::get(&s.store.db, t, pos.unit_id).await?.name;
+    let rows = cakap_store::competency::standards::for_position(&s.store.db, t, position_id)
+        .await?
+        .into_iter()
+        .map(|r| StandardView {
+            id: r.competency.id,
+            family: Family::from_code(&r.competency.family).map(|f| f.label()).unwrap_or("-"),
+            name: r.competency.name,
+            default: r.default.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+            required: r.required.unwrap_or(0),
+            overridden: r.overridden,
+        })
+        .collect();
+    let layout = Layout::new(a, session, format!("Standar {}", pos.name), "/organisasi/jabatan")
+        .await
+        .crumbs(vec![("Jabatan".into(), "/organisasi/jabatan".into()), (pos.name.clone(), String::new())]);
+    let jenjang = cakap_domain::Jenjang::from_code(&pos.jenjang).map(|j| j.label()).unwrap_or("-");
+    Ok(render_status(status, StandardPage { layout, position: pos.name, jenjang, unit, rows, can_edit: a.can(Permission::ManageCompetency) }))
+}
+
+pub async fn view_standard_get(State(s): State<AppState>, session: Session, a: Actor, Path(position_id): Path<i64>) -> Result<Response> {
+    a.require(Permission::ReadCompetency)?;
+    standard_page(&s, &session, &a, position_id, StatusCode::OK).await
+}
+
+/// Fields `c_<competency id>` = "" (not required) or 1–5.
+pub async fn view_standard_post(
+    State(s): State<AppState>,
+    session: Session,
+    a: Actor,
+    Path(position_id): Path<i64>,
+    Form(f): Form<std::collections::HashMap<String, String>>,
+) -> Result<Response> {
+    a.require(Permission::ManageCompetency)?;
+    a.tenant()?;
+    let mut levels = vec![];
+    for (k, v) in &f {
+        if let Some(id) = k.strip_prefix("c_").and_then(|i| i.parse::<i64>().ok()) {
+            let level = if v.trim().is_empty() {
+                None
+            } else {
+                Some(v.trim().parse::<u8>().map_err(|_| crate::error::AppError::BadRequest(format!("level '{v}' tidak valid")))?)
+            };
+            levels.push((id, level));
+        }
+    }
+    let result = cakap_store::competency::standards::set_for_position(&s.store, &a.ctx(), position_id, &levels).await;
+    match result {
+        Ok(()) => {
+            crate::view::flash(&session, "Data berhasil disimpan.").await;
+            Ok(super::see_other(&format!("/kompetensi/standar/{position_id}")))
+        }
+        Err(cakap_store::StoreError::Invalid(errs)) => {
+            crate::view::flash(&session, &format!("Periksa kembali isian Anda: {}.", errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))).await;
+            standard_page(&s, &session, &a, position_id, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

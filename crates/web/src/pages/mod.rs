@@ -44,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/organisasi/pengguna/baru", get(users::view_user_new_get).post(users::view_user_new_post))
         .route("/organisasi/pengguna/{id}", get(users::view_user_get).post(users::view_user_post))
         .route("/kompetensi/kamus", get(competency::view_dictionary_get))
+        .route("/kompetensi/standar/{position_id}", get(competency::view_standard_get).post(competency::view_standard_post))
         .route("/kompetensi/kamus/baru", get(competency::view_competency_new_get).post(competency::view_competency_new_post))
         .route("/kompetensi/kamus/{id}", get(competency::view_competency_get))
         .route("/kompetensi/kamus/{id}/ubah", get(competency::view_competency_edit_get).post(competency::view_competency_edit_post))

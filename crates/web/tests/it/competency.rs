@@ -88,3 +88,43 @@ async fn planner_adds_and_versions_a_teknis_competency() {
     let (log, _) = cakap_store::audit::list(&app.store.db, t, Some("competency"), 1, 10).await.unwrap();
     assert_eq!(log.len(), 3);
 }
+
+#[tokio::test]
+async fn position_standards_default_by_jenjang_and_take_overrides() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("ambon").await;
+    let pos = cakap_store::org::positions::all(&app.store.db, t).await.unwrap().into_iter().find(|p| p.name.starts_with("Lurah")).unwrap();
+    assert_eq!(pos.jenjang, "pengawas");
+    let comps = cakap_store::competency::list(&app.store.db, t).await.unwrap();
+    let id = |name: &str| comps.iter().find(|c| c.name == name).unwrap().id;
+    // Defaults: pengawas → 2 for the nine national competencies.
+    let std = cakap_store::competency::standards::for_position(&app.store.db, t, pos.id).await.unwrap();
+    assert_eq!(std.iter().filter(|r| r.required == Some(2)).count(), 9);
+    let mut p = app.login("perencana.ambon").await;
+    let page = p.get(&format!("/kompetensi/standar/{}", pos.id)).await;
+    assert!(page.body.contains("Standar Kompetensi: Lurah"), "{}", page.body);
+    // Raise Pelayanan Publik to 3 and drop Perekat Bangsa; leave Integritas at its default.
+    let (pp, pb, integ) = (format!("c_{}", id("Pelayanan Publik")), format!("c_{}", id("Perekat Bangsa")), format!("c_{}", id("Integritas")));
+    let res = p.post(&format!("/kompetensi/standar/{}", pos.id), &[(pp.as_str(), "3"), (pb.as_str(), ""), (integ.as_str(), "2")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let std = cakap_store::competency::standards::for_position(&app.store.db, t, pos.id).await.unwrap();
+    let get = |name: &str| std.iter().find(|r| r.competency.name == name).unwrap().clone();
+    assert_eq!((get("Pelayanan Publik").required, get("Pelayanan Publik").overridden), (Some(3), true));
+    assert_eq!((get("Perekat Bangsa").required, get("Perekat Bangsa").overridden), (None, true));
+    assert_eq!((get("Integritas").required, get("Integritas").overridden), (Some(2), false));
+    // Back to the default removes the override.
+    p.post(&format!("/kompetensi/standar/{}", pos.id), &[(pp.as_str(), "2")]).await;
+    let std = cakap_store::competency::standards::for_position(&app.store.db, t, pos.id).await.unwrap();
+    assert!(!std.iter().find(|r| r.competency.name == "Pelayanan Publik").unwrap().overridden);
+    // Out-of-range level is refused with a message; nothing changes.
+    let res = p.post(&format!("/kompetensi/standar/{}", pos.id), &[(pp.as_str(), "7")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Employees read, cannot change; another tenant cannot see.
+    let mut e = app.login("pegawai.ambon").await;
+    assert_eq!(e.get(&format!("/kompetensi/standar/{}", pos.id)).await.status, StatusCode::OK);
+    assert_eq!(e.post(&format!("/kompetensi/standar/{}", pos.id), &[(pp.as_str(), "5")]).await.status, StatusCode::FORBIDDEN);
+    let mut o = app.login("admin.medan").await;
+    assert_eq!(o.get(&format!("/kompetensi/standar/{}", pos.id)).await.status, StatusCode::NOT_FOUND);
+    o.get("/").await;
+    assert_eq!(o.post(&format!("/kompetensi/standar/{}", pos.id), &[(pp.as_str(), "5")]).await.status, StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,107 @@
+//! Position standards: the level each competency requires of a position. National competencies
+//! default to the tenant's level for the position's jenjang; a position may override any
+//! competency (0 = not required), and teknis competencies are required only where set.
+
+use std::collections::HashMap;
+
+use cakap_domain::competency::Family;
+use cakap_domain::Jenjang;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use crate::audit::{self, Ctx};
+use crate::entity::{competency, position_standard};
+use crate::error::{Result, StoreError};
+use crate::org::tenants::TenantSettings;
+use crate::Store;
+
+#[derive(Debug, Clone)]
+pub struct StandardRow {
+    pub competency: competency::Model,
+    /// The default for this position (jenjang default for national competencies).
+    pub default: Option<u8>,
+    /// What applies: the override if any, else the default; None = not required.
+    pub required: Option<u8>,
+    pub overridden: bool,
+}
+
+async fn defaults<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<cakap_domain::competency::StandardDefaults> {
+    Ok(TenantSettings::from_json(&crate::org::tenants::get(db, tenant_id).await?.settings).standard_defaults)
+}
+
+/// The standard of one position, every active competency of the tenant in dictionary order.
+pub async fn for_position<C: ConnectionTrait>(db: &C, tenant_id: i64, position_id: i64) -> Result<Vec<StandardRow>> {
+    let pos = crate::org::positions::get(db, tenant_id, position_id).await?;
+    let defaults = defaults(db, tenant_id).await?;
+    let overrides: HashMap<i64, i16> = position_standard::Entity::find()
+        .filter(position_standard::Column::TenantId.eq(tenant_id))
+        .filter(position_standard::Column::PositionId.eq(position_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.competency_id, o.required_level))
+        .collect();
+    let jenjang = Jenjang::from_code(&pos.jenjang);
+    Ok(super::list(db, tenant_id)
+        .await?
+        .into_iter()
+        .filter(|c| c.active)
+        .map(|c| {
+            let default = match Family::from_code(&c.family) {
+                Some(Family::Manajerial | Family::SosialKultural) => jenjang.and_then(|j| defaults.required(j)),
+                _ => None,
+            };
+            let (required, overridden) = match overrides.get(&c.id) {
+                Some(&l) => ((l > 0).then_some(l as u8), true),
+                None => (default, false),
+            };
+            StandardRow { competency: c, default, required, overridden }
+        })
+        .collect())
+}
+
+/// Sets the required levels of one position. A value equal to the default removes the override,
+/// so changing the tenant's defaults later still reaches this position.
+pub async fn set_for_position(store: &Store, ctx: &Ctx, position_id: i64, levels: &[(i64, Option<u8>)]) -> Result<()> {
+    let txn = store.write().await?;
+    let current = for_position(&txn, ctx.tenant_id, position_id).await?;
+    let mut changes = vec![];
+    for &(competency_id, level) in levels {
+        let row = current.iter().find(|r| r.competency.id == competency_id).ok_or_else(|| StoreError::invalid("competency", "kompetensi tidak ditemukan"))?;
+        if let Some(l) = level
+            && !(1..=5).contains(&l)
+        {
+            return Err(StoreError::invalid("competency", format!("level {} untuk {} harus 1–5", l, row.competency.name)));
+        }
+        if level == row.required {
+            continue;
+        }
+        changes.push((row.competency.name.clone(), row.required, level));
+        let del = position_standard::Entity::delete_many()
+            .filter(position_standard::Column::TenantId.eq(ctx.tenant_id))
+            .filter(position_standard::Column::PositionId.eq(position_id))
+            .filter(position_standard::Column::CompetencyId.eq(competency_id));
+        if level == row.default {
+            del.exec(&txn).await?;
+        } else {
+            position_standard::Entity::insert(position_standard::ActiveModel {
+                tenant_id: Set(ctx.tenant_id),
+                position_id: Set(position_id),
+                competency_id: Set(competency_id),
+                required_level: Set(level.map(i16::from).unwrap_or(0)),
+            })
+            .on_conflict(
+                OnConflict::columns([position_standard::Column::TenantId, position_standard::Column::PositionId, position_standard::Column::CompetencyId])
+                    .update_column(position_standard::Column::RequiredLevel)
+                    .to_owned(),
+            )
+            .exec(&txn)
+            .await?;
+        }
+    }
+    if !changes.is_empty() {
+        audit::record(&txn, ctx, ctx.tenant_id, "update", "position_standard", position_id, None::<&()>, Some(&changes)).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
