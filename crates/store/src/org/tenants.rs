@@ -22,6 +22,8 @@ pub struct TenantSettings {
     pub visi: String,
     /// Default required level per jenjang (DOMAIN.md: *configurable*).
     pub standard_defaults: cakap_domain::competency::StandardDefaults,
+    /// JPM bands (DOMAIN.md: *configurable*; default Peraturan BRIN 3/2023 Pasal 33).
+    pub jpm_bands: cakap_domain::competency::JpmBands,
 }
 
 impl Default for TenantSettings {
@@ -32,6 +34,7 @@ impl Default for TenantSettings {
             kepala_bkpsdm: String::new(),
             visi: String::new(),
             standard_defaults: Default::default(),
+            jpm_bands: Default::default(),
         }
     }
 }
@@ -49,6 +52,10 @@ impl TenantSettings {
         if !(1..=200).contains(&self.min_jp_per_year) {
             return Err(StoreError::invalid("min_jp_per_year", "JP minimal per tahun harus 1–200"));
         }
+        if let Some((j, l)) = self.standard_defaults.0.iter().find(|(_, l)| !(1..=5).contains(l)) {
+            return Err(StoreError::invalid("standard_defaults", format!("level bawaan {} harus 1–5, ditemukan {l}", j.label())));
+        }
+        self.jpm_bands.validate().map_err(|m| StoreError::invalid("jpm_bands", m))?;
         Ok(())
     }
 }

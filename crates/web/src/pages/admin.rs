@@ -34,27 +34,31 @@ pub async fn view_settings_get(State(st): State<AppState>, session: Session, a: 
     Ok(render(SettingsPage { layout, s: TenantSettings::from_json(&t.settings), errors: FormErrors::default() }))
 }
 
-#[derive(Deserialize)]
-pub struct SettingsForm {
-    accent_color: String,
-    min_jp_per_year: String,
-    #[serde(default)]
-    kepala_bkpsdm: String,
-    #[serde(default)]
-    visi: String,
-}
+/// The settings form: fixed fields, `jenjang_<code>` per jenjang default, `band_0`/`band_1`.
+type SettingsForm = std::collections::HashMap<String, String>;
 
 pub async fn view_settings_post(State(st): State<AppState>, session: Session, a: Actor, Form(f): Form<SettingsForm>) -> Result<Response> {
     a.require(Permission::ManageSettings)?;
     let t = a.tenant()?;
     let current = TenantSettings::from_json(&tenants::get(&st.store.db, t).await?.settings);
-    let s = TenantSettings {
-        accent_color: f.accent_color.trim().to_string(),
-        min_jp_per_year: f.min_jp_per_year.trim().parse().unwrap_or(0),
-        kepala_bkpsdm: f.kepala_bkpsdm.trim().to_string(),
-        visi: f.visi.trim().to_string(),
+    let text = |k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let mut s = TenantSettings {
+        accent_color: text("accent_color"),
+        min_jp_per_year: text("min_jp_per_year").parse().unwrap_or(0),
+        kepala_bkpsdm: text("kepala_bkpsdm"),
+        visi: text("visi"),
         ..current
     };
+    for (j, level) in s.standard_defaults.0.iter_mut() {
+        if let Some(v) = f.get(&format!("jenjang_{}", j.code())) {
+            *level = v.trim().parse().unwrap_or(0);
+        }
+    }
+    for (i, band) in s.jpm_bands.bands.iter_mut().enumerate() {
+        if let Some(v) = f.get(&format!("band_{i}")) {
+            band.0 = v.trim().replace(',', ".").parse().unwrap_or(-1.0);
+        }
+    }
     match tenants::save_settings(&st.store, &a.ctx(), t, &s).await {
         Ok(()) => {
             flash(&session, "Data berhasil disimpan.").await;

@@ -128,3 +128,38 @@ async fn position_standards_default_by_jenjang_and_take_overrides() {
     o.get("/").await;
     assert_eq!(o.post(&format!("/kompetensi/standar/{}", pos.id), &[(pp.as_str(), "5")]).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn settings_change_jenjang_defaults_and_jpm_bands() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let mut a = app.login("admin.serang").await;
+    let page = a.get("/pengaturan").await.body;
+    assert!(page.contains("name=\"jenjang_pengawas\" value=\"2\""), "{page}");
+    let base = [("accent_color", "#0b5394"), ("min_jp_per_year", "20"), ("kepala_bkpsdm", "Drs. H. Ahmad"), ("visi", "Serang madani")];
+    // Bands out of order: refused, typed values kept, nothing saved.
+    let mut bad = base.to_vec();
+    bad.extend([("jenjang_pengawas", "3"), ("band_0", "70"), ("band_1", "80")]);
+    let res = a.post("/pengaturan", &bad).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("batas pita JPM harus menurun"), "{}", res.body);
+    assert!(res.body.contains("name=\"band_0\" value=\"70\""));
+    let saved = cakap_store::org::tenants::TenantSettings::from_json(&cakap_store::org::tenants::get(&app.store.db, t).await.unwrap().settings);
+    assert_eq!(saved.standard_defaults.required(cakap_domain::Jenjang::Pengawas), Some(2));
+    // Level outside 1–5 is refused too.
+    let mut bad = base.to_vec();
+    bad.push(("jenjang_pengawas", "9"));
+    assert!(a.post("/pengaturan", &bad).await.body.contains("level bawaan Pengawas harus 1–5"));
+    // A good change reaches every pengawas position's standard, and the bands are used as set.
+    let mut good = base.to_vec();
+    good.extend([("jenjang_pengawas", "3"), ("band_0", "85,5"), ("band_1", "75")]);
+    assert_eq!(a.post("/pengaturan", &good).await.status, StatusCode::SEE_OTHER);
+    let saved = cakap_store::org::tenants::TenantSettings::from_json(&cakap_store::org::tenants::get(&app.store.db, t).await.unwrap().settings);
+    assert_eq!(saved.jpm_bands.band(85.5), "Optimal");
+    assert_eq!(saved.jpm_bands.band(80.0), "Cukup Optimal");
+    let lurah = cakap_store::org::positions::all(&app.store.db, t).await.unwrap().into_iter().find(|p| p.name.starts_with("Lurah")).unwrap();
+    let std = cakap_store::competency::standards::for_position(&app.store.db, t, lurah.id).await.unwrap();
+    assert!(std.iter().filter(|r| r.competency.national_code.is_some()).all(|r| r.required == Some(3)));
+    let (log, _) = cakap_store::audit::list(&app.store.db, t, Some("settings"), 1, 10).await.unwrap();
+    assert_eq!(log.len(), 1);
+}
