@@ -24,8 +24,31 @@ pub enum EmployeeScope {
     Nothing,
 }
 
+/// List order (UI.md: sortable columns).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EmployeeSort {
+    #[default]
+    NameAsc,
+    NameDesc,
+    NipAsc,
+    NipDesc,
+}
+
+impl EmployeeSort {
+    /// From the `sort` query value: `nama`, `-nama`, `nip`, `-nip`.
+    pub fn parse(s: &str) -> EmployeeSort {
+        match s {
+            "-nama" => EmployeeSort::NameDesc,
+            "nip" => EmployeeSort::NipAsc,
+            "-nip" => EmployeeSort::NipDesc,
+            _ => EmployeeSort::NameAsc,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct EmployeeFilter {
+    pub sort: EmployeeSort,
     /// Name or NIP (spaces ignored), substring.
     pub q: Option<String>,
     /// Unit and its subtree.
@@ -104,8 +127,13 @@ pub async fn list<C: ConnectionTrait>(
         q = q.filter(employee::Column::Active.eq(true));
     }
     let total = q.clone().count(db).await?;
+    let q = match f.sort {
+        EmployeeSort::NameAsc => q.order_by_asc(employee::Column::Name),
+        EmployeeSort::NameDesc => q.order_by_desc(employee::Column::Name),
+        EmployeeSort::NipAsc => q.order_by_asc(employee::Column::Nip),
+        EmployeeSort::NipDesc => q.order_by_desc(employee::Column::Nip),
+    };
     let items = q
-        .order_by_asc(employee::Column::Name)
         .order_by_asc(employee::Column::Id)
         .paginate(db, per_page)
         .fetch_page(page.saturating_sub(1))

@@ -32,6 +32,8 @@ pub struct ListQuery {
     pub kind: String,
     #[serde(default)]
     pub status: String,
+    #[serde(default)]
+    pub sort: String,
     pub page: Option<u64>,
 }
 
@@ -43,10 +45,24 @@ impl ListQuery {
             kind: PositionKind::from_code(&self.kind),
             status: EmployeeStatus::from_code(&self.status),
             include_inactive: false,
+            sort: cakap_store::org::employees::EmployeeSort::parse(&self.sort),
         }
     }
     fn keep(&self) -> Vec<(&'static str, String)> {
-        vec![("q", self.q.clone()), ("unit", self.unit.clone()), ("kind", self.kind.clone()), ("status", self.status.clone())]
+        vec![("q", self.q.clone()), ("unit", self.unit.clone()), ("kind", self.kind.clone()), ("status", self.status.clone()), ("sort", self.sort.clone())]
+    }
+
+    /// Link for a sortable column header: ascending first, then toggles; (query, arrow).
+    fn sort_link(&self, column: &str) -> (String, &'static str) {
+        let (next, arrow) = match self.sort.as_str() {
+            s if s == column => (format!("-{column}"), " ▲"),
+            s if s.strip_prefix('-') == Some(column) => (column.to_string(), " ▼"),
+            "" if column == "nama" => ("-nama".to_string(), " ▲"),
+            _ => (column.to_string(), ""),
+        };
+        let mut keep: Vec<(&str, String)> = self.keep().into_iter().filter(|(k, v)| *k != "sort" && !v.is_empty()).collect();
+        keep.push(("sort", next));
+        (serde_urlencoded::to_string(keep).unwrap_or_default(), arrow)
     }
 }
 
@@ -74,6 +90,8 @@ struct ListPage {
     prev_q: String,
     next_q: String,
     filter_q: String,
+    sort_nama: (String, &'static str),
+    sort_nip: (String, &'static str),
     can_manage: bool,
 }
 
@@ -128,6 +146,8 @@ pub async fn view_employees_get(State(s): State<AppState>, session: Session, a: 
         prev_q: page_query(&keep, page.saturating_sub(1)),
         next_q: page_query(&keep, page + 1),
         filter_q: serde_urlencoded::to_string(keep.iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>()).unwrap_or_default(),
+        sort_nama: q.sort_link("nama"),
+        sort_nip: q.sort_link("nip"),
         q,
         can_manage: a.can(Permission::ManageOrg),
     }))

@@ -165,3 +165,22 @@ async fn csv_export_escapes_formula_cells() {
     assert_eq!(x.status, StatusCode::OK);
     assert!(x.bytes.starts_with(b"PK"), "an XLSX is a zip");
 }
+
+#[tokio::test]
+async fn employee_list_sorts_by_name_and_nip_keeping_filters() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("semarang").await;
+    let all = cakap_store::org::employees::list(&app.store.db, t, &cakap_store::org::employees::EmployeeScope::Tenant, &Default::default(), 1, 10_000).await.unwrap().items;
+    let max_nip = all.iter().map(|e| e.nip.clone()).max().unwrap();
+    let min_nip = all.iter().map(|e| e.nip.clone()).min().unwrap();
+    let mut c = app.login("perencana.semarang").await;
+    let first_row = |body: &str| body.split("<td class=\"nowrap\">").nth(1).unwrap().split('<').next().unwrap().replace(' ', "");
+    assert_eq!(first_row(&c.get("/organisasi/pegawai?sort=-nip").await.body), max_nip);
+    assert_eq!(first_row(&c.get("/organisasi/pegawai?sort=nip").await.body), min_nip);
+    // The header link toggles the direction and keeps the search.
+    let body = c.get("/organisasi/pegawai?sort=nip&status=pns").await.body.replace("&#38;", "&").replace("&amp;", "&");
+    assert!(body.contains("href=\"/organisasi/pegawai?status=pns&sort=-nip\">NIP ▲</a>"), "{body}");
+    assert!(body.contains("aria-sort=\"ascending\""));
+    // Paging keeps the order and the filter.
+    assert!(body.contains("status=pns&sort=nip&page=2"), "{body}");
+}
