@@ -160,7 +160,6 @@ pub async fn run(rows: u64, pg_url: Option<String>, dir: &Path) -> Res<()> {
     // A file whose last row is bad writes nothing.
     let bad = dir.join("pegawai-bad.csv");
     let small = rows.min(100_000);
-    write_csv(&bad, &org, small, true)?;
     let fresh = Store::open(&format!("sqlite://{}", dir.join("bench-bad.db").display())).await?;
     fresh.db.execute_unprepared("DELETE FROM employee").await?;
     let org2 = setup_org_if_missing(&fresh).await?;
@@ -247,7 +246,7 @@ pub async fn run(rows: u64, pg_url: Option<String>, dir: &Path) -> Res<()> {
 /// One pass of the row checks over the file, as the import's first pass does.
 async fn check_only(store: &Store, org: &Org, path: &Path) -> Res<()> {
     let mut rdr = cakap_store::import::table::csv_reader(std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path)?), b',');
-    let mut rec = csv_string_record();
+    let mut rec = cakap_store::import::table::StringRecord::new();
     rdr.read_record(&mut rec)?;
     let headers: Vec<String> = rec.iter().map(str::to_string).collect();
     let mut imp = cakap_store::import::employees::EmployeeImport::new(&store.db, org.ctx.tenant_id, ImportMode::Upsert, &headers).await.map_err(|e| format!("{e:?}"))?;
@@ -261,10 +260,6 @@ async fn check_only(store: &Store, org: &Org, path: &Path) -> Res<()> {
     }
     assert_eq!(imp.summary.error_count, 0);
     Ok(())
-}
-
-fn csv_string_record() -> cakap_store::import::table::StringRecord {
-    cakap_store::import::table::StringRecord::new()
 }
 
 async fn setup_org_if_missing(store: &Store) -> Res<Org> {

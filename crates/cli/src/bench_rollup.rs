@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use cakap_domain::rollup::{Columns, Engine};
+use cakap_store::demo::Rng;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -17,19 +18,6 @@ pub struct Data {
     pub comp: Vec<u8>,
     pub actual: Vec<u8>,
     pub required: Vec<u8>,
-}
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 /// Deterministic national data: tenants of Zipf-like sizes, units spread over tenants in
@@ -56,7 +44,7 @@ pub fn generate(employees: u64, comps: u8, tenants: u32, units: u32, seed: u64) 
         let x = rng.below(1 << 20) as f64 / (1u64 << 20) as f64;
         let u = ((x * x) * units as f64) as u32 % units;
         let t = unit_tenant[u as usize];
-        let base = [1u8, 1, 1, 2, 2, 3, 3, 4][rng.below(8) as usize];
+        let base = [1u8, 1, 1, 2, 2, 3, 3, 4][rng.below(8)];
         for c in 0..comps {
             let required = (base + u8::from(c % 5 == 0)).min(5);
             let r = rng.below(100);

@@ -103,19 +103,20 @@ const FIRST_MALE: [&str; 16] = ["Ahmad", "Budi", "Rizky", "Muhammad", "Hendra", 
 const FIRST_FEMALE: [&str; 16] = ["Siti", "Dewi", "Rina", "Nur", "Fitri", "Lestari", "Maya", "Ayu", "Indah", "Sri", "Ratna", "Yuliana", "Putri", "Wulan", "Nadia", "Eka"];
 const DEGREES: [&str; 6] = [", S.E.", ", S.Kom.", ", S.Sos., M.Si.", ", S.H.", ", S.Kep.", ", S.T."];
 
-/// Small deterministic generator (xorshift64*): demo data must not change between runs.
-struct Rng(u64);
+/// Small deterministic generator (xorshift64*): demo and benchmark data must not change between
+/// runs. The seed must not be 0.
+pub struct Rng(pub u64);
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len())]
     }
 }
@@ -364,9 +365,4 @@ async fn load_region<C: ConnectionTrait>(db: &C, r: &Region, hash: &str, seed: u
         user_role::ActiveModel { tenant_id: Set(t), user_id: Set(uid), role: Set(role.code().into()), unit_id: Set(unit_id) }.insert(db).await?;
     }
     Ok(())
-}
-
-/// The demo tenants' codes, for tests.
-pub fn tenant_codes() -> Vec<&'static str> {
-    REGIONS.iter().map(|r| r.code).collect()
 }

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use cakap_domain::employee::EmployeeFields;
-use cakap_domain::EmployeeStatus;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -652,11 +651,6 @@ async fn stream_into(
     summary.job_id = Some(sink.commit(ctx, file_name, &summary).await?);
     summary.written = true;
     Ok(summary)
-}
-
-/// Status of an employee row as typed, for the template and docs.
-pub fn status_hint() -> String {
-    EmployeeStatus::ALL.iter().map(|s| s.label()).collect::<Vec<_>>().join(" / ")
 }
 
 /// Keeps a checked table between preview and commit (status `preview`).

@@ -156,10 +156,8 @@ pub async fn by_nip<C: ConnectionTrait>(db: &C, tenant_id: i64, nip: &str) -> Re
 
 /// Parses the form and checks that unit and positions exist in this tenant.
 async fn check<C: ConnectionTrait>(db: &C, tenant_id: i64, form: &EmployeeForm) -> Result<(ValidEmployee, i64, i64, Option<i64>)> {
-    let mut errs = match form.person.parse() {
-        Ok(_) => vec![],
-        Err(e) => e,
-    };
+    let parsed = form.person.parse();
+    let mut errs = parsed.as_ref().err().cloned().unwrap_or_default();
     let unit_ok = match form.unit_id {
         Some(u) => super::units::get(db, tenant_id, u).await.is_ok(),
         None => false,
@@ -179,10 +177,10 @@ async fn check<C: ConnectionTrait>(db: &C, tenant_id: i64, form: &EmployeeForm) 
     {
         errs.push(FieldError::new("target_position_id", "jabatan target tidak ditemukan"));
     }
-    if !errs.is_empty() {
-        return Err(StoreError::Invalid(errs));
-    }
-    let valid = form.person.parse().map_err(StoreError::Invalid)?;
+    let valid = match parsed {
+        Ok(v) if errs.is_empty() => v,
+        _ => return Err(StoreError::Invalid(errs)),
+    };
     Ok((valid, form.unit_id.expect("checked"), form.position_id.expect("checked"), form.target_position_id))
 }
 
