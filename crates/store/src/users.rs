@@ -237,10 +237,19 @@ pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64, q: Option<&str>, p
     }
     let total = sel.clone().count(db).await?;
     let users = sel.order_by_asc(app_user::Column::Login).paginate(db, per_page).fetch_page(page.saturating_sub(1)).await?;
-    let mut items = Vec::with_capacity(users.len());
-    for u in &users {
-        items.push(UserWithRoles { user: u.into(), roles: roles_of(db, tenant_id, u.id).await? });
+    // One query for the page's roles, not one per user.
+    let mut by_user: std::collections::HashMap<i64, Vec<RoleGrant>> = std::collections::HashMap::new();
+    for r in user_role::Entity::find()
+        .filter(user_role::Column::TenantId.eq(tenant_id))
+        .filter(user_role::Column::UserId.is_in(users.iter().map(|u| u.id)))
+        .all(db)
+        .await?
+    {
+        if let Some(role) = Role::from_code(&r.role) {
+            by_user.entry(r.user_id).or_default().push(RoleGrant { role, unit_id: r.unit_id });
+        }
     }
+    let items = users.iter().map(|u| UserWithRoles { user: u.into(), roles: by_user.remove(&u.id).unwrap_or_default() }).collect();
     Ok(crate::org::Page { items, total, page, per_page })
 }
 
