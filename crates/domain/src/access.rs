@@ -38,6 +38,13 @@ pub enum Permission {
     ReadCompetency,
     /// Create and edit the tenant's teknis competencies.
     ManageCompetency,
+    /// Read AKPK of the employees in [`ReadScope`] (gaps, JPM, assessments).
+    ReadAkpk,
+    /// Tenant-wide needs analysis: heatmap, needs list, calibration list.
+    ReadNeeds,
+    /// Record assessment centre / uji kompetensi results and SKP ratings, import them, set
+    /// priority competencies and add needs by hand.
+    ManageNeeds,
 }
 
 /// Which employee rows an actor reads.
@@ -60,12 +67,15 @@ impl Role {
         use Role::*;
         match self {
             SuperAdmin => matches!(p, ManageTenants | ReadAllTenants | ReadAudit),
-            Admin => matches!(p, ManageOrg | ReadOrg | ReadEmployees | ManageUsers | ManageSettings | ReadAudit | ReadCompetency | ManageCompetency),
-            Planner => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ManageCompetency),
-            Approver => matches!(p, ReadOrg | ReadEmployees | ReadCompetency),
-            Supervisor => matches!(p, ReadOrg | ReadEmployees | ReadCompetency),
+            Admin => matches!(
+                p,
+                ManageOrg | ReadOrg | ReadEmployees | ManageUsers | ManageSettings | ReadAudit | ReadCompetency | ManageCompetency | ReadAkpk | ReadNeeds | ManageNeeds
+            ),
+            Planner => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ManageCompetency | ReadAkpk | ReadNeeds | ManageNeeds),
+            Approver => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ReadAkpk | ReadNeeds),
+            Supervisor => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ReadAkpk),
             Instructor => matches!(p, ReadOrg | ReadCompetency),
-            Employee => matches!(p, ReadEmployees | ReadCompetency),
+            Employee => matches!(p, ReadEmployees | ReadCompetency | ReadAkpk),
         }
     }
 

@@ -143,6 +143,21 @@ impl Default for EffectiveRule {
 }
 
 impl EffectiveRule {
+    /// The rules offered on the settings page: (code, label, rule).
+    pub fn presets() -> Vec<(&'static str, &'static str, EffectiveRule)> {
+        use Method::*;
+        vec![
+            ("ac_atasan_diri", "Assessment center/uji kompetensi terbaru, lalu atasan, lalu penilaian diri", EffectiveRule::default()),
+            ("atasan_ac_diri", "Atasan terbaru, lalu assessment center/uji kompetensi, lalu penilaian diri", EffectiveRule { tiers: vec![vec![Supervisor], vec![Assessor, UjiKompetensi], vec![SelfAssessment]] }),
+            ("ac_atasan", "Hanya assessment center/uji kompetensi, lalu atasan (penilaian diri tidak dihitung)", EffectiveRule { tiers: vec![vec![Assessor, UjiKompetensi], vec![Supervisor]] }),
+        ]
+    }
+
+    /// Code of the preset this rule equals, if any.
+    pub fn preset_code(&self) -> Option<&'static str> {
+        Self::presets().into_iter().find(|(_, _, r)| r == self).map(|(c, _, _)| c)
+    }
+
     pub fn effective(&self, ratings: &[Rating]) -> Option<Rating> {
         self.tiers.iter().find_map(|tier| ratings.iter().filter(|r| tier.contains(&r.method)).max_by_key(|r| r.day).copied())
     }

@@ -1,6 +1,7 @@
 //! Cakap's pure domain: types and rules with no I/O.
 
 pub mod access;
+pub mod akpk;
 pub mod codes;
 pub mod competency;
 pub mod csv_safety;

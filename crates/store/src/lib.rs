@@ -2,6 +2,7 @@
 //! Every repository function takes the tenant it works in; nothing reads across tenants except
 //! the explicitly national functions (named `national_*`).
 
+pub mod akpk;
 pub mod audit;
 pub mod competency;
 pub mod db;

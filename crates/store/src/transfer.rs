@@ -39,6 +39,10 @@ macro_rules! tables {
         $m!(competency, competency::Column::TenantId, competency::Column::Id);
         $m!(competency_level, competency_level::Column::TenantId, competency_level::Column::CompetencyId, competency_level::Column::Version, competency_level::Column::Level);
         $m!(position_standard, position_standard::Column::TenantId, position_standard::Column::PositionId, position_standard::Column::CompetencyId);
+        $m!(assessment, assessment::Column::TenantId, assessment::Column::Id);
+        $m!(performance_rating, performance_rating::Column::TenantId, performance_rating::Column::EmployeeId, performance_rating::Column::Year);
+        $m!(priority_competency, priority_competency::Column::TenantId, priority_competency::Column::CompetencyId);
+        $m!(need, need::Column::TenantId, need::Column::Id);
         $m!(app_user, app_user::Column::Id);
         $m!(user_role, user_role::Column::TenantId, user_role::Column::UserId, user_role::Column::Role);
         $m!(api_token, api_token::Column::Id);

@@ -7,7 +7,7 @@ use tower_sessions::Session;
 use crate::auth::Actor;
 
 pub struct NavItem {
-    pub href: &'static str,
+    pub href: String,
     pub label: &'static str,
     pub active: bool,
 }
@@ -29,32 +29,46 @@ const FLASH: &str = "flash";
 
 /// Navigation in the order of the cycle, showing only what the role may use (UI.md).
 fn nav_for(a: &Actor, current: &str) -> Vec<NavItem> {
-    let mut items: Vec<(&'static str, &'static str)> = vec![("/", "Beranda")];
+    let mut items: Vec<(String, &'static str)> = vec![("/".into(), "Beranda")];
     if a.is_super_admin() {
-        items.push(("/instansi", "Instansi"));
+        items.push(("/instansi".into(), "Instansi"));
     }
     if a.can(Permission::ReadOrg) {
-        items.push(("/organisasi/unit", "Unit"));
-        items.push(("/organisasi/jabatan", "Jabatan"));
+        items.push(("/organisasi/unit".into(), "Unit"));
+        items.push(("/organisasi/jabatan".into(), "Jabatan"));
     }
     if a.can(Permission::ReadEmployees) {
-        items.push(("/organisasi/pegawai", if a.roles.employee_scope() == cakap_domain::ReadScope::Own { "Data Saya" } else { "Pegawai" }));
+        items.push(("/organisasi/pegawai".into(), if a.roles.employee_scope() == cakap_domain::ReadScope::Own { "Data Saya" } else { "Pegawai" }));
+    }
+    if a.can(Permission::ReadAllTenants) {
+        items.push(("/nasional".into(), "Rekap Nasional"));
     }
     if a.can(Permission::ReadCompetency) {
-        items.push(("/kompetensi/kamus", "Kamus Kompetensi"));
+        items.push(("/kompetensi/kamus".into(), "Kamus Kompetensi"));
+    }
+    if a.can(Permission::ReadNeeds) {
+        items.push(("/akpk".into(), "Peta Kesenjangan"));
+        items.push(("/akpk/kebutuhan".into(), "Kebutuhan"));
+    } else if a.can(Permission::ReadAkpk)
+        && let Some(e) = a.employee_id
+    {
+        items.push((format!("/akpk/pegawai/{e}"), "AKPK Saya"));
     }
     if a.can(Permission::ManageUsers) {
-        items.push(("/organisasi/pengguna", "Pengguna"));
+        items.push(("/organisasi/pengguna".into(), "Pengguna"));
     }
     if a.can(Permission::ManageSettings) {
-        items.push(("/pengaturan", "Pengaturan"));
+        items.push(("/pengaturan".into(), "Pengaturan"));
     }
     if a.can(Permission::ReadAudit) {
-        items.push(("/audit", "Log Audit"));
+        items.push(("/audit".into(), "Log Audit"));
     }
+    // The longest matching link is the active one (/akpk/kebutuhan is not also /akpk).
+    let matches = |href: &str| if href == "/" { current == "/" } else { current == href || current.starts_with(&format!("{href}/")) };
+    let active = items.iter().filter(|(h, _)| matches(h)).map(|(h, _)| h.len()).max();
     items
         .into_iter()
-        .map(|(href, label)| NavItem { href, label, active: if href == "/" { current == "/" } else { current.starts_with(href) } })
+        .map(|(href, label)| NavItem { active: matches(&href) && Some(href.len()) == active, href, label })
         .collect()
 }
 

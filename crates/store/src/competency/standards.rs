@@ -47,16 +47,34 @@ pub async fn for_position<C: ConnectionTrait>(db: &C, tenant_id: i64, position_i
         .into_iter()
         .filter(|c| c.active)
         .map(|c| {
-            let default = match Family::from_code(&c.family) {
-                Some(Family::Manajerial | Family::SosialKultural) => jenjang.and_then(|j| defaults.required(j)),
-                _ => None,
-            };
-            let (required, overridden) = match overrides.get(&c.id) {
-                Some(&l) => ((l > 0).then_some(l as u8), true),
-                None => (default, false),
-            };
-            StandardRow { competency: c, default, required, overridden }
+            let (default, required) = resolve(&defaults, jenjang, &c, overrides.get(&c.id).copied());
+            StandardRow { overridden: overrides.contains_key(&c.id), competency: c, default, required }
         })
+        .collect())
+}
+
+/// The rule of a standard for one competency: (default, required). National competencies
+/// default to the jenjang's level; an override replaces the default, 0 meaning "not required".
+pub fn resolve(defaults: &cakap_domain::competency::StandardDefaults, jenjang: Option<Jenjang>, c: &competency::Model, over: Option<i16>) -> (Option<u8>, Option<u8>) {
+    let default = match Family::from_code(&c.family) {
+        Some(Family::Manajerial | Family::SosialKultural) => jenjang.and_then(|j| defaults.required(j)),
+        _ => None,
+    };
+    let required = match over {
+        Some(l) => u8::try_from(l).ok().filter(|l| *l > 0),
+        None => default,
+    };
+    (default, required)
+}
+
+/// Every override of the tenant, keyed by (position, competency).
+pub async fn overrides<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<HashMap<(i64, i64), i16>> {
+    Ok(position_standard::Entity::find()
+        .filter(position_standard::Column::TenantId.eq(tenant_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| ((o.position_id, o.competency_id), o.required_level))
         .collect())
 }
 

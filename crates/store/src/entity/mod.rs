@@ -4,14 +4,18 @@
 
 pub mod api_token;
 pub mod app_user;
+pub mod assessment;
 pub mod audit_log;
 pub mod competency;
 pub mod competency_level;
 pub mod employee;
 pub mod import_job;
 pub mod login_attempt;
+pub mod need;
+pub mod performance_rating;
 pub mod position;
 pub mod position_standard;
+pub mod priority_competency;
 pub mod tenant;
 pub mod unit;
 pub mod user_role;

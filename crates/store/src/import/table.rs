@@ -136,3 +136,36 @@ mod tests {
         assert!(read_table("x.pdf", b"").unwrap_err().message.contains("tidak didukung"));
     }
 }
+
+/// Header text reduced to lowercase letters and digits, so "Kode Kompetensi", "kode_kompetensi"
+/// and "KODE KOMPETENSI" match one spelling.
+pub fn norm_header(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// One expected column of an import: label shown in messages, accepted spellings (normalised)
+/// and whether it must be present.
+pub type ColumnSpec = (&'static str, &'static [&'static str], bool);
+
+/// Finds each expected column in the header row; every missing required column is an error on
+/// row 1 naming it.
+pub fn map_columns(headers: &[String], specs: &[ColumnSpec]) -> Result<Vec<Option<usize>>, Vec<RowError>> {
+    let normed: Vec<String> = headers.iter().map(|h| norm_header(h)).collect();
+    let required: Vec<&str> = specs.iter().filter(|s| s.2).map(|s| s.0).collect();
+    let mut errs = vec![];
+    let cols = specs
+        .iter()
+        .map(|(label, aliases, req)| {
+            let found = normed.iter().position(|h| aliases.contains(&h.as_str()));
+            if found.is_none() && *req {
+                errs.push(RowError {
+                    row: 1,
+                    column: (*label).into(),
+                    message: format!("kolom '{label}' tidak ditemukan pada baris judul (kolom wajib: {})", required.join(", ")),
+                });
+            }
+            found
+        })
+        .collect();
+    if errs.is_empty() { Ok(cols) } else { Err(errs) }
+}

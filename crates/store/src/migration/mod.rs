@@ -12,6 +12,7 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0001_foundation", sql: include_str!("0001_foundation.sql") }),
             Box::new(SqlMigration { name: "m0002_competency", sql: include_str!("0002_competency.sql") }),
             Box::new(SqlMigration { name: "m0003_position_standard", sql: include_str!("0003_position_standard.sql") }),
+            Box::new(SqlMigration { name: "m0004_akpk", sql: include_str!("0004_akpk.sql") }),
         ]
     }
 }

@@ -24,6 +24,14 @@ pub struct TenantSettings {
     pub standard_defaults: cakap_domain::competency::StandardDefaults,
     /// JPM bands (DOMAIN.md: *configurable*; default Peraturan BRIN 3/2023 Pasal 33).
     pub jpm_bands: cakap_domain::competency::JpmBands,
+    /// Misi of the region and its priority programs, as the planner records them (policy input
+    /// of AKPK; the competencies they call for are in `priority_competency`).
+    pub misi: String,
+    pub program_prioritas: String,
+    /// Which assessment decides the effective level (DOMAIN.md: *configurable*).
+    pub effective_rule: cakap_domain::competency::EffectiveRule,
+    /// Weights of the needs priority score.
+    pub priority_weights: cakap_domain::akpk::PriorityWeights,
 }
 
 impl Default for TenantSettings {
@@ -35,6 +43,10 @@ impl Default for TenantSettings {
             visi: String::new(),
             standard_defaults: Default::default(),
             jpm_bands: Default::default(),
+            misi: String::new(),
+            program_prioritas: String::new(),
+            effective_rule: Default::default(),
+            priority_weights: Default::default(),
         }
     }
 }
@@ -56,6 +68,10 @@ impl TenantSettings {
             return Err(StoreError::invalid("standard_defaults", format!("level bawaan {} harus 1–5, ditemukan {l}", j.label())));
         }
         self.jpm_bands.validate().map_err(|m| StoreError::invalid("jpm_bands", m))?;
+        self.priority_weights.validate().map_err(|m| StoreError::invalid("priority_weights", m))?;
+        if self.effective_rule.tiers.iter().all(|t| t.is_empty()) {
+            return Err(StoreError::invalid("effective_rule", "aturan level efektif harus memuat paling sedikit satu metode"));
+        }
         Ok(())
     }
 }

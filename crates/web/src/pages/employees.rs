@@ -198,30 +198,7 @@ pub async fn view_employees_csv_get(State(s): State<AppState>, a: Actor, Query(q
 
 pub async fn view_employees_xlsx_get(State(s): State<AppState>, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
     let rows = export_rows(&s, &a, &q).await?;
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    let xe = |e: rust_xlsxwriter::XlsxError| AppError::Internal(e.to_string());
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (c, h) in EXPORT_HEADERS.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold).map_err(xe)?;
-    }
-    for (i, r) in rows.iter().enumerate() {
-        for (c, v) in r.iter().enumerate() {
-            // Written as strings: a NIP must not become 1.98005E+17, and nothing becomes a formula.
-            ws.write_string(i as u32 + 1, c as u16, v).map_err(xe)?;
-        }
-    }
-    ws.set_column_width(0, 20).map_err(xe)?;
-    ws.set_column_width(1, 32).map_err(xe)?;
-    let bytes = wb.save_to_buffer().map_err(xe)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"pegawai.xlsx\""),
-        ],
-        bytes,
-    )
-        .into_response())
+    super::xlsx_download("pegawai.xlsx", &EXPORT_HEADERS, rows.into_iter().map(|r| r.into_iter().map(super::XCell::Text).collect()), &[(0, 20.0), (1, 32.0)])
 }
 
 #[derive(Template)]

@@ -1,6 +1,7 @@
 //! Server-rendered pages, one module per area (same names as in `store`).
 
 pub mod admin;
+pub mod akpk;
 pub mod competency;
 pub mod employees;
 pub mod home;
@@ -48,6 +49,19 @@ pub fn routes() -> Router<AppState> {
         .route("/kompetensi/kamus/baru", get(competency::view_competency_new_get).post(competency::view_competency_new_post))
         .route("/kompetensi/kamus/{id}", get(competency::view_competency_get))
         .route("/kompetensi/kamus/{id}/ubah", get(competency::view_competency_edit_get).post(competency::view_competency_edit_post))
+        .route("/akpk", get(akpk::view_map_get))
+        .route("/akpk/pegawai/{id}", get(akpk::view_employee_get))
+        .route("/akpk/pegawai/{id}/penilaian", post(akpk::view_assess_post))
+        .route("/akpk/pegawai/{id}/skp", post(akpk::view_skp_post))
+        .route("/akpk/kebutuhan", get(akpk::view_needs_get))
+        .route("/akpk/kebutuhan/unduh.xlsx", get(akpk::view_needs_xlsx_get))
+        .route("/akpk/kebutuhan/baru", get(akpk::view_need_new_get).post(akpk::view_need_new_post))
+        .route("/akpk/kebutuhan/{id}/tutup", post(akpk::view_need_close_post))
+        .route("/akpk/kalibrasi", get(akpk::view_calibration_get))
+        .route("/akpk/prioritas", get(akpk::view_priorities_get).post(akpk::view_priorities_post))
+        .route("/akpk/impor", get(akpk::view_import_get).post(akpk::view_import_post))
+        .route("/akpk/impor/templat/{kind}", get(akpk::view_import_template_get))
+        .route("/nasional", get(akpk::view_national_get))
         .route("/pengaturan", get(admin::view_settings_get).post(admin::view_settings_post))
         .route("/audit", get(admin::view_audit_get))
         .route("/instansi", get(admin::view_tenants_get))
@@ -57,6 +71,43 @@ pub fn routes() -> Router<AppState> {
         .route("/profil/token", post(profile::view_token_post))
         .route("/profil/token/{id}/cabut", post(profile::view_token_revoke_post))
         .route("/profil/sandi", post(profile::view_password_post))
+}
+
+/// A spreadsheet cell of a download: text stays text (a NIP must not become 1.98005E+17, and
+/// nothing becomes a formula); numbers stay numbers so Excel can sum them.
+pub enum XCell {
+    Text(String),
+    Num(f64),
+}
+
+/// An XLSX download: bold header row, then the rows; `widths` sets column widths.
+pub fn xlsx_download(file_name: &str, headers: &[&str], rows: impl IntoIterator<Item = Vec<XCell>>, widths: &[(u16, f64)]) -> crate::error::Result<Response> {
+    use axum::http::header;
+    let xe = |e: rust_xlsxwriter::XlsxError| crate::error::AppError::Internal(e.to_string());
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold).map_err(xe)?;
+    }
+    for (i, r) in rows.into_iter().enumerate() {
+        for (c, v) in r.iter().enumerate() {
+            match v {
+                XCell::Text(t) => ws.write_string(i as u32 + 1, c as u16, t).map_err(xe)?,
+                XCell::Num(n) => ws.write_number(i as u32 + 1, c as u16, *n).map_err(xe)?,
+            };
+        }
+    }
+    for (c, w) in widths {
+        ws.set_column_width(*c, *w).map_err(xe)?;
+    }
+    let bytes = wb.save_to_buffer().map_err(xe)?;
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    Ok((
+        [(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        bytes,
+    )
+        .into_response())
 }
 
 /// Renders a template into a response, mapping template errors to the error page.

@@ -145,9 +145,14 @@ impl Client {
 
     /// Uploads a file to the import form (multipart) with the CSRF token as a field.
     pub async fn upload(&mut self, path: &str, file_name: &str, bytes: &[u8], mode: &str, csrf: &str) -> Res {
+        self.upload_with(path, file_name, bytes, &[("_csrf", csrf), ("mode", mode)]).await
+    }
+
+    /// Uploads a file with the given extra form fields.
+    pub async fn upload_with(&mut self, path: &str, file_name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> Res {
         let boundary = "----cakapuji";
         let mut body = Vec::new();
-        for (k, v) in [("_csrf", csrf), ("mode", mode)] {
+        for (k, v) in fields {
             body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
         }
         body.extend_from_slice(

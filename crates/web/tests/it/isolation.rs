@@ -18,6 +18,8 @@ struct Target {
     user: i64,
     token: i64,
     job: i64,
+    competency: i64,
+    need: i64,
 }
 
 async fn target(app: &TestApp, code: &str) -> Target {
@@ -31,6 +33,16 @@ async fn target(app: &TestApp, code: &str) -> Target {
     let (tok, _) = cakap_store::users::create_token(&app.store, &ctx, admin.id, "milik B", None).await.unwrap();
     let table = cakap_store::import::Table { headers: vec!["NIP".into()], rows: vec![] };
     let job = cakap_store::import::employees::save_preview(&app.store, &ctx, "b.csv", Default::default(), &table, &Default::default()).await.unwrap();
+    let competency = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.code == "TK-ETIKA").unwrap().id;
+    let need_input = cakap_store::akpk::needs::NeedInput {
+        employee_id: None,
+        unit_id: Some(unit.id),
+        competency_id: competency,
+        source: cakap_domain::akpk::NeedSource::Community,
+        gap: 1,
+        note: "Kebutuhan rahasia B".into(),
+    };
+    let need = cakap_store::akpk::needs::create(&app.store, &ctx, &need_input).await.unwrap().id;
     Target {
         unit: unit.id,
         unit_name: unit.name.clone(),
@@ -42,6 +54,8 @@ async fn target(app: &TestApp, code: &str) -> Target {
         user: admin.id,
         token: tok.id,
         job,
+        competency,
+        need,
     }
 }
 
@@ -56,7 +70,13 @@ async fn snapshot(app: &TestApp, code: &str) -> String {
         .items;
     let users = cakap_store::users::list(&app.store.db, t, None, 1, 1000).await.unwrap().items;
     let toks = cakap_store::users::tokens_of(&app.store.db, cakap_store::users::by_login(&app.store.db, &format!("admin.{code}")).await.unwrap().unwrap().id).await.unwrap();
-    format!("{units:?}{pos:?}{emps:?}{:?}{toks:?}", users.iter().map(|u| (&u.user.login, u.user.active, &u.roles)).collect::<Vec<_>>())
+    let assessments = cakap_store::akpk::assessments::ratings(&app.store.db, t, None).await.unwrap();
+    let needs = cakap_store::akpk::needs::open(&app.store.db, t).await.unwrap();
+    let prio = cakap_store::akpk::priorities::list(&app.store.db, t).await.unwrap();
+    let skp = cakap_store::akpk::performance::latest(&app.store.db, t).await.unwrap();
+    let mut skp: Vec<_> = skp.into_iter().collect();
+    skp.sort_by_key(|x| x.0);
+    format!("{units:?}{pos:?}{emps:?}{assessments:?}{needs:?}{prio:?}{skp:?}{:?}{toks:?}", users.iter().map(|u| (&u.user.login, u.user.active, &u.roles)).collect::<Vec<_>>())
 }
 
 fn denied(status: StatusCode) -> bool {
@@ -72,7 +92,7 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
     let a_unit = a_units.iter().find(|u| u.kind == "kelurahan").unwrap().id;
     let a_pos = cakap_store::org::positions::all(&app.store.db, a_t).await.unwrap().into_iter().find(|p| p.unit_id == a_unit).unwrap().id;
     let before = snapshot(&app, "ambon").await;
-    let secrets = [b.unit_name.as_str(), b.position_name.as_str(), b.employee_name.as_str(), "admin.ambon"];
+    let secrets = [b.unit_name.as_str(), b.position_name.as_str(), b.employee_name.as_str(), "admin.ambon", "Kebutuhan rahasia B"];
 
     let reads = [
         format!("/organisasi/unit/{}", b.unit),
@@ -83,6 +103,12 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
         format!("/organisasi/pengguna/{}", b.user),
         format!("/organisasi/pegawai?unit={}", b.unit),
         format!("/organisasi/pegawai/unduh.csv?unit={}", b.unit),
+        format!("/akpk/pegawai/{}", b.employee),
+        format!("/akpk?unit={}", b.unit),
+        format!("/akpk/kebutuhan?unit={}", b.unit),
+        format!("/akpk/kebutuhan/unduh.xlsx?unit={}", b.unit),
+        "/akpk/kebutuhan?source=community".into(),
+        "/akpk/kalibrasi".into(),
     ];
     let s = |x: i64| x.to_string();
     let writes: Vec<(String, Vec<(&str, String)>)> = vec![
@@ -95,6 +121,13 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
         (format!("/organisasi/pengguna/{}", b.user), vec![("role_admin", "1".into()), ("active", "false".into()), ("password", "diretas-12345".into())]),
         (format!("/organisasi/pegawai/impor/{}/simpan", b.job), vec![]),
         (format!("/profil/token/{}/cabut", b.token), vec![]),
+        (format!("/akpk/pegawai/{}/penilaian", b.employee), vec![("competency_id", s(b.competency)), ("method", "assessor".into()), ("level", "1".into()), ("assessed_on", "2026-01-05".into())]),
+        (format!("/akpk/pegawai/{}/skp", b.employee), vec![("year", "2025".into()), ("rating", "sangat_kurang".into())]),
+        (format!("/akpk/kebutuhan/{}/tutup", b.need), vec![]),
+        ("/akpk/kebutuhan/baru".into(), vec![("competency_id", s(b.competency)), ("source", "community".into()), ("gap", "1".into()), ("note", "silang".into())]),
+        ("/akpk/kebutuhan/baru".into(), vec![("unit_id", s(b.unit)), ("source", "community".into()), ("gap", "1".into()), ("note", "silang".into())]),
+        ("/akpk/kebutuhan/baru".into(), vec![("nip", b.employee_nip.clone()), ("source", "community".into()), ("gap", "1".into()), ("note", "silang".into())]),
+        ("/akpk/prioritas".into(), vec![(Box::leak(format!("src_{}", b.competency).into_boxed_str()), "visi_misi".into()), (Box::leak(format!("why_{}", b.competency).into_boxed_str()), "silang".into())]),
         // Creating in A with B's references.
         ("/organisasi/unit/baru".into(), vec![("parent_id", s(b.unit)), ("code", "X-B".into()), ("name", "Anak Unit B".into()), ("kind", "seksi".into())]),
         ("/organisasi/jabatan/baru".into(), vec![("unit_id", s(b.unit)), ("code", "X-B".into()), ("name", "Jabatan di B".into()), ("jenjang", "pelaksana".into()), ("criticality", "1".into())]),

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod akpk;
 mod auth;
 mod competency;
 mod employees;

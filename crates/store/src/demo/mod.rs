@@ -6,6 +6,8 @@
 use cakap_domain::{Jenjang, Role, UnitKind};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
+mod akpk;
+
 use crate::entity::{app_user, employee, position, tenant, unit, user_role};
 use crate::error::Result;
 use crate::ids::next_id;
@@ -353,6 +355,7 @@ async fn load_region<C: ConnectionTrait>(db: &C, r: &Region, hash: &str, seed: u
     for chunk in emps.chunks(200) {
         employee::Entity::insert_many(chunk.to_vec()).exec(db).await?;
     }
+    akpk::load(db, t, r.code, seed).await?;
 
     let (emp_id, emp_name) = amplas_staff.expect("a kelurahan staff member exists");
     for (role, who) in ROLE_LOGINS {

@@ -1,0 +1,521 @@
+//! The analysis: one tenant's (or one employee's) standards, effective levels, SKP and priority
+//! competencies read once, then gaps, JPM, needs, the heatmap and the calibration list computed
+//! from them in memory. Needs from gaps are derived here every time, so they always follow the
+//! current standards and assessments.
+//!
+//! A gap counts only for an assessed competency: an unassessed one is shown as "belum dinilai"
+//! (it is a need for assessment, not for training) but counts as level 0 in JPM, as DOMAIN.md
+//! defines JPM.
+
+use std::collections::{HashMap, HashSet};
+
+use cakap_domain::akpk::{NeedFacts, NeedSource, SkpRating};
+use cakap_domain::competency::{jpm, needs_calibration, Family, Method, Rating};
+use cakap_domain::rollup::{Agg, Columns, Engine};
+use cakap_domain::{Jenjang, PositionKind};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use crate::entity::{competency, employee, need, position, tenant, unit};
+use crate::error::Result;
+use crate::org::employees::EmployeeScope;
+use crate::org::tenants::TenantSettings;
+
+/// Everything the analysis reads, for the employees of one scope.
+pub struct Analysis {
+    pub settings: TenantSettings,
+    /// Active competencies in dictionary order.
+    pub competencies: Vec<competency::Model>,
+    comp_idx: HashMap<i64, usize>,
+    pub units: HashMap<i64, unit::Model>,
+    pub positions: HashMap<i64, position::Model>,
+    /// Position id → required level per competency index (0 = not required).
+    standards: HashMap<i64, Vec<u8>>,
+    /// Active employees of the scope, by name.
+    pub employees: Vec<employee::Model>,
+    /// `employees.len() × competencies.len()`: effective level, 0 = not assessed.
+    effective: Vec<u8>,
+    /// Method that decided each effective level.
+    decided_by: Vec<Option<Method>>,
+    /// (employee index, competency index, latest level per method) where raters disagree by ≥ 2.
+    pub calibration: Vec<(usize, usize, Vec<(Method, u8)>)>,
+    pub skp: HashMap<i64, (i32, SkpRating)>,
+    pub priority: HashSet<i64>,
+}
+
+/// One competency of a standard as one employee stands against it.
+#[derive(Debug, Clone, Serialize)]
+pub struct GapRow {
+    pub competency_id: i64,
+    pub code: String,
+    pub name: String,
+    pub family: String,
+    pub required: u8,
+    /// Effective level; None = not yet assessed.
+    pub actual: Option<u8>,
+    pub decided_by: Option<Method>,
+    /// required − actual floored at 0; None when not assessed.
+    pub gap: Option<u8>,
+    pub priority: Option<u8>,
+    pub policy: bool,
+}
+
+/// An employee against one position's standard.
+#[derive(Debug, Clone, Serialize)]
+pub struct Against {
+    pub position_id: i64,
+    pub position_name: String,
+    pub jenjang: String,
+    pub rows: Vec<GapRow>,
+    pub jpm: Option<f64>,
+    pub band: Option<String>,
+}
+
+/// A development need: from a gap (computed) or added by hand.
+#[derive(Debug, Clone, Serialize)]
+pub struct NeedRow {
+    /// Id of a hand-added need; None for a need computed from a gap.
+    pub need_id: Option<i64>,
+    pub employee_id: Option<i64>,
+    pub nip: String,
+    pub employee_name: String,
+    pub unit_id: Option<i64>,
+    pub unit_name: String,
+    pub position_name: String,
+    pub position_kind: String,
+    pub competency_id: i64,
+    pub competency_name: String,
+    pub family: String,
+    pub source: NeedSource,
+    pub required: Option<u8>,
+    pub actual: Option<u8>,
+    pub gap: u8,
+    pub priority: u8,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NeedFilter {
+    pub unit_id: Option<i64>,
+    pub competency_id: Option<i64>,
+    pub family: Option<Family>,
+    pub position_kind: Option<PositionKind>,
+    pub source: Option<NeedSource>,
+}
+
+/// One row of the heatmap: a unit and its whole subtree.
+#[derive(Debug, Clone)]
+pub struct HeatRow {
+    pub unit: unit::Model,
+    /// True for the row of the parent's own staff (not its sub-units).
+    pub own_staff: bool,
+    pub has_children: bool,
+    pub employees: usize,
+    /// Per heatmap competency (see [`Heatmap::competencies`]).
+    pub cells: Vec<Agg>,
+    pub total: Agg,
+    /// Employees per JPM band, in the order of [`Heatmap::bands`]; the last is "not assessed".
+    pub bands: Vec<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Heatmap {
+    pub competencies: Vec<competency::Model>,
+    pub rows: Vec<HeatRow>,
+    pub bands: Vec<String>,
+}
+
+/// An employee in a drill-down list.
+#[derive(Debug, Clone, Serialize)]
+pub struct EmployeeSummary {
+    pub id: i64,
+    pub nip: String,
+    pub name: String,
+    pub position_name: String,
+    pub jpm: Option<f64>,
+    pub band: Option<String>,
+    pub gaps: usize,
+    pub unassessed: usize,
+    pub calibration: bool,
+}
+
+impl Analysis {
+    /// Reads the tenant's dictionary, standards and the employees of `scope` with their
+    /// assessments, SKP and the priority competencies.
+    pub async fn load<C: ConnectionTrait>(db: &C, tenant_id: i64, scope: &EmployeeScope) -> Result<Analysis> {
+        let settings = TenantSettings::from_json(&crate::org::tenants::get(db, tenant_id).await?.settings);
+        let competencies: Vec<competency::Model> = crate::competency::list(db, tenant_id).await?.into_iter().filter(|c| c.active).collect();
+        let comp_idx: HashMap<i64, usize> = competencies.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        let units: HashMap<i64, unit::Model> = crate::org::units::list(db, tenant_id).await?.into_iter().map(|u| (u.id, u)).collect();
+        let positions: HashMap<i64, position::Model> = crate::org::positions::all(db, tenant_id).await?.into_iter().map(|p| (p.id, p)).collect();
+        let overrides = crate::competency::standards::overrides(db, tenant_id).await?;
+        let standards = positions
+            .values()
+            .map(|p| {
+                let j = Jenjang::from_code(&p.jenjang);
+                let req = competencies
+                    .iter()
+                    .map(|c| crate::competency::standards::resolve(&settings.standard_defaults, j, c, overrides.get(&(p.id, c.id)).copied()).1.unwrap_or(0))
+                    .collect();
+                (p.id, req)
+            })
+            .collect();
+        let employees: Vec<employee::Model> = crate::org::employees::scoped(tenant_id, scope)
+            .filter(employee::Column::Active.eq(true))
+            .order_by_asc(employee::Column::Name)
+            .order_by_asc(employee::Column::Id)
+            .all(db)
+            .await?;
+        let emp_idx: HashMap<i64, usize> = employees.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+        let only = match scope {
+            EmployeeScope::Own(id) => Some(*id),
+            _ => None,
+        };
+        let ratings = super::assessments::ratings(db, tenant_id, only).await?;
+        let nc = competencies.len();
+        let mut effective = vec![0u8; employees.len() * nc];
+        let mut decided_by = vec![None; employees.len() * nc];
+        let mut calibration = vec![];
+        // Ratings arrive sorted by (employee, competency): one group per pair.
+        for group in ratings.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
+            let (e, c) = (group[0].0, group[0].1);
+            let (Some(&ei), Some(&ci)) = (emp_idx.get(&e), comp_idx.get(&c)) else { continue };
+            let rs: Vec<Rating> = group.iter().map(|g| g.2).collect();
+            if let Some(r) = settings.effective_rule.effective(&rs) {
+                effective[ei * nc + ci] = r.level;
+                decided_by[ei * nc + ci] = Some(r.method);
+            }
+            if needs_calibration(&rs) {
+                let mut latest: Vec<Rating> = vec![];
+                for r in &rs {
+                    match latest.iter_mut().find(|l| l.method == r.method) {
+                        Some(l) if l.day < r.day => *l = *r,
+                        Some(_) => {}
+                        None => latest.push(*r),
+                    }
+                }
+                calibration.push((ei, ci, latest.iter().map(|r| (r.method, r.level)).collect()));
+            }
+        }
+        let skp = super::performance::latest(db, tenant_id).await?;
+        let priority = super::priorities::list(db, tenant_id).await?.into_iter().map(|p| p.competency_id).collect();
+        Ok(Analysis { settings, competencies, comp_idx, units, positions, standards, employees, effective, decided_by, calibration, skp, priority })
+    }
+
+    fn nc(&self) -> usize {
+        self.competencies.len()
+    }
+
+    pub fn employee_index(&self, id: i64) -> Option<usize> {
+        self.employees.iter().position(|e| e.id == id)
+    }
+
+    /// Employee `ei` against the standard of position `pos`.
+    pub fn against(&self, ei: usize, pos: i64) -> Option<Against> {
+        let p = self.positions.get(&pos)?;
+        let req = self.standards.get(&pos)?;
+        let e = &self.employees[ei];
+        let skp = self.skp.get(&e.id).map(|s| s.1);
+        let target = e.position_id != pos;
+        let nc = self.nc();
+        let rows: Vec<GapRow> = self
+            .competencies
+            .iter()
+            .enumerate()
+            .filter(|(ci, _)| req[*ci] > 0)
+            .map(|(ci, c)| {
+                let actual = Some(self.effective[ei * nc + ci]).filter(|a| *a > 0);
+                let gap = actual.map(|a| cakap_domain::competency::gap(req[ci], a));
+                let policy = self.priority.contains(&c.id);
+                let priority = gap.filter(|g| *g > 0).map(|g| {
+                    self.settings.priority_weights.priority(NeedFacts { gap: g, criticality: p.criticality.clamp(1, 3) as u8, skp, policy, target })
+                });
+                GapRow {
+                    competency_id: c.id,
+                    code: c.code.clone(),
+                    name: c.name.clone(),
+                    family: c.family.clone(),
+                    required: req[ci],
+                    actual,
+                    decided_by: self.decided_by[ei * nc + ci],
+                    gap,
+                    priority,
+                    policy,
+                }
+            })
+            .collect();
+        let score = jpm(rows.iter().map(|r| (r.required, r.actual)));
+        Some(Against {
+            position_id: p.id,
+            position_name: p.name.clone(),
+            jenjang: Jenjang::from_code(&p.jenjang).map(|j| j.label().to_string()).unwrap_or_default(),
+            band: score.map(|s| self.settings.jpm_bands.band(s).to_string()),
+            jpm: score,
+            rows,
+        })
+    }
+
+    /// JPM against the position held.
+    fn held_jpm(&self, ei: usize) -> Option<f64> {
+        let e = &self.employees[ei];
+        let req = self.standards.get(&e.position_id)?;
+        let nc = self.nc();
+        jpm(req.iter().enumerate().filter(|(_, r)| **r > 0).map(|(ci, r)| (*r, Some(self.effective[ei * nc + ci]))))
+    }
+
+    pub fn summary(&self, ei: usize) -> EmployeeSummary {
+        let e = &self.employees[ei];
+        let held = self.against(ei, e.position_id);
+        let rows = held.as_ref().map(|h| h.rows.as_slice()).unwrap_or(&[]);
+        EmployeeSummary {
+            id: e.id,
+            nip: e.nip.clone(),
+            name: e.name.clone(),
+            position_name: held.as_ref().map(|h| h.position_name.clone()).unwrap_or_default(),
+            jpm: held.as_ref().and_then(|h| h.jpm),
+            band: held.as_ref().and_then(|h| h.band.clone()),
+            gaps: rows.iter().filter(|r| r.gap.unwrap_or(0) > 0).count(),
+            unassessed: rows.iter().filter(|r| r.actual.is_none()).count(),
+            calibration: self.calibration.iter().any(|(i, _, _)| *i == ei),
+        }
+    }
+
+    fn unit_name(&self, id: i64) -> String {
+        self.units.get(&id).map(|u| u.name.clone()).unwrap_or_default()
+    }
+
+    fn in_subtree(&self, unit_id: i64, root: &unit::Model) -> bool {
+        self.units.get(&unit_id).is_some_and(|u| u.path.starts_with(&root.path))
+    }
+
+    /// Needs from every gap (held and target positions) plus the open hand-added ones, filtered,
+    /// highest priority first.
+    pub fn needs(&self, manual: &[need::Model], f: &NeedFilter) -> Vec<NeedRow> {
+        let root = f.unit_id.and_then(|u| self.units.get(&u));
+        let mut out = vec![];
+        for (ei, e) in self.employees.iter().enumerate() {
+            if root.is_some_and(|r| !self.in_subtree(e.unit_id, r)) {
+                continue;
+            }
+            let targets = std::iter::once((e.position_id, NeedSource::GapHeld)).chain(e.target_position_id.map(|t| (t, NeedSource::GapTarget)));
+            for (pos, source) in targets {
+                let Some(a) = self.against(ei, pos) else { continue };
+                let p = &self.positions[&pos];
+                for r in a.rows.iter().filter(|r| r.gap.unwrap_or(0) > 0) {
+                    out.push(NeedRow {
+                        need_id: None,
+                        employee_id: Some(e.id),
+                        nip: e.nip.clone(),
+                        employee_name: e.name.clone(),
+                        unit_id: Some(e.unit_id),
+                        unit_name: self.unit_name(e.unit_id),
+                        position_name: p.name.clone(),
+                        position_kind: p.kind.clone(),
+                        competency_id: r.competency_id,
+                        competency_name: r.name.clone(),
+                        family: r.family.clone(),
+                        source,
+                        required: Some(r.required),
+                        actual: r.actual,
+                        gap: r.gap.unwrap_or(0),
+                        priority: r.priority.unwrap_or(0),
+                        note: String::new(),
+                    });
+                }
+            }
+        }
+        for n in manual {
+            let Some(&ci) = self.comp_idx.get(&n.competency_id) else { continue };
+            let emp = n.employee_id.and_then(|id| self.employees.iter().find(|e| e.id == id));
+            if n.employee_id.is_some() && emp.is_none() {
+                continue; // outside the scope read
+            }
+            let unit_id = emp.map(|e| e.unit_id).or(n.unit_id);
+            if let Some(r) = root
+                && !unit_id.is_some_and(|u| self.in_subtree(u, r))
+            {
+                continue;
+            }
+            let pos = emp.and_then(|e| self.positions.get(&e.position_id));
+            let c = &self.competencies[ci];
+            let gap = u8::try_from(n.gap).unwrap_or(1);
+            let priority = self.settings.priority_weights.priority(NeedFacts {
+                gap,
+                // A need without a position (a unit's, the instansi's) counts as medium.
+                criticality: pos.map(|p| p.criticality.clamp(1, 3) as u8).unwrap_or(2),
+                skp: emp.and_then(|e| self.skp.get(&e.id)).map(|s| s.1),
+                policy: self.priority.contains(&c.id),
+                target: false,
+            });
+            out.push(NeedRow {
+                need_id: Some(n.id),
+                employee_id: n.employee_id,
+                nip: emp.map(|e| e.nip.clone()).unwrap_or_default(),
+                employee_name: emp.map(|e| e.name.clone()).unwrap_or_default(),
+                unit_id,
+                unit_name: unit_id.map(|u| self.unit_name(u)).unwrap_or_default(),
+                position_name: pos.map(|p| p.name.clone()).unwrap_or_default(),
+                position_kind: pos.map(|p| p.kind.clone()).unwrap_or_default(),
+                competency_id: c.id,
+                competency_name: c.name.clone(),
+                family: c.family.clone(),
+                source: cakap_domain::akpk::NeedSource::from_code(&n.source).unwrap_or(NeedSource::Manual),
+                required: None,
+                actual: None,
+                gap,
+                priority,
+                note: n.note.clone(),
+            });
+        }
+        out.retain(|n| {
+            f.competency_id.is_none_or(|c| n.competency_id == c)
+                && f.family.is_none_or(|fam| n.family == fam.code())
+                && f.position_kind.is_none_or(|k| n.position_kind == k.code())
+                && f.source.is_none_or(|s| n.source == s)
+        });
+        out.sort_by(|a, b| b.priority.cmp(&a.priority).then(b.gap.cmp(&a.gap)).then_with(|| a.employee_name.cmp(&b.employee_name)));
+        out
+    }
+
+    /// Heatmap rows: the children of `parent` (or the root units), each over its whole
+    /// subtree, plus a row for the parent's own staff. Columns: competencies some standard
+    /// requires. Computed by the roll-up engine over (row, competency, actual, required).
+    pub fn heatmap(&self, parent: Option<i64>) -> Heatmap {
+        let mut row_units: Vec<(unit::Model, bool)> = self.units.values().filter(|u| u.active && u.parent_id == parent).map(|u| (u.clone(), false)).collect();
+        row_units.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+        if let Some(p) = parent.and_then(|p| self.units.get(&p)) {
+            row_units.push((p.clone(), true));
+        }
+        let nc = self.nc();
+        let used: Vec<usize> = (0..nc).filter(|ci| self.standards.values().any(|s| s[*ci] > 0)).collect();
+        let col_of: HashMap<usize, u8> = used.iter().enumerate().map(|(k, ci)| (*ci, k as u8)).collect();
+        let (mut cu, mut ct, mut cc, mut ca, mut cr) = (vec![], vec![], vec![], vec![], vec![]);
+        let bands: Vec<String> = self.settings.jpm_bands.bands.iter().map(|b| b.1.clone()).chain([self.settings.jpm_bands.lowest.clone()]).collect();
+        let mut counts = vec![vec![0u32; bands.len() + 1]; row_units.len()];
+        let mut heads = vec![0usize; row_units.len()];
+        for (ei, e) in self.employees.iter().enumerate() {
+            let Some(u) = self.units.get(&e.unit_id) else { continue };
+            let row = row_units.iter().position(|(r, own)| if *own { r.id == u.id } else { u.path.starts_with(&r.path) });
+            let Some(row) = row else { continue };
+            heads[row] += 1;
+            let Some(req) = self.standards.get(&e.position_id) else { continue };
+            for &ci in &used {
+                if req[ci] > 0 {
+                    cu.push(row as u32);
+                    ct.push(0u16);
+                    cc.push(col_of[&ci]);
+                    ca.push(self.effective[ei * nc + ci]);
+                    cr.push(req[ci]);
+                }
+            }
+            let any_assessed = (0..nc).any(|ci| req[ci] > 0 && self.effective[ei * nc + ci] > 0);
+            let b = match self.held_jpm(ei) {
+                Some(s) if any_assessed => {
+                    let label = self.settings.jpm_bands.band(s);
+                    bands.iter().position(|x| x == label).unwrap_or(bands.len() - 1)
+                }
+                _ => bands.len(),
+            };
+            counts[row][b] += 1;
+        }
+        let engine = Engine::load(Columns { unit: &cu, tenant: &ct, comp: &cc, actual: &ca, required: &cr });
+        let ncols = used.len();
+        let by_uc = if ncols > 0 { engine.by_unit_comp() } else { vec![] };
+        let by_u = engine.by_unit();
+        let mut rows = vec![];
+        for (ri, (u, own)) in row_units.into_iter().enumerate() {
+            let k = engine.units.binary_search(&(ri as u32)).ok();
+            let cells = match k {
+                Some(k) if engine.n_comp > 0 => (0..ncols).map(|c| if c < engine.n_comp { by_uc[k * engine.n_comp + c] } else { Agg::default() }).collect(),
+                _ => vec![Agg::default(); ncols],
+            };
+            if heads[ri] == 0 && own {
+                continue;
+            }
+            let has_children = !own && self.units.values().any(|x| x.parent_id == Some(u.id) && x.active);
+            rows.push(HeatRow { unit: u, own_staff: own, has_children, employees: heads[ri], cells, total: k.map(|k| by_u[k]).unwrap_or_default(), bands: counts[ri].clone() });
+        }
+        let mut bands = bands;
+        bands.push("Belum dinilai".into());
+        Heatmap { competencies: used.iter().map(|ci| self.competencies[*ci].clone()).collect(), rows, bands }
+    }
+
+    /// Employees of a unit's subtree (or only its own staff), with JPM and gap counts.
+    pub fn employees_in(&self, unit_id: i64, own_only: bool) -> Vec<EmployeeSummary> {
+        let Some(root) = self.units.get(&unit_id) else { return vec![] };
+        (0..self.employees.len())
+            .filter(|ei| {
+                let u = self.employees[*ei].unit_id;
+                if own_only { u == unit_id } else { self.in_subtree(u, root) }
+            })
+            .map(|ei| self.summary(ei))
+            .collect()
+    }
+
+    /// Competency of a calibration entry.
+    pub fn competency(&self, ci: usize) -> &competency::Model {
+        &self.competencies[ci]
+    }
+}
+
+/// The national roll-up: per tenant and nationally, per national competency (the only ones
+/// every tenant shares), over each employee's effective level against the held position.
+pub struct National {
+    /// (national code, name)
+    pub competencies: Vec<(String, String)>,
+    /// (tenant, employees, per competency, over all competencies)
+    pub tenants: Vec<(tenant::Model, usize, Vec<Agg>, Agg)>,
+    pub total: Vec<Agg>,
+    pub overall: Agg,
+}
+
+pub async fn national<C: ConnectionTrait>(db: &C) -> Result<National> {
+    let dict = crate::competency::national::dictionary();
+    let codes: Vec<(String, String)> = dict.competencies.iter().map(|c| (c.code.clone(), c.name.clone())).collect();
+    let tenants = crate::org::tenants::list(db).await?;
+    let (mut cu, mut ct, mut cc, mut ca, mut cr) = (vec![], vec![], vec![], vec![], vec![]);
+    let mut heads = vec![];
+    for (ti, t) in tenants.iter().enumerate() {
+        let a = Analysis::load(db, t.id, &EmployeeScope::Tenant).await?;
+        let map: Vec<Option<u8>> = a
+            .competencies
+            .iter()
+            .map(|c| c.national_code.as_ref().and_then(|code| codes.iter().position(|(k, _)| k == code)).map(|i| i as u8))
+            .collect();
+        let nc = a.nc();
+        heads.push(a.employees.len());
+        for (ei, e) in a.employees.iter().enumerate() {
+            let Some(req) = a.standards.get(&e.position_id) else { continue };
+            for (ci, k) in map.iter().enumerate() {
+                if let Some(k) = k
+                    && req[ci] > 0
+                {
+                    // One pseudo-unit per tenant: the national view needs no unit detail.
+                    cu.push(ti as u32);
+                    ct.push(ti as u16);
+                    cc.push(*k);
+                    ca.push(a.effective[ei * nc + ci]);
+                    cr.push(req[ci]);
+                }
+            }
+        }
+    }
+    let engine = Engine::load(Columns { unit: &cu, tenant: &ct, comp: &cc, actual: &ca, required: &cr });
+    let nk = codes.len();
+    let by_tc = engine.by_tenant_comp();
+    let mut by_c = engine.by_comp();
+    by_c.resize(nk, Agg::default());
+    let mut overall = Agg::default();
+    by_c.iter().for_each(|a| overall.merge(a));
+    let rows = tenants
+        .into_iter()
+        .enumerate()
+        .map(|(ti, t)| {
+            let cells: Vec<Agg> = (0..nk).map(|k| if ti < engine.n_tenant && k < engine.n_comp { by_tc[ti * engine.n_comp + k] } else { Agg::default() }).collect();
+            let mut all = Agg::default();
+            cells.iter().for_each(|a| all.merge(a));
+            (t, heads[ti], cells, all)
+        })
+        .collect();
+    Ok(National { competencies: codes, tenants: rows, total: by_c, overall })
+}

@@ -1,0 +1,57 @@
+//! Priority competencies of the instansi: what its vision/mission and priority programs call
+//! for (seeds: policy is an input of AKPK). They raise the priority of matching needs.
+
+use cakap_domain::akpk::PrioritySource;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, Ctx};
+use crate::entity::priority_competency;
+use crate::error::{Result, StoreError};
+use crate::Store;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriorityInput {
+    pub competency_id: i64,
+    pub source: PrioritySource,
+    pub reason: String,
+}
+
+pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<priority_competency::Model>> {
+    Ok(priority_competency::Entity::find().filter(priority_competency::Column::TenantId.eq(tenant_id)).all(db).await?)
+}
+
+/// Replaces the tenant's priority competencies with `items`.
+pub async fn set(store: &Store, ctx: &Ctx, items: &[PriorityInput]) -> Result<()> {
+    let txn = store.write().await?;
+    let mut errs = vec![];
+    for it in items {
+        if let Err(e) = super::assessments::active_competency(&txn, ctx.tenant_id, it.competency_id).await {
+            errs.extend(match e {
+                StoreError::Invalid(v) => v,
+                other => return Err(other),
+            });
+        }
+        if it.reason.trim().is_empty() {
+            errs.push(cakap_domain::FieldError::new("reason", "alasan prioritas wajib diisi (kaitkan dengan visi, misi atau program prioritas)"));
+        }
+    }
+    if !errs.is_empty() {
+        return Err(StoreError::Invalid(errs));
+    }
+    let before = list(&txn, ctx.tenant_id).await?;
+    priority_competency::Entity::delete_many().filter(priority_competency::Column::TenantId.eq(ctx.tenant_id)).exec(&txn).await?;
+    if !items.is_empty() {
+        priority_competency::Entity::insert_many(items.iter().map(|it| priority_competency::ActiveModel {
+            tenant_id: Set(ctx.tenant_id),
+            competency_id: Set(it.competency_id),
+            source: Set(it.source.code().into()),
+            reason: Set(it.reason.trim().to_string()),
+        }))
+        .exec(&txn)
+        .await?;
+    }
+    audit::record(&txn, ctx, ctx.tenant_id, "update", "priority_competency", ctx.tenant_id, Some(&before), Some(&items)).await?;
+    txn.commit().await?;
+    Ok(())
+}

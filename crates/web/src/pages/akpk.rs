@@ -1,0 +1,874 @@
+//! AKPK: the heatmap with drill-down, an employee's gap analysis, assessments and SKP, the
+//! needs list with export, the calibration list, priority competencies, imports and the
+//! national roll-up.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use cakap_domain::akpk::{priority_label, NeedSource, PrioritySource, SkpRating};
+use cakap_domain::competency::{Family, Method};
+use cakap_domain::format::decimal;
+use cakap_domain::{Permission, PositionKind, Role};
+use cakap_store::akpk::analysis::{self, Against, Analysis, EmployeeSummary, NeedFilter, NeedRow};
+use cakap_store::akpk::assessments::AssessmentInput;
+use cakap_store::akpk::needs::NeedInput;
+use cakap_store::akpk::performance::SkpInput;
+use cakap_store::akpk::priorities::PriorityInput;
+use cakap_store::import::table::RowError;
+use cakap_store::org::employees::EmployeeScope;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{opt_id, render, render_status, saved_or_again, see_other, xlsx_download, XCell};
+use crate::auth::Actor;
+use crate::charts::{self, Cell};
+use crate::error::{AppError, Result};
+use crate::view::{self, flash, FormErrors, Layout};
+use crate::AppState;
+
+fn pct(x: Option<f64>) -> String {
+    x.map(|v| format!("{} %", decimal(v * 100.0, 0))).unwrap_or_else(|| "-".into())
+}
+
+fn num2(x: Option<f64>) -> String {
+    x.map(|v| decimal(v, 2)).unwrap_or_else(|| "-".into())
+}
+
+// ---------------------------------------------------------------- heatmap and drill-down
+
+#[derive(Deserialize, Default)]
+pub struct MapQuery {
+    unit: Option<String>,
+    /// "gap" (mean gap, default) or "persen" (share with gap).
+    ukuran: Option<String>,
+}
+
+struct TableRow {
+    name: String,
+    href: String,
+    employees: usize,
+    cells: Vec<String>,
+    jpm: String,
+    bands: Vec<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "akpk_map.html")]
+struct MapPage {
+    layout: Layout,
+    heat_svg: String,
+    bars_svg: String,
+    by_share: bool,
+    unit_param: String,
+    columns: Vec<String>,
+    bands: Vec<String>,
+    rows: Vec<TableRow>,
+    staff: Vec<EmployeeSummary>,
+    staff_title: String,
+}
+
+impl MapPage {
+    fn num(x: &Option<f64>) -> String {
+        num2(*x)
+    }
+}
+
+const BAND_COLOURS: [&str; 6] = ["#2e7d32", "#f9a825", "#c62828", "#6a1b9a", "#00838f", "#9e9e9e"];
+
+pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<MapQuery>) -> Result<Response> {
+    a.require(Permission::ReadNeeds)?;
+    let t = a.tenant()?;
+    let an = Analysis::load(&s.store.db, t, &EmployeeScope::Tenant).await?;
+    let unit = opt_id(&q.unit);
+    let focus = match unit {
+        Some(u) => Some(an.units.get(&u).cloned().ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let by_share = q.ukuran.as_deref() == Some("persen");
+    let hm = an.heatmap(unit);
+    let columns: Vec<String> = hm.competencies.iter().map(|c| c.name.clone()).collect();
+    let mut labels = vec![];
+    let mut cells = vec![];
+    let mut rows = vec![];
+    for r in &hm.rows {
+        let name = if r.own_staff { format!("{} (pegawai langsung)", r.unit.name) } else { r.unit.name.clone() };
+        let href = if r.own_staff { String::new() } else { format!("/akpk?unit={}{}", r.unit.id, if by_share { "&ukuran=persen" } else { "" }) };
+        labels.push((name.clone(), (!href.is_empty()).then(|| href.clone())));
+        cells.push(
+            r.cells
+                .iter()
+                .zip(&columns)
+                .map(|(c, col)| {
+                    let (text, share) = if by_share {
+                        (pct(c.share_with_gap()), c.share_with_gap())
+                    } else {
+                        // Mean gap 2 levels or more is the darkest red.
+                        (num2(c.mean_gap()), c.mean_gap().map(|g| g / 2.0))
+                    };
+                    let title = format!(
+                        "{name} – {col}: {} dinilai, rata-rata kesenjangan {}, {} dengan kesenjangan",
+                        c.assessed,
+                        num2(c.mean_gap()),
+                        pct(c.share_with_gap())
+                    );
+                    Cell { text, share, title }
+                })
+                .collect::<Vec<_>>(),
+        );
+        rows.push(TableRow {
+            name,
+            href,
+            employees: r.employees,
+            cells: r.cells.iter().map(|c| if by_share { pct(c.share_with_gap()) } else { num2(c.mean_gap()) }).collect(),
+            jpm: num2(r.total.jpm()),
+            bands: r.bands.clone(),
+        });
+    }
+    let caption = if by_share { "Persentase pegawai dengan kesenjangan per unit dan kompetensi" } else { "Rata-rata kesenjangan per unit dan kompetensi" };
+    let heat_svg = charts::heatmap(&labels, &columns, &cells, caption);
+    let series: Vec<(String, &str)> = hm.bands.iter().zip(BAND_COLOURS.iter().skip(6 - hm.bands.len().min(6)).chain(BAND_COLOURS.iter())).map(|(b, c)| (b.clone(), *c)).collect();
+    // Bands take green → red in order; "belum dinilai" is always grey.
+    let series: Vec<(String, &str)> = series
+        .into_iter()
+        .enumerate()
+        .map(|(i, (b, _))| (b, if i + 1 == hm.bands.len() { "#9e9e9e" } else { BAND_COLOURS[i.min(2)] }))
+        .collect();
+    let bars_svg = charts::stacked_bars(&labels.iter().map(|l| l.0.clone()).collect::<Vec<_>>(), &series, &rows.iter().map(|r| r.bands.clone()).collect::<Vec<_>>(), "Sebaran JPM per unit");
+    let (staff, staff_title) = match &focus {
+        Some(u) => (an.employees_in(u.id, false), format!("Pegawai {} (termasuk sub-unit)", u.name)),
+        None => (vec![], String::new()),
+    };
+    let mut crumbs = vec![("Peta Kesenjangan".to_string(), "/akpk".to_string())];
+    if let Some(u) = &focus {
+        let chain = cakap_store::org::units::ancestors(&s.store.db, t, u).await?;
+        crumbs.extend(chain.into_iter().map(|c| (c.name.clone(), format!("/akpk?unit={}", c.id))));
+    }
+    let title = focus.as_ref().map(|u| format!("Peta Kesenjangan: {}", u.name)).unwrap_or_else(|| "Peta Kesenjangan Kompetensi".into());
+    let layout = Layout::new(&a, &session, title, "/akpk").await.crumbs(crumbs);
+    Ok(render(MapPage { layout, heat_svg, bars_svg, by_share, unit_param: unit.map(|u| u.to_string()).unwrap_or_default(), columns, bands: hm.bands, rows, staff, staff_title }))
+}
+
+// ---------------------------------------------------------------- one employee
+
+#[derive(Deserialize, Default, Clone)]
+pub struct AssessForm {
+    #[serde(default)]
+    competency_id: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    assessed_on: String,
+    #[serde(default)]
+    evidence: String,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct SkpForm {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    rating: String,
+    #[serde(default)]
+    score: String,
+}
+
+struct HistoryRow {
+    date: String,
+    competency: String,
+    method: &'static str,
+    level: i16,
+    rater: String,
+    evidence: String,
+}
+
+#[derive(Template)]
+#[template(path = "akpk_employee.html")]
+struct EmployeePage {
+    layout: Layout,
+    e: cakap_store::entity::employee::Model,
+    nip: String,
+    unit: String,
+    /// (heading, analysis) against the position held, then the target position if any.
+    parts: Vec<(&'static str, Against)>,
+    has_target: bool,
+    skp: Vec<(i32, &'static str, String, u8)>,
+    calibration: Vec<(String, String)>,
+    history: Vec<HistoryRow>,
+    methods: Vec<(&'static str, &'static str)>,
+    competencies: Vec<(i64, String)>,
+    form: AssessForm,
+    errors: FormErrors,
+    can_skp: bool,
+    skp_form: SkpForm,
+    skp_errors: FormErrors,
+    ratings: Vec<(&'static str, &'static str)>,
+    printed: String,
+}
+
+impl EmployeePage {
+    fn gap_text(g: &Option<u8>) -> String {
+        g.map(|g| g.to_string()).unwrap_or_else(|| "-".into())
+    }
+    fn level_text(l: &Option<u8>) -> String {
+        l.map(|l| l.to_string()).unwrap_or_else(|| "belum dinilai".into())
+    }
+    fn method_text(m: &Option<Method>) -> &'static str {
+        m.map(|m| m.label()).unwrap_or("")
+    }
+    fn prio_text(p: &Option<u8>) -> String {
+        p.map(|p| format!("{p} ({})", priority_label(p))).unwrap_or_default()
+    }
+    fn jpm_text(j: &Option<f64>) -> String {
+        num2(*j)
+    }
+}
+
+/// The methods this actor may record for this employee: self for oneself, supervisor for the
+/// staff under one's unit, assessment centre / uji kompetensi / peer results for planners.
+fn methods_for(a: &Actor, e: &cakap_store::entity::employee::Model, unit_path: &str) -> Vec<Method> {
+    let mut m = vec![];
+    if a.employee_id == Some(e.id) {
+        m.push(Method::SelfAssessment);
+    } else if a.roles.has(Role::Supervisor) && a.unit_path.as_deref().is_some_and(|p| unit_path.starts_with(p)) {
+        m.push(Method::Supervisor);
+    }
+    if a.can(Permission::ManageNeeds) {
+        m.extend([Method::Assessor, Method::UjiKompetensi, Method::Peer]);
+    }
+    m
+}
+
+async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, form: AssessForm, errors: FormErrors, skp_form: SkpForm, skp_errors: FormErrors) -> Result<Response> {
+    a.require(Permission::ReadAkpk)?;
+    let t = a.tenant()?;
+    let db = &s.store.db;
+    let e = cakap_store::org::employees::get(db, t, &a.employee_scope(), id).await?;
+    let an = Analysis::load(db, t, &EmployeeScope::Own(id)).await?;
+    let ei = an.employee_index(id).ok_or(AppError::NotFound)?;
+    let held = an.against(ei, e.position_id);
+    let target = e.target_position_id.and_then(|p| an.against(ei, p));
+    let unit = an.units.get(&e.unit_id).cloned();
+    let unit_path = unit.as_ref().map(|u| u.path.clone()).unwrap_or_default();
+    let skp = cakap_store::akpk::performance::for_employee(db, t, id)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let rating = SkpRating::from_code(&r.rating)?;
+            Some((r.year, rating.label(), r.score.map(|x| decimal(x, 2)).unwrap_or_default(), rating.gap()))
+        })
+        .collect();
+    let names: std::collections::HashMap<i64, String> = an.competencies.iter().map(|c| (c.id, c.name.clone())).collect();
+    let calibration = an
+        .calibration
+        .iter()
+        .map(|(_, ci, latest)| (an.competency(*ci).name.clone(), latest.iter().map(|(m, l)| format!("{} {l}", m.label())).collect::<Vec<_>>().join(", ")))
+        .collect();
+    let history = cakap_store::akpk::assessments::for_employee(db, t, id)
+        .await?
+        .into_iter()
+        .map(|h| HistoryRow {
+            date: view::date_short(&h.assessed_on),
+            competency: names.get(&h.competency_id).cloned().unwrap_or_else(|| "(kompetensi nonaktif)".into()),
+            method: Method::from_code(&h.method).map(|m| m.label()).unwrap_or("-"),
+            level: h.level,
+            rater: h.rater_name,
+            evidence: h.evidence,
+        })
+        .collect();
+    let methods = methods_for(a, &e, &unit_path).into_iter().map(|m| (m.code(), m.label())).collect();
+    let competencies = an.competencies.iter().map(|c| (c.id, c.name.clone())).collect();
+    let mut form = form;
+    if form.assessed_on.is_empty() {
+        form.assessed_on = cakap_store::now().date().to_string();
+    }
+    let layout = Layout::new(a, session, format!("AKPK {}", e.name), "/akpk").await.crumbs(vec![
+        ("Pegawai".into(), "/organisasi/pegawai".into()),
+        (e.name.clone(), format!("/organisasi/pegawai/{}", e.id)),
+        ("AKPK".into(), String::new()),
+    ]);
+    let status = if errors.any() || skp_errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(render_status(
+        status,
+        EmployeePage {
+            layout,
+            nip: view::nip(&e.nip),
+            unit: unit.map(|u| u.name).unwrap_or_default(),
+            e,
+            has_target: target.is_some(),
+            parts: held.map(|h| ("Terhadap jabatan saat ini", h)).into_iter().chain(target.map(|t| ("Terhadap jabatan target", t))).collect(),
+            skp,
+            calibration,
+            history,
+            methods,
+            competencies,
+            form,
+            errors,
+            can_skp: a.can(Permission::ManageNeeds),
+            skp_form,
+            skp_errors,
+            ratings: SkpRating::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+            printed: view::date_short(&cakap_store::now().date()),
+        },
+    ))
+}
+
+pub async fn view_employee_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    employee_page(&s, &session, &a, id, AssessForm::default(), FormErrors::default(), SkpForm::default(), FormErrors::default()).await
+}
+
+fn parse_assessment(f: &AssessForm) -> std::result::Result<AssessmentInput, Vec<cakap_domain::FieldError>> {
+    use cakap_domain::FieldError;
+    let mut errs = vec![];
+    let competency_id = f.competency_id.trim().parse::<i64>().map_err(|_| errs.push(FieldError::new("competency_id", "pilih kompetensi"))).unwrap_or(0);
+    let level = cakap_domain::competency::Level::parse(&f.level).map_err(|m| errs.push(FieldError::new("level", m))).map(|l| l.get()).unwrap_or(0);
+    let method = Method::from_code(&f.method);
+    if method.is_none() {
+        errs.push(FieldError::new("method", "pilih metode penilaian"));
+    }
+    let date = cakap_domain::format::parse_date(&f.assessed_on);
+    if date.is_none() {
+        errs.push(FieldError::new("assessed_on", "tanggal penilaian wajib diisi dengan benar, misalnya 26-11-2026"));
+    }
+    match (method, date) {
+        (Some(method), Some(assessed_on)) if errs.is_empty() => {
+            Ok(AssessmentInput { competency_id, level, method, assessed_on, evidence: f.evidence.clone(), rater_name: String::new() })
+        }
+        _ => Err(errs),
+    }
+}
+
+pub async fn view_assess_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<AssessForm>) -> Result<Response> {
+    a.require(Permission::ReadAkpk)?;
+    let t = a.tenant()?;
+    let e = cakap_store::org::employees::get(&s.store.db, t, &a.employee_scope(), id).await?;
+    let unit_path = cakap_store::org::units::get(&s.store.db, t, e.unit_id).await?.path;
+    let allowed = methods_for(&a, &e, &unit_path);
+    if allowed.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let result = match parse_assessment(&f) {
+        Ok(mut input) => {
+            if !allowed.contains(&input.method) {
+                Err(cakap_store::StoreError::invalid("method", "Anda tidak berwenang menilai dengan metode ini"))
+            } else {
+                input.rater_name = a.name.clone();
+                cakap_store::akpk::assessments::add(&s.store, &a.ctx(), id, &input).await
+            }
+        }
+        Err(errs) => Err(cakap_store::StoreError::Invalid(errs)),
+    };
+    saved_or_again(&session, result, |_| format!("/akpk/pegawai/{id}"), |errs| employee_page(&s, &session, &a, id, f.clone(), errs, SkpForm::default(), FormErrors::default())).await
+}
+
+pub async fn view_skp_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<SkpForm>) -> Result<Response> {
+    a.require(Permission::ManageNeeds)?;
+    a.tenant()?;
+    use cakap_domain::FieldError;
+    let mut errs = vec![];
+    let year = f.year.trim().parse::<i32>().map_err(|_| errs.push(FieldError::new("year", "tahun SKP wajib diisi, misalnya 2025"))).unwrap_or(0);
+    let rating = SkpRating::from_code(&f.rating);
+    if rating.is_none() {
+        errs.push(FieldError::new("rating", "pilih predikat kinerja"));
+    }
+    let score = if f.score.trim().is_empty() {
+        None
+    } else {
+        let v = f.score.trim().replace(',', ".").parse::<f64>().ok();
+        if v.is_none() {
+            errs.push(FieldError::new("score", "nilai SKP harus berupa angka"));
+        }
+        v
+    };
+    let result = match rating {
+        Some(rating) if errs.is_empty() => cakap_store::akpk::performance::set(&s.store, &a.ctx(), id, &SkpInput { year, rating, score }).await,
+        _ => Err(cakap_store::StoreError::Invalid(errs)),
+    };
+    saved_or_again(&session, result, |_| format!("/akpk/pegawai/{id}"), |errs| employee_page(&s, &session, &a, id, AssessForm::default(), FormErrors::default(), f.clone(), errs)).await
+}
+
+// ---------------------------------------------------------------- needs
+
+#[derive(Deserialize, Default, Clone)]
+pub struct NeedQuery {
+    unit: Option<String>,
+    competency: Option<String>,
+    family: Option<String>,
+    kind: Option<String>,
+    source: Option<String>,
+    page: Option<u64>,
+}
+
+impl NeedQuery {
+    fn filter(&self) -> NeedFilter {
+        NeedFilter {
+            unit_id: opt_id(&self.unit),
+            competency_id: opt_id(&self.competency),
+            family: self.family.as_deref().and_then(Family::from_code),
+            position_kind: self.kind.as_deref().and_then(PositionKind::from_code),
+            source: self.source.as_deref().and_then(NeedSource::from_code),
+        }
+    }
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let v = |o: &Option<String>| o.clone().unwrap_or_default();
+        vec![("unit", v(&self.unit)), ("competency", v(&self.competency)), ("family", v(&self.family)), ("kind", v(&self.kind)), ("source", v(&self.source))]
+    }
+}
+
+async fn load_needs(s: &AppState, a: &Actor, q: &NeedQuery) -> Result<(Analysis, Vec<NeedRow>)> {
+    a.require(Permission::ReadNeeds)?;
+    let t = a.tenant()?;
+    let an = Analysis::load(&s.store.db, t, &EmployeeScope::Tenant).await?;
+    let manual = cakap_store::akpk::needs::open(&s.store.db, t).await?;
+    let rows = an.needs(&manual, &q.filter());
+    Ok((an, rows))
+}
+
+#[derive(Template)]
+#[template(path = "akpk_needs.html")]
+struct NeedsPage {
+    layout: Layout,
+    q: NeedQuery,
+    rows: Vec<NeedRow>,
+    total: usize,
+    page: u64,
+    pages: u64,
+    query: String,
+    query_prev: String,
+    query_next: String,
+    units: Vec<(i64, String)>,
+    competencies: Vec<(i64, String)>,
+    families: Vec<(&'static str, &'static str)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    sources: Vec<(&'static str, &'static str)>,
+    can_manage: bool,
+    by_competency: Vec<(String, usize, usize)>,
+}
+
+impl NeedsPage {
+    fn sel(v: &Option<String>, x: &str) -> bool {
+        v.as_deref() == Some(x)
+    }
+    fn src(s: &NeedSource) -> &'static str {
+        s.label()
+    }
+    fn plabel(p: &u8) -> &'static str {
+        priority_label(*p)
+    }
+    fn lvl(l: &Option<u8>) -> String {
+        l.map(|l| l.to_string()).unwrap_or_else(|| "-".into())
+    }
+}
+
+const NEEDS_PER_PAGE: u64 = 50;
+
+/// Units as indented options (tree order).
+fn unit_options(an: &Analysis) -> Vec<(i64, String)> {
+    let mut units: Vec<&cakap_store::entity::unit::Model> = an.units.values().filter(|u| u.active).collect();
+    units.sort_by(|a, b| a.path.cmp(&b.path));
+    units.into_iter().map(|u| (u.id, format!("{}{}", "— ".repeat(cakap_store::org::units::depth(u)), u.name))).collect()
+}
+
+pub async fn view_needs_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<NeedQuery>) -> Result<Response> {
+    let (an, rows) = load_needs(&s, &a, &q).await?;
+    let total = rows.len();
+    let pages = (total as u64).div_ceil(NEEDS_PER_PAGE).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, pages);
+    let mut by_comp: Vec<(String, usize, usize)> = vec![];
+    for r in &rows {
+        match by_comp.iter_mut().find(|x| x.0 == r.competency_name) {
+            Some(x) => {
+                x.1 += 1;
+                x.2 += usize::from(r.priority >= 60);
+            }
+            None => by_comp.push((r.competency_name.clone(), 1, usize::from(r.priority >= 60))),
+        }
+    }
+    by_comp.sort_by(|a, b| b.1.cmp(&a.1));
+    let shown = rows.into_iter().skip(((page - 1) * NEEDS_PER_PAGE) as usize).take(NEEDS_PER_PAGE as usize).collect();
+    let pairs = q.pairs();
+    let layout = Layout::new(&a, &session, "Daftar Kebutuhan Pengembangan Kompetensi", "/akpk/kebutuhan").await;
+    Ok(render(NeedsPage {
+        layout,
+        total,
+        page,
+        pages,
+        query: view::page_query(&pairs, 1).trim_end_matches("page=1").trim_end_matches('&').to_string(),
+        query_prev: view::page_query(&pairs, page.saturating_sub(1)),
+        query_next: view::page_query(&pairs, page + 1),
+        units: unit_options(&an),
+        competencies: an.competencies.iter().map(|c| (c.id, c.name.clone())).collect(),
+        families: Family::ALL.iter().map(|f| (f.code(), f.label())).collect(),
+        kinds: PositionKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        sources: NeedSource::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        can_manage: a.can(Permission::ManageNeeds),
+        by_competency: by_comp,
+        rows: shown,
+        q,
+    }))
+}
+
+pub const NEED_EXPORT_HEADERS: [&str; 14] =
+    ["Prioritas", "Tingkat", "NIP", "Nama", "Unit", "Jabatan", "Kompetensi", "Kelompok", "Sumber", "Level Dipersyaratkan", "Level Saat Ini", "Kesenjangan", "Keterangan", "Jenis Jabatan"];
+
+pub async fn view_needs_xlsx_get(State(s): State<AppState>, a: Actor, Query(q): Query<NeedQuery>) -> Result<Response> {
+    let (_, rows) = load_needs(&s, &a, &q).await?;
+    let opt = |v: Option<u8>| v.map(|x| XCell::Num(f64::from(x))).unwrap_or(XCell::Text(String::new()));
+    let out = rows.into_iter().map(|r| {
+        vec![
+            XCell::Num(f64::from(r.priority)),
+            XCell::Text(priority_label(r.priority).into()),
+            XCell::Text(r.nip),
+            XCell::Text(r.employee_name),
+            XCell::Text(r.unit_name),
+            XCell::Text(r.position_name),
+            XCell::Text(r.competency_name),
+            XCell::Text(Family::from_code(&r.family).map(|f| f.label()).unwrap_or("").into()),
+            XCell::Text(r.source.label().into()),
+            opt(r.required),
+            opt(r.actual),
+            XCell::Num(f64::from(r.gap)),
+            XCell::Text(r.note),
+            XCell::Text(PositionKind::from_code(&r.position_kind).map(|k| k.label()).unwrap_or("").into()),
+        ]
+    });
+    xlsx_download("kebutuhan-pengembangan-kompetensi.xlsx", &NEED_EXPORT_HEADERS, out, &[(2, 20.0), (3, 30.0), (4, 30.0), (5, 30.0), (6, 28.0), (12, 40.0)])
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct NeedForm {
+    #[serde(default)]
+    competency_id: String,
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    nip: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    gap: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "akpk_need_form.html")]
+struct NeedFormPage {
+    layout: Layout,
+    f: NeedForm,
+    errors: FormErrors,
+    units: Vec<(i64, String)>,
+    competencies: Vec<(i64, String)>,
+    sources: Vec<(&'static str, &'static str)>,
+}
+
+async fn need_form(s: &AppState, session: &Session, a: &Actor, f: NeedForm, errors: FormErrors) -> Result<Response> {
+    let t = a.tenant()?;
+    let an = Analysis::load(&s.store.db, t, &EmployeeScope::Own(0)).await?;
+    let layout = Layout::new(a, session, "Tambah Kebutuhan", "/akpk/kebutuhan").await.crumbs(vec![("Kebutuhan".into(), "/akpk/kebutuhan".into()), ("Tambah".into(), String::new())]);
+    let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(render_status(
+        status,
+        NeedFormPage {
+            layout,
+            f,
+            errors,
+            units: unit_options(&an),
+            competencies: an.competencies.iter().map(|c| (c.id, c.name.clone())).collect(),
+            sources: [NeedSource::Community, NeedSource::Policy, NeedSource::Manual].iter().map(|k| (k.code(), k.label())).collect(),
+        },
+    ))
+}
+
+pub async fn view_need_new_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
+    a.require(Permission::ManageNeeds)?;
+    need_form(&s, &session, &a, NeedForm { gap: "1".into(), ..Default::default() }, FormErrors::default()).await
+}
+
+pub async fn view_need_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<NeedForm>) -> Result<Response> {
+    a.require(Permission::ManageNeeds)?;
+    let t = a.tenant()?;
+    use cakap_domain::FieldError;
+    let mut errs = vec![];
+    let employee_id = match f.nip.chars().filter(|c| !c.is_whitespace()).collect::<String>() {
+        n if n.is_empty() => None,
+        n => match cakap_store::org::employees::by_nip(&s.store.db, t, &n).await? {
+            Some(e) => Some(e.id),
+            None => {
+                errs.push(FieldError::new("nip", format!("NIP {n} tidak terdaftar di instansi ini")));
+                None
+            }
+        },
+    };
+    let source = NeedSource::from_code(&f.source);
+    if source.is_none() {
+        errs.push(FieldError::new("source", "pilih sumber kebutuhan"));
+    }
+    let competency_id = f.competency_id.trim().parse::<i64>().unwrap_or(0);
+    let gap = f.gap.trim().parse::<u8>().unwrap_or(0);
+    let input = NeedInput { employee_id, unit_id: opt_id(&Some(f.unit_id.clone())), competency_id, source: source.unwrap_or(NeedSource::Manual), gap, note: f.note.clone() };
+    // Report the NIP together with every other problem of the form.
+    errs.extend(input.check());
+    let result = if errs.is_empty() { cakap_store::akpk::needs::create(&s.store, &a.ctx(), &input).await } else { Err(cakap_store::StoreError::Invalid(errs)) };
+    saved_or_again(&session, result, |_| "/akpk/kebutuhan".into(), |errs| need_form(&s, &session, &a, f.clone(), errs)).await
+}
+
+pub async fn view_need_close_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    a.require(Permission::ManageNeeds)?;
+    a.tenant()?;
+    cakap_store::akpk::needs::close(&s.store, &a.ctx(), id).await?;
+    flash(&session, "Kebutuhan ditutup.").await;
+    Ok(see_other("/akpk/kebutuhan"))
+}
+
+// ---------------------------------------------------------------- calibration
+
+#[derive(Template)]
+#[template(path = "akpk_calibration.html")]
+struct CalibrationPage {
+    layout: Layout,
+    /// (employee id, NIP, name, unit, competency, latest level per method)
+    rows: Vec<(i64, String, String, String, String, String)>,
+}
+
+pub async fn view_calibration_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
+    a.require(Permission::ReadNeeds)?;
+    let t = a.tenant()?;
+    let an = Analysis::load(&s.store.db, t, &EmployeeScope::Tenant).await?;
+    let rows = an
+        .calibration
+        .iter()
+        .map(|(ei, ci, latest)| {
+            let e = &an.employees[*ei];
+            (
+                e.id,
+                view::nip(&e.nip),
+                e.name.clone(),
+                an.units.get(&e.unit_id).map(|u| u.name.clone()).unwrap_or_default(),
+                an.competency(*ci).name.clone(),
+                latest.iter().map(|(m, l)| format!("{}: {l}", m.label())).collect::<Vec<_>>().join(" · "),
+            )
+        })
+        .collect();
+    let layout = Layout::new(&a, &session, "Perlu Kalibrasi", "/akpk/kalibrasi").await;
+    Ok(render(CalibrationPage { layout, rows }))
+}
+
+// ---------------------------------------------------------------- priorities
+
+#[derive(Template)]
+#[template(path = "akpk_priorities.html")]
+struct PrioritiesPage {
+    layout: Layout,
+    visi: String,
+    misi: String,
+    program: String,
+    /// (competency id, name, family label, chosen source code, reason)
+    rows: Vec<(i64, String, &'static str, String, String)>,
+    sources: Vec<(&'static str, &'static str)>,
+    errors: FormErrors,
+    can_edit: bool,
+}
+
+async fn priorities_page(s: &AppState, session: &Session, a: &Actor, typed: Option<(String, String, Vec<PriorityInput>)>, errors: FormErrors) -> Result<Response> {
+    let t = a.tenant()?;
+    let db = &s.store.db;
+    let settings = cakap_store::org::tenants::TenantSettings::from_json(&cakap_store::org::tenants::get(db, t).await?.settings);
+    let current: Vec<PriorityInput> = cakap_store::akpk::priorities::list(db, t)
+        .await?
+        .into_iter()
+        .filter_map(|p| Some(PriorityInput { competency_id: p.competency_id, source: PrioritySource::from_code(&p.source)?, reason: p.reason }))
+        .collect();
+    let (misi, program, chosen) = typed.unwrap_or((settings.misi.clone(), settings.program_prioritas.clone(), current));
+    let rows = cakap_store::competency::list(db, t)
+        .await?
+        .into_iter()
+        .filter(|c| c.active)
+        .map(|c| {
+            let pick = chosen.iter().find(|p| p.competency_id == c.id);
+            (
+                c.id,
+                c.name,
+                Family::from_code(&c.family).map(|f| f.label()).unwrap_or(""),
+                pick.map(|p| p.source.code().to_string()).unwrap_or_default(),
+                pick.map(|p| p.reason.clone()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let layout = Layout::new(a, session, "Prioritas Kebijakan", "/akpk/prioritas").await;
+    let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(render_status(
+        status,
+        PrioritiesPage {
+            layout,
+            visi: settings.visi,
+            misi,
+            program,
+            rows,
+            sources: PrioritySource::ALL.iter().map(|p| (p.code(), p.label())).collect(),
+            errors,
+            can_edit: a.can(Permission::ManageNeeds),
+        },
+    ))
+}
+
+pub async fn view_priorities_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
+    a.require(Permission::ReadNeeds)?;
+    priorities_page(&s, &session, &a, None, FormErrors::default()).await
+}
+
+/// Form fields: `misi`, `program`, and per competency `src_<id>` (empty = not a priority) and
+/// `why_<id>`.
+pub async fn view_priorities_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<Vec<(String, String)>>) -> Result<Response> {
+    a.require(Permission::ManageNeeds)?;
+    let t = a.tenant()?;
+    let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let items: Vec<PriorityInput> = f
+        .iter()
+        .filter_map(|(k, v)| {
+            let id = k.strip_prefix("src_")?.parse::<i64>().ok()?;
+            let source = PrioritySource::from_code(v)?;
+            Some(PriorityInput { competency_id: id, source, reason: get(&format!("why_{id}")) })
+        })
+        .collect();
+    let (misi, program) = (get("misi"), get("program"));
+    let result = async {
+        let mut settings = cakap_store::org::tenants::TenantSettings::from_json(&cakap_store::org::tenants::get(&s.store.db, t).await?.settings);
+        cakap_store::akpk::priorities::set(&s.store, &a.ctx(), &items).await?;
+        settings.misi = misi.trim().to_string();
+        settings.program_prioritas = program.trim().to_string();
+        cakap_store::org::tenants::save_settings(&s.store, &a.ctx(), t, &settings).await
+    }
+    .await;
+    saved_or_again(&session, result, |_| "/akpk/prioritas".into(), |errs| priorities_page(&s, &session, &a, Some((misi.clone(), program.clone(), items.clone())), errs)).await
+}
+
+// ---------------------------------------------------------------- imports
+
+#[derive(Template)]
+#[template(path = "akpk_import.html")]
+struct ImportPage {
+    layout: Layout,
+    kind: String,
+    errors: Vec<RowError>,
+    message: String,
+}
+
+async fn import_page(a: &Actor, session: &Session, kind: String, errors: Vec<RowError>, message: String) -> Result<Response> {
+    let layout = Layout::new(a, session, "Impor Hasil Penilaian dan SKP", "/akpk/impor").await;
+    let status = if errors.is_empty() && message.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok(render_status(status, ImportPage { layout, kind, errors, message }))
+}
+
+pub async fn view_import_get(session: Session, a: Actor) -> Result<Response> {
+    a.require(Permission::ManageNeeds)?;
+    a.tenant()?;
+    import_page(&a, &session, "penilaian".into(), vec![], String::new()).await
+}
+
+pub async fn view_import_template_get(a: Actor, Path(kind): Path<String>) -> Result<Response> {
+    a.require(Permission::ManageNeeds)?;
+    let (name, headers): (&str, &[&str]) = match kind.as_str() {
+        "penilaian.csv" => ("templat-penilaian.csv", &cakap_store::akpk::imports::ASSESSMENT_HEADERS),
+        "skp.csv" => ("templat-skp.csv", &cakap_store::akpk::imports::SKP_HEADERS),
+        _ => return Err(AppError::NotFound),
+    };
+    let disposition = format!("attachment; filename=\"{name}\"");
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], format!("{}\n", headers.join(","))).into_response())
+}
+
+pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Actor, mut mp: Multipart) -> Result<Response> {
+    a.require(Permission::ManageNeeds)?;
+    a.tenant()?;
+    let (mut csrf, mut kind, mut file_name, mut bytes) = (String::new(), String::from("penilaian"), String::new(), Vec::new());
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("unggahan tidak valid: {e}")))? {
+        match field.name().unwrap_or("") {
+            "_csrf" => csrf = field.text().await.unwrap_or_default(),
+            "kind" => kind = field.text().await.unwrap_or_default(),
+            "file" => {
+                file_name = field.file_name().unwrap_or("").to_string();
+                bytes = field.bytes().await.map_err(|e| AppError::BadRequest(format!("berkas gagal diunggah: {e}")))?.to_vec();
+            }
+            _ => {}
+        }
+    }
+    // The CSRF middleware leaves multipart bodies to their handler: check here.
+    if csrf.is_empty() || !crate::constant_time_eq(csrf.as_bytes(), a.csrf.as_bytes()) {
+        return Err(AppError::Csrf);
+    }
+    if bytes.is_empty() {
+        return import_page(&a, &session, kind, vec![], "Pilih berkas yang akan diunggah.".into()).await;
+    }
+    let table = match cakap_store::import::read_table(&file_name, &bytes) {
+        Ok(t) => t,
+        Err(e) => return import_page(&a, &session, kind, vec![], e.to_string()).await,
+    };
+    let outcome = match kind.as_str() {
+        "skp" => cakap_store::akpk::imports::import_skp(&s.store, &a.ctx(), &table).await?,
+        _ => cakap_store::akpk::imports::import_assessments(&s.store, &a.ctx(), &table).await?,
+    };
+    match outcome {
+        Ok(n) => {
+            let what = if kind == "skp" { "nilai SKP" } else { "hasil penilaian" };
+            flash(&session, &format!("Impor selesai: {n} {what} disimpan.")).await;
+            Ok(see_other("/akpk/impor"))
+        }
+        Err(errors) => {
+            let msg = format!("Tidak ada data yang disimpan: {} kesalahan ditemukan. Perbaiki berkas lalu unggah kembali.", errors.len());
+            import_page(&a, &session, kind, errors, msg).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------- national
+
+#[derive(Template)]
+#[template(path = "akpk_national.html")]
+struct NationalPage {
+    layout: Layout,
+    heat_svg: String,
+    columns: Vec<String>,
+    /// (tenant name, employees, cells, overall mean gap, overall share, JPM)
+    rows: Vec<(String, usize, Vec<String>, String, String, String)>,
+    total: Vec<String>,
+    overall: (String, String, String, String),
+}
+
+pub async fn view_national_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
+    a.require(Permission::ReadAllTenants)?;
+    let n = analysis::national(&s.store.db).await?;
+    let columns: Vec<String> = n.competencies.iter().map(|c| c.1.clone()).collect();
+    let labels: Vec<(String, Option<String>)> = n.tenants.iter().map(|t| (t.0.name.clone(), None)).collect();
+    let cells: Vec<Vec<Cell>> = n
+        .tenants
+        .iter()
+        .map(|(t, _, cs, _)| {
+            cs.iter()
+                .zip(&columns)
+                .map(|(c, col)| Cell {
+                    text: num2(c.mean_gap()),
+                    share: c.mean_gap().map(|g| g / 2.0),
+                    title: format!("{} – {col}: {} dinilai, rata-rata kesenjangan {}, {} dengan kesenjangan", t.name, c.assessed, num2(c.mean_gap()), pct(c.share_with_gap())),
+                })
+                .collect()
+        })
+        .collect();
+    let heat_svg = charts::heatmap(&labels, &columns, &cells, "Rata-rata kesenjangan per instansi dan kompetensi nasional");
+    let rows = n
+        .tenants
+        .iter()
+        .map(|(t, heads, cs, all)| (t.name.clone(), *heads, cs.iter().map(|c| num2(c.mean_gap())).collect(), num2(all.mean_gap()), pct(all.share_with_gap()), num2(all.jpm())))
+        .collect();
+    let layout = Layout::new(&a, &session, "Rekap Nasional AKPK", "/nasional").await;
+    Ok(render(NationalPage {
+        layout,
+        heat_svg,
+        columns,
+        rows,
+        total: n.total.iter().map(|c| num2(c.mean_gap())).collect(),
+        overall: (num2(n.overall.mean_gap()), pct(n.overall.share_with_gap()), num2(n.overall.jpm()), view::int(n.overall.assessed)),
+    }))
+}

@@ -1,0 +1,277 @@
+//! AKPK through the web: a hand-worked employee (gap, JPM, band, priority) from the heatmap down
+//! to the needs export; who may assess whom; the calibration list; all-or-nothing imports; the
+//! national roll-up against a per-employee computation.
+
+use axum::http::StatusCode;
+use cakap_store::akpk::analysis::Analysis;
+use cakap_store::entity::{employee, position};
+use cakap_store::org::employees::EmployeeScope;
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+
+use crate::helpers::*;
+
+fn today() -> String {
+    time::OffsetDateTime::now_utc().date().to_string()
+}
+
+struct Setup {
+    emp: employee::Model,
+    /// competency code → id
+    comps: Vec<(String, i64)>,
+}
+
+impl Setup {
+    fn comp(&self, code: &str) -> i64 {
+        self.comps.iter().find(|c| c.0 == code).unwrap().1
+    }
+}
+
+/// A "Sekretaris" (administrator, criticality 2, also requires Pengelolaan Keuangan Daerah 3)
+/// of Kota Medan with a JPT pratama target position, assessed by the planner's assessment
+/// centre results today (newer than any demo rating, so they decide every effective level).
+async fn hand_worked(app: &TestApp, c: &mut Client) -> Setup {
+    let t = app.tenant_id("medan").await;
+    let positions = cakap_store::org::positions::all(&app.store.db, t).await.unwrap();
+    let held: Vec<&position::Model> = positions.iter().filter(|p| p.name == "Sekretaris").collect();
+    let target = positions.iter().find(|p| p.jenjang == "jpt_pratama").unwrap();
+    let emps = cakap_store::org::employees::list(&app.store.db, t, &EmployeeScope::Tenant, &Default::default(), 1, 10_000).await.unwrap().items;
+    let emp = emps.into_iter().find(|e| held.iter().any(|p| p.id == e.position_id)).expect("a Sekretaris in the demo");
+    let mut am: employee::ActiveModel = emp.clone().into();
+    am.target_position_id = Set(Some(target.id));
+    let emp = am.update(&app.store.db).await.unwrap();
+    let comps: Vec<(String, i64)> = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().map(|c| (c.code, c.id)).collect();
+    let s = Setup { emp, comps };
+    let levels = [("M.1", 3), ("M.2", 3), ("M.3", 2), ("M.4", 4), ("M.5", 3), ("M.6", 2), ("M.7", 3), ("M.8", 1), ("SK.1", 3), ("TK-KEUDA", 2)];
+    let page = format!("/akpk/pegawai/{}", s.emp.id);
+    c.get(&page).await;
+    for (code, level) in levels {
+        let res = c
+            .post(&format!("{page}/penilaian"), &[("competency_id", &s.comp(code).to_string()), ("method", "assessor"), ("level", &level.to_string()), ("assessed_on", &today()), ("evidence", "Laporan AC 2026")])
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{code}: {}", res.body);
+    }
+    let res = c.post(&format!("{page}/skp"), &[("year", "2026"), ("rating", "kurang"), ("score", "")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    s
+}
+
+fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    let t = cakap_store::import::read_table("x.xlsx", bytes).unwrap();
+    t.rows
+}
+
+#[tokio::test]
+async fn planner_drills_from_heatmap_to_a_hand_worked_akpk_and_exports_needs() {
+    let app = TestApp::demo().await;
+    let mut c = app.login("perencana.medan").await;
+    let s = hand_worked(&app, &mut c).await;
+    let t = app.tenant_id("medan").await;
+
+    // Heatmap: every root unit is a row, as a link, in the SVG and in the table.
+    let map = c.get("/akpk").await;
+    assert_eq!(map.status, StatusCode::OK);
+    let unit = cakap_store::org::units::get(&app.store.db, t, s.emp.unit_id).await.unwrap();
+    let root_id: i64 = unit.path.split('/').find(|x| !x.is_empty()).unwrap().parse().unwrap();
+    let root = cakap_store::org::units::get(&app.store.db, t, root_id).await.unwrap();
+    assert!(map.body.contains("<svg") && map.body.contains("class=\"chart heatmap\""));
+    assert!(map.body.matches(&format!("href=\"/akpk?unit={root_id}\"")).count() >= 2, "SVG label and table link");
+    assert!(map.body.contains("Sebaran JPM"));
+
+    // Drill-down: the unit lists the employee with JPM 83,33 (see below).
+    let drill = c.get(&format!("/akpk?unit={root_id}")).await.body;
+    assert!(drill.contains(&root.name));
+    let row = drill.split(&format!("/akpk/pegawai/{}\"", s.emp.id)).nth(1).expect("employee listed in drill-down");
+    assert!(row.split("</tr>").next().unwrap().contains("83,33"), "{row}");
+
+    // The AKPK: held (administrator, 3 for all nine + Keuangan Daerah 3): Σrequired 30,
+    // Σmin(actual, required) = 3+3+2+3+3+2+3+1+3+2 = 25 → 83,33 Cukup Optimal.
+    // Target (JPT pratama, 4 for all nine): Σ 36, Σmin = 3+3+2+4+3+2+3+1+3 = 24 → 66,67.
+    let page = c.get(&format!("/akpk/pegawai/{}", s.emp.id)).await.body;
+    assert!(page.contains("Terhadap jabatan saat ini: Sekretaris"));
+    assert!(page.contains("JPM <strong>83,33</strong> · kategori <strong>Cukup Optimal</strong>"), "{page}");
+    assert!(page.contains("Terhadap jabatan target"));
+    assert!(page.contains("JPM <strong>66,67</strong> · kategori <strong>Kurang Optimal</strong>"));
+    assert!(page.contains("kesenjangan kinerja 2 tingkat"));
+    assert!(page.contains("window.print()"), "printable");
+
+    // Needs: Pengambilan Keputusan (M.8), required 3, actual 1, gap 2. Priority: gap 2/4·40 = 20,
+    // criticality 2 → 10, SKP Kurang 2/3·20 = 13,33, not a priority competency → 43.
+    let m8 = s.comp("M.8");
+    let q = format!("unit={}&competency={m8}", s.emp.unit_id);
+    let list = c.get(&format!("/akpk/kebutuhan?{q}")).await.body;
+    assert!(list.contains(&s.emp.name));
+    let find = |rows: &[Vec<String>]| -> Vec<(f64, String, String)> {
+        rows.iter().filter(|r| r[2] == s.emp.nip).map(|r| (r[0].parse::<f64>().unwrap(), r[8].clone(), r[11].clone())).collect()
+    };
+    let res = c.get(&format!("/akpk/kebutuhan/unduh.xlsx?{q}")).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.headers[axum::http::header::CONTENT_DISPOSITION].to_str().unwrap().contains(".xlsx"));
+    let rows = xlsx_rows(&res.bytes);
+    assert!(rows.iter().all(|r| r[6] == "Pengambilan Keputusan"), "filtered by competency");
+    let mine = find(&rows);
+    assert!(mine.contains(&(43.0, "Kesenjangan jabatan saat ini".into(), "2".into())), "{mine:?}");
+    // Against the target (required 4, gap 3) it is also a need.
+    assert!(mine.iter().any(|m| m.1 == "Kesenjangan jabatan target" && m.2 == "3"), "{mine:?}");
+
+    // Making it a priority competency of the instansi adds the policy weight: 43 + 20 = 63.
+    c.get("/akpk/prioritas").await;
+    let res = c.post("/akpk/prioritas", &[("misi", "Misi uji"), ("program", "Program uji"), (&format!("src_{m8}"), "program_prioritas"), (&format!("why_{m8}"), "Keputusan cepat di kecamatan")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let rows = xlsx_rows(&c.get(&format!("/akpk/kebutuhan/unduh.xlsx?{q}")).await.bytes);
+    assert!(find(&rows).contains(&(63.0, "Kesenjangan jabatan saat ini".into(), "2".into())), "{:?}", find(&rows));
+    // The earlier priorities (Pelayanan Publik, Administrasi Kependudukan) were replaced.
+    let prio = cakap_store::akpk::priorities::list(&app.store.db, t).await.unwrap();
+    assert_eq!(prio.len(), 1);
+}
+
+#[tokio::test]
+async fn each_role_assesses_only_whom_and_how_it_may() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let me = cakap_store::users::by_login(&app.store.db, "pegawai.medan").await.unwrap().unwrap().employee_id.unwrap();
+    let integ = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.code == "M.1").unwrap().id.to_string();
+    let page = format!("/akpk/pegawai/{me}");
+    let form = |method: &'static str, level: &'static str| vec![("competency_id", integ.clone()), ("method", method.to_string()), ("level", level.to_string()), ("assessed_on", today()), ("evidence", "catatan saya".to_string())];
+    let post = |c: &mut Client, f: Vec<(&'static str, String)>| {
+        let mut c = c.clone();
+        let path = format!("{page}/penilaian");
+        async move {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            c.post(&path, &f).await
+        }
+    };
+
+    // The employee rates herself, and only as "self".
+    let mut p = app.login("pegawai.medan").await;
+    let own = p.get(&page).await;
+    assert!(own.body.contains("Catat Penilaian") && own.body.contains("Penilaian Diri"));
+    assert_eq!(post(&mut p, form("self", "5")).await.status, StatusCode::SEE_OTHER);
+    let res = post(&mut p, form("supervisor", "5")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("tidak berwenang") && res.body.contains("catatan saya"), "message, and the typed text kept");
+    let other = cakap_store::org::employees::list(&app.store.db, t, &EmployeeScope::Tenant, &Default::default(), 1, 1).await.unwrap().items.remove(0).id;
+    assert_ne!(other, me);
+    assert_eq!(p.get(&format!("/akpk/pegawai/{other}")).await.status, StatusCode::NOT_FOUND);
+
+    // The supervisor (camat) rates staff of the kecamatan as "supervisor", not others.
+    let mut a = app.login("atasan.medan").await;
+    a.get(&page).await;
+    assert_eq!(post(&mut a, form("supervisor", "2")).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(post(&mut a, form("assessor", "2")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let outside = Analysis::load(&app.store.db, t, &EmployeeScope::Tenant).await.unwrap();
+    let dinkes = outside.employees.iter().find(|e| outside.units[&e.unit_id].name.contains("Kesehatan")).unwrap().id;
+    assert_eq!(a.get(&format!("/akpk/pegawai/{dinkes}")).await.status, StatusCode::NOT_FOUND);
+
+    // The PPK reads but does not rate; the instructor does not read AKPK.
+    let mut k = app.login("ppk.medan").await;
+    assert_eq!(k.get(&page).await.status, StatusCode::OK);
+    assert_eq!(post(&mut k, form("assessor", "3")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.login("instruktur.medan").await.get(&page).await.status, StatusCode::FORBIDDEN);
+
+    // Self 5 against supervisor 2 (latest of each): the planner's calibration list shows it.
+    let mut pl = app.login("perencana.medan").await;
+    let cal = pl.get("/akpk/kalibrasi").await.body;
+    let name = cakap_store::org::employees::get(&app.store.db, t, &EmployeeScope::Tenant, me).await.unwrap().name;
+    let row = cal.split(&format!("/akpk/pegawai/{me}\"")).nth(1).expect("employee in calibration list");
+    let row = row.split("</tr>").next().unwrap();
+    assert!(cal.contains(&name) && row.contains("Integritas") && row.contains("Penilaian Diri: 5") && row.contains("Atasan Langsung: 2"), "{row}");
+    // A planner form error keeps what was typed.
+    pl.get(&page).await;
+    let res = post(&mut pl, vec![("competency_id", integ.clone()), ("method", "assessor".into()), ("level", "".into()), ("assessed_on", today()), ("evidence", "hasil AC belum lengkap".into())]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("level harus angka 1–5") && res.body.contains("hasil AC belum lengkap"));
+}
+
+#[tokio::test]
+async fn assessment_and_skp_imports_are_all_or_nothing() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let emps = cakap_store::org::employees::list(&app.store.db, t, &EmployeeScope::Tenant, &Default::default(), 1, 2).await.unwrap().items;
+    let (a, b) = (&emps[0].nip, &emps[1].nip);
+    let count = || async { cakap_store::entity::assessment::Entity::find().count(&app.store.db).await.unwrap() };
+    let before = count().await;
+    let mut c = app.login("perencana.serang").await;
+    c.get("/akpk/impor").await;
+    let csrf = c.csrf.clone();
+    let bad = format!(
+        "NIP;Kode Kompetensi;Level;Metode;Tanggal;Penilai;Catatan Bukti\n{a};M.1;3;Assessment Center;15-10-2026;UPT BKN;laporan\n199901012020011999;M.2;3;ac;15-10-2026;;\n{b};TK-XYZ;7;tebakan;31-02-2026;;\n"
+    );
+    let res = c.upload_with("/akpk/impor", "hasil.csv", bad.as_bytes(), &[("_csrf", &csrf), ("kind", "penilaian")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for needle in ["Tidak ada data yang disimpan: 5 kesalahan", "NIP &#39;199901012020011999&#39; tidak terdaftar", "kompetensi &#39;TK-XYZ&#39;", "level harus angka 1–5", "metode &#39;tebakan&#39;", "tanggal &#39;31-02-2026&#39;"] {
+        assert!(res.body.contains(needle), "missing {needle}: {}", res.body);
+    }
+    assert!(res.body.contains("<td class=\"num\">3</td><td>NIP</td>") && res.body.contains("<td class=\"num\">4</td><td>Level</td>"), "row numbers");
+    assert_eq!(count().await, before, "nothing written");
+
+    let good = format!("NIP,Kode Kompetensi,Level,Metode,Tanggal\n{a},M.1,3,Assessment Center,15-10-2026\n{b},Kerjasama,2,Uji Kompetensi,2026-10-16\n");
+    let res = c.upload_with("/akpk/impor", "hasil.csv", good.as_bytes(), &[("_csrf", &csrf), ("kind", "penilaian")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(count().await, before + 2);
+
+    // SKP: a duplicate (NIP, year) and an unknown rating refuse the whole file.
+    c.get("/akpk/impor").await;
+    let csrf = c.csrf.clone();
+    let bad = format!("NIP,Tahun,Predikat,Nilai\n{a},2026,Baik,88\n{a},2026,Baik,\n{b},2026,Luar Biasa,\n");
+    let res = c.upload_with("/akpk/impor", "skp.csv", bad.as_bytes(), &[("_csrf", &csrf), ("kind", "skp")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("sudah ada di baris 2") && res.body.contains("Luar Biasa"), "{}", res.body);
+    assert!(cakap_store::akpk::performance::for_employee(&app.store.db, t, emps[0].id).await.unwrap().iter().all(|r| r.year != 2026));
+    let good = format!("NIP,Tahun,Predikat,Nilai\n{a},2026,Sangat Kurang,\"55,5\"\n{b},2026,baik,\n");
+    let res = c.upload_with("/akpk/impor", "skp.csv", good.as_bytes(), &[("_csrf", &csrf), ("kind", "skp")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let r = cakap_store::akpk::performance::for_employee(&app.store.db, t, emps[0].id).await.unwrap();
+    assert_eq!((r[0].year, r[0].rating.as_str(), r[0].score), (2026, "sangat_kurang", Some(55.5)));
+}
+
+#[tokio::test]
+async fn national_rollup_equals_the_sum_of_employees() {
+    let app = TestApp::demo().await;
+    assert_eq!(app.login("admin.medan").await.get("/nasional").await.status, StatusCode::FORBIDDEN);
+    let mut sa = app.login("superadmin").await;
+    let body = sa.get("/nasional").await.body;
+    // Naive: every employee of every tenant, national competencies of the held standard.
+    let (mut assessed, mut gap) = (0u64, 0u64);
+    for t in cakap_store::org::tenants::list(&app.store.db).await.unwrap() {
+        assert!(body.contains(&t.name), "{} missing", t.name);
+        let a = Analysis::load(&app.store.db, t.id, &EmployeeScope::Tenant).await.unwrap();
+        for (ei, e) in a.employees.iter().enumerate() {
+            for r in a.against(ei, e.position_id).unwrap().rows.iter().filter(|r| r.family != "teknis") {
+                if let Some(g) = r.gap {
+                    assessed += 1;
+                    gap += u64::from(g);
+                }
+            }
+        }
+    }
+    assert!(assessed > 1000);
+    let mean = cakap_domain::format::decimal(gap as f64 / assessed as f64, 2);
+    assert!(body.contains(&format!("Nasional: {} penilaian efektif, rata-rata kesenjangan {mean},", cakap_domain::format::int(assessed as i64))), "{mean} {assessed}: {body}");
+}
+
+#[tokio::test]
+async fn hand_added_needs_join_the_list_and_can_be_closed() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("ambon").await;
+    let mut c = app.login("perencana.ambon").await;
+    let comps = cakap_store::competency::list(&app.store.db, t).await.unwrap();
+    let etika = comps.iter().find(|c| c.code == "TK-ETIKA").unwrap().id.to_string();
+    let unit = cakap_store::org::units::list(&app.store.db, t).await.unwrap().into_iter().find(|u| u.code == "DISDUKCAPIL").unwrap();
+    c.get("/akpk/kebutuhan/baru").await;
+    // Bad NIP and empty note: the form comes back with both messages and the typed values.
+    let res = c.post("/akpk/kebutuhan/baru", &[("competency_id", &etika), ("source", "community"), ("unit_id", &unit.id.to_string()), ("nip", "123"), ("gap", "2"), ("note", "")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("NIP 123 tidak terdaftar") && res.body.contains("uraian kebutuhan wajib diisi"));
+    let note = "Pengaduan warga: antrean KTP-el lama dan petugas kurang ramah";
+    let res = c.post("/akpk/kebutuhan/baru", &[("competency_id", &etika), ("source", "community"), ("unit_id", &unit.id.to_string()), ("nip", ""), ("gap", "2"), ("note", note)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let list = c.get(&format!("/akpk/kebutuhan?source=community&unit={}", unit.id)).await.body;
+    assert!(list.contains(note) && list.contains("Masukan masyarakat"));
+    // Priority of a unit need: gap 2 → 20, medium criticality → 10, no SKP → 6,67,
+    // Etika Pelayanan is an Ambon priority (pimpinan) → 20: 56,67 → 57.
+    assert!(list.contains("<td class=\"num\">57 <span class=\"muted\">Sedang</span>"), "{list}");
+    let id = cakap_store::akpk::needs::open(&app.store.db, t).await.unwrap()[0].id;
+    let res = c.post(&format!("/akpk/kebutuhan/{id}/tutup"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(!c.get("/akpk/kebutuhan?source=community").await.body.contains(note));
+}
