@@ -4,14 +4,14 @@
 
 use std::fmt::Write;
 
-/// Width for row labels (≈ 6.6 px per character at 12 px), at most 300 px; and the label cut
+/// Width for row labels (≈ 7 px per character at 12 px), at most 320 px; and the label cut
 /// to fit it with an ellipsis (the full text stays in the <title>).
 fn label_width(labels: impl Iterator<Item = usize>) -> f64 {
-    (labels.max().unwrap_or(0) as f64 * 6.6 + 14.0).clamp(80.0, 300.0)
+    (labels.max().unwrap_or(0) as f64 * 7.0 + 14.0).clamp(80.0, 320.0)
 }
 
 fn fit(label: &str, width: f64) -> String {
-    let max = ((width - 14.0) / 6.6) as usize;
+    let max = ((width - 14.0) / 7.0) as usize;
     if label.chars().count() <= max { label.to_string() } else { format!("{}…", label.chars().take(max.saturating_sub(1)).collect::<String>()) }
 }
 
@@ -160,7 +160,7 @@ mod tests {
 
     #[test]
     fn bars_are_proportional() {
-        assert_eq!(fit("Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", 100.0), "Badan Kepega…", "13 characters fit in 100 px");
+        assert_eq!(fit("Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", 100.0), "Badan Kepeg…", "12 characters fit in 100 px");
         let svg = stacked_bars(&["Unit A".into()], &[("Optimal".into(), "#2e7d32"), ("Kurang".into(), "#c62828")], &[vec![3, 1]], "JPM");
         assert!(svg.contains(r##"width="315.0""##), "3 of 4 of 420 px");
         assert!(svg.contains(r##"width="105.0""##));

@@ -25,13 +25,24 @@ struct SettingsPage {
     layout: Layout,
     s: TenantSettings,
     errors: FormErrors,
+    /// (code, label) of the effective-level rules offered, and the code of the current one.
+    rules: Vec<(&'static str, &'static str)>,
+    rule: &'static str,
+}
+
+impl SettingsPage {
+    fn new(layout: Layout, s: TenantSettings, errors: FormErrors) -> Self {
+        let rules = cakap_domain::competency::EffectiveRule::presets().into_iter().map(|(c, l, _)| (c, l)).collect();
+        let rule = s.effective_rule.preset_code().unwrap_or("");
+        SettingsPage { layout, s, errors, rules, rule }
+    }
 }
 
 pub async fn view_settings_get(State(st): State<AppState>, session: Session, a: Actor) -> Result<Response> {
     a.require(Permission::ManageSettings)?;
     let t = tenants::get(&st.store.db, a.tenant()?).await?;
     let layout = Layout::new(&a, &session, "Pengaturan", "/pengaturan").await;
-    Ok(render(SettingsPage { layout, s: TenantSettings::from_json(&t.settings), errors: FormErrors::default() }))
+    Ok(render(SettingsPage::new(layout, TenantSettings::from_json(&t.settings), FormErrors::default())))
 }
 
 /// The settings form: fixed fields, `jenjang_<code>` per jenjang default, `band_0`/`band_1`.
@@ -59,6 +70,17 @@ pub async fn view_settings_post(State(st): State<AppState>, session: Session, a:
             band.0 = v.trim().replace(',', ".").parse().unwrap_or(-1.0);
         }
     }
+    // An unknown rule code keeps the current rule (a custom one set through the API).
+    if let Some((_, _, rule)) = cakap_domain::competency::EffectiveRule::presets().into_iter().find(|(c, _, _)| f.get("effective_rule").is_some_and(|v| v == c)) {
+        s.effective_rule = rule;
+    }
+    let w = &mut s.priority_weights;
+    for (key, slot) in [("w_gap", &mut w.gap), ("w_criticality", &mut w.criticality), ("w_performance", &mut w.performance), ("w_policy", &mut w.policy), ("w_target", &mut w.target_percent)] {
+        if let Some(v) = f.get(key) {
+            // 255 is out of every range: the check names the field instead of keeping the old value.
+            *slot = v.trim().parse().unwrap_or(255);
+        }
+    }
     match tenants::save_settings(&st.store, &a.ctx(), t, &s).await {
         Ok(()) => {
             flash(&session, "Data berhasil disimpan.").await;
@@ -67,7 +89,7 @@ pub async fn view_settings_post(State(st): State<AppState>, session: Session, a:
         Err(e) => match AppError::from(e) {
             AppError::Invalid(errs) => {
                 let layout = Layout::new(&a, &session, "Pengaturan", "/pengaturan").await;
-                Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, SettingsPage { layout, s, errors: FormErrors(errs) }))
+                Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, SettingsPage::new(layout, s, FormErrors(errs))))
             }
             other => Err(other),
         },

@@ -216,6 +216,7 @@ struct DetailPage {
     target: String,
     email: String,
     can_manage: bool,
+    can_akpk: bool,
 }
 
 pub async fn view_employee_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
@@ -242,6 +243,7 @@ pub async fn view_employee_get(State(s): State<AppState>, session: Session, a: A
         email: e.email.clone().unwrap_or_else(|| "-".into()),
         e,
         can_manage: a.can(Permission::ManageOrg),
+        can_akpk: a.can(Permission::ReadAkpk),
     }))
 }
 

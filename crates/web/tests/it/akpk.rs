@@ -275,3 +275,39 @@ async fn hand_added_needs_join_the_list_and_can_be_closed() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(!c.get("/akpk/kebutuhan?source=community").await.body.contains(note));
 }
+
+#[tokio::test]
+async fn effective_rule_and_priority_weights_are_tenant_settings() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let emp = cakap_store::org::employees::list(&app.store.db, t, &EmployeeScope::Tenant, &Default::default(), 1, 1).await.unwrap().items.remove(0);
+    let integ = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.code == "M.1").unwrap().id;
+    let today = time::OffsetDateTime::now_utc().date();
+    let ctx = cakap_store::audit::Ctx::system(t);
+    for (method, level, on) in [(cakap_domain::competency::Method::Assessor, 1, today - time::Duration::days(10)), (cakap_domain::competency::Method::Supervisor, 4, today)] {
+        let input = cakap_store::akpk::assessments::AssessmentInput { competency_id: integ, level, method, assessed_on: on, evidence: String::new(), rater_name: "uji".into() };
+        cakap_store::akpk::assessments::add(&app.store, &ctx, emp.id, &input).await.unwrap();
+    }
+    let level = || async {
+        let a = Analysis::load(&app.store.db, t, &EmployeeScope::Own(emp.id)).await.unwrap();
+        let row = a.against(0, emp.position_id).unwrap().rows.into_iter().find(|r| r.competency_id == integ).unwrap();
+        (row.actual, row.decided_by)
+    };
+    // Default: the assessment centre decides, however much newer the supervisor's rating is.
+    assert_eq!(level().await, (Some(1), Some(cakap_domain::competency::Method::Assessor)));
+
+    let mut a = app.login("admin.serang").await;
+    let page = a.get("/pengaturan").await.body;
+    assert!(page.contains("<option value=\"ac_atasan_diri\" selected>"));
+    let base = [("accent_color", "#0b5394"), ("min_jp_per_year", "20"), ("kepala_bkpsdm", ""), ("visi", "Serang madani"), ("w_criticality", "20"), ("w_performance", "20"), ("w_policy", "20"), ("w_target", "75")];
+    let mut bad = base.to_vec();
+    bad.extend([("effective_rule", "atasan_ac_diri"), ("w_gap", "50")]);
+    let res = a.post("/pengaturan", &bad).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("bobot prioritas harus berjumlah 100, sekarang 110") && res.body.contains("name=\"w_gap\" value=\"50\""));
+    assert_eq!(level().await.0, Some(1), "nothing saved");
+    let mut good = base.to_vec();
+    good.extend([("effective_rule", "atasan_ac_diri"), ("w_gap", "40")]);
+    assert_eq!(a.post("/pengaturan", &good).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(level().await, (Some(4), Some(cakap_domain::competency::Method::Supervisor)));
+}
