@@ -155,15 +155,15 @@ pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor,
 #[derive(Deserialize, Default, Clone)]
 pub struct AssessForm {
     #[serde(default)]
-    competency_id: String,
+    pub competency_id: String,
     #[serde(default)]
-    level: String,
+    pub level: String,
     #[serde(default)]
-    method: String,
+    pub method: String,
     #[serde(default)]
-    assessed_on: String,
+    pub assessed_on: String,
     #[serde(default)]
-    evidence: String,
+    pub evidence: String,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -341,26 +341,28 @@ fn parse_assessment(f: &AssessForm) -> std::result::Result<AssessmentInput, Vec<
     }
 }
 
-pub async fn view_assess_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<AssessForm>) -> Result<Response> {
+/// Records an assessment of employee `id` by the actor (pages and API): the employee must be in
+/// the actor's scope (else 404), the actor must rate someone (else 403), and the method must be
+/// one the actor may use for this employee (else a field error).
+pub async fn record_assessment(s: &AppState, a: &Actor, id: i64, f: &AssessForm) -> Result<cakap_store::entity::assessment::Model> {
     a.require(Permission::ReadAkpk)?;
     let t = a.tenant()?;
     let e = cakap_store::org::employees::get(&s.store.db, t, &a.employee_scope(), id).await?;
     let unit_path = cakap_store::org::units::get(&s.store.db, t, e.unit_id).await?.path;
-    let allowed = methods_for(&a, &e, &unit_path);
+    let allowed = methods_for(a, &e, &unit_path);
     if allowed.is_empty() {
         return Err(AppError::Forbidden);
     }
-    let result = match parse_assessment(&f) {
-        Ok(mut input) => {
-            if !allowed.contains(&input.method) {
-                Err(cakap_store::StoreError::invalid("method", "Anda tidak berwenang menilai dengan metode ini"))
-            } else {
-                input.rater_name = a.name.clone();
-                cakap_store::akpk::assessments::add(&s.store, &a.ctx(), id, &input).await
-            }
-        }
-        Err(errs) => Err(cakap_store::StoreError::Invalid(errs)),
-    };
+    let mut input = parse_assessment(f).map_err(AppError::Invalid)?;
+    if !allowed.contains(&input.method) {
+        return Err(AppError::Invalid(vec![cakap_domain::FieldError::new("method", "Anda tidak berwenang menilai dengan metode ini")]));
+    }
+    input.rater_name = a.name.clone();
+    Ok(cakap_store::akpk::assessments::add(&s.store, &a.ctx(), id, &input).await?)
+}
+
+pub async fn view_assess_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<AssessForm>) -> Result<Response> {
+    let result = record_assessment(&s, &a, id, &f).await;
     saved_or_again(&session, result, |_| format!("/akpk/pegawai/{id}"), |errs| employee_page(&s, &session, &a, id, f.clone(), errs, SkpForm::default(), FormErrors::default())).await
 }
 
@@ -394,16 +396,16 @@ pub async fn view_skp_post(State(s): State<AppState>, session: Session, a: Actor
 
 #[derive(Deserialize, Default, Clone)]
 pub struct NeedQuery {
-    unit: Option<String>,
-    competency: Option<String>,
-    family: Option<String>,
-    kind: Option<String>,
-    source: Option<String>,
-    page: Option<u64>,
+    pub unit: Option<String>,
+    pub competency: Option<String>,
+    pub family: Option<String>,
+    pub kind: Option<String>,
+    pub source: Option<String>,
+    pub page: Option<u64>,
 }
 
 impl NeedQuery {
-    fn filter(&self) -> NeedFilter {
+    pub fn filter(&self) -> NeedFilter {
         NeedFilter {
             unit_id: opt_id(&self.unit),
             competency_id: opt_id(&self.competency),
@@ -418,7 +420,7 @@ impl NeedQuery {
     }
 }
 
-async fn load_needs(s: &AppState, a: &Actor, q: &NeedQuery) -> Result<(Analysis, Vec<NeedRow>)> {
+pub async fn load_needs(s: &AppState, a: &Actor, q: &NeedQuery) -> Result<(Analysis, Vec<NeedRow>)> {
     a.require(Permission::ReadNeeds)?;
     let t = a.tenant()?;
     let an = Analysis::load(&s.store.db, t, &EmployeeScope::Tenant).await?;

@@ -139,13 +139,14 @@ pub fn opt_id(s: &Option<String>) -> Option<i64> {
 /// The end of every form post: saved → flash "Data berhasil disimpan." and go to `to`;
 /// invalid → show the form again with its errors (and what the user typed); anything else is an
 /// error page.
-pub async fn saved_or_again<T, Fut>(
+pub async fn saved_or_again<T, E, Fut>(
     session: &tower_sessions::Session,
-    result: Result<T, cakap_store::StoreError>,
+    result: Result<T, E>,
     to: impl FnOnce(&T) -> String,
     again: impl FnOnce(crate::view::FormErrors) -> Fut,
 ) -> crate::error::Result<Response>
 where
+    E: Into<crate::error::AppError>,
     Fut: std::future::Future<Output = crate::error::Result<Response>>,
 {
     match result {
@@ -153,7 +154,7 @@ where
             crate::view::flash(session, "Data berhasil disimpan.").await;
             Ok(see_other(&to(&v)))
         }
-        Err(e) => match crate::error::AppError::from(e) {
+        Err(e) => match e.into() {
             crate::error::AppError::Invalid(errs) => again(crate::view::FormErrors(errs)).await,
             other => Err(other),
         },

@@ -311,3 +311,58 @@ async fn effective_rule_and_priority_weights_are_tenant_settings() {
     assert_eq!(a.post("/pengaturan", &good).await.status, StatusCode::SEE_OTHER);
     assert_eq!(level().await, (Some(4), Some(cakap_domain::competency::Method::Supervisor)));
 }
+
+#[tokio::test]
+async fn the_api_serves_the_same_akpk_with_the_same_rules() {
+    let app = TestApp::demo().await;
+    let mut c = app.login("perencana.medan").await;
+    let s = hand_worked(&app, &mut c).await;
+    let tok = token_for(&app, "perencana.medan").await;
+
+    let res = c.api("GET", "/api/v1/competencies", &tok, None).await;
+    let comps: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    let comps = comps.as_array().unwrap();
+    assert_eq!(comps.len(), 14, "9 national + 5 demo teknis");
+    assert!(comps.iter().all(|c| c["levels"].as_array().unwrap().len() == 5));
+
+    let akpk: serde_json::Value = serde_json::from_str(&c.api("GET", &format!("/api/v1/employees/{}/akpk", s.emp.id), &tok, None).await.body).unwrap();
+    assert!((akpk["held"]["jpm"].as_f64().unwrap() - 250.0 / 3.0).abs() < 1e-9, "{akpk}");
+    assert_eq!(akpk["held"]["band"], "Cukup Optimal");
+    assert!((akpk["target"]["jpm"].as_f64().unwrap() - 200.0 / 3.0).abs() < 1e-9);
+    assert_eq!(akpk["skp"], serde_json::json!([2026, "kurang", 2]));
+
+    let std: serde_json::Value = serde_json::from_str(&c.api("GET", &format!("/api/v1/positions/{}/standard", s.emp.position_id), &tok, None).await.body).unwrap();
+    assert!(std.as_array().unwrap().iter().any(|r| r["code"] == "TK-KEUDA" && r["required"] == 3 && r["overridden"] == true));
+
+    // Assessments: the planner may not record a self-assessment; an assessor result is fine.
+    let body = |method: &str| serde_json::json!({"competency_id": s.comp("M.2"), "level": 4, "method": method, "assessed_on": today(), "evidence": "API"});
+    let path = format!("/api/v1/employees/{}/assessments", s.emp.id);
+    let res = c.api("POST", &path, &tok, Some(body("self"))).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("tidak berwenang"));
+    let res = c.api("POST", &path, &tok, Some(body("uji_kompetensi"))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let list: serde_json::Value = serde_json::from_str(&c.api("GET", &path, &tok, None).await.body).unwrap();
+    assert_eq!(list[0]["method"], "uji_kompetensi");
+    // The employee's own token reads her AKPK but not this one.
+    let own = token_for(&app, "pegawai.medan").await;
+    assert_eq!(c.api("GET", &format!("/api/v1/employees/{}/akpk", s.emp.id), &own, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(c.api("GET", "/api/v1/needs", &own, None).await.status, StatusCode::FORBIDDEN);
+
+    // Needs: highest priority first, the hand-worked 43 among them.
+    let needs: serde_json::Value = serde_json::from_str(&c.api("GET", &format!("/api/v1/needs?competency={}", s.comp("M.8")), &tok, None).await.body).unwrap();
+    let needs = needs.as_array().unwrap();
+    assert!(needs.windows(2).all(|w| w[0]["priority"].as_u64() >= w[1]["priority"].as_u64()));
+    assert!(needs.iter().any(|n| n["nip"] == s.emp.nip && n["source"] == "gap_held" && n["priority"] == 43));
+
+    // Roll-up rows: every root unit with staff, employees adding up to the tenant's.
+    let roll: serde_json::Value = serde_json::from_str(&c.api("GET", "/api/v1/rollups/units", &tok, None).await.body).unwrap();
+    let heads: u64 = roll["rows"].as_array().unwrap().iter().map(|r| r["employees"].as_u64().unwrap()).sum();
+    let t = app.tenant_id("medan").await;
+    assert_eq!(heads, cakap_store::org::employees::count_active(&app.store.db, t).await.unwrap());
+    assert_eq!(c.api("GET", "/api/v1/rollups/national", &tok, None).await.status, StatusCode::FORBIDDEN);
+    let sa = token_for(&app, "superadmin").await;
+    let nat: serde_json::Value = serde_json::from_str(&c.api("GET", "/api/v1/rollups/national", &sa, None).await.body).unwrap();
+    assert_eq!(nat["tenants"].as_array().unwrap().len(), 5);
+    assert_eq!(nat["competencies"].as_array().unwrap().len(), 9);
+}

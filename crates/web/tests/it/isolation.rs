@@ -160,7 +160,15 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
         }
         // The API, with a token of this user.
         let token = token_for(&app, &login).await;
-        for path in [format!("/api/v1/units/{}", b.unit), format!("/api/v1/employees/{}", b.employee), format!("/api/v1/employees?unit={}", b.unit)] {
+        for path in [
+            format!("/api/v1/units/{}", b.unit),
+            format!("/api/v1/employees/{}", b.employee),
+            format!("/api/v1/employees?unit={}", b.unit),
+            format!("/api/v1/employees/{}/akpk", b.employee),
+            format!("/api/v1/employees/{}/assessments", b.employee),
+            format!("/api/v1/positions/{}/standard", b.position),
+            format!("/api/v1/rollups/units?unit={}", b.unit),
+        ] {
             let res = c.api("GET", &path, &token, None).await;
             assert!(denied(res.status) && !res.body.contains(&b.employee_name), "{login} API GET {path}: {}", res.status);
         }
@@ -169,6 +177,11 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
         assert!(denied(res.status), "{login} API PUT: {}", res.status);
         let res = c.api("POST", "/api/v1/employees", &token, Some(body)).await;
         assert!(denied(res.status), "{login} API POST: {}", res.status);
+        let body = serde_json::json!({"competency_id": b.competency, "level": 1, "method": "assessor", "assessed_on": "2026-01-05"});
+        let res = c.api("POST", &format!("/api/v1/employees/{}/assessments", b.employee), &token, Some(body)).await;
+        assert!(denied(res.status), "{login} API POST assessment: {}", res.status);
+        let res = c.api("GET", "/api/v1/needs", &token, None).await;
+        assert!(!res.body.contains("Kebutuhan rahasia B") && !res.body.contains(&b.employee_name), "{login} API needs leaked");
         let res = c.api("GET", "/api/v1/tenants", &token, None).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{login} lists tenants");
     }

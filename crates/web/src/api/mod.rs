@@ -1,5 +1,7 @@
 //! JSON API under /api/v1: the same permissions and scopes as the pages, bearer tokens only.
 
+pub mod akpk;
+
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -19,7 +21,29 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Cakap API", version = "1", description = "Pengembangan kompetensi ASN. Autentikasi: Authorization: Bearer <token>."),
-    paths(me, list_units, get_unit, create_unit, list_positions, create_position, list_employees, get_employee, create_employee, update_employee, list_users, create_user, list_tenants)
+    paths(
+        me,
+        list_units,
+        get_unit,
+        create_unit,
+        list_positions,
+        create_position,
+        list_employees,
+        get_employee,
+        create_employee,
+        update_employee,
+        list_users,
+        create_user,
+        list_tenants,
+        akpk::list_competencies,
+        akpk::position_standard,
+        akpk::list_assessments,
+        akpk::create_assessment,
+        akpk::employee_akpk,
+        akpk::list_needs,
+        akpk::unit_rollup,
+        akpk::national_rollup
+    )
 )]
 pub struct ApiDoc;
 
@@ -34,6 +58,13 @@ pub fn routes() -> Router<AppState> {
         .route("/employees", get(list_employees).post(create_employee))
         .route("/employees/{id}", get(get_employee).put(update_employee))
         .route("/tenants", get(list_tenants))
+        .route("/competencies", get(akpk::list_competencies))
+        .route("/positions/{id}/standard", get(akpk::position_standard))
+        .route("/employees/{id}/assessments", get(akpk::list_assessments).post(akpk::create_assessment))
+        .route("/employees/{id}/akpk", get(akpk::employee_akpk))
+        .route("/needs", get(akpk::list_needs))
+        .route("/rollups/units", get(akpk::unit_rollup))
+        .route("/rollups/national", get(akpk::national_rollup))
         .fallback(|| async { ApiError(crate::error::AppError::NotFound) })
 }
 

@@ -1,0 +1,256 @@
+//! AKPK under /api/v1: the dictionary, position standards, assessments, one employee's AKPK,
+//! the needs list and the roll-ups, with the same permissions and scopes as the pages.
+
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use cakap_domain::rollup::Agg;
+use cakap_domain::Permission;
+use cakap_store::akpk::analysis::{self, Against, Analysis, NeedRow};
+use cakap_store::org::employees::EmployeeScope;
+use serde::{Deserialize, Serialize};
+
+use super::{parse_json, ApiResult};
+use crate::auth::ApiActor;
+use crate::error::{ApiError, AppError};
+use crate::pages::akpk::{AssessForm, NeedQuery};
+use crate::AppState;
+
+#[derive(Serialize)]
+pub struct CompetencyDto {
+    id: i64,
+    code: String,
+    family: String,
+    name: String,
+    description: String,
+    national_code: Option<String>,
+    version: i32,
+    /// Indicator of levels 1–5 in the current version.
+    levels: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/competencies", responses((status = 200, description = "Kamus kompetensi instansi: nasional (manajerial, sosial kultural) dan teknis, dengan indikator level 1–5")))]
+pub async fn list_competencies(State(s): State<AppState>, ApiActor(a): ApiActor) -> ApiResult<Vec<CompetencyDto>> {
+    a.require(Permission::ReadCompetency)?;
+    let t = a.tenant()?;
+    let mut out = vec![];
+    for c in cakap_store::competency::list(&s.store.db, t).await?.into_iter().filter(|c| c.active) {
+        let levels = cakap_store::competency::levels(&s.store.db, t, &c).await?.into_iter().map(|l| l.indicator).collect();
+        out.push(CompetencyDto { id: c.id, code: c.code, family: c.family, name: c.name, description: c.description, national_code: c.national_code, version: c.version, levels });
+    }
+    Ok(Json(out))
+}
+
+#[derive(Serialize)]
+pub struct StandardDto {
+    competency_id: i64,
+    code: String,
+    name: String,
+    /// Default by jenjang (national competencies).
+    default: Option<u8>,
+    /// What applies; null = not required.
+    required: Option<u8>,
+    overridden: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/positions/{id}/standard", params(("id" = i64, Path)), responses((status = 200, description = "Standar kompetensi jabatan"), (status = 404, description = "Tidak ditemukan")))]
+pub async fn position_standard(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<Vec<StandardDto>> {
+    a.require(Permission::ReadCompetency)?;
+    let rows = cakap_store::competency::standards::for_position(&s.store.db, a.tenant()?, id).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| StandardDto { competency_id: r.competency.id, code: r.competency.code, name: r.competency.name, default: r.default, required: r.required, overridden: r.overridden })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize)]
+pub struct AssessmentDto {
+    id: i64,
+    competency_id: i64,
+    competency_version: i32,
+    level: i16,
+    method: String,
+    rater_name: String,
+    assessed_on: String,
+    evidence: String,
+}
+
+impl From<cakap_store::entity::assessment::Model> for AssessmentDto {
+    fn from(m: cakap_store::entity::assessment::Model) -> Self {
+        AssessmentDto {
+            id: m.id,
+            competency_id: m.competency_id,
+            competency_version: m.competency_version,
+            level: m.level,
+            method: m.method,
+            rater_name: m.rater_name,
+            assessed_on: m.assessed_on.to_string(),
+            evidence: m.evidence,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/employees/{id}/assessments", params(("id" = i64, Path)), responses((status = 200, description = "Riwayat penilaian pegawai, terbaru dahulu"), (status = 404, description = "Tidak ditemukan atau di luar cakupan")))]
+pub async fn list_assessments(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<Vec<AssessmentDto>> {
+    a.require(Permission::ReadAkpk)?;
+    let t = a.tenant()?;
+    cakap_store::org::employees::get(&s.store.db, t, &a.employee_scope(), id).await?;
+    Ok(Json(cakap_store::akpk::assessments::for_employee(&s.store.db, t, id).await?.into_iter().map(Into::into).collect()))
+}
+
+#[derive(Deserialize)]
+struct AssessmentBody {
+    competency_id: i64,
+    level: u8,
+    /// self, supervisor, peer, assessor or uji_kompetensi.
+    method: String,
+    /// YYYY-MM-DD.
+    assessed_on: String,
+    #[serde(default)]
+    evidence: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/employees/{id}/assessments", params(("id" = i64, Path)), request_body(content = String, content_type = "application/json", description = "competency_id, level (1–5), method (self|supervisor|peer|assessor|uji_kompetensi), assessed_on (YYYY-MM-DD), evidence"), responses((status = 200, description = "Penilaian dicatat"), (status = 403, description = "Tidak berwenang menilai"), (status = 422, description = "Isian tidak valid")))]
+pub async fn create_assessment(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>, body: axum::body::Bytes) -> ApiResult<AssessmentDto> {
+    let b: AssessmentBody = parse_json(&body)?;
+    let f = AssessForm { competency_id: b.competency_id.to_string(), level: b.level.to_string(), method: b.method, assessed_on: b.assessed_on, evidence: b.evidence };
+    Ok(Json(crate::pages::akpk::record_assessment(&s, &a, id, &f).await?.into()))
+}
+
+#[derive(Serialize)]
+pub struct AkpkDto {
+    employee_id: i64,
+    held: Option<Against>,
+    target: Option<Against>,
+    /// Latest SKP: (year, rating code, gap below "Baik").
+    skp: Option<(i32, &'static str, u8)>,
+    /// Competency ids whose raters disagree by 2 levels or more.
+    calibration: Vec<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/employees/{id}/akpk", params(("id" = i64, Path)), responses((status = 200, description = "Kesenjangan terhadap jabatan saat ini dan target, JPM, kategori, kinerja"), (status = 404, description = "Tidak ditemukan atau di luar cakupan")))]
+pub async fn employee_akpk(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<AkpkDto> {
+    a.require(Permission::ReadAkpk)?;
+    let t = a.tenant()?;
+    let e = cakap_store::org::employees::get(&s.store.db, t, &a.employee_scope(), id).await?;
+    let an = Analysis::load(&s.store.db, t, &EmployeeScope::Own(id)).await?;
+    let ei = an.employee_index(id).ok_or(ApiError(AppError::NotFound))?;
+    Ok(Json(AkpkDto {
+        employee_id: id,
+        held: an.against(ei, e.position_id),
+        target: e.target_position_id.and_then(|p| an.against(ei, p)),
+        skp: an.skp.get(&id).map(|(y, r)| (*y, r.code(), r.gap())),
+        calibration: an.calibration.iter().map(|(_, ci, _)| an.competency(*ci).id).collect(),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/needs", params(("unit" = Option<i64>, Query), ("competency" = Option<i64>, Query), ("family" = Option<String>, Query), ("kind" = Option<String>, Query), ("source" = Option<String>, Query)), responses((status = 200, description = "Kebutuhan pengembangan kompetensi, prioritas tertinggi dahulu")))]
+pub async fn list_needs(State(s): State<AppState>, ApiActor(a): ApiActor, Query(q): Query<NeedQuery>) -> ApiResult<Vec<NeedRow>> {
+    let (_, rows) = crate::pages::akpk::load_needs(&s, &a, &q).await?;
+    Ok(Json(rows))
+}
+
+/// The measures of one group (definitions: `cakap_domain::rollup`).
+#[derive(Serialize)]
+pub struct AggDto {
+    assessed: u64,
+    mean_actual: Option<f64>,
+    mean_required: Option<f64>,
+    mean_gap: Option<f64>,
+    share_with_gap: Option<f64>,
+    jpm: Option<f64>,
+}
+
+impl From<&Agg> for AggDto {
+    fn from(a: &Agg) -> Self {
+        AggDto { assessed: a.assessed, mean_actual: a.mean_actual(), mean_required: a.mean_required(), mean_gap: a.mean_gap(), share_with_gap: a.share_with_gap(), jpm: a.jpm() }
+    }
+}
+
+#[derive(Serialize)]
+pub struct RollupRowDto {
+    unit_id: i64,
+    name: String,
+    /// The parent's own staff (not its sub-units).
+    own_staff: bool,
+    employees: usize,
+    total: AggDto,
+    /// In the order of `competencies`.
+    cells: Vec<AggDto>,
+    /// Employees per JPM band, in the order of `bands`.
+    bands: Vec<u32>,
+}
+
+#[derive(Serialize)]
+pub struct RollupDto {
+    competencies: Vec<(i64, String)>,
+    bands: Vec<String>,
+    rows: Vec<RollupRowDto>,
+}
+
+#[derive(Deserialize)]
+pub struct RollupQuery {
+    unit: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/rollups/units", params(("unit" = Option<i64>, Query, description = "Induk; kosong = unit teratas")), responses((status = 200, description = "Rekap per unit × kompetensi (peta kesenjangan) dan sebaran JPM")))]
+pub async fn unit_rollup(State(s): State<AppState>, ApiActor(a): ApiActor, Query(q): Query<RollupQuery>) -> ApiResult<RollupDto> {
+    a.require(Permission::ReadNeeds)?;
+    let an = Analysis::load(&s.store.db, a.tenant()?, &EmployeeScope::Tenant).await?;
+    if q.unit.is_some_and(|u| !an.units.contains_key(&u)) {
+        return Err(ApiError(AppError::NotFound));
+    }
+    let hm = an.heatmap(q.unit);
+    Ok(Json(RollupDto {
+        competencies: hm.competencies.iter().map(|c| (c.id, c.name.clone())).collect(),
+        bands: hm.bands,
+        rows: hm
+            .rows
+            .iter()
+            .map(|r| RollupRowDto {
+                unit_id: r.unit.id,
+                name: r.unit.name.clone(),
+                own_staff: r.own_staff,
+                employees: r.employees,
+                total: (&r.total).into(),
+                cells: r.cells.iter().map(Into::into).collect(),
+                bands: r.bands.clone(),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Serialize)]
+pub struct NationalDto {
+    /// (national code, name)
+    competencies: Vec<(String, String)>,
+    tenants: Vec<NationalTenantDto>,
+    total: Vec<AggDto>,
+    overall: AggDto,
+}
+
+#[derive(Serialize)]
+pub struct NationalTenantDto {
+    tenant_id: i64,
+    code: String,
+    employees: usize,
+    cells: Vec<AggDto>,
+    overall: AggDto,
+}
+
+#[utoipa::path(get, path = "/api/v1/rollups/national", responses((status = 200, description = "Rekap nasional per instansi × kompetensi nasional (super admin)")))]
+pub async fn national_rollup(State(s): State<AppState>, ApiActor(a): ApiActor) -> ApiResult<NationalDto> {
+    a.require(Permission::ReadAllTenants)?;
+    let n = analysis::national(&s.store.db).await?;
+    Ok(Json(NationalDto {
+        competencies: n.competencies,
+        tenants: n
+            .tenants
+            .iter()
+            .map(|(t, heads, cells, all)| NationalTenantDto { tenant_id: t.id, code: t.code.clone(), employees: *heads, cells: cells.iter().map(Into::into).collect(), overall: all.into() })
+            .collect(),
+        total: n.total.iter().map(Into::into).collect(),
+        overall: (&n.overall).into(),
+    }))
+}
+
