@@ -18,11 +18,13 @@
 //! unit JPM. All measures are sums and counts, so a national figure is the sum of the tenants'.
 //!
 //! # Layout
-//! [`Engine::load`] clusters rows by unit with a counting sort (one pass to count, one to place)
-//! and keeps per row only `comp` and one byte packing `actual << 4 | required`; units become an
-//! offsets array. A (unit, competency) roll-up is then one sequential scan whose accumulators for
-//! the current unit sit in L1, whatever order the rows arrived in; the other roll-ups read the
-//! same two bytes per row. Work is split across threads by unit ranges of equal row counts.
+//! [`Engine::load`] clusters rows by (unit, competency) with a counting sort (one pass to count,
+//! one to place) and keeps per row one byte, `actual << 4 | required`; units and groups become
+//! offset arrays (a clustered index, as a database would keep one). Every roll-up is then one
+//! sequential scan of that byte array, whatever order the rows arrived in: a group's sums are
+//! two table lookups and two adds per row into 16-bit fields packed in two words (SWAR), and
+//! only the per-group totals touch the output. Work is split across threads by unit ranges of
+//! equal row counts.
 
 use std::thread;
 
@@ -57,21 +59,6 @@ impl Agg {
         }
     }
 
-    /// Adds `n` rows that all have the packed value `p` (`actual << 4 | required`), from a
-    /// table of what one such row contributes: branch-free.
-    #[inline]
-    fn add_count(&mut self, p: u8, n: u64) {
-        let c = &CONTRIB[p as usize];
-        self.rows += n;
-        self.sum_met += n * c[0];
-        self.sum_required += n * c[1];
-        self.assessed += n * c[2];
-        self.sum_actual += n * c[3];
-        self.sum_required_assessed += n * c[4];
-        self.sum_gap += n * c[5];
-        self.with_gap += n * c[6];
-    }
-
     pub fn merge(&mut self, o: &Agg) {
         self.rows += o.rows;
         self.assessed += o.assessed;
@@ -103,26 +90,60 @@ impl Agg {
     }
 }
 
-/// What one row with packed value `p` adds to each sum (see [`Agg::add`], the same rule).
-const CONTRIB: [[u64; 7]; 256] = {
-    let mut t = [[0u64; 7]; 256];
+/// What one row with packed value `p` (`actual << 4 | required`) adds to each sum, 16 bits a
+/// field in two words (the rule of [`Agg::add`]): word 0 = rows, Σmin(actual, required),
+/// Σrequired, assessed; word 1 = Σactual, Σrequired (assessed), Σgap, with gap. Every field is at
+/// most 15 a row, so 4,096 rows fit in a 16-bit field before it must be flushed.
+const LUT: [[u64; 2]; 256] = {
+    let mut t = [[0u64; 2]; 256];
     let mut p = 0;
     while p < 256 {
         let (a, r) = ((p >> 4) as u64, (p & 15) as u64);
         let assessed = (a > 0) as u64;
-        t[p] = [
-            if a < r { a } else { r },
-            r,
-            assessed,
-            a,
-            assessed * r,
-            assessed * if r > a { r - a } else { 0 },
-            assessed * (r > a) as u64,
-        ];
+        let met = if a < r { a } else { r };
+        let gap = if r > a { r - a } else { 0 };
+        t[p] = [1 | met << 16 | r << 32 | assessed << 48, a | (assessed * r) << 16 | (assessed * gap) << 32 | (assessed * (r > a) as u64) << 48];
         p += 1;
     }
     t
 };
+
+/// Rows per flush of the 16-bit fields (4,096 × 15 < 65,536).
+const BLOCK: usize = 4096;
+
+/// The sums of a run of packed rows: two table lookups and two adds a row, in two independent
+/// chains so consecutive rows do not wait on each other.
+#[inline]
+fn sums(ps: &[u8]) -> Agg {
+    let mut out = Agg::default();
+    for block in ps.chunks(BLOCK) {
+        let (mut x0, mut x1, mut y0, mut y1) = (0u64, 0u64, 0u64, 0u64);
+        let mut pairs = block.chunks_exact(2);
+        for pair in &mut pairs {
+            let (a, b) = (&LUT[pair[0] as usize], &LUT[pair[1] as usize]);
+            x0 += a[0];
+            x1 += a[1];
+            y0 += b[0];
+            y1 += b[1];
+        }
+        for &p in pairs.remainder() {
+            x0 += LUT[p as usize][0];
+            x1 += LUT[p as usize][1];
+        }
+        // Each chain saw at most BLOCK / 2 + 1 rows: the field sums stay below 65,536.
+        let (w0, w1) = (x0 + y0, x1 + y1);
+        let f = |w: u64, i: u32| (w >> (16 * i)) & 0xFFFF;
+        out.rows += f(w0, 0);
+        out.sum_met += f(w0, 1);
+        out.sum_required += f(w0, 2);
+        out.assessed += f(w0, 3);
+        out.sum_actual += f(w1, 0);
+        out.sum_required_assessed += f(w1, 1);
+        out.sum_gap += f(w1, 2);
+        out.with_gap += f(w1, 3);
+    }
+    out
+}
 
 /// Input columns, one value per row, in any order.
 #[derive(Debug, Clone, Copy)]
@@ -143,79 +164,133 @@ impl Columns<'_> {
     }
 }
 
-/// Rows clustered by unit.
+/// Rows clustered by (unit, competency): a group is one unit's rows of one competency.
 pub struct Engine {
     /// Unit ids present, ascending.
     pub units: Vec<u32>,
     /// Tenant of each unit (a unit belongs to one tenant).
     pub unit_tenant: Vec<u16>,
-    /// Rows of `units[i]` are `offsets[i]..offsets[i + 1]`.
-    pub offsets: Vec<usize>,
-    pub comp: Vec<u8>,
-    /// `actual << 4 | required`.
+    /// Groups of `units[i]` are `unit_start[i]..unit_start[i + 1]`.
+    pub unit_start: Vec<u32>,
+    /// Competency of each group, ascending within a unit.
+    pub group_comp: Vec<u8>,
+    /// Rows of group `g` are `packed[group_start[g]..group_start[g + 1]]`.
+    pub group_start: Vec<u32>,
+    /// `actual << 4 | required`, one byte a row.
     pub packed: Vec<u8>,
     pub n_comp: usize,
     pub n_tenant: usize,
 }
 
+/// The (unit, competency) roll-up: a dense `units × n_comp` table. Cells keep the sums in
+/// 32 bits (a group has fewer than 2³² / 15 rows), half the bytes of [`Agg`]: with ~700,000
+/// groups, writing the table is a large part of the roll-up.
+pub struct UnitComp {
+    pub n_comp: usize,
+    pub cells: Vec<[u32; 8]>,
+}
+
+impl UnitComp {
+    /// Measures of unit index `ui` (an index into [`Engine::units`]) and competency `c`.
+    pub fn get(&self, ui: usize, c: usize) -> Agg {
+        if c >= self.n_comp {
+            return Agg::default();
+        }
+        let [rows, assessed, sum_actual, sum_required_assessed, sum_gap, with_gap, sum_met, sum_required] = self.cells[ui * self.n_comp + c].map(u64::from);
+        Agg { rows, assessed, sum_actual, sum_required_assessed, sum_gap, with_gap, sum_met, sum_required }
+    }
+
+    fn cell(a: &Agg) -> [u32; 8] {
+        [a.rows, a.assessed, a.sum_actual, a.sum_required_assessed, a.sum_gap, a.with_gap, a.sum_met, a.sum_required].map(|v| v as u32)
+    }
+}
+
 impl Engine {
     /// Bytes of the engine's arrays (what the memory-bandwidth floor reads).
     pub fn bytes(&self) -> usize {
-        self.comp.len() + self.packed.len() + self.offsets.len() * 8 + self.units.len() * 4 + self.unit_tenant.len() * 2
+        self.packed.len() + self.group_comp.len() + self.group_start.len() * 4 + self.unit_start.len() * 4 + self.units.len() * 4 + self.unit_tenant.len() * 2
     }
 
-    /// Clusters rows by unit (counting sort over unit ids). Panics if columns differ in length,
-    /// a level exceeds 15, or a unit appears under two tenants.
+    /// Clusters rows by (unit, competency) with a counting sort (one pass to count, one to
+    /// place). Panics if columns differ in length, a level exceeds 15, a unit appears under two
+    /// tenants, or there are 2³² rows or more. Memory for the count table is proportional to
+    /// (largest unit id + 1) × competencies: unit ids are meant to be dense indices.
     pub fn load(c: Columns<'_>) -> Engine {
         let n = c.len();
         assert!(c.tenant.len() == n && c.comp.len() == n && c.actual.len() == n && c.required.len() == n, "columns differ in length");
+        assert!(n < u32::MAX as usize, "at most 2^32 − 1 rows");
+        let nc = c.comp.iter().copied().max().map(|m| m as usize + 1).unwrap_or(0);
         let max_unit = c.unit.iter().copied().max().map(|u| u as usize + 1).unwrap_or(0);
-        let mut count = vec![0usize; max_unit + 1];
+        let keys = max_unit * nc;
+        let mut count = vec![0u32; keys + 1];
         let mut tenant_of = vec![u16::MAX; max_unit];
         for i in 0..n {
             let u = c.unit[i] as usize;
-            count[u + 1] += 1;
+            count[u * nc + c.comp[i] as usize + 1] += 1;
             let t = &mut tenant_of[u];
             assert!(*t == u16::MAX || *t == c.tenant[i], "unit {u} appears under two tenants");
             *t = c.tenant[i];
         }
+        let (mut units, mut unit_tenant, mut unit_start, mut group_comp, mut group_start) = (vec![], vec![], vec![], vec![], vec![]);
         for u in 0..max_unit {
-            count[u + 1] += count[u];
-        }
-        let mut next = count.clone();
-        let mut comp = vec![0u8; n];
-        let mut packed = vec![0u8; n];
-        for i in 0..n {
-            let u = c.unit[i] as usize;
-            let at = next[u];
-            next[u] += 1;
-            assert!(c.actual[i] <= 15 && c.required[i] <= 15, "levels must fit 4 bits");
-            comp[at] = c.comp[i];
-            packed[at] = c.actual[i] << 4 | c.required[i];
-        }
-        let mut units = vec![];
-        let mut unit_tenant = vec![];
-        let mut offsets = vec![0];
-        for u in 0..max_unit {
-            if count[u + 1] > count[u] {
-                units.push(u as u32);
-                unit_tenant.push(tenant_of[u]);
-                offsets.push(count[u + 1]);
+            let mut first = true;
+            for k in 0..nc {
+                let key = u * nc + k;
+                let here = count[key + 1];
+                if here > 0 {
+                    if first {
+                        units.push(u as u32);
+                        unit_tenant.push(tenant_of[u]);
+                        unit_start.push(group_comp.len() as u32);
+                        first = false;
+                    }
+                    group_comp.push(k as u8);
+                }
+                count[key + 1] += count[key];
+                if here > 0 {
+                    group_start.push(count[key]);
+                }
             }
         }
-        let n_comp = c.comp.iter().copied().max().map(|m| m as usize + 1).unwrap_or(0);
+        unit_start.push(group_comp.len() as u32);
+        group_start.push(n as u32);
+        let mut packed = vec![0u8; n];
+        for i in 0..n {
+            let key = c.unit[i] as usize * nc + c.comp[i] as usize;
+            assert!(c.actual[i] <= 15 && c.required[i] <= 15, "levels must fit 4 bits");
+            let at = &mut count[key];
+            packed[*at as usize] = c.actual[i] << 4 | c.required[i];
+            *at += 1;
+        }
         let n_tenant = c.tenant.iter().copied().max().map(|m| m as usize + 1).unwrap_or(0);
-        Engine { units, unit_tenant, offsets, comp, packed, n_comp, n_tenant }
+        Engine { units, unit_tenant, unit_start, group_comp, group_start, packed, n_comp: nc, n_tenant }
+    }
+
+    /// Row range of unit index `ui`.
+    fn unit_rows(&self, ui: usize) -> std::ops::Range<usize> {
+        self.group_start[self.unit_start[ui] as usize] as usize..self.group_start[self.unit_start[ui + 1] as usize] as usize
+    }
+
+    /// Groups of unit index `ui` as (competency, rows).
+    fn groups(&self, ui: usize) -> impl Iterator<Item = (usize, &[u8])> {
+        (self.unit_start[ui] as usize..self.unit_start[ui + 1] as usize)
+            .map(|g| (self.group_comp[g] as usize, &self.packed[self.group_start[g] as usize..self.group_start[g + 1] as usize]))
     }
 
     /// Unit index ranges of roughly equal row counts, one per thread.
     fn unit_ranges(&self, parts: usize) -> Vec<(usize, usize)> {
-        let n = *self.offsets.last().unwrap_or(&0);
+        let nu = self.units.len();
+        let row_of = |ui: usize| self.group_start[self.unit_start[ui] as usize] as usize;
+        let n = self.packed.len();
         let mut ranges = vec![];
         let mut start = 0;
         for p in 1..=parts {
             let target = n * p / parts;
-            let end = if p == parts { self.units.len() } else { self.offsets.partition_point(|&o| o < target).min(self.units.len()).max(start) };
+            let mut end = if p == parts { nu } else { start };
+            while end < nu && row_of(end) < target {
+                end += 1;
+            }
+            let end = if p == parts { nu } else { end.max(start) };
             ranges.push((start, end));
             start = end;
         }
@@ -236,85 +311,40 @@ impl Engine {
         })
     }
 
-    // The roll-ups count rows per (competency, packed value) in a small histogram (12 × 256
-    // counters: L1-resident) and turn counts into sums once per group: every measure is linear
-    // in those counts. Per row that is one increment instead of eight accumulations.
-
-    /// Counts one unit's rows into `hist[comp * 256 + packed]`, remembering which slots it used.
-    #[inline]
-    fn count_unit(&self, ui: usize, hist: &mut [u32], used: &mut Vec<u16>) {
-        let (s, e) = (self.offsets[ui], self.offsets[ui + 1]);
-        for (c, p) in self.comp[s..e].iter().zip(&self.packed[s..e]) {
-            let k = (*c as usize) << 8 | *p as usize;
-            let h = &mut hist[k];
-            if *h == 0 {
-                used.push(k as u16);
-            }
-            *h += 1;
-        }
-    }
-
-    /// As [`Self::count_unit`] without the competency: `hist[packed]`.
-    #[inline]
-    fn count_unit_packed(&self, ui: usize, hist: &mut [u32], used: &mut Vec<u16>) {
-        for p in &self.packed[self.offsets[ui]..self.offsets[ui + 1]] {
-            let h = &mut hist[*p as usize];
-            if *h == 0 {
-                used.push(u16::from(*p));
-            }
-            *h += 1;
-        }
-    }
-
-    /// Drains the used histogram slots into `acc[comp]` (or `acc[0]` with `by_comp == false`).
-    #[inline]
-    fn drain(hist: &mut [u32], used: &mut Vec<u16>, acc: &mut [Agg], by_comp: bool) {
-        for &k in used.iter() {
-            let k = k as usize;
-            let slot = if by_comp { k >> 8 } else { 0 };
-            acc[slot].add_count((k & 255) as u8, u64::from(hist[k]));
-            hist[k] = 0;
-        }
-        used.clear();
-    }
-
-    fn hist(&self) -> (Vec<u32>, Vec<u16>) {
-        (vec![0u32; self.n_comp.max(1) * 256], Vec::with_capacity(self.n_comp * 64))
-    }
-
-    /// Per (unit, competency): a dense `units.len() × n_comp` table, row-major by unit index.
-    /// Threads write disjoint parts of one table (no copy to join them).
-    pub fn by_unit_comp(&self) -> Vec<Agg> {
+    /// Per (unit, competency). Threads write disjoint parts of one table (no copy to join them).
+    pub fn by_unit_comp(&self) -> UnitComp {
         let nc = self.n_comp;
-        let mut out = vec![Agg::default(); self.units.len() * nc];
+        let mut cells = vec![[0u32; 8]; self.units.len() * nc];
         let ranges = self.unit_ranges(Self::threads());
         thread::scope(|s| {
-            let mut rest: &mut [Agg] = &mut out;
+            let mut rest: &mut [[u32; 8]] = &mut cells;
             for &(a, b) in &ranges {
                 let (mine, tail) = rest.split_at_mut((b - a) * nc);
                 rest = tail;
                 s.spawn(move || {
-                    let (mut hist, mut used) = self.hist();
                     for ui in a..b {
-                        self.count_unit(ui, &mut hist, &mut used);
-                        Self::drain(&mut hist, &mut used, &mut mine[(ui - a) * nc..(ui - a + 1) * nc], true);
+                        let row = &mut mine[(ui - a) * nc..(ui - a + 1) * nc];
+                        for (c, ps) in self.groups(ui) {
+                            debug_assert!(ps.len() < (u32::MAX / 15) as usize);
+                            row[c] = UnitComp::cell(&sums(ps));
+                        }
                     }
                 });
             }
         });
-        out
+        UnitComp { n_comp: nc, cells }
     }
 
     /// Per competency over every row (national).
     pub fn by_comp(&self) -> Vec<Agg> {
         let nc = self.n_comp;
         let parts = self.par(|a, b| {
-            let (mut hist, mut used) = self.hist();
             let mut acc = vec![Agg::default(); nc];
             for ui in a..b {
-                self.count_unit(ui, &mut hist, &mut used);
+                for (c, ps) in self.groups(ui) {
+                    acc[c].merge(&sums(ps));
+                }
             }
-            Self::drain(&mut hist, &mut used, &mut acc, true);
             acc
         });
         merge_all(parts, nc)
@@ -325,49 +355,39 @@ impl Engine {
         let nc = self.n_comp;
         let size = self.n_tenant * nc;
         let parts = self.par(|a, b| {
-            let (mut hist, mut used) = self.hist();
             let mut acc = vec![Agg::default(); size];
-            let mut ui = a;
-            while ui < b {
-                // Units of one tenant that sit together share one drain.
+            for ui in a..b {
                 let t = self.unit_tenant[ui] as usize;
-                while ui < b && self.unit_tenant[ui] as usize == t {
-                    self.count_unit(ui, &mut hist, &mut used);
-                    ui += 1;
+                for (c, ps) in self.groups(ui) {
+                    acc[t * nc + c].merge(&sums(ps));
                 }
-                Self::drain(&mut hist, &mut used, &mut acc[t * nc..(t + 1) * nc], true);
             }
             acc
         });
         merge_all(parts, size)
     }
 
-    /// Per unit over all its rows (JPM and the other measures across competencies).
+    /// Per unit over all its rows (JPM and the other measures across competencies): a unit's
+    /// rows are contiguous, so one pass over them.
     pub fn by_unit(&self) -> Vec<Agg> {
-        self.par(|a, b| {
-            let (mut hist, mut used) = self.hist();
-            (a..b)
-                .map(|ui| {
-                    let mut acc = [Agg::default()];
-                    self.count_unit_packed(ui, &mut hist, &mut used);
-                    Self::drain(&mut hist, &mut used, &mut acc, false);
-                    acc[0]
-                })
-                .collect::<Vec<_>>()
-        })
-        .concat()
+        self.par(|a, b| (a..b).map(|ui| sums(&self.packed[self.unit_rows(ui)])).collect::<Vec<_>>()).concat()
     }
 
-    /// Reads every byte of the engine's row arrays once (the memory-bandwidth floor), on the same
+    /// Reads every byte of the engine's arrays once (the memory-bandwidth floor), on the same
     /// threads as the roll-ups. Returns a checksum so the reads cannot be optimised away.
     pub fn touch(&self) -> u64 {
-        self.par(|a, b| {
-            let (s, e) = (self.offsets[a], self.offsets[b]);
-            let sum = |xs: &[u8]| xs.chunks(64).fold(0u64, |acc, c| acc.wrapping_add(c.iter().map(|&x| u64::from(x)).sum::<u64>()));
-            sum(&self.comp[s..e]).wrapping_add(sum(&self.packed[s..e]))
-        })
-        .into_iter()
-        .fold(0, u64::wrapping_add)
+        let sum = |xs: &[u8]| xs.chunks(64).fold(0u64, |acc, c| acc.wrapping_add(c.iter().map(|&x| u64::from(x)).sum::<u64>()));
+        let rows = self
+            .par(|a, b| {
+                let r = self.group_start[self.unit_start[a] as usize] as usize..self.group_start[self.unit_start[b] as usize] as usize;
+                sum(&self.packed[r])
+            })
+            .into_iter()
+            .fold(0, u64::wrapping_add);
+        let index = sum(&self.group_comp)
+            .wrapping_add(self.group_start.iter().map(|&x| u64::from(x)).sum::<u64>())
+            .wrapping_add(self.unit_start.iter().map(|&x| u64::from(x)).sum::<u64>());
+        rows.wrapping_add(index)
     }
 }
 
@@ -419,7 +439,7 @@ mod tests {
             let table = e.by_unit_comp();
             for (ui, &unit_id) in e.units.iter().enumerate() {
                 for c in 0..e.n_comp {
-                    let got = table[ui * e.n_comp + c];
+                    let got = table.get(ui, c);
                     prop_assert_eq!(got, uc.get(&(unit_id, c as u8)).copied().unwrap_or_default());
                 }
             }
@@ -438,8 +458,29 @@ mod tests {
             for (ui, unit_id) in e.units.iter().enumerate() {
                 prop_assert_eq!(by_u[ui], u[unit_id]);
             }
-            prop_assert_eq!(e.touch(), comp.iter().chain(e.packed.iter()).map(|&x| u64::from(x)).sum::<u64>());
+            let index: u64 = e.group_comp.iter().map(|&x| u64::from(x)).chain(e.group_start.iter().chain(&e.unit_start).map(|&x| u64::from(x))).sum();
+            prop_assert_eq!(e.touch(), e.packed.iter().map(|&x| u64::from(x)).sum::<u64>() + index);
+            // Every row is placed once, in its unit's and competency's group.
+            let mut sorted_in: Vec<u8> = actual.iter().zip(&required).map(|(a, r)| a << 4 | r).collect();
+            let mut sorted_out = e.packed.clone();
+            sorted_in.sort_unstable();
+            sorted_out.sort_unstable();
+            prop_assert_eq!(sorted_in, sorted_out);
         }
+    }
+
+    #[test]
+    fn long_groups_flush_their_16_bit_fields() {
+        // 10,001 rows of one group at actual 1, required 5: Σrequired = 50,005 and Σgap = 40,004
+        // overflow a 16-bit field many times over unless flushed every block.
+        let n = 10_001;
+        let cols = Columns { unit: &vec![3; n], tenant: &vec![0; n], comp: &vec![2; n], actual: &vec![1; n], required: &vec![5; n] };
+        let e = Engine::load(cols);
+        let a = e.by_unit_comp().get(0, 2);
+        assert_eq!((a.rows, a.sum_required, a.sum_gap, a.with_gap, a.sum_met), (10_001, 50_005, 40_004, 10_001, 10_001));
+        assert_eq!(e.by_unit()[0], a);
+        let empty = Engine::load(Columns { unit: &[], tenant: &[], comp: &[], actual: &[], required: &[] });
+        assert!(empty.by_comp().is_empty() && empty.by_unit().is_empty() && empty.by_unit_comp().cells.is_empty());
     }
 
     #[test]

@@ -420,13 +420,13 @@ impl Analysis {
         }
         let engine = Engine::load(Columns { unit: &cu, tenant: &ct, comp: &cc, actual: &ca, required: &cr });
         let ncols = used.len();
-        let by_uc = if ncols > 0 { engine.by_unit_comp() } else { vec![] };
+        let by_uc = engine.by_unit_comp();
         let by_u = engine.by_unit();
         let mut rows = vec![];
         for (ri, (u, own)) in row_units.into_iter().enumerate() {
             let k = engine.units.binary_search(&(ri as u32)).ok();
             let cells = match k {
-                Some(k) if engine.n_comp > 0 => (0..ncols).map(|c| if c < engine.n_comp { by_uc[k * engine.n_comp + c] } else { Agg::default() }).collect(),
+                Some(k) => (0..ncols).map(|c| by_uc.get(k, c)).collect(),
                 _ => vec![Agg::default(); ncols],
             };
             if heads[ri] == 0 && own {
