@@ -7,7 +7,7 @@ use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 use std::time::Instant;
 
-use cakap_domain::rollup::{Columns, Engine};
+use cakap_domain::rollup::{Agg, Columns, Engine};
 use cakap_store::demo::Rng;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -102,17 +102,66 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     (best, out.expect("runs > 0"))
 }
 
-pub fn run(employees: u64, comps: u8, tenants: u32, units: u32, seed: u64, data: Option<&Path>, out: Option<&Path>) -> Res<()> {
+/// Where the benchmark reads and writes files.
+pub struct Files<'a> {
+    pub data: Option<&'a Path>,
+    pub out: Option<&'a Path>,
+    pub results: Option<&'a Path>,
+    pub json: Option<&'a Path>,
+}
+
+/// Sums of an [`Agg`] in the column order of the peers' SQL.
+fn sums_csv(a: &Agg) -> String {
+    format!("{},{},{},{},{},{},{},{}", a.rows, a.assessed, a.sum_actual, a.sum_required_assessed, a.sum_gap, a.with_gap, a.sum_met, a.sum_required)
+}
+
+const SUM_COLUMNS: &str = "rows,assessed,sum_actual,sum_required_assessed,sum_gap,with_gap,sum_met,sum_required";
+
+/// Writes every non-empty group of each roll-up as CSV (keys, then the sums).
+fn write_results(dir: &Path, e: &Engine) -> Res<()> {
+    std::fs::create_dir_all(dir)?;
+    let file = |name: &str, header: &str| -> Res<BufWriter<std::fs::File>> {
+        let mut w = BufWriter::new(std::fs::File::create(dir.join(name))?);
+        writeln!(w, "{header},{SUM_COLUMNS}")?;
+        Ok(w)
+    };
+    let uc = e.by_unit_comp();
+    let mut w = file("unit_comp.csv", "unit,comp")?;
+    for (ui, u) in e.units.iter().enumerate() {
+        for c in 0..e.n_comp {
+            let a = uc.get(ui, c);
+            if a.rows > 0 {
+                writeln!(w, "{u},{c},{}", sums_csv(&a))?;
+            }
+        }
+    }
+    let mut w = file("comp.csv", "comp")?;
+    for (c, a) in e.by_comp().iter().enumerate().filter(|(_, a)| a.rows > 0) {
+        writeln!(w, "{c},{}", sums_csv(a))?;
+    }
+    let mut w = file("tenant_comp.csv", "tenant,comp")?;
+    for (k, a) in e.by_tenant_comp().iter().enumerate().filter(|(_, a)| a.rows > 0) {
+        writeln!(w, "{},{},{}", k / e.n_comp, k % e.n_comp, sums_csv(a))?;
+    }
+    let mut w = file("unit.csv", "unit")?;
+    for (u, a) in e.units.iter().zip(e.by_unit()) {
+        writeln!(w, "{u},{}", sums_csv(&a))?;
+    }
+    Ok(())
+}
+
+pub fn run(employees: u64, comps: u8, tenants: u32, units: u32, seed: u64, files: Files<'_>) -> Res<()> {
     let t0 = Instant::now();
-    let d = match data {
+    let d = match files.data {
         Some(dir) => read_files(dir)?,
         None => generate(employees, comps, tenants, units, seed),
     };
-    println!("# cakap bench rollup: {} rows ({:.2} s to {})", d.unit.len(), t0.elapsed().as_secs_f64(), if data.is_some() { "read" } else { "generate" });
-    if let Some(dir) = out {
+    println!("# cakap bench rollup: {} rows ({:.2} s to {})", d.unit.len(), t0.elapsed().as_secs_f64(), if files.data.is_some() { "read" } else { "generate" });
+    if let Some(dir) = files.out {
         write_files(dir, &d)?;
         println!("column files written to {}", dir.display());
     }
+    let rss_input = crate::bench::peak_rss_mb();
     let cols = Columns { unit: &d.unit, tenant: &d.tenant, comp: &d.comp, actual: &d.actual, required: &d.required };
     let t0 = Instant::now();
     let e = Engine::load(cols);
@@ -122,14 +171,26 @@ pub fn run(employees: u64, comps: u8, tenants: u32, units: u32, seed: u64, data:
     let (floor, _) = best_of(5, || e.touch());
     println!("| roll-up | groups | best of 5, ms | × floor |\n|---|---:|---:|---:|");
     println!("| memory floor (read every byte once) | - | {:.1} | 1.0 |", floor * 1e3);
-    let (t, r) = best_of(5, || e.by_unit_comp());
-    println!("| unit × competency | {} | {:.1} | {:.1} |", r.cells.len(), t * 1e3, t / floor);
-    let (t, r) = best_of(5, || e.by_comp());
-    println!("| competency (national) | {} | {:.1} | {:.1} |", r.len(), t * 1e3, t / floor);
-    let (t, r) = best_of(5, || e.by_tenant_comp());
-    println!("| tenant × competency | {} | {:.1} | {:.1} |", r.len(), t * 1e3, t / floor);
-    let (t, r) = best_of(5, || e.by_unit());
-    println!("| unit (JPM) | {} | {:.1} | {:.1} |", r.len(), t * 1e3, t / floor);
-    println!("\npeak RSS {:.0} MB", crate::bench::peak_rss_mb());
+    let (t_uc, r) = best_of(5, || e.by_unit_comp());
+    println!("| unit × competency | {} | {:.1} | {:.1} |", r.cells.iter().filter(|c| c[0] > 0).count(), t_uc * 1e3, t_uc / floor);
+    let (t_c, r) = best_of(5, || e.by_comp());
+    println!("| competency (national) | {} | {:.1} | {:.1} |", r.len(), t_c * 1e3, t_c / floor);
+    let (t_tc, r) = best_of(5, || e.by_tenant_comp());
+    println!("| tenant × competency | {} | {:.1} | {:.1} |", r.iter().filter(|a| a.rows > 0).count(), t_tc * 1e3, t_tc / floor);
+    let (t_u, r) = best_of(5, || e.by_unit());
+    println!("| unit (JPM) | {} | {:.1} | {:.1} |", r.len(), t_u * 1e3, t_u / floor);
+    let rss = crate::bench::peak_rss_mb();
+    println!("\npeak RSS {rss:.0} MB (of which input columns before load: {rss_input:.0} MB)");
+    if let Some(dir) = files.results {
+        write_results(dir, &e)?;
+        println!("results written to {}", dir.display());
+    }
+    if let Some(path) = files.json {
+        let j = serde_json::json!({
+            "rows": e.packed.len(), "load_s": load, "engine_bytes": e.bytes(), "peak_rss_mb": rss,
+            "floor_ms": floor * 1e3, "unit_comp_ms": t_uc * 1e3, "comp_ms": t_c * 1e3, "tenant_comp_ms": t_tc * 1e3, "unit_ms": t_u * 1e3,
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&j)?)?;
+    }
     Ok(())
 }

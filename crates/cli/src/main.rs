@@ -99,6 +99,12 @@ enum BenchCmd {
         /// Write the generated data as column files to this folder (for peers).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Write each roll-up's sums as CSV to this folder (for the peers' equality check).
+        #[arg(long)]
+        results: Option<PathBuf>,
+        /// Write the timings as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
     },
 }
 
@@ -131,8 +137,9 @@ async fn main() {
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match &cli.cmd {
         Cmd::Bench { cmd: BenchCmd::Import { rows, pg, dir } } => return bench::run(*rows, pg.clone(), dir).await,
-        Cmd::Bench { cmd: BenchCmd::Rollup { employees, comps, tenants, units, seed, data, out } } => {
-            return bench_rollup::run(*employees, *comps, *tenants, *units, *seed, data.as_deref(), out.as_deref());
+        Cmd::Bench { cmd: BenchCmd::Rollup { employees, comps, tenants, units, seed, data, out, results, json } } => {
+            let files = bench_rollup::Files { data: data.as_deref(), out: out.as_deref(), results: results.as_deref(), json: json.as_deref() };
+            return bench_rollup::run(*employees, *comps, *tenants, *units, *seed, files);
         }
         _ => {}
     }
