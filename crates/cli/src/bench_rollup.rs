@@ -180,7 +180,7 @@ pub fn run(employees: u64, comps: u8, tenants: u32, units: u32, seed: u64, files
     let (t_u, r) = best_of(5, || e.by_unit());
     println!("| unit (JPM) | {} | {:.1} | {:.1} |", r.len(), t_u * 1e3, t_u / floor);
     let rss = crate::bench::peak_rss_mb();
-    println!("\npeak RSS {rss:.0} MB (of which input columns before load: {rss_input:.0} MB)");
+    println!("\npeak RSS {rss:.0} MB (high-water mark before the engine was built, input columns and file writing: {rss_input:.0} MB)");
     if let Some(dir) = files.results {
         write_results(dir, &e)?;
         println!("results written to {}", dir.display());

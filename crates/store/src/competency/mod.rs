@@ -64,6 +64,12 @@ async fn insert_levels<C: ConnectionTrait>(db: &C, tenant_id: i64, competency_id
 pub async fn create_teknis(store: &Store, ctx: &Ctx, input: &TeknisInput) -> Result<competency::Model> {
     input.check()?;
     let txn = store.write().await?;
+    let m = create_in(&txn, ctx, input).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+async fn create_in<C: ConnectionTrait>(txn: &C, ctx: &Ctx, input: &TeknisInput) -> Result<competency::Model> {
     let id = next_id();
     let m = competency::ActiveModel {
         tenant_id: Set(ctx.tenant_id),
@@ -76,12 +82,11 @@ pub async fn create_teknis(store: &Store, ctx: &Ctx, input: &TeknisInput) -> Res
         version: Set(1),
         active: Set(true),
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| StoreError::on_unique(e, "code", "kode kompetensi sudah dipakai di instansi ini"))?;
-    insert_levels(&txn, ctx.tenant_id, id, 1, &input.levels).await?;
-    audit::record(&txn, ctx, ctx.tenant_id, "create", "competency", id, None::<&()>, Some(input)).await?;
-    txn.commit().await?;
+    insert_levels(txn, ctx.tenant_id, id, 1, &input.levels).await?;
+    audit::record(txn, ctx, ctx.tenant_id, "create", "competency", id, None::<&()>, Some(input)).await?;
     Ok(m)
 }
 
@@ -91,26 +96,103 @@ pub async fn create_teknis(store: &Store, ctx: &Ctx, input: &TeknisInput) -> Res
 pub async fn update_teknis(store: &Store, ctx: &Ctx, id: i64, input: &TeknisInput) -> Result<competency::Model> {
     input.check()?;
     let txn = store.write().await?;
-    let before = get(&txn, ctx.tenant_id, id).await?;
+    let m = update_in(&txn, ctx, id, input).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+async fn update_in<C: ConnectionTrait>(txn: &C, ctx: &Ctx, id: i64, input: &TeknisInput) -> Result<competency::Model> {
+    let before = get(txn, ctx.tenant_id, id).await?;
     if before.national_code.is_some() {
         return Err(StoreError::invalid("code", "kompetensi nasional (PermenPAN-RB 38/2017) tidak dapat diubah oleh instansi"));
     }
-    let old_levels: Vec<String> = levels(&txn, ctx.tenant_id, &before).await?.into_iter().map(|l| l.indicator).collect();
+    let old_levels: Vec<String> = levels(txn, ctx.tenant_id, &before).await?.into_iter().map(|l| l.indicator).collect();
     let new_levels: Vec<String> = input.levels.iter().map(|l| l.trim().to_string()).collect();
     let mut version = before.version;
     if old_levels != new_levels {
         version += 1;
-        insert_levels(&txn, ctx.tenant_id, id, version, &input.levels).await?;
+        insert_levels(txn, ctx.tenant_id, id, version, &input.levels).await?;
     }
     let mut am: competency::ActiveModel = before.clone().into();
     am.code = Set(input.code.trim().to_string());
     am.name = Set(input.name.trim().to_string());
     am.description = Set(input.description.trim().to_string());
     am.version = Set(version);
-    let m = am.update(&txn).await.map_err(|e| StoreError::on_unique(e, "code", "kode kompetensi sudah dipakai di instansi ini"))?;
-    audit::record(&txn, ctx, ctx.tenant_id, "update", "competency", id, Some(&(before.code, before.name, old_levels)), Some(input)).await?;
-    txn.commit().await?;
+    let m = am.update(txn).await.map_err(|e| StoreError::on_unique(e, "code", "kode kompetensi sudah dipakai di instansi ini"))?;
+    audit::record(txn, ctx, ctx.tenant_id, "update", "competency", id, Some(&(before.code, before.name, old_levels)), Some(input)).await?;
     Ok(m)
+}
+
+pub const TEKNIS_HEADERS: [&str; 8] = ["Kode", "Nama", "Deskripsi", "Level 1", "Level 2", "Level 3", "Level 4", "Level 5"];
+const TEKNIS_COLUMNS: [crate::import::table::ColumnSpec; 8] = [
+    ("Kode", &["kode", "kodekompetensi"], true),
+    ("Nama", &["nama", "namakompetensi", "kompetensi"], true),
+    ("Deskripsi", &["deskripsi", "definisi", "uraian"], false),
+    ("Level 1", &["level1", "indikatorlevel1"], true),
+    ("Level 2", &["level2", "indikatorlevel2"], true),
+    ("Level 3", &["level3", "indikatorlevel3"], true),
+    ("Level 4", &["level4", "indikatorlevel4"], true),
+    ("Level 5", &["level5", "indikatorlevel5"], true),
+];
+
+/// Imports teknis competencies from a table, all or nothing: a new code is added, an existing
+/// teknis code is updated (changed indicators become a new version, as in the form), a
+/// national code is refused. Returns (added, updated) or every problem by row and column.
+pub async fn import_teknis(store: &Store, ctx: &Ctx, table: &crate::import::table::Table) -> Result<std::result::Result<(usize, usize), Vec<crate::import::table::RowError>>> {
+    use crate::import::table::RowError;
+    let cols = match crate::import::table::map_columns(&table.headers, &TEKNIS_COLUMNS) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
+    };
+    let cell = |row: &[String], i: usize| cols[i].and_then(|c| row.get(c)).map(|s| s.trim().to_string()).unwrap_or_default();
+    let txn = store.write().await?;
+    let existing = list(&txn, ctx.tenant_id).await?;
+    let mut errs = vec![];
+    let mut seen: Vec<(String, usize)> = vec![];
+    let (mut added, mut updated) = (0, 0);
+    for (i, row) in table.rows.iter().enumerate() {
+        let r = i + 2;
+        let input = TeknisInput { code: cell(row, 0), name: cell(row, 1), description: cell(row, 2), levels: [cell(row, 3), cell(row, 4), cell(row, 5), cell(row, 6), cell(row, 7)] };
+        if let Err(StoreError::Invalid(fe)) = input.check() {
+            let label = |f: &str| match f {
+                "code" => "Kode",
+                "name" => "Nama",
+                other => TEKNIS_HEADERS[3 + LEVEL_FIELDS.iter().position(|l| *l == other).unwrap_or(0)],
+            };
+            errs.extend(fe.into_iter().map(|e| RowError { row: r, column: label(&e.field).into(), message: e.message }));
+            continue;
+        }
+        let key = input.code.to_lowercase();
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            errs.push(RowError { row: r, column: "Kode".into(), message: format!("kode {} sudah ada di baris {first}", input.code) });
+            continue;
+        }
+        seen.push((key, r));
+        match existing.iter().find(|c| c.code.eq_ignore_ascii_case(&input.code)) {
+            Some(c) if c.national_code.is_some() => {
+                errs.push(RowError { row: r, column: "Kode".into(), message: format!("{} adalah kompetensi nasional (PermenPAN-RB 38/2017) dan tidak dapat diubah", input.code) })
+            }
+            // After the first error nothing is written; keep checking rows only.
+            Some(c) if errs.is_empty() => {
+                update_in(&txn, ctx, c.id, &input).await?;
+                updated += 1;
+            }
+            None if errs.is_empty() => {
+                create_in(&txn, ctx, &input).await?;
+                added += 1;
+            }
+            _ => {}
+        }
+    }
+    if table.rows.is_empty() {
+        errs.push(RowError { row: 2, column: "-".into(), message: "berkas tidak berisi baris data".into() });
+    }
+    if !errs.is_empty() {
+        txn.rollback().await?;
+        return Ok(Err(errs));
+    }
+    txn.commit().await?;
+    Ok(Ok((added, updated)))
 }
 
 /// The tenant's competencies: national first (in dictionary order), then teknis by name.

@@ -81,15 +81,28 @@ pub async fn overrides<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Has
 /// Sets the required levels of one position. A value equal to the default removes the override,
 /// so changing the tenant's defaults later still reaches this position.
 pub async fn set_for_position(store: &Store, ctx: &Ctx, position_id: i64, levels: &[(i64, Option<u8>)]) -> Result<()> {
+    set_many(store, ctx, &[(position_id, levels.to_vec())]).await
+}
+
+/// Sets the levels of many positions at once (the bulk grid), all or nothing.
+pub async fn set_many(store: &Store, ctx: &Ctx, changes: &[(i64, Vec<(i64, Option<u8>)>)]) -> Result<()> {
     let txn = store.write().await?;
-    let current = for_position(&txn, ctx.tenant_id, position_id).await?;
+    for (position_id, levels) in changes {
+        set_in(&txn, ctx, *position_id, levels).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn set_in<C: ConnectionTrait>(txn: &C, ctx: &Ctx, position_id: i64, levels: &[(i64, Option<u8>)]) -> Result<()> {
+    let current = for_position(txn, ctx.tenant_id, position_id).await?;
     let mut changes = vec![];
     for &(competency_id, level) in levels {
         let row = current.iter().find(|r| r.competency.id == competency_id).ok_or_else(|| StoreError::invalid("competency", "kompetensi tidak ditemukan"))?;
         if let Some(l) = level
             && !(1..=5).contains(&l)
         {
-            return Err(StoreError::invalid("competency", format!("level {} untuk {} harus 1–5", l, row.competency.name)));
+            return Err(StoreError::invalid("competency", format!("level {} untuk {} pada jabatan ini harus 1–5", l, row.competency.name)));
         }
         if level == row.required {
             continue;
@@ -100,7 +113,7 @@ pub async fn set_for_position(store: &Store, ctx: &Ctx, position_id: i64, levels
             .filter(position_standard::Column::PositionId.eq(position_id))
             .filter(position_standard::Column::CompetencyId.eq(competency_id));
         if level == row.default {
-            del.exec(&txn).await?;
+            del.exec(txn).await?;
         } else {
             position_standard::Entity::insert(position_standard::ActiveModel {
                 tenant_id: Set(ctx.tenant_id),
@@ -113,13 +126,12 @@ pub async fn set_for_position(store: &Store, ctx: &Ctx, position_id: i64, levels
                     .update_column(position_standard::Column::RequiredLevel)
                     .to_owned(),
             )
-            .exec(&txn)
+            .exec(txn)
             .await?;
         }
     }
     if !changes.is_empty() {
-        audit::record(&txn, ctx, ctx.tenant_id, "update", "position_standard", position_id, None::<&()>, Some(&changes)).await?;
+        audit::record(txn, ctx, ctx.tenant_id, "update", "position_standard", position_id, None::<&()>, Some(&changes)).await?;
     }
-    txn.commit().await?;
     Ok(())
 }

@@ -782,25 +782,12 @@ pub async fn view_import_template_get(a: Actor, Path(kind): Path<String>) -> Res
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], format!("{}\n", headers.join(","))).into_response())
 }
 
-pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Actor, mut mp: Multipart) -> Result<Response> {
+pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Actor, mp: Multipart) -> Result<Response> {
     a.require(Permission::ManageNeeds)?;
     a.tenant()?;
-    let (mut csrf, mut kind, mut file_name, mut bytes) = (String::new(), String::from("penilaian"), String::new(), Vec::new());
-    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("unggahan tidak valid: {e}")))? {
-        match field.name().unwrap_or("") {
-            "_csrf" => csrf = field.text().await.unwrap_or_default(),
-            "kind" => kind = field.text().await.unwrap_or_default(),
-            "file" => {
-                file_name = field.file_name().unwrap_or("").to_string();
-                bytes = field.bytes().await.map_err(|e| AppError::BadRequest(format!("berkas gagal diunggah: {e}")))?.to_vec();
-            }
-            _ => {}
-        }
-    }
-    // The CSRF middleware leaves multipart bodies to their handler: check here.
-    if csrf.is_empty() || !crate::constant_time_eq(csrf.as_bytes(), a.csrf.as_bytes()) {
-        return Err(AppError::Csrf);
-    }
+    let up = super::read_upload(&a, mp).await?;
+    let kind = up.field("kind").to_string();
+    let super::Upload { file_name, bytes, .. } = up;
     if bytes.is_empty() {
         return import_page(&a, &session, kind, vec![], "Pilih berkas yang akan diunggah.".into()).await;
     }

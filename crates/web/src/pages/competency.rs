@@ -235,3 +235,190 @@ pub async fn view_standard_post(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Template)]
+#[template(path = "competency_import.html")]
+struct ImportPage {
+    layout: Layout,
+    errors: Vec<cakap_store::import::table::RowError>,
+    message: String,
+}
+
+async fn import_page(a: &Actor, session: &Session, errors: Vec<cakap_store::import::table::RowError>, message: String) -> Result<Response> {
+    let layout = Layout::new(a, session, "Impor Kompetensi Teknis", "/kompetensi/kamus")
+        .await
+        .crumbs(vec![("Kamus Kompetensi".into(), "/kompetensi/kamus".into()), ("Impor".into(), String::new())]);
+    let status = if errors.is_empty() && message.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok(render_status(status, ImportPage { layout, errors, message }))
+}
+
+pub async fn view_import_get(session: Session, a: Actor) -> Result<Response> {
+    a.require(Permission::ManageCompetency)?;
+    a.tenant()?;
+    import_page(&a, &session, vec![], String::new()).await
+}
+
+pub async fn view_import_template_get(a: Actor) -> Result<Response> {
+    use axum::response::IntoResponse;
+    a.require(Permission::ManageCompetency)?;
+    let body = format!("{}\n", cakap_store::competency::TEKNIS_HEADERS.join(","));
+    Ok(([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"), (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"templat-kompetensi-teknis.csv\"")], body).into_response())
+}
+
+pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Actor, mp: axum::extract::Multipart) -> Result<Response> {
+    a.require(Permission::ManageCompetency)?;
+    a.tenant()?;
+    let super::Upload { file_name, bytes, .. } = super::read_upload(&a, mp).await?;
+    if bytes.is_empty() {
+        return import_page(&a, &session, vec![], "Pilih berkas yang akan diunggah.".into()).await;
+    }
+    let table = match cakap_store::import::read_table(&file_name, &bytes) {
+        Ok(t) => t,
+        Err(e) => return import_page(&a, &session, vec![], e.to_string()).await,
+    };
+    match cakap_store::competency::import_teknis(&s.store, &a.ctx(), &table).await? {
+        Ok((added, updated)) => {
+            crate::view::flash(&session, &format!("Impor selesai: {added} kompetensi baru, {updated} diperbarui.")).await;
+            Ok(super::see_other("/kompetensi/kamus"))
+        }
+        Err(errors) => {
+            let msg = format!("Tidak ada data yang disimpan: {} kesalahan ditemukan. Perbaiki berkas lalu unggah kembali.", errors.len());
+            import_page(&a, &session, errors, msg).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------- bulk standards grid
+
+#[derive(Deserialize, Default, Clone)]
+pub struct GridQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    kind: String,
+    page: Option<u64>,
+}
+
+struct GridRow {
+    id: i64,
+    name: String,
+    unit: String,
+    jenjang: &'static str,
+    /// (competency id, required level 0–5, differs from the default)
+    cells: Vec<(i64, u8, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "standard_grid.html")]
+struct GridPage {
+    layout: Layout,
+    q: GridQuery,
+    kinds: Vec<(&'static str, &'static str)>,
+    columns: Vec<(i64, String)>,
+    rows: Vec<GridRow>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    query_prev: String,
+    query_next: String,
+    can_edit: bool,
+}
+
+const GRID_PER_PAGE: u64 = 30;
+
+async fn grid_page(s: &AppState, session: &Session, a: &Actor, q: GridQuery, status: StatusCode) -> Result<Response> {
+    let t = a.tenant()?;
+    let db = &s.store.db;
+    let page = q.page.unwrap_or(1).max(1);
+    let f = cakap_store::org::positions::PositionFilter { q: Some(q.q.clone()), kind: cakap_domain::PositionKind::from_code(&q.kind), ..Default::default() };
+    let res = cakap_store::org::positions::list(db, t, &f, page, GRID_PER_PAGE).await?;
+    let pages = res.pages();
+    let comps: Vec<competency::Model> = cakap_store::competency::list(db, t).await?.into_iter().filter(|c| c.active).collect();
+    let settings = cakap_store::org::tenants::TenantSettings::from_json(&cakap_store::org::tenants::get(db, t).await?.settings);
+    let overrides = cakap_store::competency::standards::overrides(db, t).await?;
+    let units: std::collections::HashMap<i64, String> = cakap_store::org::units::list(db, t).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let rows = res
+        .items
+        .into_iter()
+        .map(|p| {
+            let j = cakap_domain::Jenjang::from_code(&p.jenjang);
+            let cells = comps
+                .iter()
+                .map(|c| {
+                    let over = overrides.get(&(p.id, c.id)).copied();
+                    let (default, required) = cakap_store::competency::standards::resolve(&settings.standard_defaults, j, c, over);
+                    (c.id, required.unwrap_or(0), over.is_some() && required != default)
+                })
+                .collect();
+            GridRow { id: p.id, unit: units.get(&p.unit_id).cloned().unwrap_or_default(), name: p.name, jenjang: j.map(|j| j.label()).unwrap_or("-"), cells }
+        })
+        .collect();
+    let pairs = [("q", q.q.clone()), ("kind", q.kind.clone())];
+    let layout = Layout::new(a, session, "Standar Kompetensi Jabatan", "/kompetensi/kamus").await;
+    Ok(render_status(
+        status,
+        GridPage {
+            layout,
+            kinds: cakap_domain::PositionKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+            columns: comps.iter().map(|c| (c.id, c.name.clone())).collect(),
+            rows,
+            total: res.total,
+            page,
+            pages,
+            query_prev: crate::view::page_query(&pairs, page.saturating_sub(1)),
+            query_next: crate::view::page_query(&pairs, page + 1),
+            can_edit: a.can(Permission::ManageCompetency),
+            q,
+        },
+    ))
+}
+
+pub async fn view_grid_get(State(s): State<AppState>, session: Session, a: Actor, axum::extract::Query(q): axum::extract::Query<GridQuery>) -> Result<Response> {
+    a.require(Permission::ReadCompetency)?;
+    grid_page(&s, &session, &a, q, StatusCode::OK).await
+}
+
+/// Fields `s_<position>_<competency>` = "" (not required) or 1–5, for the positions shown; the
+/// page's filters come back as `q`, `kind`, `page` so the user returns to the same page.
+pub async fn view_grid_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<Vec<(String, String)>>) -> Result<Response> {
+    a.require(Permission::ManageCompetency)?;
+    a.tenant()?;
+    let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let q = GridQuery { q: get("q"), kind: get("kind"), page: get("page").parse().ok() };
+    let mut changes: Vec<(i64, Vec<(i64, Option<u8>)>)> = vec![];
+    let mut bad = vec![];
+    for (k, v) in &f {
+        let Some((p, c)) = k.strip_prefix("s_").and_then(|r| r.split_once('_')) else { continue };
+        let (Ok(p), Ok(c)) = (p.parse::<i64>(), c.parse::<i64>()) else { continue };
+        let level = match v.trim() {
+            "" | "0" => None,
+            x => match x.parse::<u8>() {
+                Ok(l) => Some(l),
+                Err(_) => {
+                    bad.push(format!("level '{x}' tidak valid"));
+                    continue;
+                }
+            },
+        };
+        match changes.iter_mut().find(|(id, _)| *id == p) {
+            Some((_, ls)) => ls.push((c, level)),
+            None => changes.push((p, vec![(c, level)])),
+        }
+    }
+    let result = if bad.is_empty() {
+        cakap_store::competency::standards::set_many(&s.store, &a.ctx(), &changes).await
+    } else {
+        Err(cakap_store::StoreError::invalid("competency", bad.join("; ")))
+    };
+    match result {
+        Ok(()) => {
+            crate::view::flash(&session, "Data berhasil disimpan.").await;
+            Ok(super::see_other(&format!("/kompetensi/standar?{}", crate::view::page_query(&[("q", q.q.clone()), ("kind", q.kind.clone())], q.page.unwrap_or(1)))))
+        }
+        Err(cakap_store::StoreError::Invalid(errs)) => {
+            crate::view::flash(&session, &format!("Tidak ada yang disimpan. Periksa kembali isian Anda: {}.", errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))).await;
+            grid_page(&s, &session, &a, q, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -11,7 +11,7 @@ use tower_sessions::Session;
 
 use super::{render_status, see_other};
 use crate::auth::Actor;
-use crate::error::{AppError, Result};
+use crate::error::Result;
 use crate::view::{flash, Layout};
 use crate::AppState;
 
@@ -46,29 +46,12 @@ pub async fn view_template_get(a: Actor) -> Result<Response> {
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"templat-pegawai.csv\"")], body).into_response())
 }
 
-pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Actor, mut mp: Multipart) -> Result<Response> {
+pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Actor, mp: Multipart) -> Result<Response> {
     a.require(Permission::ManageOrg)?;
     let t = a.tenant()?;
-    let (mut csrf, mut file_name, mut bytes, mut mode) = (String::new(), String::new(), Vec::new(), ImportMode::Upsert);
-    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("unggahan tidak valid: {e}")))? {
-        match field.name().unwrap_or("") {
-            "_csrf" => csrf = field.text().await.unwrap_or_default(),
-            "mode" => {
-                if field.text().await.unwrap_or_default() == "insert" {
-                    mode = ImportMode::InsertOnly
-                }
-            }
-            "file" => {
-                file_name = field.file_name().unwrap_or("").to_string();
-                bytes = field.bytes().await.map_err(|e| AppError::BadRequest(format!("berkas gagal diunggah: {e}")))?.to_vec();
-            }
-            _ => {}
-        }
-    }
-    // The CSRF middleware leaves multipart bodies to their handler: check here.
-    if !crate::constant_time_eq(csrf.as_bytes(), a.csrf.as_bytes()) || csrf.is_empty() {
-        return Err(AppError::Csrf);
-    }
+    let up = super::read_upload(&a, mp).await?;
+    let mode = if up.field("mode") == "insert" { ImportMode::InsertOnly } else { ImportMode::Upsert };
+    let super::Upload { file_name, bytes, .. } = up;
     if bytes.is_empty() {
         return page(&a, &session, None, file_name, None, "Pilih berkas yang akan diunggah.".into()).await;
     }

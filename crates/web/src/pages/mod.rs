@@ -46,6 +46,9 @@ pub fn routes() -> Router<AppState> {
         .route("/organisasi/pengguna/{id}", get(users::view_user_get).post(users::view_user_post))
         .route("/kompetensi/kamus", get(competency::view_dictionary_get))
         .route("/kompetensi/standar/{position_id}", get(competency::view_standard_get).post(competency::view_standard_post))
+        .route("/kompetensi/kamus/impor", get(competency::view_import_get).post(competency::view_import_post))
+        .route("/kompetensi/kamus/impor/templat.csv", get(competency::view_import_template_get))
+        .route("/kompetensi/standar", get(competency::view_grid_get).post(competency::view_grid_post))
         .route("/kompetensi/kamus/baru", get(competency::view_competency_new_get).post(competency::view_competency_new_post))
         .route("/kompetensi/kamus/{id}", get(competency::view_competency_get))
         .route("/kompetensi/kamus/{id}/ubah", get(competency::view_competency_edit_get).post(competency::view_competency_edit_post))
@@ -71,6 +74,40 @@ pub fn routes() -> Router<AppState> {
         .route("/profil/token", post(profile::view_token_post))
         .route("/profil/token/{id}/cabut", post(profile::view_token_revoke_post))
         .route("/profil/sandi", post(profile::view_password_post))
+}
+
+/// A multipart upload: the file and the other form fields.
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub fields: std::collections::HashMap<String, String>,
+}
+
+impl Upload {
+    pub fn field(&self, name: &str) -> &str {
+        self.fields.get(name).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// Reads a multipart upload and checks its CSRF field here, as the CSRF middleware leaves
+/// multipart bodies to their handler.
+pub async fn read_upload(a: &crate::auth::Actor, mut mp: axum::extract::Multipart) -> crate::error::Result<Upload> {
+    use crate::error::AppError;
+    let mut up = Upload { file_name: String::new(), bytes: vec![], fields: Default::default() };
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("unggahan tidak valid: {e}")))? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            up.file_name = field.file_name().unwrap_or("").to_string();
+            up.bytes = field.bytes().await.map_err(|e| AppError::BadRequest(format!("berkas gagal diunggah: {e}")))?.to_vec();
+        } else {
+            up.fields.insert(name, field.text().await.unwrap_or_default());
+        }
+    }
+    let csrf = up.field("_csrf");
+    if csrf.is_empty() || !crate::constant_time_eq(csrf.as_bytes(), a.csrf.as_bytes()) {
+        return Err(AppError::Csrf);
+    }
+    Ok(up)
 }
 
 /// A spreadsheet cell of a download: text stays text (a NIP must not become 1.98005E+17, and

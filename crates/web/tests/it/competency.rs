@@ -164,3 +164,67 @@ async fn settings_change_jenjang_defaults_and_jpm_bands() {
     let (log, _) = cakap_store::audit::list(&app.store.db, t, Some("settings"), 1, 10).await.unwrap();
     assert_eq!(log.len(), 1);
 }
+
+#[tokio::test]
+async fn teknis_import_is_all_or_nothing_and_versions_changed_indicators() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("lhokseumawe").await;
+    let mut c = app.login("perencana.lhokseumawe").await;
+    c.get("/kompetensi/kamus/impor").await;
+    let csrf = c.csrf.clone();
+    let lv = |s: &str| (1..=5).map(|i| format!("{s} level {i}")).collect::<Vec<_>>().join(";");
+    let bad = format!(
+        "Kode;Nama;Deskripsi;Level 1;Level 2;Level 3;Level 4;Level 5\nTK-GIS;Sistem Informasi Geografis;Peta rawan bencana;{}\nTK-ANDAT;Analisis Data;Diubah;{}\nM.1;Integritas;x;{}\nTK-X;Tanpa Level 4;x;a;b;c;;e\n",
+        lv("gis"),
+        lv("andat baru"),
+        lv("m1")
+    );
+    let res = c.upload_with("/kompetensi/kamus/impor", "teknis.csv", bad.as_bytes(), &[("_csrf", &csrf)]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("kompetensi nasional (PermenPAN-RB 38/2017) dan tidak dapat diubah"), "{}", res.body);
+    assert!(res.body.contains("<td class=\"num\">5</td><td>Level 4</td><td>indikator level 4 wajib diisi"), "{}", res.body);
+    let comps = cakap_store::competency::list(&app.store.db, t).await.unwrap();
+    assert!(!comps.iter().any(|c| c.code == "TK-GIS"), "nothing written");
+    let andat = comps.iter().find(|c| c.code == "TK-ANDAT").unwrap().clone();
+    assert_eq!(andat.version, 1);
+
+    let good = format!("Kode,Nama,Deskripsi,Level 1,Level 2,Level 3,Level 4,Level 5\nTK-GIS,Sistem Informasi Geografis,Peta rawan bencana,{}\nTK-ANDAT,Analisis Data,Diubah,{}\n", lv("gis").replace(';', ","), lv("andat baru").replace(';', ","));
+    let res = c.upload_with("/kompetensi/kamus/impor", "teknis.csv", good.as_bytes(), &[("_csrf", &csrf)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(c.get("/kompetensi/kamus").await.body.contains("Impor selesai: 1 kompetensi baru, 1 diperbarui."));
+    let now = cakap_store::competency::get(&app.store.db, t, andat.id).await.unwrap();
+    assert_eq!(now.version, 2);
+    assert_eq!(cakap_store::competency::levels(&app.store.db, t, &now).await.unwrap()[2].indicator, "andat baru level 3");
+    // The old indicators stay for assessments made against version 1.
+    assert_eq!(cakap_store::competency::levels(&app.store.db, t, &andat).await.unwrap()[2].indicator, "Mengelola pengolahan dan analisis data di tingkat unit kerja dan memperbaiki prosedurnya.");
+}
+
+#[tokio::test]
+async fn the_standards_grid_saves_a_page_all_or_nothing() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("semarang").await;
+    let mut c = app.login("perencana.semarang").await;
+    let page = c.get("/kompetensi/standar?kind=pelaksana").await.body;
+    let positions = cakap_store::org::positions::all(&app.store.db, t).await.unwrap();
+    let pel: Vec<_> = positions.iter().filter(|p| p.kind == "pelaksana").collect();
+    assert!(page.contains(&format!("name=\"s_{}_", pel[0].id)));
+    assert!(!page.contains(&format!("name=\"s_{}_", positions.iter().find(|p| p.kind == "jpt").unwrap().id)), "filtered by kind");
+    let integ = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.code == "M.1").unwrap().id;
+    let (a, b) = (format!("s_{}_{integ}", pel[0].id), format!("s_{}_{integ}", pel[1].id));
+    let res = c.post("/kompetensi/standar", &[(a.as_str(), "4"), (b.as_str(), "9"), ("kind", "pelaksana")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Tidak ada yang disimpan") && res.body.contains("harus 1–5"), "{}", res.body);
+    let req = |p: i64| {
+        let db = app.store.db.clone();
+        async move { cakap_store::competency::standards::for_position(&db, t, p).await.unwrap().into_iter().find(|r| r.competency.id == integ).unwrap().required }
+    };
+    assert_eq!(req(pel[0].id).await, Some(1), "first change rolled back");
+    let res = c.post("/kompetensi/standar", &[(a.as_str(), "4"), (b.as_str(), "0"), ("kind", "pelaksana"), ("page", "1")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.headers["location"], "/kompetensi/standar?kind=pelaksana&page=1");
+    assert_eq!((req(pel[0].id).await, req(pel[1].id).await), (Some(4), None));
+    // Read-only for the PPK.
+    let mut k = app.login("ppk.semarang").await;
+    assert!(!k.get("/kompetensi/standar").await.body.contains("<select name=\"s_"));
+    assert_eq!(k.post("/kompetensi/standar", &[(a.as_str(), "5")]).await.status, StatusCode::FORBIDDEN);
+}
