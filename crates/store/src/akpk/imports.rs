@@ -120,6 +120,23 @@ pub async fn import_assessments(store: &Store, ctx: &Ctx, table: &Table) -> Resu
         }
         ok.push(super::assessments::model(ctx.tenant_id, emp, comp, &input, None));
     }
+    finish(txn, ctx, "assessment", table, errs, ok, crate::entity::assessment::Entity::insert_many).await
+}
+
+/// The end of an all-or-nothing import: with any error (or no rows) nothing is written;
+/// otherwise the rows go in by 500, with one audit row, in the transaction that checked them.
+async fn finish<A>(
+    txn: sea_orm::DatabaseTransaction,
+    ctx: &Ctx,
+    entity: &str,
+    table: &Table,
+    mut errs: Vec<RowError>,
+    ok: Vec<A>,
+    insert: fn(Vec<A>) -> sea_orm::InsertMany<A>,
+) -> Result<Outcome>
+where
+    A: sea_orm::ActiveModelTrait + Clone + Send,
+{
     if table.rows.is_empty() {
         errs.push(err(2, "-", "berkas tidak berisi baris data"));
     }
@@ -129,9 +146,9 @@ pub async fn import_assessments(store: &Store, ctx: &Ctx, table: &Table) -> Resu
     }
     let n = ok.len();
     for chunk in ok.chunks(500) {
-        crate::entity::assessment::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        insert(chunk.to_vec()).exec(&txn).await?;
     }
-    audit::record(&txn, ctx, ctx.tenant_id, "import", "assessment", ctx.tenant_id, None::<&()>, Some(&serde_json::json!({ "rows": n }))).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, "import", entity, ctx.tenant_id, None::<&()>, Some(&serde_json::json!({ "rows": n }))).await?;
     txn.commit().await?;
     Ok(Ok(n))
 }
@@ -183,18 +200,5 @@ pub async fn import_skp(store: &Store, ctx: &Ctx, table: &Table) -> Result<Outco
         }
         ok.push(super::performance::model(ctx.tenant_id, emp, &input));
     }
-    if table.rows.is_empty() {
-        errs.push(err(2, "-", "berkas tidak berisi baris data"));
-    }
-    if !errs.is_empty() {
-        txn.rollback().await?;
-        return Ok(Err(errs));
-    }
-    let n = ok.len();
-    for chunk in ok.chunks(500) {
-        super::performance::upsert(chunk.to_vec()).exec(&txn).await?;
-    }
-    audit::record(&txn, ctx, ctx.tenant_id, "import", "performance_rating", ctx.tenant_id, None::<&()>, Some(&serde_json::json!({ "rows": n }))).await?;
-    txn.commit().await?;
-    Ok(Ok(n))
+    finish(txn, ctx, "performance_rating", table, errs, ok, super::performance::upsert).await
 }
