@@ -92,6 +92,31 @@ struct HomePage {
     visi: String,
 }
 
+/// AKPK at a glance: the planner's open needs and calibration list; an employee's own JPM.
+async fn akpk_cards(s: &AppState, a: &Actor, t: i64, cards: &mut Vec<Card>) -> Result<()> {
+    use cakap_store::akpk::analysis::Analysis;
+    use cakap_store::org::employees::EmployeeScope;
+    if a.can(Permission::ReadNeeds) {
+        let an = Analysis::load(&s.store.db, t, &EmployeeScope::Tenant).await?;
+        let needs = an.needs(&cakap_store::akpk::needs::open(&s.store.db, t).await?, &Default::default());
+        let high = needs.iter().filter(|n| n.priority >= 60).count();
+        cards.push(Card { label: "Kebutuhan pengembangan kompetensi".into(), value: view::int(needs.len() as u64), href: "/akpk/kebutuhan".into() });
+        cards.push(Card { label: "Kebutuhan prioritas tinggi".into(), value: view::int(high as u64), href: "/akpk/kebutuhan".into() });
+        cards.push(Card { label: "Penilaian perlu kalibrasi".into(), value: view::int(an.calibration.len() as u64), href: "/akpk/kalibrasi".into() });
+    } else if a.can(Permission::ReadAkpk)
+        && let Some(e) = a.employee_id
+    {
+        let an = Analysis::load(&s.store.db, t, &EmployeeScope::Own(e)).await?;
+        if let Some(ei) = an.employee_index(e) {
+            let me = an.summary(ei);
+            let value = me.jpm.map(|j| cakap_domain::format::decimal(j, 2)).unwrap_or_else(|| "-".into());
+            let label = format!("JPM saya{}", me.band.map(|b| format!(" ({b})")).unwrap_or_default());
+            cards.push(Card { label, value, href: format!("/akpk/pegawai/{e}") });
+        }
+    }
+    Ok(())
+}
+
 /// Beranda per role (UI.md): admin sees data health and imports; others see their scope.
 pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
     let layout = Layout::new(&a, &session, "Beranda", "/").await;
@@ -118,6 +143,7 @@ pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor
                 jobs.push((view::datetime(&j.created_at, &tenant.timezone), j.file_name, j.row_count, j.inserted, j.updated));
             }
         }
+        akpk_cards(&s, &a, t, &mut cards).await?;
     }
     Ok(render(HomePage { layout, cards, jobs, visi }))
 }

@@ -175,6 +175,11 @@ async fn each_role_assesses_only_whom_and_how_it_may() {
     let row = cal.split(&format!("/akpk/pegawai/{me}\"")).nth(1).expect("employee in calibration list");
     let row = row.split("</tr>").next().unwrap();
     assert!(cal.contains(&name) && row.contains("Integritas") && row.contains("Penilaian Diri: 5") && row.contains("Atasan Langsung: 2"), "{row}");
+    // The planner's home counts the same list; the employee's home shows her JPM.
+    let home = pl.get("/").await.body;
+    let n = cal.matches("<tr><td class=\"nowrap\">").count();
+    assert!(home.contains(&format!("<span class=\"num\">{n}</span><span>Penilaian perlu kalibrasi</span>")), "{n}: {home}");
+    assert!(p.get("/").await.body.contains("<span>JPM saya"));
     // A planner form error keeps what was typed.
     pl.get(&page).await;
     let res = post(&mut pl, vec![("competency_id", integ.clone()), ("method", "assessor".into()), ("level", "".into()), ("assessed_on", today()), ("evidence", "hasil AC belum lengkap".into())]).await;
