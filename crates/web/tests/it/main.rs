@@ -5,6 +5,7 @@ mod helpers;
 
 mod akpk;
 mod auth;
+mod browser;
 mod competency;
 mod employees;
 mod import;
