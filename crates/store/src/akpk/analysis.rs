@@ -100,6 +100,8 @@ pub struct NeedFilter {
     pub competency_id: Option<i64>,
     pub family: Option<Family>,
     pub position_kind: Option<PositionKind>,
+    /// Part of the position's name (jabatan), case-insensitive.
+    pub position_name: Option<String>,
     pub source: Option<NeedSource>,
 }
 
@@ -367,8 +369,10 @@ impl Analysis {
                 note: n.note.clone(),
             });
         }
+        let pos_q = f.position_name.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
         out.retain(|n| {
-            f.competency_id.is_none_or(|c| n.competency_id == c)
+            pos_q.as_deref().is_none_or(|q| n.position_name.to_lowercase().contains(q))
+                && f.competency_id.is_none_or(|c| n.competency_id == c)
                 && f.family.is_none_or(|fam| n.family == fam.code())
                 && f.position_kind.is_none_or(|k| n.position_kind == k.code())
                 && f.source.is_none_or(|s| n.source == s)

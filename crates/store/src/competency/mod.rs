@@ -265,10 +265,26 @@ pub async fn ensure_national_for<C: ConnectionTrait>(db: &C, tenant_id: i64) -> 
     Ok(added)
 }
 
-/// Every tenant gets the national dictionary (run after migrations; cheap when nothing is missing).
+/// Every tenant gets the national dictionary (run after migrations). One grouped query finds
+/// the tenants that miss some of it, so a start with 500 complete tenants costs two queries.
 pub async fn ensure_national<C: ConnectionTrait>(db: &C) -> Result<()> {
+    use sea_orm::QuerySelect;
+    let want = national::dictionary().competencies.len() as i64;
+    let have: std::collections::HashMap<i64, i64> = competency::Entity::find()
+        .select_only()
+        .column(competency::Column::TenantId)
+        .column_as(competency::Column::Id.count(), "n")
+        .filter(competency::Column::NationalCode.is_not_null())
+        .group_by(competency::Column::TenantId)
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     for t in tenant::Entity::find().all(db).await? {
-        ensure_national_for(db, t.id).await?;
+        if have.get(&t.id).copied().unwrap_or(0) < want {
+            ensure_national_for(db, t.id).await?;
+        }
     }
     Ok(())
 }

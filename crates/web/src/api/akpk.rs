@@ -144,7 +144,7 @@ pub async fn employee_akpk(State(s): State<AppState>, ApiActor(a): ApiActor, Pat
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/needs", params(("unit" = Option<i64>, Query), ("competency" = Option<i64>, Query), ("family" = Option<String>, Query), ("kind" = Option<String>, Query), ("source" = Option<String>, Query)), responses((status = 200, description = "Kebutuhan pengembangan kompetensi, prioritas tertinggi dahulu")))]
+#[utoipa::path(get, path = "/api/v1/needs", params(("unit" = Option<i64>, Query), ("competency" = Option<i64>, Query), ("family" = Option<String>, Query), ("kind" = Option<String>, Query), ("jabatan" = Option<String>, Query), ("source" = Option<String>, Query)), responses((status = 200, description = "Kebutuhan pengembangan kompetensi, prioritas tertinggi dahulu")))]
 pub async fn list_needs(State(s): State<AppState>, ApiActor(a): ApiActor, Query(q): Query<NeedQuery>) -> ApiResult<Vec<NeedRow>> {
     let (_, rows) = crate::pages::akpk::load_needs(&s, &a, &q).await?;
     Ok(Json(rows))

@@ -75,8 +75,6 @@ impl MapPage {
     }
 }
 
-const BAND_COLOURS: [&str; 6] = ["#2e7d32", "#f9a825", "#c62828", "#6a1b9a", "#00838f", "#9e9e9e"];
-
 pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<MapQuery>) -> Result<Response> {
     a.require(Permission::ReadNeeds)?;
     let t = a.tenant()?;
@@ -128,13 +126,11 @@ pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor,
     }
     let caption = if by_share { "Persentase pegawai dengan kesenjangan per unit dan kompetensi" } else { "Rata-rata kesenjangan per unit dan kompetensi" };
     let heat_svg = charts::heatmap(&labels, &columns, &cells, caption);
-    let series: Vec<(String, &str)> = hm.bands.iter().zip(BAND_COLOURS.iter().skip(6 - hm.bands.len().min(6)).chain(BAND_COLOURS.iter())).map(|(b, c)| (b.clone(), *c)).collect();
-    // Bands take green → red in order; "belum dinilai" is always grey.
-    let series: Vec<(String, &str)> = series
-        .into_iter()
-        .enumerate()
-        .map(|(i, (b, _))| (b, if i + 1 == hm.bands.len() { "#9e9e9e" } else { BAND_COLOURS[i.min(2)] }))
-        .collect();
+    // Bands run from the best (green) to the worst (red) on the heat scale, whatever their
+    // number; the last series, "belum dinilai", is grey.
+    let graded = hm.bands.len().saturating_sub(1);
+    let colours: Vec<String> = (0..hm.bands.len()).map(|i| if i == graded { "#9e9e9e".into() } else { charts::heat_colour(i as f64 / graded.saturating_sub(1).max(1) as f64) }).collect();
+    let series: Vec<(String, &str)> = hm.bands.iter().cloned().zip(colours.iter().map(String::as_str)).collect();
     let bars_svg = charts::stacked_bars(&labels.iter().map(|l| l.0.clone()).collect::<Vec<_>>(), &series, &rows.iter().map(|r| r.bands.clone()).collect::<Vec<_>>(), "Sebaran JPM per unit");
     let (staff, staff_title) = match &focus {
         Some(u) => (an.employees_in(u.id, false), format!("Pegawai {} (termasuk sub-unit)", u.name)),
@@ -400,6 +396,7 @@ pub struct NeedQuery {
     pub competency: Option<String>,
     pub family: Option<String>,
     pub kind: Option<String>,
+    pub jabatan: Option<String>,
     pub source: Option<String>,
     pub page: Option<u64>,
 }
@@ -411,12 +408,13 @@ impl NeedQuery {
             competency_id: opt_id(&self.competency),
             family: self.family.as_deref().and_then(Family::from_code),
             position_kind: self.kind.as_deref().and_then(PositionKind::from_code),
+            position_name: self.jabatan.clone(),
             source: self.source.as_deref().and_then(NeedSource::from_code),
         }
     }
     fn pairs(&self) -> Vec<(&'static str, String)> {
         let v = |o: &Option<String>| o.clone().unwrap_or_default();
-        vec![("unit", v(&self.unit)), ("competency", v(&self.competency)), ("family", v(&self.family)), ("kind", v(&self.kind)), ("source", v(&self.source))]
+        vec![("unit", v(&self.unit)), ("competency", v(&self.competency)), ("family", v(&self.family)), ("kind", v(&self.kind)), ("jabatan", v(&self.jabatan)), ("source", v(&self.source))]
     }
 }
 
@@ -468,8 +466,8 @@ impl NeedsPage {
 const NEEDS_PER_PAGE: u64 = 50;
 
 /// Units as indented options (tree order).
-fn unit_options(an: &Analysis) -> Vec<(i64, String)> {
-    let mut units: Vec<&cakap_store::entity::unit::Model> = an.units.values().filter(|u| u.active).collect();
+fn unit_options<'a>(units: impl Iterator<Item = &'a cakap_store::entity::unit::Model>) -> Vec<(i64, String)> {
+    let mut units: Vec<&cakap_store::entity::unit::Model> = units.filter(|u| u.active).collect();
     units.sort_by(|a, b| a.path.cmp(&b.path));
     units.into_iter().map(|u| (u.id, format!("{}{}", "— ".repeat(cakap_store::org::units::depth(u)), u.name))).collect()
 }
@@ -501,7 +499,7 @@ pub async fn view_needs_get(State(s): State<AppState>, session: Session, a: Acto
         query: view::page_query(&pairs, 1).trim_end_matches("page=1").trim_end_matches('&').to_string(),
         query_prev: view::page_query(&pairs, page.saturating_sub(1)),
         query_next: view::page_query(&pairs, page + 1),
-        units: unit_options(&an),
+        units: unit_options(an.units.values()),
         competencies: an.competencies.iter().map(|c| (c.id, c.name.clone())).collect(),
         families: Family::ALL.iter().map(|f| (f.code(), f.label())).collect(),
         kinds: PositionKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
@@ -569,7 +567,8 @@ struct NeedFormPage {
 
 async fn need_form(s: &AppState, session: &Session, a: &Actor, f: NeedForm, errors: FormErrors) -> Result<Response> {
     let t = a.tenant()?;
-    let an = Analysis::load(&s.store.db, t, &EmployeeScope::Own(0)).await?;
+    let units = cakap_store::org::units::list(&s.store.db, t).await?;
+    let competencies = cakap_store::competency::list(&s.store.db, t).await?.into_iter().filter(|c| c.active).map(|c| (c.id, c.name)).collect();
     let layout = Layout::new(a, session, "Tambah Kebutuhan", "/akpk/kebutuhan").await.crumbs(vec![("Kebutuhan".into(), "/akpk/kebutuhan".into()), ("Tambah".into(), String::new())]);
     let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(render_status(
@@ -578,8 +577,8 @@ async fn need_form(s: &AppState, session: &Session, a: &Actor, f: NeedForm, erro
             layout,
             f,
             errors,
-            units: unit_options(&an),
-            competencies: an.competencies.iter().map(|c| (c.id, c.name.clone())).collect(),
+            units: unit_options(units.iter()),
+            competencies,
             sources: [NeedSource::Community, NeedSource::Policy, NeedSource::Manual].iter().map(|k| (k.code(), k.label())).collect(),
         },
     ))

@@ -100,6 +100,9 @@ async fn planner_drills_from_heatmap_to_a_hand_worked_akpk_and_exports_needs() {
     let q = format!("unit={}&competency={m8}", s.emp.unit_id);
     let list = c.get(&format!("/akpk/kebutuhan?{q}")).await.body;
     assert!(list.contains(&s.emp.name));
+    // Filtered by jabatan name: "sekretaris" keeps the employee, "lurah" does not.
+    assert!(c.get(&format!("/akpk/kebutuhan?{q}&jabatan=sekretaris")).await.body.contains(&s.emp.name));
+    assert!(!c.get(&format!("/akpk/kebutuhan?{q}&jabatan=lurah")).await.body.contains(&s.emp.name));
     let find = |rows: &[Vec<String>]| -> Vec<(f64, String, String)> {
         rows.iter().filter(|r| r[2] == s.emp.nip).map(|r| (r[0].parse::<f64>().unwrap(), r[8].clone(), r[11].clone())).collect()
     };
