@@ -11,7 +11,11 @@ fn label_width(labels: impl Iterator<Item = usize>) -> f64 {
 }
 
 fn fit(label: &str, width: f64) -> String {
-    let max = ((width - 14.0) / 7.0) as usize;
+    clip(label, ((width - 14.0) / 7.0) as usize)
+}
+
+/// At most `max` characters, the last one an ellipsis when cut.
+fn clip(label: &str, max: usize) -> String {
     if label.chars().count() <= max { label.to_string() } else { format!("{}…", label.chars().take(max.saturating_sub(1)).collect::<String>()) }
 }
 
@@ -40,8 +44,9 @@ pub struct Cell {
     pub title: String,
 }
 
-/// Rows × columns heatmap. `row_links` makes a row label a link (drill-down).
-pub fn heatmap(rows: &[(String, Option<String>)], cols: &[String], cells: &[Vec<Cell>], caption: &str) -> String {
+/// Rows × columns heatmap; a row with a link makes its label a link (drill-down). `legend`
+/// names the two ends of the colour scale (UI.md: a legend, and the number in every cell).
+pub fn heatmap(rows: &[(String, Option<String>)], cols: &[String], cells: &[Vec<Cell>], caption: &str, legend: (&str, &str)) -> String {
     let (cell_w, cell_h, head_h) = (46.0, 28.0, 120.0);
     let label_w = label_width(rows.iter().map(|r| r.0.chars().count()));
     // Room on the right for the last column's slanted heading.
@@ -53,9 +58,19 @@ pub fn heatmap(rows: &[(String, Option<String>)], cols: &[String], cells: &[Vec<
         r##"<svg xmlns="http://www.w3.org/2000/svg" class="chart heatmap" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{}" font-family="system-ui, sans-serif" font-size="12">"##,
         esc(caption)
     );
+    // Legend, top left: the scale from low to high, and the fill of a cell without data.
+    let _ = write!(
+        s,
+        r##"<defs><linearGradient id="heat-scale"><stop offset="0" stop-color="{}"/><stop offset="0.5" stop-color="{}"/><stop offset="1" stop-color="{}"/></linearGradient></defs><g class="legend"><rect x="8" y="8" width="120" height="10" fill="url(#heat-scale)"/><text x="8" y="32">{}</text><text x="128" y="32" text-anchor="end">{}</text><rect x="8" y="42" width="10" height="10" fill="#f2f3f5" stroke="#ccc"/><text x="22" y="51">tidak ada data</text></g>"##,
+        heat_colour(0.0),
+        heat_colour(0.5),
+        heat_colour(1.0),
+        esc(legend.0),
+        esc(legend.1)
+    );
     for (j, c) in cols.iter().enumerate() {
         let x = label_w + cell_w * j as f64 + cell_w / 2.0;
-        let short: String = c.chars().take(22).collect();
+        let short = clip(c, 24);
         let _ = write!(s, r##"<text transform="translate({x},{}) rotate(-45)" text-anchor="start"><title>{}</title>{}</text>"##, head_h - 6.0, esc(c), esc(&short));
     }
     for (i, (label, href)) in rows.iter().enumerate() {
@@ -150,7 +165,9 @@ mod tests {
             &["Integritas".into()],
             &[vec![Cell { text: "1,50".into(), share: Some(0.75), title: "Integritas: rata-rata kesenjangan 1,50".into() }]],
             "Peta",
+            ("0", "≥ 2 level"),
         );
+        assert!(svg.contains("url(#heat-scale)") && svg.contains("≥ 2 level") && svg.contains("tidak ada data"), "legend");
         assert!(svg.contains("Bidang &lt;Data&gt; &amp; Statistik"));
         assert!(!svg.contains("<Data>"));
         assert!(svg.contains(r##"href="/akpk?unit=1""##));

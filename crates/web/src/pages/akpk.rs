@@ -125,7 +125,8 @@ pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor,
         });
     }
     let caption = if by_share { "Persentase pegawai dengan kesenjangan per unit dan kompetensi" } else { "Rata-rata kesenjangan per unit dan kompetensi" };
-    let heat_svg = charts::heatmap(&labels, &columns, &cells, caption);
+    let legend = if by_share { ("0 %", "100 %") } else { ("0 level", "≥ 2 level") };
+    let heat_svg = charts::heatmap(&labels, &columns, &cells, caption, legend);
     // Bands run from the best (green) to the worst (red) on the heat scale, whatever their
     // number; the last series, "belum dinilai", is grey.
     let graded = hm.bands.len().saturating_sub(1);
@@ -844,7 +845,7 @@ pub async fn view_national_get(State(s): State<AppState>, session: Session, a: A
                 .collect()
         })
         .collect();
-    let heat_svg = charts::heatmap(&labels, &columns, &cells, "Rata-rata kesenjangan per instansi dan kompetensi nasional");
+    let heat_svg = charts::heatmap(&labels, &columns, &cells, "Rata-rata kesenjangan per instansi dan kompetensi nasional", ("0 level", "≥ 2 level"));
     let rows = n
         .tenants
         .iter()
