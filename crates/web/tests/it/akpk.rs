@@ -374,3 +374,31 @@ async fn the_api_serves_the_same_akpk_with_the_same_rules() {
     assert_eq!(nat["tenants"].as_array().unwrap().len(), 5);
     assert_eq!(nat["competencies"].as_array().unwrap().len(), 9);
 }
+
+#[tokio::test]
+async fn assessment_import_reads_xlsx_numbers_and_dates() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("ambon").await;
+    let emp = cakap_store::org::employees::list(&app.store.db, t, &EmployeeScope::Tenant, &Default::default(), 1, 1).await.unwrap().items.remove(0);
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (i, h) in cakap_store::akpk::imports::ASSESSMENT_HEADERS.iter().enumerate() {
+        ws.write_string(0, i as u16, *h).unwrap();
+    }
+    // Level as a number and the date as a real Excel date, as an assessment centre's sheet has them.
+    ws.write_string(1, 0, &emp.nip).unwrap();
+    ws.write_string(1, 1, "Perekat Bangsa").unwrap();
+    ws.write_number(1, 2, 4).unwrap();
+    ws.write_string(1, 3, "Uji Kompetensi").unwrap();
+    let fmt = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    ws.write_datetime_with_format(1, 4, &rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 3, 9).unwrap(), &fmt).unwrap();
+    ws.write_string(1, 5, "LSP BKN").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let mut c = app.login("admin.ambon").await;
+    c.get("/akpk/impor").await;
+    let csrf = c.csrf.clone();
+    let res = c.upload_with("/akpk/impor", "hasil.xlsx", &bytes, &[("_csrf", &csrf), ("kind", "penilaian")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let latest = cakap_store::akpk::assessments::for_employee(&app.store.db, t, emp.id).await.unwrap().into_iter().find(|a| a.rater_name == "LSP BKN").unwrap();
+    assert_eq!((latest.level, latest.method.as_str(), latest.assessed_on.to_string()), (4, "uji_kompetensi", "2026-03-09".to_string()));
+}
