@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod charts;
 pub mod error;
 pub mod pages;
@@ -32,6 +33,7 @@ use crate::error::{AppError, REQUEST_ID};
 pub struct AppState {
     pub store: Store,
     pub cfg: WebConfig,
+    pub cache: std::sync::Arc<cache::AnalysisCache>,
 }
 
 /// Largest upload (imports): 64 MiB.
@@ -48,7 +50,7 @@ pub struct WebConfig {
 }
 
 pub fn router(store: Store, cfg: WebConfig) -> Router {
-    let state = AppState { store: store.clone(), cfg: cfg.clone() };
+    let state = AppState { store: store.clone(), cfg: cfg.clone(), cache: Default::default() };
     let sessions = SessionManagerLayer::new(session::DbSessionStore { store })
         .with_name("cakap_sid")
         .with_http_only(true)
@@ -65,11 +67,22 @@ pub fn router(store: Store, cfg: WebConfig) -> Router {
         .route("/static/app.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/app.css")) }))
         .route("/static/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../static/app.js")) }))
         .fallback(|| async { AppError::NotFound })
+        .layer(middleware::from_fn_with_state(state.clone(), stale_after_write))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(300)))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(request_id))
+}
+
+/// Any request that may write makes cached analyses stale once it has completed.
+async fn stale_after_write(axum::extract::State(s): axum::extract::State<AppState>, req: Request, next: Next) -> Response {
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
+    let res = next.run(req).await;
+    if writes {
+        s.cache.bump();
+    }
+    res
 }
 
 async fn healthz(axum::extract::State(s): axum::extract::State<AppState>) -> Response {

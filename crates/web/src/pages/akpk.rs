@@ -78,7 +78,7 @@ impl MapPage {
 pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<MapQuery>) -> Result<Response> {
     a.require(Permission::ReadNeeds)?;
     let t = a.tenant()?;
-    let an = Analysis::load(&s.store.db, t, &EmployeeScope::Tenant).await?;
+    let an = s.cache.tenant(&s.store, t).await?;
     let unit = opt_id(&q.unit);
     let focus = match unit {
         Some(u) => Some(an.units.get(&u).cloned().ok_or(AppError::NotFound)?),
@@ -419,10 +419,10 @@ impl NeedQuery {
     }
 }
 
-pub async fn load_needs(s: &AppState, a: &Actor, q: &NeedQuery) -> Result<(Analysis, Vec<NeedRow>)> {
+pub async fn load_needs(s: &AppState, a: &Actor, q: &NeedQuery) -> Result<(std::sync::Arc<Analysis>, Vec<NeedRow>)> {
     a.require(Permission::ReadNeeds)?;
     let t = a.tenant()?;
-    let an = Analysis::load(&s.store.db, t, &EmployeeScope::Tenant).await?;
+    let an = s.cache.tenant(&s.store, t).await?;
     let manual = cakap_store::akpk::needs::open(&s.store.db, t).await?;
     let rows = an.needs(&manual, &q.filter());
     Ok((an, rows))
@@ -639,7 +639,7 @@ struct CalibrationPage {
 pub async fn view_calibration_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
     a.require(Permission::ReadNeeds)?;
     let t = a.tenant()?;
-    let an = Analysis::load(&s.store.db, t, &EmployeeScope::Tenant).await?;
+    let an = s.cache.tenant(&s.store, t).await?;
     let rows = an
         .calibration
         .iter()

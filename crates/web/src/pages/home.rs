@@ -97,7 +97,7 @@ async fn akpk_cards(s: &AppState, a: &Actor, t: i64, cards: &mut Vec<Card>) -> R
     use cakap_store::akpk::analysis::Analysis;
     use cakap_store::org::employees::EmployeeScope;
     if a.can(Permission::ReadNeeds) {
-        let an = Analysis::load(&s.store.db, t, &EmployeeScope::Tenant).await?;
+        let an = s.cache.tenant(&s.store, t).await?;
         let needs = an.needs(&cakap_store::akpk::needs::open(&s.store.db, t).await?, &Default::default());
         let high = needs.iter().filter(|n| n.priority >= 60).count();
         cards.push(Card { label: "Kebutuhan pengembangan kompetensi".into(), value: view::int(needs.len() as u64), href: "/akpk/kebutuhan".into() });

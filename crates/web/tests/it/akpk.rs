@@ -402,3 +402,33 @@ async fn assessment_import_reads_xlsx_numbers_and_dates() {
     let latest = cakap_store::akpk::assessments::for_employee(&app.store.db, t, emp.id).await.unwrap().into_iter().find(|a| a.rater_name == "LSP BKN").unwrap();
     assert_eq!((latest.level, latest.method.as_str(), latest.assessed_on.to_string()), (4, "uji_kompetensi", "2026-03-09".to_string()));
 }
+
+#[tokio::test]
+async fn the_cached_analysis_is_renewed_by_any_write_through_the_app() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("semarang").await;
+    let mut c = app.login("perencana.semarang").await;
+    let count = |body: &str| -> u64 {
+        let card = body.split("<span>Penilaian perlu kalibrasi</span>").next().unwrap();
+        card.rsplit("<span class=\"num\">").next().unwrap().split('<').next().unwrap().replace('.', "").parse().unwrap()
+    };
+    let before = count(&c.get("/").await.body);
+    // Written behind the app's back (as the CLI would): the cached analysis does not see it yet.
+    let a = Analysis::load(&app.store.db, t, &EmployeeScope::Tenant).await.unwrap();
+    // A pair not yet on the list, so the count must move.
+    let (ei, ci) = (0..a.employees.len()).flat_map(|e| (0..a.competencies.len()).map(move |c| (e, c))).find(|(e, c)| !a.calibration.iter().any(|(x, y, _)| x == e && y == c)).unwrap();
+    let (emp, integ) = (a.employees[ei].id, a.competencies[ci].id);
+    let ctx = cakap_store::audit::Ctx::system(t);
+    let today = time::OffsetDateTime::now_utc().date();
+    for (method, level) in [(cakap_domain::competency::Method::SelfAssessment, 5), (cakap_domain::competency::Method::Supervisor, 1)] {
+        let input = cakap_store::akpk::assessments::AssessmentInput { competency_id: integ, level, method, assessed_on: today, evidence: String::new(), rater_name: "uji".into() };
+        cakap_store::akpk::assessments::add(&app.store, &ctx, emp, &input).await.unwrap();
+    }
+    let fresh = Analysis::load(&app.store.db, t, &EmployeeScope::Tenant).await.unwrap().calibration.len() as u64;
+    assert_eq!(fresh, before + 1, "the new disagreement counts");
+    assert_eq!(count(&c.get("/").await.body), before, "served from the cache");
+    // Any write through the app makes it stale.
+    c.get(&format!("/akpk/pegawai/{emp}")).await;
+    assert_eq!(c.post(&format!("/akpk/pegawai/{emp}/skp"), &[("year", "2026"), ("rating", "baik")]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(count(&c.get("/").await.body), fresh);
+}
