@@ -1,6 +1,7 @@
 //! `cakap`: serve the web app, migrate, load demo data, import/export, manage tokens.
 
 mod bench;
+mod bench_akpk;
 mod bench_rollup;
 
 use std::path::PathBuf;
@@ -81,6 +82,16 @@ enum BenchCmd {
         #[arg(long, default_value = "bench-data")]
         dir: PathBuf,
     },
+    /// The AKPK analysis of one tenant at a real size: load, heatmap, needs, calibration.
+    Akpk {
+        #[arg(long, default_value_t = 20_000)]
+        employees: usize,
+        /// PostgreSQL server to run on as well (a database is created and dropped).
+        #[arg(long, env = "BENCH_PG_URL")]
+        pg: Option<String>,
+        #[arg(long, default_value = "bench-data")]
+        dir: PathBuf,
+    },
     /// The competency roll-up engine on synthetic national data (or `--data DIR` column files).
     Rollup {
         #[arg(long, default_value_t = 4_300_000)]
@@ -137,6 +148,9 @@ async fn main() {
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match &cli.cmd {
         Cmd::Bench { cmd: BenchCmd::Import { rows, pg, dir } } => return bench::run(*rows, pg.clone(), dir).await,
+        Cmd::Bench { cmd: BenchCmd::Akpk { employees, pg, dir } } => {
+            return bench_akpk::run(*employees, pg.clone(), dir).await;
+        }
         Cmd::Bench { cmd: BenchCmd::Rollup { employees, comps, tenants, units, seed, data, out, results, json } } => {
             let files = bench_rollup::Files { data: data.as_deref(), out: out.as_deref(), results: results.as_deref(), json: json.as_deref() };
             return bench_rollup::run(*employees, *comps, *tenants, *units, *seed, files);

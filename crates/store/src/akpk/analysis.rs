@@ -299,7 +299,9 @@ impl Analysis {
             if root.is_some_and(|r| !self.in_subtree(e.unit_id, r)) {
                 continue;
             }
-            let targets = std::iter::once((e.position_id, NeedSource::GapHeld)).chain(e.target_position_id.map(|t| (t, NeedSource::GapTarget)));
+            // A target equal to the position held adds nothing.
+            let target = e.target_position_id.filter(|t| *t != e.position_id);
+            let targets = std::iter::once((e.position_id, NeedSource::GapHeld)).chain(target.map(|t| (t, NeedSource::GapTarget)));
             for (pos, source) in targets {
                 let Some(a) = self.against(ei, pos) else { continue };
                 let p = &self.positions[&pos];

@@ -144,10 +144,21 @@ pub async fn load(store: &Store, password: &str) -> Result<Vec<DemoLogin>> {
     let txn = store.write().await?;
     insert_user(&txn, None, "superadmin", "Super Admin Nasional", &hash, None, true).await?;
     for (i, region) in REGIONS.iter().enumerate() {
-        load_region(&txn, region, &hash, 0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1)).await?;
+        load_region(&txn, region, region.employees, &hash, 0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1)).await?;
     }
     txn.commit().await?;
     Ok(logins)
+}
+
+/// One demo region with `employees` staff (for benchmarks at a tenant's real size). Returns the
+/// tenant id.
+pub async fn load_sized(store: &Store, code: &str, employees: usize, password: &str) -> Result<i64> {
+    let region = REGIONS.iter().find(|r| r.code == code).ok_or(crate::error::StoreError::NotFound)?;
+    let hash = hash_password(password);
+    let txn = store.write().await?;
+    load_region(&txn, region, employees, &hash, 0x5EED).await?;
+    txn.commit().await?;
+    Ok(crate::org::tenants::by_code(&store.db, code).await?.ok_or(crate::error::StoreError::NotFound)?.id)
 }
 
 const ROLE_LOGINS: [(Role, &str); 6] = [
@@ -227,7 +238,7 @@ fn head_title(kind: UnitKind, name: &str) -> (String, Jenjang) {
     }
 }
 
-async fn load_region<C: ConnectionTrait>(db: &C, r: &Region, hash: &str, seed: u64) -> Result<()> {
+async fn load_region<C: ConnectionTrait>(db: &C, r: &Region, employees: usize, hash: &str, seed: u64) -> Result<()> {
     let mut rng = Rng(seed);
     let t = next_id();
     let settings = TenantSettings { visi: r.visi.into(), ..Default::default() };
@@ -305,7 +316,7 @@ async fn load_region<C: ConnectionTrait>(db: &C, r: &Region, hash: &str, seed: u
     let mut seq = std::collections::HashMap::<String, u32>::new();
     let mut emps: Vec<employee::ActiveModel> = vec![];
     let mut amplas_staff = None;
-    for i in 0..r.employees {
+    for i in 0..employees {
         let pos = if i < heads.len() { &heads[i] } else { rng.pick(&staff) };
         let male = rng.below(2) == 0;
         let senior = matches!(pos.jenjang, Jenjang::JptPratama | Jenjang::Administrator | Jenjang::AhliMadya);

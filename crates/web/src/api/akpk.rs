@@ -138,7 +138,7 @@ pub async fn employee_akpk(State(s): State<AppState>, ApiActor(a): ApiActor, Pat
     Ok(Json(AkpkDto {
         employee_id: id,
         held: an.against(ei, e.position_id),
-        target: e.target_position_id.and_then(|p| an.against(ei, p)),
+        target: e.target_position_id.filter(|p| *p != e.position_id).and_then(|p| an.against(ei, p)),
         skp: an.skp.get(&id).map(|(y, r)| (*y, r.code(), r.gap())),
         calibration: an.calibration.iter().map(|(_, ci, _)| an.competency(*ci).id).collect(),
     }))

@@ -247,7 +247,7 @@ async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, form
     let an = Analysis::load(db, t, &EmployeeScope::Own(id)).await?;
     let ei = an.employee_index(id).ok_or(AppError::NotFound)?;
     let held = an.against(ei, e.position_id);
-    let target = e.target_position_id.and_then(|p| an.against(ei, p));
+    let target = e.target_position_id.filter(|p| *p != e.position_id).and_then(|p| an.against(ei, p));
     let unit = an.units.get(&e.unit_id).cloned();
     let unit_path = unit.as_ref().map(|u| u.path.clone()).unwrap_or_default();
     let skp = cakap_store::akpk::performance::for_employee(db, t, id)
