@@ -393,7 +393,9 @@ impl Analysis {
             row_units.push((p.clone(), true));
         }
         let nc = self.nc();
-        let used: Vec<usize> = (0..nc).filter(|ci| self.standards.values().any(|s| s[*ci] > 0)).collect();
+        // The engine keys competencies by a byte: a heatmap shows at most 256 columns (no screen
+        // shows more), the first in dictionary order.
+        let used: Vec<usize> = (0..nc).filter(|ci| self.standards.values().any(|s| s[*ci] > 0)).take(256).collect();
         let col_of: HashMap<usize, u8> = used.iter().enumerate().map(|(k, ci)| (*ci, k as u8)).collect();
         let (mut cu, mut ct, mut cc, mut ca, mut cr) = (vec![], vec![], vec![], vec![], vec![]);
         let bands: Vec<String> = self.settings.jpm_bands.bands.iter().map(|b| b.1.clone()).chain([self.settings.jpm_bands.lowest.clone()]).collect();
