@@ -197,15 +197,12 @@ pub async fn run(rows: u64, pg_url: Option<String>, dir: &Path) -> Res<()> {
 
     // PostgreSQL: the same import, then COPY of the same rows into an equivalent table.
     if let Some(admin_url) = pg_url {
-        let admin = sea_orm::Database::connect(&admin_url).await?;
-        let name = format!("cakap_bench_{}", hex::encode(rand::random::<[u8; 4]>()));
-        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
-        let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url.clone());
+        let db = TempPg::create(&admin_url).await?;
         let result = async {
-            let pg = Store::open(&format!("{base}/{name}")).await?;
+            let pg = Store::open(&db.url).await?;
             let org = setup_org(&pg).await?;
             write_csv(&csv, &org, rows, false)?;
-            let (import_secs, rss) = import_in_child(&format!("{base}/{name}"), &csv)?;
+            let (import_secs, rss) = import_in_child(&db.url, &csv)?;
             assert_eq!(count(&pg, org.ctx.tenant_id).await? as u64, rows);
             println!("| PostgreSQL CSV import (`cakap import-employees`) | {rows} | {import_secs:.2} | {:.0} | {rss:.0} |", rows as f64 / import_secs);
             let copy_file = dir.join("pegawai.copy");
@@ -237,10 +234,45 @@ pub async fn run(rows: u64, pg_url: Option<String>, dir: &Path) -> Res<()> {
             Ok::<_, Box<dyn std::error::Error>>(())
         }
         .await;
-        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
+        db.drop().await?;
         result?;
     }
     Ok(())
+}
+
+/// A PostgreSQL database made for one benchmark run and dropped after it.
+pub struct TempPg {
+    admin: sea_orm::DatabaseConnection,
+    name: String,
+    pub url: String,
+}
+
+impl TempPg {
+    pub async fn create(admin_url: &str) -> Res<TempPg> {
+        let admin = sea_orm::Database::connect(admin_url).await?;
+        let name = format!("cakap_bench_{}", hex::encode(rand::random::<[u8; 4]>()));
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+        let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url.to_string());
+        Ok(TempPg { admin, url: format!("{base}/{name}"), name })
+    }
+
+    pub async fn drop(self) -> Res<()> {
+        self.admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).await?;
+        Ok(())
+    }
+}
+
+/// The best wall time of `runs` calls, and the last result.
+pub fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut best = f64::INFINITY;
+    let mut out = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let r = std::hint::black_box(f());
+        best = best.min(t.elapsed().as_secs_f64());
+        out = Some(r);
+    }
+    (best, out.expect("runs > 0"))
 }
 
 /// One pass of the row checks over the file, as the import's first pass does.

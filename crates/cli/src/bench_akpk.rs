@@ -9,21 +9,12 @@ use std::time::Instant;
 use cakap_store::akpk::analysis::Analysis;
 use cakap_store::org::employees::EmployeeScope;
 use cakap_store::Store;
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use crate::bench::{best_of, TempPg};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
-fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut best = f64::MAX;
-    let mut out = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let r = std::hint::black_box(f());
-        best = best.min(t.elapsed().as_secs_f64());
-        out = Some(r);
-    }
-    (best, out.expect("runs > 0"))
-}
 
 async fn measure(label: &str, store: &Store, employees: usize) -> Res<()> {
     let t0 = Instant::now();
@@ -74,18 +65,15 @@ pub async fn run(employees: usize, pg_url: Option<String>, dir: &Path) -> Res<()
     let sqlite = Store::open(&format!("sqlite://{}?mode=rwc", path.display())).await?;
     measure("SQLite", &sqlite, employees).await?;
     if let Some(admin_url) = pg_url {
-        let admin = sea_orm::Database::connect(&admin_url).await?;
-        let name = format!("cakap_bench_{}", hex::encode(rand::random::<[u8; 4]>()));
-        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
-        let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url.clone());
+        let db = TempPg::create(&admin_url).await?;
         let result = async {
-            let pg = Store::open(&format!("{base}/{name}")).await?;
+            let pg = Store::open(&db.url).await?;
             measure("PostgreSQL", &pg, employees).await?;
             pg.db.close_by_ref().await?;
             Ok::<_, Box<dyn std::error::Error>>(())
         }
         .await;
-        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
+        db.drop().await?;
         result?;
     }
     Ok(())

@@ -8,6 +8,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use cakap_domain::rollup::{Agg, Columns, Engine};
+
+use crate::bench::best_of;
 use cakap_store::demo::Rng;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -90,17 +92,6 @@ pub fn read_files(dir: &Path) -> Res<Data> {
     Ok(Data { unit, tenant, comp: read("comp.u8")?, actual: read("actual.u8")?, required: read("required.u8")? })
 }
 
-fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut best = f64::INFINITY;
-    let mut out = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let r = std::hint::black_box(f());
-        best = best.min(t.elapsed().as_secs_f64());
-        out = Some(r);
-    }
-    (best, out.expect("runs > 0"))
-}
 
 /// Where the benchmark reads and writes files.
 pub struct Files<'a> {
