@@ -203,7 +203,13 @@ struct EmployeePage {
     skp_form: SkpForm,
     skp_errors: FormErrors,
     ratings: Vec<(&'static str, &'static str)>,
+    levels: Vec<(&'static str, &'static str)>,
     printed: String,
+}
+
+/// Choices 1–n as (value, label) for a select.
+fn numbers(n: usize) -> Vec<(&'static str, &'static str)> {
+    ["1", "2", "3", "4", "5"].iter().take(n).map(|x| (*x, *x)).collect()
 }
 
 impl EmployeePage {
@@ -308,6 +314,7 @@ async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, form
             skp_form,
             skp_errors,
             ratings: SkpRating::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+            levels: numbers(5),
             printed: view::date_short(&cakap_store::now().date()),
         },
     ))
@@ -564,6 +571,7 @@ struct NeedFormPage {
     units: Vec<(i64, String)>,
     competencies: Vec<(i64, String)>,
     sources: Vec<(&'static str, &'static str)>,
+    gaps: Vec<(&'static str, &'static str)>,
 }
 
 async fn need_form(s: &AppState, session: &Session, a: &Actor, f: NeedForm, errors: FormErrors) -> Result<Response> {
@@ -581,6 +589,7 @@ async fn need_form(s: &AppState, session: &Session, a: &Actor, f: NeedForm, erro
             units: unit_options(units.iter()),
             competencies,
             sources: [NeedSource::Community, NeedSource::Policy, NeedSource::Manual].iter().map(|k| (k.code(), k.label())).collect(),
+            gaps: numbers(4),
         },
     ))
 }
