@@ -49,6 +49,8 @@ fn nav_for(a: &Actor, current: &str) -> Vec<NavItem> {
     if a.can(Permission::ReadNeeds) {
         items.push(("/akpk".into(), "Peta Kesenjangan"));
         items.push(("/akpk/kebutuhan".into(), "Kebutuhan"));
+    } else if a.can(Permission::ReadAkpk) && a.roles.employee_scope() == cakap_domain::ReadScope::UnitSubtree {
+        items.push(("/akpk".into(), "Kesenjangan Tim"));
     } else if a.can(Permission::ReadAkpk)
         && let Some(e) = a.employee_id
     {

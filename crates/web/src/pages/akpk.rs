@@ -67,6 +67,8 @@ struct MapPage {
     rows: Vec<TableRow>,
     staff: Vec<EmployeeSummary>,
     staff_title: String,
+    /// The planner's view (links to the needs and calibration lists); false for "Tim Saya".
+    tenant_wide: bool,
 }
 
 impl MapPage {
@@ -75,13 +77,40 @@ impl MapPage {
     }
 }
 
+/// Whose heatmap: the whole instansi (planners, PPK), or a supervisor's own unit subtree
+/// ("Tim Saya"), whose root unit it starts from.
+enum MapScope {
+    Tenant,
+    Team { path: String, root: i64 },
+}
+
+fn map_scope(a: &Actor) -> Result<MapScope> {
+    if a.can(Permission::ReadNeeds) {
+        return Ok(MapScope::Tenant);
+    }
+    a.require(Permission::ReadAkpk)?;
+    match (a.roles.employee_scope(), &a.unit_path) {
+        (cakap_domain::ReadScope::UnitSubtree, Some(path)) => {
+            let root = path.split('/').filter(|x| !x.is_empty()).next_back().and_then(|x| x.parse().ok()).ok_or(AppError::Forbidden)?;
+            Ok(MapScope::Team { path: path.clone(), root })
+        }
+        _ => Err(AppError::Forbidden),
+    }
+}
+
 pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<MapQuery>) -> Result<Response> {
-    a.require(Permission::ReadNeeds)?;
+    let scope = map_scope(&a)?;
     let t = a.tenant()?;
-    let an = s.cache.tenant(&s.store, t).await?;
-    let unit = opt_id(&q.unit);
+    let (an, unit, home) = match &scope {
+        MapScope::Tenant => (s.cache.tenant(&s.store, t).await?, opt_id(&q.unit), None),
+        MapScope::Team { path, root } => {
+            let an = std::sync::Arc::new(Analysis::load(&s.store.db, t, &EmployeeScope::UnitPath(path.clone())).await?);
+            (an, Some(opt_id(&q.unit).unwrap_or(*root)), Some(path.clone()))
+        }
+    };
     let focus = match unit {
-        Some(u) => Some(an.units.get(&u).cloned().ok_or(AppError::NotFound)?),
+        // A supervisor sees only units within the supervised subtree.
+        Some(u) => Some(an.units.get(&u).filter(|x| home.as_deref().is_none_or(|p| x.path.starts_with(p))).cloned().ok_or(AppError::NotFound)?),
         None => None,
     };
     let by_share = q.ukuran.as_deref() == Some("persen");
@@ -140,11 +169,13 @@ pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor,
     let mut crumbs = vec![("Peta Kesenjangan".to_string(), "/akpk".to_string())];
     if let Some(u) = &focus {
         let chain = cakap_store::org::units::ancestors(&s.store.db, t, u).await?;
-        crumbs.extend(chain.into_iter().map(|c| (c.name.clone(), format!("/akpk?unit={}", c.id))));
+        let visible = chain.into_iter().filter(|c| home.as_deref().is_none_or(|p| c.path.starts_with(p)));
+        crumbs.extend(visible.map(|c| (c.name.clone(), format!("/akpk?unit={}", c.id))));
     }
     let title = focus.as_ref().map(|u| format!("Peta Kesenjangan: {}", u.name)).unwrap_or_else(|| "Peta Kesenjangan Kompetensi".into());
     let layout = Layout::new(&a, &session, title, "/akpk").await.crumbs(crumbs);
-    Ok(render(MapPage { layout, heat_svg, bars_svg, by_share, unit_param: unit.map(|u| u.to_string()).unwrap_or_default(), columns, bands: hm.bands, rows, staff, staff_title }))
+    let tenant_wide = matches!(scope, MapScope::Tenant);
+    Ok(render(MapPage { layout, heat_svg, bars_svg, by_share, unit_param: unit.map(|u| u.to_string()).unwrap_or_default(), columns, bands: hm.bands, rows, staff, staff_title, tenant_wide }))
 }
 
 // ---------------------------------------------------------------- one employee

@@ -432,3 +432,27 @@ async fn the_cached_analysis_is_renewed_by_any_write_through_the_app() {
     assert_eq!(c.post(&format!("/akpk/pegawai/{emp}/skp"), &[("year", "2026"), ("rating", "baik")]).await.status, StatusCode::SEE_OTHER);
     assert_eq!(count(&c.get("/").await.body), fresh);
 }
+
+#[tokio::test]
+async fn a_supervisor_sees_the_heatmap_of_the_supervised_units_only() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
+    let kec = units.iter().find(|u| u.name == "Kecamatan Medan Amplas").unwrap();
+    let dinkes = units.iter().find(|u| u.name == "Dinas Kesehatan").unwrap();
+    let mut a = app.login("atasan.medan").await;
+    let home = a.get("/").await.body;
+    assert!(home.contains("href=\"/akpk\"") && home.contains("Kesenjangan Tim"));
+    let map = a.get("/akpk").await;
+    assert_eq!(map.status, StatusCode::OK);
+    // Rows are the kecamatan's kelurahan; nothing of the rest of the city.
+    assert!(map.body.contains("Kelurahan Harjosari I") && map.body.contains("Peta Kesenjangan: Kecamatan Medan Amplas"));
+    assert!(!map.body.contains("Dinas Kesehatan") && !map.body.contains("Daftar Kebutuhan"));
+    // The staff listed are exactly the active employees of the subtree.
+    let team = Analysis::load(&app.store.db, t, &EmployeeScope::UnitPath(kec.path.clone())).await.unwrap();
+    assert_eq!(map.body.matches("href=\"/akpk/pegawai/").count(), team.employees.len());
+    assert_eq!(a.get(&format!("/akpk?unit={}", dinkes.id)).await.status, StatusCode::NOT_FOUND);
+    // Other roles: the employee and the instructor have no heatmap.
+    assert_eq!(app.login("pegawai.medan").await.get("/akpk").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.login("instruktur.medan").await.get("/akpk").await.status, StatusCode::FORBIDDEN);
+}
