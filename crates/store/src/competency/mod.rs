@@ -222,6 +222,19 @@ pub async fn levels<C: ConnectionTrait>(db: &C, tenant_id: i64, c: &competency::
         .await?)
 }
 
+/// The current indicator text of every (competency, level) of the tenant, in one query.
+pub async fn current_indicators<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<std::collections::HashMap<(i64, u8), String>> {
+    let versions: std::collections::HashMap<i64, i32> = list(db, tenant_id).await?.into_iter().map(|c| (c.id, c.version)).collect();
+    Ok(competency_level::Entity::find()
+        .filter(competency_level::Column::TenantId.eq(tenant_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|l| versions.get(&l.competency_id) == Some(&l.version))
+        .map(|l| ((l.competency_id, l.level as u8), l.indicator))
+        .collect())
+}
+
 /// Copies the national dictionary into one tenant where it is missing (idempotent).
 pub async fn ensure_national_for<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<usize> {
     let dict = national::dictionary();

@@ -207,6 +207,8 @@ pub struct SkpForm {
 struct HistoryRow {
     date: String,
     competency: String,
+    /// "versi N" when judged against older indicators than the current ones.
+    version: String,
     method: &'static str,
     level: i16,
     rater: String,
@@ -224,6 +226,8 @@ struct EmployeePage {
     parts: Vec<(&'static str, Against)>,
     has_target: bool,
     skp: Vec<(i32, &'static str, String, u8)>,
+    /// Indicator of (competency, level) in the current version: what the required level means.
+    indicators: std::collections::HashMap<(i64, u8), String>,
     calibration: Vec<(String, String)>,
     history: Vec<HistoryRow>,
     methods: Vec<(&'static str, &'static str)>,
@@ -258,6 +262,13 @@ impl EmployeePage {
     }
     fn jpm_text(j: &Option<f64>) -> String {
         num2(*j)
+    }
+    /// What the required level asks, shown under a competency with a gap.
+    fn expected(&self, r: &analysis::GapRow) -> String {
+        if r.gap.unwrap_or(0) == 0 {
+            return String::new();
+        }
+        self.indicators.get(&(r.competency_id, r.required)).map(|i| format!("Level {}: {i}", r.required)).unwrap_or_default()
     }
 }
 
@@ -295,7 +306,8 @@ async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, form
             Some((r.year, rating.label(), r.score.map(|x| decimal(x, 2)).unwrap_or_default(), rating.gap()))
         })
         .collect();
-    let names: std::collections::HashMap<i64, String> = an.competencies.iter().map(|c| (c.id, c.name.clone())).collect();
+    let names: std::collections::HashMap<i64, (String, i32)> = an.competencies.iter().map(|c| (c.id, (c.name.clone(), c.version))).collect();
+    let indicators = cakap_store::competency::current_indicators(db, t).await?;
     let calibration = an
         .calibration
         .iter()
@@ -306,7 +318,11 @@ async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, form
         .into_iter()
         .map(|h| HistoryRow {
             date: view::date_short(&h.assessed_on),
-            competency: names.get(&h.competency_id).cloned().unwrap_or_else(|| "(kompetensi nonaktif)".into()),
+            competency: names.get(&h.competency_id).map(|n| n.0.clone()).unwrap_or_else(|| "(kompetensi nonaktif)".into()),
+            version: match names.get(&h.competency_id) {
+                Some((_, v)) if *v != h.competency_version => format!("indikator versi {}", h.competency_version),
+                _ => String::new(),
+            },
             method: Method::from_code(&h.method).map(|m| m.label()).unwrap_or("-"),
             level: h.level,
             rater: h.rater_name,
@@ -335,6 +351,7 @@ async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, form
             has_target: target.is_some(),
             parts: held.map(|h| ("Terhadap jabatan saat ini", h)).into_iter().chain(target.map(|t| ("Terhadap jabatan target", t))).collect(),
             skp,
+            indicators,
             calibration,
             history,
             methods,

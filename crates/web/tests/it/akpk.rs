@@ -92,6 +92,10 @@ async fn planner_drills_from_heatmap_to_a_hand_worked_akpk_and_exports_needs() {
     assert!(page.contains("Terhadap jabatan target"));
     assert!(page.contains("JPM <strong>66,67</strong> · kategori <strong>Kurang Optimal</strong>"));
     assert!(page.contains("kesenjangan kinerja 2 tingkat"));
+    // Under a competency with a gap: what the required level asks (current indicator text).
+    let m8 = cakap_store::competency::get(&app.store.db, t, s.comp("M.8")).await.unwrap();
+    let l3 = cakap_store::competency::levels(&app.store.db, t, &m8).await.unwrap()[2].indicator.clone();
+    assert!(page.contains(&format!("Level 3: {}", l3.replace('\'', "&#39;").replace('"', "&quot;"))), "{l3}");
     assert!(page.contains("window.print()"), "printable");
 
     // Needs: Pengambilan Keputusan (M.8), required 3, actual 1, gap 2. Priority: gap 2/4·40 = 20,

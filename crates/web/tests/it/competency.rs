@@ -188,12 +188,26 @@ async fn teknis_import_is_all_or_nothing_and_versions_changed_indicators() {
     let andat = comps.iter().find(|c| c.code == "TK-ANDAT").unwrap().clone();
     assert_eq!(andat.version, 1);
 
+    // An assessment made against version 1 keeps saying so after the update.
+    let emp = cakap_store::org::employees::list(&app.store.db, t, &cakap_store::org::employees::EmployeeScope::Tenant, &Default::default(), 1, 1).await.unwrap().items.remove(0);
+    let input = cakap_store::akpk::assessments::AssessmentInput {
+        competency_id: andat.id,
+        level: 2,
+        method: cakap_domain::competency::Method::Assessor,
+        assessed_on: time::OffsetDateTime::now_utc().date(),
+        evidence: "sebelum revisi".into(),
+        rater_name: "uji".into(),
+    };
+    cakap_store::akpk::assessments::add(&app.store, &cakap_store::audit::Ctx::system(t), emp.id, &input).await.unwrap();
     let good = format!("Kode,Nama,Deskripsi,Level 1,Level 2,Level 3,Level 4,Level 5\nTK-GIS,Sistem Informasi Geografis,Peta rawan bencana,{}\nTK-ANDAT,Analisis Data,Diubah,{}\n", lv("gis").replace(';', ","), lv("andat baru").replace(';', ","));
     let res = c.upload_with("/kompetensi/kamus/impor", "teknis.csv", good.as_bytes(), &[("_csrf", &csrf)]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert!(c.get("/kompetensi/kamus").await.body.contains("Impor selesai: 1 kompetensi baru, 1 diperbarui."));
     let now = cakap_store::competency::get(&app.store.db, t, andat.id).await.unwrap();
     assert_eq!(now.version, 2);
+    let page = c.get(&format!("/akpk/pegawai/{}", emp.id)).await.body;
+    let row = page.split("sebelum revisi").next().unwrap().rsplit("<tr>").next().unwrap();
+    assert!(row.contains("Analisis Data <small class=\"muted\">(indikator versi 1)</small>"), "{row}");
     assert_eq!(cakap_store::competency::levels(&app.store.db, t, &now).await.unwrap()[2].indicator, "andat baru level 3");
     // The old indicators stay for assessments made against version 1.
     assert_eq!(cakap_store::competency::levels(&app.store.db, t, &andat).await.unwrap()[2].indicator, "Mengelola pengolahan dan analisis data di tingkat unit kerja dan memperbaiki prosedurnya.");
