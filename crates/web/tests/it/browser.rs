@@ -1,6 +1,6 @@
 //! In a real browser (Debian's chromium, headless, through chromium-driver): a planner of Kota
 //! Medan logs in, opens the heatmap, clicks a unit in the SVG, clicks an employee, and reads the
-//! AKPK; on a phone-sized window the AKPK page does not scroll sideways.
+//! AKPK; on a phone-sized window the AKPK page does not scroll sideways and its table is cards.
 //!
 //! Needs `chromium` and `chromium-driver` (`.ci/run` installs them; when missing and running as
 //! root, the test installs them with apt-get, else it fails saying what to install).
@@ -111,6 +111,9 @@ async fn planner_drills_from_the_heatmap_to_an_akpk_in_a_browser() {
         c.set_window_size(390, 844).await?;
         let overflow = c.execute("return document.documentElement.scrollWidth - window.innerWidth", vec![]).await?;
         assert!(overflow.as_i64().unwrap_or(99) <= 1, "page scrolls sideways by {overflow}");
+        // …and the gap table reads as one card per competency, its header hidden.
+        let thead = c.execute("return getComputedStyle(document.querySelector('table.stack thead')).display", vec![]).await?;
+        assert_eq!(thead.as_str(), Some("none"));
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
