@@ -55,7 +55,7 @@ pub fn row(i: u64) -> (String, String, &'static str, String, usize) {
     let rest = i / 9000;
     let tmt_month = 1 + (rest % 12);
     let seq = 1 + (rest / 12) % 999;
-    let gender = if i % 2 == 0 { 1 } else { 2 };
+    let gender = if i.is_multiple_of(2) { 1 } else { 2 };
     let tmt_year = birth.year() + 22 + ((rest / 12 / 999) % 5) as i32;
     let nip = format!("{:04}{:02}{:02}{tmt_year:04}{tmt_month:02}{gender}{seq:03}", birth.year(), birth.month() as u8, birth.day());
     let name = format!("Pegawai Uji {i}");

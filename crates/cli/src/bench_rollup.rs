@@ -50,7 +50,7 @@ pub fn generate(employees: u64, comps: u8, tenants: u32, units: u32, seed: u64) 
         for c in 0..comps {
             let required = (base + u8::from(c % 5 == 0)).min(5);
             let r = rng.below(100);
-            let actual = if r < 5 { 0 } else { (required as i64 + [-2, -1, -1, 0, 0, 0, 1][(r % 7) as usize]).clamp(1, 5) as u8 };
+            let actual = if r < 5 { 0 } else { (required as i64 + [-2, -1, -1, 0, 0, 0, 1][r % 7]).clamp(1, 5) as u8 };
             d.unit.push(u);
             d.tenant.push(t);
             d.comp.push(c);

@@ -82,7 +82,7 @@ impl EmployeeFields<'_> {
     /// Returns all problems at once so a form or import row can show them together.
     pub fn parse(&self) -> Result<ValidEmployee, Vec<FieldError>> {
         let mut errs = Vec::new();
-        let status = match EmployeeStatus::parse_loose(&self.status) {
+        let status = match EmployeeStatus::parse_loose(self.status) {
             Some(s) => Some(s),
             None if self.status.trim().is_empty() => {
                 errs.push(FieldError::new("status", "wajib diisi (PNS atau PPPK)"));
@@ -99,14 +99,14 @@ impl EmployeeFields<'_> {
         } else if name.chars().count() > 200 {
             errs.push(FieldError::new("nama", "terlalu panjang (maksimal 200 karakter)"));
         }
-        let gender = match Gender::parse_any(&self.jenis_kelamin) {
+        let gender = match Gender::parse_any(self.jenis_kelamin) {
             Some(g) => Some(g),
             None => {
                 errs.push(FieldError::new("jenis kelamin", "harus L (laki-laki) atau P (perempuan)"));
                 None
             }
         };
-        let birth_date = match parse_date(&self.tanggal_lahir) {
+        let birth_date = match parse_date(self.tanggal_lahir) {
             Some(d) => Some(d),
             None => {
                 errs.push(FieldError::new(
@@ -119,7 +119,7 @@ impl EmployeeFields<'_> {
         let mut nip = None;
         if let Some(status) = status {
             let label = if status == EmployeeStatus::Pppk { "NI PPPK" } else { "NIP" };
-            match Nip::parse(&self.nip, status) {
+            match Nip::parse(self.nip, status) {
                 Ok((n, facts)) => {
                     if let Some(bd) = birth_date
                         && bd != facts.birth_date
@@ -150,7 +150,7 @@ impl EmployeeFields<'_> {
         if let Some(status) = status
             && !self.golongan.trim().is_empty()
         {
-            match golongan::parse(&self.golongan, status) {
+            match golongan::parse(self.golongan, status) {
                 Some(g) => gol = Some(g),
                 None => errs.push(FieldError::new(
                     "golongan",

@@ -101,7 +101,7 @@ const LUT: [[u64; 2]; 256] = {
         let (a, r) = ((p >> 4) as u64, (p & 15) as u64);
         let assessed = (a > 0) as u64;
         let met = if a < r { a } else { r };
-        let gap = if r > a { r - a } else { 0 };
+        let gap = r.saturating_sub(a);
         t[p] = [1 | met << 16 | r << 32 | assessed << 48, a | (assessed * r) << 16 | (assessed * gap) << 32 | (assessed * (r > a) as u64) << 48];
         p += 1;
     }

@@ -37,10 +37,22 @@ pub struct Analysis {
     effective: Vec<u8>,
     /// Method that decided each effective level.
     decided_by: Vec<Option<Method>>,
-    /// (employee index, competency index, latest level per method) where raters disagree by ≥ 2.
-    pub calibration: Vec<(usize, usize, Vec<(Method, u8)>)>,
+    /// Where raters disagree by ≥ 2 levels.
+    pub calibration: Vec<Disagreement>,
     pub skp: HashMap<i64, (i32, SkpRating)>,
     pub priority: HashSet<i64>,
+}
+
+/// Raters of one employee's competency who disagree by 2 levels or more: the planner's
+/// "perlu kalibrasi" list.
+#[derive(Debug, Clone)]
+pub struct Disagreement {
+    /// Index into [`Analysis::employees`].
+    pub employee: usize,
+    /// Index into [`Analysis::competencies`].
+    pub competency: usize,
+    /// The latest level of each method.
+    pub latest: Vec<(Method, u8)>,
 }
 
 /// One competency of a standard as one employee stands against it.
@@ -196,7 +208,7 @@ impl Analysis {
                         None => latest.push(*r),
                     }
                 }
-                calibration.push((ei, ci, latest.iter().map(|r| (r.method, r.level)).collect()));
+                calibration.push(Disagreement { employee: ei, competency: ci, latest: latest.iter().map(|r| (r.method, r.level)).collect() });
             }
         }
         let skp = super::performance::latest(db, tenant_id).await?;
@@ -278,7 +290,7 @@ impl Analysis {
             band: held.as_ref().and_then(|h| h.band.clone()),
             gaps: rows.iter().filter(|r| r.gap.unwrap_or(0) > 0).count(),
             unassessed: rows.iter().filter(|r| r.actual.is_none()).count(),
-            calibration: self.calibration.iter().any(|(i, _, _)| *i == ei),
+            calibration: self.calibration.iter().any(|d| d.employee == ei),
         }
     }
 

@@ -47,7 +47,7 @@ fn parse_method(s: &str) -> Option<Method> {
     })
 }
 
-fn cell<'a>(row: &'a [String], col: Option<usize>) -> &'a str {
+fn cell(row: &[String], col: Option<usize>) -> &str {
     col.and_then(|c| row.get(c)).map(|s| s.trim()).unwrap_or("")
 }
 

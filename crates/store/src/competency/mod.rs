@@ -159,7 +159,7 @@ pub async fn import_teknis(store: &Store, ctx: &Ctx, table: &crate::import::tabl
                 "name" => "Nama",
                 other => TEKNIS_HEADERS[3 + LEVEL_FIELDS.iter().position(|l| *l == other).unwrap_or(0)],
             };
-            errs.extend(fe.into_iter().map(|e| RowError { row: r, column: label(&e.field).into(), message: e.message }));
+            errs.extend(fe.into_iter().map(|e| RowError { row: r, column: label(e.field).into(), message: e.message }));
             continue;
         }
         let key = input.code.to_lowercase();

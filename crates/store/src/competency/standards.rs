@@ -84,8 +84,11 @@ pub async fn set_for_position(store: &Store, ctx: &Ctx, position_id: i64, levels
     set_many(store, ctx, &[(position_id, levels.to_vec())]).await
 }
 
+/// Required levels of one position: (competency, level or None for not required).
+pub type PositionLevels = (i64, Vec<(i64, Option<u8>)>);
+
 /// Sets the levels of many positions at once (the bulk grid), all or nothing.
-pub async fn set_many(store: &Store, ctx: &Ctx, changes: &[(i64, Vec<(i64, Option<u8>)>)]) -> Result<()> {
+pub async fn set_many(store: &Store, ctx: &Ctx, changes: &[PositionLevels]) -> Result<()> {
     let txn = store.write().await?;
     for (position_id, levels) in changes {
         set_in(&txn, ctx, *position_id, levels).await?;

@@ -115,28 +115,6 @@ fn excel_serial_date(serial: f64) -> Option<time::Date> {
     base.checked_add(time::Duration::days(serial.floor() as i64))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_semicolon_csv_with_bom() {
-        let t = read_csv(b"\xEF\xBB\xBFNIP;Nama\n198005122005011001;Budi, S.E.\n").unwrap();
-        assert_eq!(t.headers, vec!["NIP", "Nama"]);
-        assert_eq!(t.rows, vec![vec!["198005122005011001".to_string(), "Budi, S.E.".to_string()]]);
-    }
-
-    #[test]
-    fn excel_serials_become_dates() {
-        assert_eq!(excel_serial_date(29353.0).unwrap().to_string(), "1980-05-12");
-    }
-
-    #[test]
-    fn rejects_unknown_format() {
-        assert!(read_table("x.pdf", b"").unwrap_err().message.contains("tidak didukung"));
-    }
-}
-
 /// Header text reduced to lowercase letters and digits, so "Kode Kompetensi", "kode_kompetensi"
 /// and "KODE KOMPETENSI" match one spelling.
 pub fn norm_header(s: &str) -> String {
@@ -168,4 +146,26 @@ pub fn map_columns(headers: &[String], specs: &[ColumnSpec]) -> Result<Vec<Optio
         })
         .collect();
     if errs.is_empty() { Ok(cols) } else { Err(errs) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_semicolon_csv_with_bom() {
+        let t = read_csv(b"\xEF\xBB\xBFNIP;Nama\n198005122005011001;Budi, S.E.\n").unwrap();
+        assert_eq!(t.headers, vec!["NIP", "Nama"]);
+        assert_eq!(t.rows, vec![vec!["198005122005011001".to_string(), "Budi, S.E.".to_string()]]);
+    }
+
+    #[test]
+    fn excel_serials_become_dates() {
+        assert_eq!(excel_serial_date(29353.0).unwrap().to_string(), "1980-05-12");
+    }
+
+    #[test]
+    fn rejects_unknown_format() {
+        assert!(read_table("x.pdf", b"").unwrap_err().message.contains("tidak didukung"));
+    }
 }

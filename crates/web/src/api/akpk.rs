@@ -140,7 +140,7 @@ pub async fn employee_akpk(State(s): State<AppState>, ApiActor(a): ApiActor, Pat
         held: an.against(ei, e.position_id),
         target: e.target_position_id.filter(|p| *p != e.position_id).and_then(|p| an.against(ei, p)),
         skp: an.skp.get(&id).map(|(y, r)| (*y, r.code(), r.gap())),
-        calibration: an.calibration.iter().map(|(_, ci, _)| an.competency(*ci).id).collect(),
+        calibration: an.calibration.iter().map(|d| an.competency(d.competency).id).collect(),
     }))
 }
 

@@ -91,7 +91,7 @@ fn map_scope(a: &Actor) -> Result<MapScope> {
     a.require(Permission::ReadAkpk)?;
     match (a.roles.employee_scope(), &a.unit_path) {
         (cakap_domain::ReadScope::UnitSubtree, Some(path)) => {
-            let root = path.split('/').filter(|x| !x.is_empty()).next_back().and_then(|x| x.parse().ok()).ok_or(AppError::Forbidden)?;
+            let root = path.split('/').rfind(|x| !x.is_empty()).and_then(|x| x.parse().ok()).ok_or(AppError::Forbidden)?;
             Ok(MapScope::Team { path: path.clone(), root })
         }
         _ => Err(AppError::Forbidden),
@@ -287,7 +287,17 @@ fn methods_for(a: &Actor, e: &cakap_store::entity::employee::Model, unit_path: &
     m
 }
 
-async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, form: AssessForm, errors: FormErrors, skp_form: SkpForm, skp_errors: FormErrors) -> Result<Response> {
+/// The two forms of the AKPK page as typed, with their errors (empty on a first visit).
+#[derive(Default)]
+struct Typed {
+    assess: AssessForm,
+    assess_errors: FormErrors,
+    skp: SkpForm,
+    skp_errors: FormErrors,
+}
+
+async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, typed: Typed) -> Result<Response> {
+    let Typed { assess: form, assess_errors: errors, skp: skp_form, skp_errors } = typed;
     a.require(Permission::ReadAkpk)?;
     let t = a.tenant()?;
     let db = &s.store.db;
@@ -311,7 +321,7 @@ async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, form
     let calibration = an
         .calibration
         .iter()
-        .map(|(_, ci, latest)| (an.competency(*ci).name.clone(), latest.iter().map(|(m, l)| format!("{} {l}", m.label())).collect::<Vec<_>>().join(", ")))
+        .map(|d| (an.competency(d.competency).name.clone(), d.latest.iter().map(|(m, l)| format!("{} {l}", m.label())).collect::<Vec<_>>().join(", ")))
         .collect();
     let history = cakap_store::akpk::assessments::for_employee(db, t, id)
         .await?
@@ -369,7 +379,7 @@ async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, form
 }
 
 pub async fn view_employee_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
-    employee_page(&s, &session, &a, id, AssessForm::default(), FormErrors::default(), SkpForm::default(), FormErrors::default()).await
+    employee_page(&s, &session, &a, id, Typed::default()).await
 }
 
 fn parse_assessment(f: &AssessForm) -> std::result::Result<AssessmentInput, Vec<cakap_domain::FieldError>> {
@@ -415,7 +425,7 @@ pub async fn record_assessment(s: &AppState, a: &Actor, id: i64, f: &AssessForm)
 
 pub async fn view_assess_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<AssessForm>) -> Result<Response> {
     let result = record_assessment(&s, &a, id, &f).await;
-    saved_or_again(&session, result, |_| format!("/akpk/pegawai/{id}"), |errs| employee_page(&s, &session, &a, id, f.clone(), errs, SkpForm::default(), FormErrors::default())).await
+    saved_or_again(&session, result, |_| format!("/akpk/pegawai/{id}"), |errs| employee_page(&s, &session, &a, id, Typed { assess: f.clone(), assess_errors: errs, ..Default::default() })).await
 }
 
 pub async fn view_skp_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<SkpForm>) -> Result<Response> {
@@ -441,7 +451,7 @@ pub async fn view_skp_post(State(s): State<AppState>, session: Session, a: Actor
         Some(rating) if errs.is_empty() => cakap_store::akpk::performance::set(&s.store, &a.ctx(), id, &SkpInput { year, rating, score }).await,
         _ => Err(cakap_store::StoreError::Invalid(errs)),
     };
-    saved_or_again(&session, result, |_| format!("/akpk/pegawai/{id}"), |errs| employee_page(&s, &session, &a, id, AssessForm::default(), FormErrors::default(), f.clone(), errs)).await
+    saved_or_again(&session, result, |_| format!("/akpk/pegawai/{id}"), |errs| employee_page(&s, &session, &a, id, Typed { skp: f.clone(), skp_errors: errs, ..Default::default() })).await
 }
 
 // ---------------------------------------------------------------- needs
@@ -543,7 +553,7 @@ pub async fn view_needs_get(State(s): State<AppState>, session: Session, a: Acto
             None => by_comp.push((r.competency_name.clone(), 1, usize::from(r.priority >= 60))),
         }
     }
-    by_comp.sort_by(|a, b| b.1.cmp(&a.1));
+    by_comp.sort_by_key(|c| std::cmp::Reverse(c.1));
     let shown = rows.into_iter().skip(((page - 1) * NEEDS_PER_PAGE) as usize).take(NEEDS_PER_PAGE as usize).collect();
     let pairs = q.pairs();
     let layout = Layout::new(&a, &session, "Daftar Kebutuhan Pengembangan Kompetensi", "/akpk/kebutuhan").await;
@@ -700,15 +710,15 @@ pub async fn view_calibration_get(State(s): State<AppState>, session: Session, a
     let rows = an
         .calibration
         .iter()
-        .map(|(ei, ci, latest)| {
-            let e = &an.employees[*ei];
+        .map(|d| {
+            let e = &an.employees[d.employee];
             (
                 e.id,
                 view::nip(&e.nip),
                 e.name.clone(),
                 an.units.get(&e.unit_id).map(|u| u.name.clone()).unwrap_or_default(),
-                an.competency(*ci).name.clone(),
-                latest.iter().map(|(m, l)| format!("{}: {l}", m.label())).collect::<Vec<_>>().join(" · "),
+                an.competency(d.competency).name.clone(),
+                d.latest.iter().map(|(m, l)| format!("{}: {l}", m.label())).collect::<Vec<_>>().join(" · "),
             )
         })
         .collect();

@@ -385,7 +385,7 @@ pub async fn view_grid_post(State(s): State<AppState>, session: Session, a: Acto
     a.tenant()?;
     let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let q = GridQuery { q: get("q"), kind: get("kind"), page: get("page").parse().ok() };
-    let mut changes: Vec<(i64, Vec<(i64, Option<u8>)>)> = vec![];
+    let mut changes: Vec<cakap_store::competency::standards::PositionLevels> = vec![];
     let mut bad = vec![];
     for (k, v) in &f {
         let Some((p, c)) = k.strip_prefix("s_").and_then(|r| r.split_once('_')) else { continue };

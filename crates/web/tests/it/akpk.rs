@@ -395,7 +395,7 @@ async fn assessment_import_reads_xlsx_numbers_and_dates() {
     ws.write_number(1, 2, 4).unwrap();
     ws.write_string(1, 3, "Uji Kompetensi").unwrap();
     let fmt = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
-    ws.write_datetime_with_format(1, 4, &rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 3, 9).unwrap(), &fmt).unwrap();
+    ws.write_datetime_with_format(1, 4, rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 3, 9).unwrap(), &fmt).unwrap();
     ws.write_string(1, 5, "LSP BKN").unwrap();
     let bytes = wb.save_to_buffer().unwrap();
     let mut c = app.login("admin.ambon").await;
@@ -420,7 +420,7 @@ async fn the_cached_analysis_is_renewed_by_any_write_through_the_app() {
     // Written behind the app's back (as the CLI would): the cached analysis does not see it yet.
     let a = Analysis::load(&app.store.db, t, &EmployeeScope::Tenant).await.unwrap();
     // A pair not yet on the list, so the count must move.
-    let (ei, ci) = (0..a.employees.len()).flat_map(|e| (0..a.competencies.len()).map(move |c| (e, c))).find(|(e, c)| !a.calibration.iter().any(|(x, y, _)| x == e && y == c)).unwrap();
+    let (ei, ci) = (0..a.employees.len()).flat_map(|e| (0..a.competencies.len()).map(move |c| (e, c))).find(|(e, c)| !a.calibration.iter().any(|d| d.employee == *e && d.competency == *c)).unwrap();
     let (emp, integ) = (a.employees[ei].id, a.competencies[ci].id);
     let ctx = cakap_store::audit::Ctx::system(t);
     let today = time::OffsetDateTime::now_utc().date();

@@ -112,7 +112,7 @@ async fn xlsx_import_reads_numeric_nips_and_dates() {
     ws.write_string(1, 1, "Teuku Rahmad").unwrap();
     ws.write_string(1, 2, "L").unwrap();
     let fmt = rust_xlsxwriter::Format::new().set_num_format("dd-mm-yyyy");
-    ws.write_datetime_with_format(1, 3, &rust_xlsxwriter::ExcelDateTime::from_ymd(1991, 2, 3).unwrap(), &fmt).unwrap();
+    ws.write_datetime_with_format(1, 3, rust_xlsxwriter::ExcelDateTime::from_ymd(1991, 2, 3).unwrap(), &fmt).unwrap();
     ws.write_string(1, 4, "PNS").unwrap();
     ws.write_string(1, 6, "Kelurahan Harjosari I").unwrap();
     ws.write_string(1, 7, "Pengadministrasi Kependudukan").unwrap();
