@@ -374,7 +374,9 @@ async fn grid_page(s: &AppState, session: &Session, a: &Actor, q: GridQuery, sta
 }
 
 pub async fn view_grid_get(State(s): State<AppState>, session: Session, a: Actor, axum::extract::Query(q): axum::extract::Query<GridQuery>) -> Result<Response> {
+    // The grid lists every position of the instansi: for those who read the organisation.
     a.require(Permission::ReadCompetency)?;
+    a.require(Permission::ReadOrg)?;
     grid_page(&s, &session, &a, q, StatusCode::OK).await
 }
 
