@@ -373,6 +373,11 @@ async fn the_api_serves_the_same_akpk_with_the_same_rules() {
     let t = app.tenant_id("medan").await;
     assert_eq!(heads, cakap_store::org::employees::count_active(&app.store.db, t).await.unwrap());
     assert_eq!(c.api("GET", "/api/v1/rollups/national", &tok, None).await.status, StatusCode::FORBIDDEN);
+    // Every AKPK endpoint is described in the OpenAPI document.
+    let doc = c.api("GET", "/api/v1/openapi.json", "", None).await.body;
+    for path in ["/api/v1/competencies", "/api/v1/positions/{id}/standard", "/api/v1/employees/{id}/assessments", "/api/v1/employees/{id}/akpk", "/api/v1/needs", "/api/v1/rollups/units", "/api/v1/rollups/national"] {
+        assert!(doc.contains(&format!("\"{path}\"")), "{path} missing from openapi.json");
+    }
     let sa = token_for(&app, "superadmin").await;
     let nat: serde_json::Value = serde_json::from_str(&c.api("GET", "/api/v1/rollups/national", &sa, None).await.body).unwrap();
     assert_eq!(nat["tenants"].as_array().unwrap().len(), 5);
