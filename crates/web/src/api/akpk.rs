@@ -144,10 +144,14 @@ pub async fn employee_akpk(State(s): State<AppState>, ApiActor(a): ApiActor, Pat
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/needs", params(("unit" = Option<i64>, Query), ("competency" = Option<i64>, Query), ("family" = Option<String>, Query), ("kind" = Option<String>, Query), ("jabatan" = Option<String>, Query), ("source" = Option<String>, Query)), responses((status = 200, description = "Kebutuhan pengembangan kompetensi, prioritas tertinggi dahulu")))]
-pub async fn list_needs(State(s): State<AppState>, ApiActor(a): ApiActor, Query(q): Query<NeedQuery>) -> ApiResult<Vec<NeedRow>> {
+#[utoipa::path(get, path = "/api/v1/needs", params(("unit" = Option<i64>, Query), ("competency" = Option<i64>, Query), ("family" = Option<String>, Query), ("kind" = Option<String>, Query), ("jabatan" = Option<String>, Query), ("source" = Option<String>, Query), ("page" = Option<u64>, Query)), responses((status = 200, description = "Kebutuhan pengembangan kompetensi, prioritas tertinggi dahulu, 500 per halaman")))]
+pub async fn list_needs(State(s): State<AppState>, ApiActor(a): ApiActor, Query(q): Query<NeedQuery>) -> ApiResult<super::PageDto<NeedRow>> {
+    const PER_PAGE: u64 = 500;
     let (_, rows) = crate::pages::akpk::load_needs(&s, &a, &q).await?;
-    Ok(Json(rows))
+    let page = q.page.unwrap_or(1).max(1);
+    let total = rows.len() as u64;
+    let items = rows.into_iter().skip(((page - 1) * PER_PAGE) as usize).take(PER_PAGE as usize).collect();
+    Ok(Json(super::PageDto { items, total, page, per_page: PER_PAGE }))
 }
 
 /// The measures of one group (definitions: `cakap_domain::rollup`).

@@ -171,10 +171,10 @@ impl From<employee::Model> for EmployeeDto {
 
 #[derive(Serialize)]
 pub struct PageDto<T> {
-    items: Vec<T>,
-    total: u64,
-    page: u64,
-    per_page: u64,
+    pub(crate) items: Vec<T>,
+    pub(crate) total: u64,
+    pub(crate) page: u64,
+    pub(crate) per_page: u64,
 }
 
 #[utoipa::path(get, path = "/api/v1/employees", params(("q" = Option<String>, Query), ("unit" = Option<i64>, Query), ("kind" = Option<String>, Query), ("status" = Option<String>, Query), ("page" = Option<u64>, Query)), responses((status = 200, description = "Pegawai yang boleh dilihat pemilik token")))]

@@ -363,7 +363,13 @@ async fn the_api_serves_the_same_akpk_with_the_same_rules() {
 
     // Needs: highest priority first, the hand-worked 43 among them.
     let needs: serde_json::Value = serde_json::from_str(&c.api("GET", &format!("/api/v1/needs?competency={}", s.comp("M.8")), &tok, None).await.body).unwrap();
-    let needs = needs.as_array().unwrap();
+    assert_eq!(needs["page"], 1);
+    let total = needs["total"].as_u64().unwrap();
+    assert!(total <= 500, "one page holds them all");
+    let needs = needs["items"].as_array().unwrap();
+    assert_eq!(needs.len() as u64, total);
+    let p2: serde_json::Value = serde_json::from_str(&c.api("GET", &format!("/api/v1/needs?competency={}&page=2", s.comp("M.8")), &tok, None).await.body).unwrap();
+    assert!(p2["items"].as_array().unwrap().is_empty() && p2["total"].as_u64() == Some(total));
     assert!(needs.windows(2).all(|w| w[0]["priority"].as_u64() >= w[1]["priority"].as_u64()));
     assert!(needs.iter().any(|n| n["nip"] == s.emp.nip && n["source"] == "gap_held" && n["priority"] == 43));
 
