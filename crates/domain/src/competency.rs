@@ -163,9 +163,8 @@ impl EffectiveRule {
     }
 }
 
-/// Raters disagree by ≥ 2 levels (latest per method compared): the employee goes to the
-/// planner's "perlu kalibrasi" list.
-pub fn needs_calibration(ratings: &[Rating]) -> bool {
+/// The latest rating of each method, in the order the methods first appear.
+pub fn latest_per_method(ratings: &[Rating]) -> Vec<Rating> {
     let mut latest: Vec<Rating> = vec![];
     for r in ratings {
         match latest.iter_mut().find(|l| l.method == r.method) {
@@ -174,6 +173,13 @@ pub fn needs_calibration(ratings: &[Rating]) -> bool {
             None => latest.push(*r),
         }
     }
+    latest
+}
+
+/// Raters disagree by ≥ 2 levels (latest per method compared): the employee goes to the
+/// planner's "perlu kalibrasi" list.
+pub fn needs_calibration(ratings: &[Rating]) -> bool {
+    let latest = latest_per_method(ratings);
     let (lo, hi) = latest.iter().fold((u8::MAX, 0), |(lo, hi), r| (lo.min(r.level), hi.max(r.level)));
     latest.len() >= 2 && hi - lo >= 2
 }

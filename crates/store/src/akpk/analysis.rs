@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use cakap_domain::akpk::{NeedFacts, NeedSource, SkpRating};
-use cakap_domain::competency::{jpm, needs_calibration, Family, Method, Rating};
+use cakap_domain::competency::{jpm, latest_per_method, needs_calibration, Family, Method, Rating};
 use cakap_domain::rollup::{Agg, Columns, Engine};
 use cakap_domain::{Jenjang, PositionKind};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder};
@@ -123,7 +123,6 @@ pub struct HeatRow {
     pub unit: unit::Model,
     /// True for the row of the parent's own staff (not its sub-units).
     pub own_staff: bool,
-    pub has_children: bool,
     pub employees: usize,
     /// Per heatmap competency (see [`Heatmap::competencies`]).
     pub cells: Vec<Agg>,
@@ -200,15 +199,8 @@ impl Analysis {
                 decided_by[ei * nc + ci] = Some(r.method);
             }
             if needs_calibration(&rs) {
-                let mut latest: Vec<Rating> = vec![];
-                for r in &rs {
-                    match latest.iter_mut().find(|l| l.method == r.method) {
-                        Some(l) if l.day < r.day => *l = *r,
-                        Some(_) => {}
-                        None => latest.push(*r),
-                    }
-                }
-                calibration.push(Disagreement { employee: ei, competency: ci, latest: latest.iter().map(|r| (r.method, r.level)).collect() });
+                let latest = latest_per_method(&rs).iter().map(|r| (r.method, r.level)).collect();
+                calibration.push(Disagreement { employee: ei, competency: ci, latest });
             }
         }
         let skp = super::performance::latest(db, tenant_id).await?;
@@ -452,24 +444,17 @@ impl Analysis {
             if heads[ri] == 0 && own {
                 continue;
             }
-            let has_children = !own && self.units.values().any(|x| x.parent_id == Some(u.id) && x.active);
-            rows.push(HeatRow { unit: u, own_staff: own, has_children, employees: heads[ri], cells, total: k.map(|k| by_u[k]).unwrap_or_default(), bands: counts[ri].clone() });
+            rows.push(HeatRow { unit: u, own_staff: own, employees: heads[ri], cells, total: k.map(|k| by_u[k]).unwrap_or_default(), bands: counts[ri].clone() });
         }
         let mut bands = bands;
         bands.push("Belum dinilai".into());
         Heatmap { competencies: used.iter().map(|ci| self.competencies[*ci].clone()).collect(), rows, bands }
     }
 
-    /// Employees of a unit's subtree (or only its own staff), with JPM and gap counts.
-    pub fn employees_in(&self, unit_id: i64, own_only: bool) -> Vec<EmployeeSummary> {
+    /// Employees of a unit's subtree, with JPM and gap counts.
+    pub fn employees_in(&self, unit_id: i64) -> Vec<EmployeeSummary> {
         let Some(root) = self.units.get(&unit_id) else { return vec![] };
-        (0..self.employees.len())
-            .filter(|ei| {
-                let u = self.employees[*ei].unit_id;
-                if own_only { u == unit_id } else { self.in_subtree(u, root) }
-            })
-            .map(|ei| self.summary(ei))
-            .collect()
+        (0..self.employees.len()).filter(|ei| self.in_subtree(self.employees[*ei].unit_id, root)).map(|ei| self.summary(ei)).collect()
     }
 
     /// Competency of a calibration entry.

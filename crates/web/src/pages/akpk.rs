@@ -67,7 +67,7 @@ struct MapPage {
     rows: Vec<TableRow>,
     staff: Vec<EmployeeSummary>,
     staff_title: String,
-    /// The planner's view (links to the needs and calibration lists); false for "Tim Saya".
+    /// The planner's view (links to the needs and calibration lists); false for "Kesenjangan Tim".
     tenant_wide: bool,
 }
 
@@ -78,7 +78,7 @@ impl MapPage {
 }
 
 /// Whose heatmap: the whole instansi (planners, PPK), or a supervisor's own unit subtree
-/// ("Tim Saya"), whose root unit it starts from.
+/// ("Kesenjangan Tim"), whose root unit it starts from.
 enum MapScope {
     Tenant,
     Team { path: String, root: i64 },
@@ -163,7 +163,7 @@ pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor,
     let series: Vec<(String, &str)> = hm.bands.iter().cloned().zip(colours.iter().map(String::as_str)).collect();
     let bars_svg = charts::stacked_bars(&labels.iter().map(|l| l.0.clone()).collect::<Vec<_>>(), &series, &rows.iter().map(|r| r.bands.clone()).collect::<Vec<_>>(), "Sebaran JPM per unit");
     let (staff, staff_title) = match &focus {
-        Some(u) => (an.employees_in(u.id, false), format!("Pegawai {} (termasuk sub-unit)", u.name)),
+        Some(u) => (an.employees_in(u.id), format!("Pegawai {} (termasuk sub-unit)", u.name)),
         None => (vec![], String::new()),
     };
     let mut crumbs = vec![("Peta Kesenjangan".to_string(), "/akpk".to_string())];
