@@ -30,6 +30,11 @@ pub fn parse_date(s: &str) -> Option<Date> {
     Date::from_calendar_date(y, month, u8::try_from(d).ok()?).ok()
 }
 
+/// A decimal as typed in Indonesia ("55,5") or by a machine ("55.5").
+pub fn parse_decimal(s: &str) -> Option<f64> {
+    s.trim().replace(',', ".").parse().ok()
+}
+
 /// "1.234.567"
 pub fn int(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -75,6 +80,13 @@ mod tests {
         assert_eq!(decimal(83.3333, 2), "83,33");
         assert_eq!(decimal(1234.5, 1), "1.234,5");
         assert_eq!(rupiah(1_500_000), "Rp 1.500.000");
+    }
+
+    #[test]
+    fn parses_decimals_with_either_separator() {
+        assert_eq!(parse_decimal(" 55,5 "), Some(55.5));
+        assert_eq!(parse_decimal("85.25"), Some(85.25));
+        assert_eq!(parse_decimal("lima"), None);
     }
 
     #[test]

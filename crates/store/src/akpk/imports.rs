@@ -183,7 +183,7 @@ pub async fn import_skp(store: &Store, ctx: &Ctx, table: &Table) -> Result<Outco
         let score = if score_text.is_empty() {
             Some(None)
         } else {
-            score_text.replace(',', ".").parse::<f64>().ok().map(Some)
+            cakap_domain::format::parse_decimal(score_text).map(Some)
         };
         if score.is_none() {
             errs.push(err(r, "Nilai", format!("nilai '{score_text}' harus berupa angka")));

@@ -67,7 +67,7 @@ pub async fn view_settings_post(State(st): State<AppState>, session: Session, a:
     }
     for (i, band) in s.jpm_bands.bands.iter_mut().enumerate() {
         if let Some(v) = f.get(&format!("band_{i}")) {
-            band.0 = v.trim().replace(',', ".").parse().unwrap_or(-1.0);
+            band.0 = cakap_domain::format::parse_decimal(v).unwrap_or(-1.0);
         }
     }
     // An unknown rule code keeps the current rule (a custom one set through the API).

@@ -4,8 +4,8 @@
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Form;
 use cakap_domain::akpk::{priority_label, NeedSource, PrioritySource, SkpRating};
 use cakap_domain::competency::{Family, Method};
@@ -34,6 +34,14 @@ fn pct(x: Option<f64>) -> String {
 
 fn num2(x: Option<f64>) -> String {
     x.map(|v| decimal(v, 2)).unwrap_or_else(|| "-".into())
+}
+
+/// A heatmap cell of row `row` and competency `col`: the mean gap (a gap of 2 levels or more
+/// is the darkest red) or the share with a gap, and the full figures as its title.
+fn gap_cell(row: &str, col: &str, c: &cakap_domain::rollup::Agg, by_share: bool) -> Cell {
+    let (text, share) = if by_share { (pct(c.share_with_gap()), c.share_with_gap()) } else { (num2(c.mean_gap()), c.mean_gap().map(|g| g / 2.0)) };
+    let title = format!("{row} – {col}: {} dinilai, rata-rata kesenjangan {}, {} dengan kesenjangan", c.assessed, num2(c.mean_gap()), pct(c.share_with_gap()));
+    Cell { text, share, title }
 }
 
 // ---------------------------------------------------------------- heatmap and drill-down
@@ -123,35 +131,16 @@ pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor,
         let name = if r.own_staff { format!("{} (pegawai langsung)", r.unit.name) } else { r.unit.name.clone() };
         let href = if r.own_staff { String::new() } else { format!("/akpk?unit={}{}", r.unit.id, if by_share { "&ukuran=persen" } else { "" }) };
         labels.push((name.clone(), (!href.is_empty()).then(|| href.clone())));
-        cells.push(
-            r.cells
-                .iter()
-                .zip(&columns)
-                .map(|(c, col)| {
-                    let (text, share) = if by_share {
-                        (pct(c.share_with_gap()), c.share_with_gap())
-                    } else {
-                        // Mean gap 2 levels or more is the darkest red.
-                        (num2(c.mean_gap()), c.mean_gap().map(|g| g / 2.0))
-                    };
-                    let title = format!(
-                        "{name} – {col}: {} dinilai, rata-rata kesenjangan {}, {} dengan kesenjangan",
-                        c.assessed,
-                        num2(c.mean_gap()),
-                        pct(c.share_with_gap())
-                    );
-                    Cell { text, share, title }
-                })
-                .collect::<Vec<_>>(),
-        );
+        let row_cells: Vec<Cell> = r.cells.iter().zip(&columns).map(|(c, col)| gap_cell(&name, col, c, by_share)).collect();
         rows.push(TableRow {
             name,
             href,
             employees: r.employees,
-            cells: r.cells.iter().map(|c| if by_share { pct(c.share_with_gap()) } else { num2(c.mean_gap()) }).collect(),
+            cells: row_cells.iter().map(|c| c.text.clone()).collect(),
             jpm: num2(r.total.jpm()),
             bands: r.bands.clone(),
         });
+        cells.push(row_cells);
     }
     let caption = if by_share { "Persentase pegawai dengan kesenjangan per unit dan kompetensi" } else { "Rata-rata kesenjangan per unit dan kompetensi" };
     let legend = if by_share { ("0 %", "100 %") } else { ("0 level", "≥ 2 level") };
@@ -441,7 +430,7 @@ pub async fn view_skp_post(State(s): State<AppState>, session: Session, a: Actor
     let score = if f.score.trim().is_empty() {
         None
     } else {
-        let v = f.score.trim().replace(',', ".").parse::<f64>().ok();
+        let v = cakap_domain::format::parse_decimal(&f.score);
         if v.is_none() {
             errs.push(FieldError::new("score", "nilai SKP harus berupa angka"));
         }
@@ -845,8 +834,7 @@ pub async fn view_import_template_get(a: Actor, Path(kind): Path<String>) -> Res
         "skp.csv" => ("templat-skp.csv", &cakap_store::akpk::imports::SKP_HEADERS),
         _ => return Err(AppError::NotFound),
     };
-    let disposition = format!("attachment; filename=\"{name}\"");
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], format!("{}\n", headers.join(","))).into_response())
+    Ok(super::csv_template(name, headers))
 }
 
 pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Actor, mp: Multipart) -> Result<Response> {
@@ -901,16 +889,7 @@ pub async fn view_national_get(State(s): State<AppState>, session: Session, a: A
     let cells: Vec<Vec<Cell>> = n
         .tenants
         .iter()
-        .map(|(t, _, cs, _)| {
-            cs.iter()
-                .zip(&columns)
-                .map(|(c, col)| Cell {
-                    text: num2(c.mean_gap()),
-                    share: c.mean_gap().map(|g| g / 2.0),
-                    title: format!("{} – {col}: {} dinilai, rata-rata kesenjangan {}, {} dengan kesenjangan", t.name, c.assessed, num2(c.mean_gap()), pct(c.share_with_gap())),
-                })
-                .collect()
-        })
+        .map(|(t, _, cs, _)| cs.iter().zip(&columns).map(|(c, col)| gap_cell(&t.name, col, c, false)).collect())
         .collect();
     let heat_svg = charts::heatmap(&labels, &columns, &cells, "Rata-rata kesenjangan per instansi dan kompetensi nasional", ("0 level", "≥ 2 level"));
     let rows = n

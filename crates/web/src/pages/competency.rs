@@ -259,10 +259,8 @@ pub async fn view_import_get(session: Session, a: Actor) -> Result<Response> {
 }
 
 pub async fn view_import_template_get(a: Actor) -> Result<Response> {
-    use axum::response::IntoResponse;
     a.require(Permission::ManageCompetency)?;
-    let body = format!("{}\n", cakap_store::competency::TEKNIS_HEADERS.join(","));
-    Ok(([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"), (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"templat-kompetensi-teknis.csv\"")], body).into_response())
+    Ok(super::csv_template("templat-kompetensi-teknis.csv", &cakap_store::competency::TEKNIS_HEADERS))
 }
 
 pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Actor, mp: axum::extract::Multipart) -> Result<Response> {

@@ -2,8 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use cakap_domain::Permission;
 use cakap_store::import::employees::{commit_preview, save_preview, ImportMode, ImportSummary, TEMPLATE_HEADERS};
 use cakap_store::import::read_table;
@@ -42,8 +41,7 @@ pub async fn view_import_get(session: Session, a: Actor) -> Result<Response> {
 
 pub async fn view_template_get(a: Actor) -> Result<Response> {
     a.require(Permission::ManageOrg)?;
-    let body = format!("{}\n", TEMPLATE_HEADERS.join(","));
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"templat-pegawai.csv\"")], body).into_response())
+    Ok(super::csv_template("templat-pegawai.csv", &TEMPLATE_HEADERS))
 }
 
 pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Actor, mp: Multipart) -> Result<Response> {

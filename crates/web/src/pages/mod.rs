@@ -110,6 +110,13 @@ pub async fn read_upload(a: &crate::auth::Actor, mut mp: axum::extract::Multipar
     Ok(up)
 }
 
+/// An import template: a CSV file holding only the header row.
+pub fn csv_template(file_name: &str, headers: &[&str]) -> Response {
+    use axum::http::header;
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], format!("{}\n", headers.join(","))).into_response()
+}
+
 /// A spreadsheet cell of a download: text stays text (a NIP must not become 1.98005E+17, and
 /// nothing becomes a formula); numbers stay numbers so Excel can sum them.
 pub enum XCell {
