@@ -99,7 +99,8 @@ fn map_scope(a: &Actor) -> Result<MapScope> {
     a.require(Permission::ReadAkpk)?;
     match (a.roles.employee_scope(), &a.unit_path) {
         (cakap_domain::ReadScope::UnitSubtree, Some(path)) => {
-            let root = path.split('/').rfind(|x| !x.is_empty()).and_then(|x| x.parse().ok()).ok_or(AppError::Forbidden)?;
+            // The supervised unit is the one the supervisor role was granted on.
+            let root = a.grants.iter().find(|g| g.role == Role::Supervisor).and_then(|g| g.unit_id).ok_or(AppError::Forbidden)?;
             Ok(MapScope::Team { path: path.clone(), root })
         }
         _ => Err(AppError::Forbidden),
