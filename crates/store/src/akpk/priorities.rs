@@ -21,12 +21,26 @@ pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<prio
     Ok(priority_competency::Entity::find().filter(priority_competency::Column::TenantId.eq(tenant_id)).all(db).await?)
 }
 
-/// Replaces the tenant's priority competencies with `items`.
-pub async fn set(store: &Store, ctx: &Ctx, items: &[PriorityInput]) -> Result<()> {
+/// The instansi's policy as the planner records it: misi and priority programs (tenant
+/// settings) and the priority competencies they call for, saved together or not at all.
+pub async fn set_policy(store: &Store, ctx: &Ctx, misi: &str, program: &str, items: &[PriorityInput]) -> Result<()> {
     let txn = store.write().await?;
+    replace(&txn, ctx, items).await?;
+    // Read inside the write transaction, so a concurrent change to other settings is kept.
+    let mut settings = crate::org::tenants::TenantSettings::from_json(&crate::org::tenants::get(&txn, ctx.tenant_id).await?.settings);
+    settings.misi = misi.trim().to_string();
+    settings.program_prioritas = program.trim().to_string();
+    settings.validate()?;
+    crate::org::tenants::save_settings_in(&txn, ctx, ctx.tenant_id, &settings).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Replaces the tenant's priority competencies with `items`.
+async fn replace<C: ConnectionTrait>(txn: &C, ctx: &Ctx, items: &[PriorityInput]) -> Result<()> {
     let mut errs = vec![];
     for it in items {
-        if let Err(e) = super::assessments::active_competency(&txn, ctx.tenant_id, it.competency_id).await {
+        if let Err(e) = super::assessments::active_competency(txn, ctx.tenant_id, it.competency_id).await {
             errs.extend(match e {
                 StoreError::Invalid(v) => v,
                 other => return Err(other),
@@ -39,8 +53,8 @@ pub async fn set(store: &Store, ctx: &Ctx, items: &[PriorityInput]) -> Result<()
     if !errs.is_empty() {
         return Err(StoreError::Invalid(errs));
     }
-    let before = list(&txn, ctx.tenant_id).await?;
-    priority_competency::Entity::delete_many().filter(priority_competency::Column::TenantId.eq(ctx.tenant_id)).exec(&txn).await?;
+    let before = list(txn, ctx.tenant_id).await?;
+    priority_competency::Entity::delete_many().filter(priority_competency::Column::TenantId.eq(ctx.tenant_id)).exec(txn).await?;
     if !items.is_empty() {
         priority_competency::Entity::insert_many(items.iter().map(|it| priority_competency::ActiveModel {
             tenant_id: Set(ctx.tenant_id),
@@ -48,10 +62,9 @@ pub async fn set(store: &Store, ctx: &Ctx, items: &[PriorityInput]) -> Result<()
             source: Set(it.source.code().into()),
             reason: Set(it.reason.trim().to_string()),
         }))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     }
-    audit::record(&txn, ctx, ctx.tenant_id, "update", "priority_competency", ctx.tenant_id, Some(&before), Some(&items)).await?;
-    txn.commit().await?;
+    audit::record(txn, ctx, ctx.tenant_id, "update", "priority_competency", ctx.tenant_id, Some(&before), Some(&items)).await?;
     Ok(())
 }

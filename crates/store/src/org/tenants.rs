@@ -159,13 +159,19 @@ pub async fn update(store: &Store, ctx: &Ctx, id: i64, input: &TenantForCreate, 
 pub async fn save_settings(store: &Store, ctx: &Ctx, tenant_id: i64, settings: &TenantSettings) -> Result<()> {
     settings.validate()?;
     let txn = store.write().await?;
-    let before = get(&txn, tenant_id).await?;
+    save_settings_in(&txn, ctx, tenant_id, settings).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Writes validated settings with their audit row inside the caller's transaction.
+pub(crate) async fn save_settings_in<C: ConnectionTrait>(txn: &C, ctx: &Ctx, tenant_id: i64, settings: &TenantSettings) -> Result<()> {
+    let before = get(txn, tenant_id).await?;
     let old = TenantSettings::from_json(&before.settings);
     let mut am: tenant::ActiveModel = before.into();
     am.settings = Set(serde_json::to_string(settings).unwrap_or_default());
-    am.update(&txn).await?;
-    audit::record(&txn, ctx, tenant_id, "update", "settings", tenant_id, Some(&old), Some(settings)).await?;
-    txn.commit().await?;
+    am.update(txn).await?;
+    audit::record(txn, ctx, tenant_id, "update", "settings", tenant_id, Some(&old), Some(settings)).await?;
     Ok(())
 }
 

@@ -783,7 +783,7 @@ pub async fn view_priorities_get(State(s): State<AppState>, session: Session, a:
 /// `why_<id>`.
 pub async fn view_priorities_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<Vec<(String, String)>>) -> Result<Response> {
     a.require(Permission::ManageNeeds)?;
-    let t = a.tenant()?;
+    a.tenant()?;
     let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let items: Vec<PriorityInput> = f
         .iter()
@@ -794,14 +794,7 @@ pub async fn view_priorities_post(State(s): State<AppState>, session: Session, a
         })
         .collect();
     let (misi, program) = (get("misi"), get("program"));
-    let result = async {
-        let mut settings = cakap_store::org::tenants::TenantSettings::from_json(&cakap_store::org::tenants::get(&s.store.db, t).await?.settings);
-        cakap_store::akpk::priorities::set(&s.store, &a.ctx(), &items).await?;
-        settings.misi = misi.trim().to_string();
-        settings.program_prioritas = program.trim().to_string();
-        cakap_store::org::tenants::save_settings(&s.store, &a.ctx(), t, &settings).await
-    }
-    .await;
+    let result = cakap_store::akpk::priorities::set_policy(&s.store, &a.ctx(), &misi, &program, &items).await;
     saved_or_again(&session, result, |_| "/akpk/prioritas".into(), |errs| priorities_page(&s, &session, &a, Some((misi.clone(), program.clone(), items.clone())), errs)).await
 }
 
