@@ -6,14 +6,14 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
 
+use cakap_store::Store;
 use cakap_store::audit::Ctx;
-use cakap_store::import::employees::{import_csv_file, ImportMode};
+use cakap_store::import::employees::{ImportMode, import_csv_file};
 use cakap_store::org::positions::PositionInput;
 use cakap_store::org::tenants::TenantForCreate;
 use cakap_store::org::units::UnitInput;
-use cakap_store::Store;
-use sea_orm::sqlx::postgres::PgPoolCopyExt;
 use sea_orm::ConnectionTrait;
+use sea_orm::sqlx::postgres::PgPoolCopyExt;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -34,12 +34,23 @@ pub async fn setup_org(store: &Store) -> Res<Org> {
     let ctx = Ctx::system(t.id);
     let mut slots = vec![];
     for u in 0..20 {
-        let unit = cakap_store::org::units::create(store, &ctx, &UnitInput { parent_id: None, code: format!("U{u:02}"), name: format!("Unit Uji {u:02}"), kind: "opd".into() }).await?;
+        let unit = cakap_store::org::units::create(
+            store,
+            &ctx,
+            &UnitInput { parent_id: None, code: format!("U{u:02}"), name: format!("Unit Uji {u:02}"), kind: "opd".into() },
+        )
+        .await?;
         for (p, j) in ["pelaksana", "ahli_muda", "ahli_pertama", "pengawas", "terampil"].iter().enumerate() {
             let pos = cakap_store::org::positions::create(
                 store,
                 &ctx,
-                &PositionInput { unit_id: unit.id, code: format!("P{u:02}{p}"), name: format!("Jabatan {p} Unit {u:02}"), jenjang: j.to_string(), criticality: 2 },
+                &PositionInput {
+                    unit_id: unit.id,
+                    code: format!("P{u:02}{p}"),
+                    name: format!("Jabatan {p} Unit {u:02}"),
+                    jenjang: j.to_string(),
+                    criticality: 2,
+                },
             )
             .await?;
             slots.push((unit.name.clone(), pos.name.clone(), unit.id, pos.id));
@@ -281,7 +292,8 @@ async fn check_only(store: &Store, org: &Org, path: &Path) -> Res<()> {
     let mut rec = cakap_store::import::table::StringRecord::new();
     rdr.read_record(&mut rec)?;
     let headers: Vec<String> = rec.iter().map(str::to_string).collect();
-    let mut imp = cakap_store::import::employees::EmployeeImport::new(&store.db, org.ctx.tenant_id, ImportMode::Upsert, &headers).await.map_err(|e| format!("{e:?}"))?;
+    let mut imp =
+        cakap_store::import::employees::EmployeeImport::new(&store.db, org.ctx.tenant_id, ImportMode::Upsert, &headers).await.map_err(|e| format!("{e:?}"))?;
     let mut cells = Vec::new();
     let mut row = 1;
     while rdr.read_record(&mut rec)? {

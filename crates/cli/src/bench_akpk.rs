@@ -6,15 +6,14 @@
 use std::path::Path;
 use std::time::Instant;
 
+use cakap_store::Store;
 use cakap_store::akpk::analysis::Analysis;
 use cakap_store::org::employees::EmployeeScope;
-use cakap_store::Store;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-use crate::bench::{best_of, TempPg};
+use crate::bench::{TempPg, best_of};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
-
 
 async fn measure(label: &str, store: &Store, employees: usize) -> Res<()> {
     let t0 = Instant::now();

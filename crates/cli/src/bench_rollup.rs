@@ -41,7 +41,13 @@ pub fn generate(employees: u64, comps: u8, tenants: u32, units: u32, seed: u64) 
     }
     // Unit sizes vary too: pick units with a squared-uniform skew.
     let n = (employees * u64::from(comps)) as usize;
-    let mut d = Data { unit: Vec::with_capacity(n), tenant: Vec::with_capacity(n), comp: Vec::with_capacity(n), actual: Vec::with_capacity(n), required: Vec::with_capacity(n) };
+    let mut d = Data {
+        unit: Vec::with_capacity(n),
+        tenant: Vec::with_capacity(n),
+        comp: Vec::with_capacity(n),
+        actual: Vec::with_capacity(n),
+        required: Vec::with_capacity(n),
+    };
     for _ in 0..employees {
         let x = rng.below(1 << 20) as f64 / (1u64 << 20) as f64;
         let u = ((x * x) * units as f64) as u32 % units;
@@ -91,7 +97,6 @@ pub fn read_files(dir: &Path) -> Res<Data> {
     let tenant = read("tenant.u16")?.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
     Ok(Data { unit, tenant, comp: read("comp.u8")?, actual: read("actual.u8")?, required: read("required.u8")? })
 }
-
 
 /// Where the benchmark reads and writes files.
 pub struct Files<'a> {
@@ -158,7 +163,13 @@ pub fn run(employees: u64, comps: u8, tenants: u32, units: u32, seed: u64, files
     let e = Engine::load(cols);
     let load = t0.elapsed().as_secs_f64();
     drop(d);
-    println!("load (cluster by unit and competency): {load:.3} s; engine arrays {} MB; {} units, {} tenants, {} competencies\n", e.bytes() >> 20, e.units.len(), e.n_tenant, e.n_comp);
+    println!(
+        "load (cluster by unit and competency): {load:.3} s; engine arrays {} MB; {} units, {} tenants, {} competencies\n",
+        e.bytes() >> 20,
+        e.units.len(),
+        e.n_tenant,
+        e.n_comp
+    );
     let (floor, _) = best_of(5, || e.touch());
     println!("| roll-up | groups | best of 5, ms | × floor |\n|---|---:|---:|---:|");
     println!("| memory floor (read every byte once) | - | {:.1} | 1.0 |", floor * 1e3);

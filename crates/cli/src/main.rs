@@ -6,9 +6,9 @@ mod bench_rollup;
 
 use std::path::PathBuf;
 
-use cakap_store::audit::Ctx;
-use cakap_store::import::employees::{import_csv_file, ImportMode};
 use cakap_store::Store;
+use cakap_store::audit::Ctx;
+use cakap_store::import::employees::{ImportMode, import_csv_file};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -243,5 +243,5 @@ async fn axum_serve(listener: tokio::net::TcpListener, app: axum_router::Router)
 }
 
 mod axum_router {
-    pub use cakap_web::reexport::axum::{serve, Router};
+    pub use cakap_web::reexport::axum::{Router, serve};
 }

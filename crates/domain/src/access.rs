@@ -69,7 +69,17 @@ impl Role {
             SuperAdmin => matches!(p, ManageTenants | ReadAllTenants | ReadAudit),
             Admin => matches!(
                 p,
-                ManageOrg | ReadOrg | ReadEmployees | ManageUsers | ManageSettings | ReadAudit | ReadCompetency | ManageCompetency | ReadAkpk | ReadNeeds | ManageNeeds
+                ManageOrg
+                    | ReadOrg
+                    | ReadEmployees
+                    | ManageUsers
+                    | ManageSettings
+                    | ReadAudit
+                    | ReadCompetency
+                    | ManageCompetency
+                    | ReadAkpk
+                    | ReadNeeds
+                    | ManageNeeds
             ),
             Planner => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ManageCompetency | ReadAkpk | ReadNeeds | ManageNeeds),
             Approver => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ReadAkpk | ReadNeeds),

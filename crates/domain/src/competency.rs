@@ -86,10 +86,7 @@ impl Default for JpmBands {
 impl JpmBands {
     /// The selection scale (Memenuhi Syarat ≥ 80, Masih Memenuhi Syarat ≥ 68), a second default.
     pub fn selection() -> Self {
-        JpmBands {
-            bands: vec![(80.0, "Memenuhi Syarat".into()), (68.0, "Masih Memenuhi Syarat".into())],
-            lowest: "Kurang Memenuhi Syarat".into(),
-        }
+        JpmBands { bands: vec![(80.0, "Memenuhi Syarat".into()), (68.0, "Masih Memenuhi Syarat".into())], lowest: "Kurang Memenuhi Syarat".into() }
     }
 
     /// Band of a score, compared at 2 decimals so 77.995 (shown as 78,00) is "Cukup Optimal".
@@ -148,8 +145,16 @@ impl EffectiveRule {
         use Method::*;
         vec![
             ("ac_atasan_diri", "Assessment center/uji kompetensi terbaru, lalu atasan, lalu penilaian diri", EffectiveRule::default()),
-            ("atasan_ac_diri", "Atasan terbaru, lalu assessment center/uji kompetensi, lalu penilaian diri", EffectiveRule { tiers: vec![vec![Supervisor], vec![Assessor, UjiKompetensi], vec![SelfAssessment]] }),
-            ("ac_atasan", "Hanya assessment center/uji kompetensi, lalu atasan (penilaian diri tidak dihitung)", EffectiveRule { tiers: vec![vec![Assessor, UjiKompetensi], vec![Supervisor]] }),
+            (
+                "atasan_ac_diri",
+                "Atasan terbaru, lalu assessment center/uji kompetensi, lalu penilaian diri",
+                EffectiveRule { tiers: vec![vec![Supervisor], vec![Assessor, UjiKompetensi], vec![SelfAssessment]] },
+            ),
+            (
+                "ac_atasan",
+                "Hanya assessment center/uji kompetensi, lalu atasan (penilaian diri tidak dihitung)",
+                EffectiveRule { tiers: vec![vec![Assessor, UjiKompetensi], vec![Supervisor]] },
+            ),
         ]
     }
 

@@ -188,12 +188,7 @@ impl EmployeeFields<'_> {
 /// A light check: one `@`, a dot in the domain, no spaces. Delivery is the real test.
 pub fn valid_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else { return false };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !s.contains(char::is_whitespace)
-        && !domain.contains('@')
+    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace) && !domain.contains('@')
 }
 
 #[cfg(test)]

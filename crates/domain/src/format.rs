@@ -2,10 +2,7 @@
 
 use time::Date;
 
-pub const MONTHS: [&str; 12] = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-    "November", "Desember",
-];
+pub const MONTHS: [&str; 12] = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
 
 /// "26 November 2026", for pages.
 pub fn date_long(d: Date) -> String {
@@ -25,7 +22,13 @@ pub fn parse_date(s: &str) -> Option<Date> {
         return None;
     }
     let n: Vec<i32> = parts.iter().map(|p| p.parse::<i32>().ok()).collect::<Option<_>>()?;
-    let (y, m, d) = if parts[0].len() == 4 { (n[0], n[1], n[2]) } else if parts[2].len() == 4 { (n[2], n[1], n[0]) } else { return None };
+    let (y, m, d) = if parts[0].len() == 4 {
+        (n[0], n[1], n[2])
+    } else if parts[2].len() == 4 {
+        (n[2], n[1], n[0])
+    } else {
+        return None;
+    };
     let month = time::Month::try_from(u8::try_from(m).ok()?).ok()?;
     Date::from_calendar_date(y, month, u8::try_from(d).ok()?).ok()
 }

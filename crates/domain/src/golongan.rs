@@ -23,10 +23,7 @@ pub const PNS: [(&str, &str); 17] = [
     ("IV/e", "Pembina Utama"),
 ];
 
-pub const PPPK: [&str; 17] = [
-    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI",
-    "XVII",
-];
+pub const PPPK: [&str; 17] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII"];
 
 /// Normalises a golongan as typed ("iii/a", "III A", "3a" are not all accepted: only
 /// roman/letter forms with an optional space or slash) and checks it fits the status.
@@ -48,10 +45,7 @@ pub fn pangkat(code: &str) -> Option<&'static str> {
 
 /// Rank 1..=17 for sorting and reports, for either status.
 pub fn rank(code: &str) -> Option<u8> {
-    PNS.iter()
-        .position(|(c, _)| *c == code)
-        .or_else(|| PPPK.iter().position(|c| *c == code))
-        .map(|i| i as u8 + 1)
+    PNS.iter().position(|(c, _)| *c == code).or_else(|| PPPK.iter().position(|c| *c == code)).map(|i| i as u8 + 1)
 }
 
 #[cfg(test)]

@@ -70,11 +70,8 @@ impl Nip {
             return Err(NipError::NotDigits);
         }
         let d = digits.as_bytes();
-        let num = |from: usize, to: usize| -> i32 {
-            d[from..to].iter().fold(0i32, |acc, b| acc * 10 + (b - b'0') as i32)
-        };
-        let birth_date = date_from(num(0, 4), num(4, 6), num(6, 8))
-            .ok_or_else(|| NipError::BirthDate(digits[0..8].to_string()))?;
+        let num = |from: usize, to: usize| -> i32 { d[from..to].iter().fold(0i32, |acc, b| acc * 10 + (b - b'0') as i32) };
+        let birth_date = date_from(num(0, 4), num(4, 6), num(6, 8)).ok_or_else(|| NipError::BirthDate(digits[0..8].to_string()))?;
         let (appointed_year, appointed_month) = match status {
             EmployeeStatus::Pns => {
                 let (y, m) = (num(8, 12), num(12, 14));
@@ -116,11 +113,7 @@ impl Nip {
     /// Guesses the status from digit 13 (`2` only occurs in NI PPPK) and parses.
     pub fn parse_any(input: &str) -> Result<(Nip, NipFacts), NipError> {
         let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
-        let status = if digits.as_bytes().get(12) == Some(&b'2') {
-            EmployeeStatus::Pppk
-        } else {
-            EmployeeStatus::Pns
-        };
+        let status = if digits.as_bytes().get(12) == Some(&b'2') { EmployeeStatus::Pppk } else { EmployeeStatus::Pns };
         Nip::parse(&digits, status)
     }
 

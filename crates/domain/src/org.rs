@@ -65,9 +65,7 @@ impl Jenjang {
             Administrator => PositionKind::Administrator,
             Pengawas => PositionKind::Pengawas,
             Pelaksana => PositionKind::Pelaksana,
-            AhliUtama | AhliMadya | AhliMuda | AhliPertama | Penyelia | Mahir | Terampil | Pemula => {
-                PositionKind::Fungsional
-            }
+            AhliUtama | AhliMadya | AhliMuda | AhliPertama | Penyelia | Mahir | Terampil | Pemula => PositionKind::Fungsional,
         }
     }
 }

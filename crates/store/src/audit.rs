@@ -55,23 +55,12 @@ fn to_json<T: Serialize + ?Sized>(v: Option<&T>) -> Option<String> {
 }
 
 /// Newest first, one page.
-pub async fn list<C: ConnectionTrait>(
-    conn: &C,
-    tenant_id: i64,
-    entity: Option<&str>,
-    page: u64,
-    per_page: u64,
-) -> Result<(Vec<audit_log::Model>, u64)> {
+pub async fn list<C: ConnectionTrait>(conn: &C, tenant_id: i64, entity: Option<&str>, page: u64, per_page: u64) -> Result<(Vec<audit_log::Model>, u64)> {
     let mut q = audit_log::Entity::find().filter(audit_log::Column::TenantId.eq(tenant_id));
     if let Some(e) = entity.filter(|e| !e.is_empty()) {
         q = q.filter(audit_log::Column::Entity.eq(e));
     }
     let total = q.clone().count(conn).await?;
-    let rows = q
-        .order_by_desc(audit_log::Column::At)
-        .order_by_desc(audit_log::Column::Id)
-        .paginate(conn, per_page)
-        .fetch_page(page.saturating_sub(1))
-        .await?;
+    let rows = q.order_by_desc(audit_log::Column::At).order_by_desc(audit_log::Column::Id).paginate(conn, per_page).fetch_page(page.saturating_sub(1)).await?;
     Ok((rows, total))
 }

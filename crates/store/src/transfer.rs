@@ -8,9 +8,9 @@ use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, Que
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::Store;
 use crate::entity::*;
 use crate::error::{Result, StoreError};
-use crate::Store;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TableSum {
@@ -37,7 +37,13 @@ macro_rules! tables {
         $m!(position, position::Column::TenantId, position::Column::Id);
         $m!(employee, employee::Column::TenantId, employee::Column::Id);
         $m!(competency, competency::Column::TenantId, competency::Column::Id);
-        $m!(competency_level, competency_level::Column::TenantId, competency_level::Column::CompetencyId, competency_level::Column::Version, competency_level::Column::Level);
+        $m!(
+            competency_level,
+            competency_level::Column::TenantId,
+            competency_level::Column::CompetencyId,
+            competency_level::Column::Version,
+            competency_level::Column::Level
+        );
         $m!(position_standard, position_standard::Column::TenantId, position_standard::Column::PositionId, position_standard::Column::CompetencyId);
         $m!(assessment, assessment::Column::TenantId, assessment::Column::Id);
         $m!(performance_rating, performance_rating::Column::TenantId, performance_rating::Column::EmployeeId, performance_rating::Column::Year);

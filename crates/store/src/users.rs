@@ -3,18 +3,16 @@
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Argon2, PasswordHash};
 use cakap_domain::{FieldError, Role};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::Duration;
 
+use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::{api_token, app_user, login_attempt, user_role};
 use crate::error::{Result, StoreError};
 use crate::ids::next_id;
-use crate::Store;
 
 /// Failed logins allowed per account, and per IP, within [`THROTTLE_WINDOW`].
 pub const MAX_FAILS_PER_LOGIN: u64 = 5;
@@ -176,31 +174,18 @@ pub async fn create_super_admin(store: &Store, login: &str, name: &str, password
 }
 
 async fn write_roles<C: ConnectionTrait>(db: &C, tenant_id: i64, user_id: i64, roles: &[RoleGrant]) -> Result<()> {
-    user_role::Entity::delete_many()
-        .filter(user_role::Column::TenantId.eq(tenant_id))
-        .filter(user_role::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
+    user_role::Entity::delete_many().filter(user_role::Column::TenantId.eq(tenant_id)).filter(user_role::Column::UserId.eq(user_id)).exec(db).await?;
     let mut seen = std::collections::HashSet::new();
     for g in roles.iter().filter(|g| seen.insert(g.role)) {
-        user_role::ActiveModel {
-            tenant_id: Set(tenant_id),
-            user_id: Set(user_id),
-            role: Set(g.role.code().to_string()),
-            unit_id: Set(g.unit_id),
-        }
-        .insert(db)
-        .await?;
+        user_role::ActiveModel { tenant_id: Set(tenant_id), user_id: Set(user_id), role: Set(g.role.code().to_string()), unit_id: Set(g.unit_id) }
+            .insert(db)
+            .await?;
     }
     Ok(())
 }
 
 pub async fn roles_of<C: ConnectionTrait>(db: &C, tenant_id: i64, user_id: i64) -> Result<Vec<RoleGrant>> {
-    let rows = user_role::Entity::find()
-        .filter(user_role::Column::TenantId.eq(tenant_id))
-        .filter(user_role::Column::UserId.eq(user_id))
-        .all(db)
-        .await?;
+    let rows = user_role::Entity::find().filter(user_role::Column::TenantId.eq(tenant_id)).filter(user_role::Column::UserId.eq(user_id)).all(db).await?;
     Ok(rows.into_iter().filter_map(|r| Role::from_code(&r.role).map(|role| RoleGrant { role, unit_id: r.unit_id })).collect())
 }
 
@@ -217,11 +202,7 @@ pub async fn set_roles(store: &Store, ctx: &Ctx, user_id: i64, roles: &[RoleGran
 
 /// A user of this tenant.
 pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<app_user::Model> {
-    app_user::Entity::find_by_id(id)
-        .filter(app_user::Column::TenantId.eq(tenant_id))
-        .one(db)
-        .await?
-        .ok_or(StoreError::NotFound)
+    app_user::Entity::find_by_id(id).filter(app_user::Column::TenantId.eq(tenant_id)).one(db).await?.ok_or(StoreError::NotFound)
 }
 
 /// Any user by id (for the session: the tenant comes from the user row).
@@ -294,10 +275,7 @@ pub async fn authenticate(store: &Store, login: &str, password: &str, ip: &str) 
     let login = login.trim().to_ascii_lowercase();
     let since = crate::now() - THROTTLE_WINDOW;
     let fails = |col: login_attempt::Column, v: String| {
-        login_attempt::Entity::find()
-            .filter(col.eq(v))
-            .filter(login_attempt::Column::Success.eq(false))
-            .filter(login_attempt::Column::At.gt(since))
+        login_attempt::Entity::find().filter(col.eq(v)).filter(login_attempt::Column::Success.eq(false)).filter(login_attempt::Column::At.gt(since))
     };
     let by_login = fails(login_attempt::Column::Login, login.clone()).count(&store.db).await?;
     let by_ip = fails(login_attempt::Column::Ip, ip.to_string()).count(&store.db).await?;
@@ -390,11 +368,7 @@ pub async fn tokens_of<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Vec<a
 
 pub async fn revoke_token(store: &Store, ctx: &Ctx, user_id: i64, token_id: i64) -> Result<()> {
     let txn = store.write().await?;
-    let tok = api_token::Entity::find_by_id(token_id)
-        .filter(api_token::Column::UserId.eq(user_id))
-        .one(&txn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let tok = api_token::Entity::find_by_id(token_id).filter(api_token::Column::UserId.eq(user_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
     let mut am: api_token::ActiveModel = tok.into();
     am.revoked_at = Set(Some(crate::now()));
     am.update(&txn).await?;

@@ -4,14 +4,14 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use cakap_domain::{Permission, ReadScope, Role, Roles};
+use cakap_store::Store;
 use cakap_store::audit::Ctx;
 use cakap_store::org::employees::EmployeeScope;
 use cakap_store::users::RoleGrant;
-use cakap_store::Store;
 use tower_sessions::Session;
 
-use crate::error::{request_id, ApiError, AppError, Result};
 use crate::AppState;
+use crate::error::{ApiError, AppError, Result, request_id};
 
 pub const SESSION_USER: &str = "uid";
 pub const SESSION_CSRF: &str = "csrf";

@@ -13,9 +13,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use cakap_store::Store;
 use cakap_store::akpk::analysis::Analysis;
 use cakap_store::org::employees::EmployeeScope;
-use cakap_store::Store;
 
 pub const TTL: Duration = Duration::from_secs(60);
 

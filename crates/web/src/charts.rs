@@ -71,12 +71,14 @@ pub fn heatmap(rows: &[(String, Option<String>)], cols: &[String], cells: &[Vec<
     for (j, c) in cols.iter().enumerate() {
         let x = label_w + cell_w * j as f64 + cell_w / 2.0;
         let short = clip(c, 24);
-        let _ = write!(s, r##"<text transform="translate({x},{}) rotate(-45)" text-anchor="start"><title>{}</title>{}</text>"##, head_h - 6.0, esc(c), esc(&short));
+        let _ =
+            write!(s, r##"<text transform="translate({x},{}) rotate(-45)" text-anchor="start"><title>{}</title>{}</text>"##, head_h - 6.0, esc(c), esc(&short));
     }
     for (i, (label, href)) in rows.iter().enumerate() {
         let y = head_h + cell_h * i as f64;
         let short = fit(label, label_w);
-        let text = format!(r##"<text x="{}" y="{}" text-anchor="end"><title>{}</title>{}</text>"##, label_w - 8.0, y + cell_h / 2.0 + 4.0, esc(label), esc(&short));
+        let text =
+            format!(r##"<text x="{}" y="{}" text-anchor="end"><title>{}</title>{}</text>"##, label_w - 8.0, y + cell_h / 2.0 + 4.0, esc(label), esc(&short));
         match href {
             Some(h) => {
                 let _ = write!(s, r##"<a href="{}" fill="#0b5394">{text}</a>"##, esc(h));

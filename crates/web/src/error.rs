@@ -1,7 +1,7 @@
 //! One error type for pages and the API. Pages get an HTML page (or a redirect to the login),
 //! the API gets an RFC 9457 problem document; both carry the request id a user can quote.
 
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cakap_domain::FieldError;
 use cakap_store::StoreError;

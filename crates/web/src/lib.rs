@@ -12,13 +12,13 @@ pub mod view;
 
 use std::time::Duration;
 
+use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use cakap_store::Store;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -57,9 +57,7 @@ pub fn router(store: Store, cfg: WebConfig) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(cfg.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
-    let pages = pages::routes()
-        .layer(middleware::from_fn(csrf_guard))
-        .layer(sessions);
+    let pages = pages::routes().layer(middleware::from_fn(csrf_guard)).layer(sessions);
     Router::new()
         .merge(pages)
         .nest("/api/v1", api::routes())

@@ -1,8 +1,8 @@
 //! tower-sessions records kept in the `web_session` table, through the same store on both backends.
 
 use async_trait::async_trait;
-use cakap_store::entity::web_session;
 use cakap_store::Store;
+use cakap_store::entity::web_session;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use tower_sessions::session::{Id, Record};
@@ -23,11 +23,7 @@ impl SessionStore for DbSessionStore {
         let data = serde_json::to_string(&r.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let am = web_session::ActiveModel { id: Set(r.id.to_string()), data: Set(data), expires_at: Set(r.expiry_date) };
         web_session::Entity::insert(am)
-            .on_conflict(
-                OnConflict::column(web_session::Column::Id)
-                    .update_columns([web_session::Column::Data, web_session::Column::ExpiresAt])
-                    .to_owned(),
-            )
+            .on_conflict(OnConflict::column(web_session::Column::Id).update_columns([web_session::Column::Data, web_session::Column::ExpiresAt]).to_owned())
             .exec(&self.store.db)
             .await
             .map_err(backend)?;

@@ -68,10 +68,7 @@ fn nav_for(a: &Actor, current: &str) -> Vec<NavItem> {
     // The longest matching link is the active one (/akpk/kebutuhan is not also /akpk).
     let matches = |href: &str| if href == "/" { current == "/" } else { current == href || current.starts_with(&format!("{href}/")) };
     let active = items.iter().filter(|(h, _)| matches(h)).map(|(h, _)| h.len()).max();
-    items
-        .into_iter()
-        .map(|(href, label)| NavItem { active: matches(&href) && Some(href.len()) == active, href, label })
-        .collect()
+    items.into_iter().map(|(href, label)| NavItem { active: matches(&href) && Some(href.len()) == active, href, label }).collect()
 }
 
 impl Layout {

@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use cakap_domain::akpk::{NeedFacts, NeedSource, SkpRating};
-use cakap_domain::competency::{jpm, latest_per_method, needs_calibration, Family, Method, Rating};
+use cakap_domain::competency::{Family, Method, Rating, jpm, latest_per_method, needs_calibration};
 use cakap_domain::rollup::{Agg, Columns, Engine};
 use cakap_domain::{Jenjang, PositionKind};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder};
@@ -233,9 +233,9 @@ impl Analysis {
                 let actual = Some(self.effective[ei * nc + ci]).filter(|a| *a > 0);
                 let gap = actual.map(|a| cakap_domain::competency::gap(req[ci], a));
                 let policy = self.priority.contains(&c.id);
-                let priority = gap.filter(|g| *g > 0).map(|g| {
-                    self.settings.priority_weights.priority(NeedFacts { gap: g, criticality: p.criticality.clamp(1, 3) as u8, skp, policy, target })
-                });
+                let priority = gap
+                    .filter(|g| *g > 0)
+                    .map(|g| self.settings.priority_weights.priority(NeedFacts { gap: g, criticality: p.criticality.clamp(1, 3) as u8, skp, policy, target }));
                 GapRow {
                     competency_id: c.id,
                     code: c.code.clone(),
@@ -444,7 +444,14 @@ impl Analysis {
             if heads[ri] == 0 && own {
                 continue;
             }
-            rows.push(HeatRow { unit: u, own_staff: own, employees: heads[ri], cells, total: k.map(|k| by_u[k]).unwrap_or_default(), bands: counts[ri].clone() });
+            rows.push(HeatRow {
+                unit: u,
+                own_staff: own,
+                employees: heads[ri],
+                cells,
+                total: k.map(|k| by_u[k]).unwrap_or_default(),
+                bands: counts[ri].clone(),
+            });
         }
         let mut bands = bands;
         bands.push("Belum dinilai".into());
@@ -482,11 +489,8 @@ pub async fn national<C: ConnectionTrait>(db: &C) -> Result<National> {
     let mut heads = vec![];
     for (ti, t) in tenants.iter().enumerate() {
         let a = Analysis::load(db, t.id, &EmployeeScope::Tenant).await?;
-        let map: Vec<Option<u8>> = a
-            .competencies
-            .iter()
-            .map(|c| c.national_code.as_ref().and_then(|code| codes.iter().position(|(k, _)| k == code)).map(|i| i as u8))
-            .collect();
+        let map: Vec<Option<u8>> =
+            a.competencies.iter().map(|c| c.national_code.as_ref().and_then(|code| codes.iter().position(|(k, _)| k == code)).map(|i| i as u8)).collect();
         let nc = a.nc();
         heads.push(a.employees.len());
         for (ei, e) in a.employees.iter().enumerate() {
@@ -516,7 +520,8 @@ pub async fn national<C: ConnectionTrait>(db: &C) -> Result<National> {
         .into_iter()
         .enumerate()
         .map(|(ti, t)| {
-            let cells: Vec<Agg> = (0..nk).map(|k| if ti < engine.n_tenant && k < engine.n_comp { by_tc[ti * engine.n_comp + k] } else { Agg::default() }).collect();
+            let cells: Vec<Agg> =
+                (0..nk).map(|k| if ti < engine.n_tenant && k < engine.n_comp { by_tc[ti * engine.n_comp + k] } else { Agg::default() }).collect();
             let mut all = Agg::default();
             cells.iter().for_each(|a| all.merge(a));
             (t, heads[ti], cells, all)

@@ -1,17 +1,17 @@
 //! Assessments: one level of one competency for one employee, with method, rater, date and
 //! evidence. Never edited in place: a new judgement is a new row, so the history stays.
 
-use cakap_domain::competency::{Method, Rating};
 use cakap_domain::FieldError;
+use cakap_domain::competency::{Method, Rating};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::{assessment, competency};
 use crate::error::{Result, StoreError};
 use crate::ids::next_id;
-use crate::Store;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AssessmentInput {
@@ -105,7 +105,13 @@ pub async fn ratings<C: ConnectionTrait>(db: &C, tenant_id: i64, only_employee: 
     }
     let rows: Vec<(i64, i64, String, i16, Date)> = q
         .select_only()
-        .columns([assessment::Column::EmployeeId, assessment::Column::CompetencyId, assessment::Column::Method, assessment::Column::Level, assessment::Column::AssessedOn])
+        .columns([
+            assessment::Column::EmployeeId,
+            assessment::Column::CompetencyId,
+            assessment::Column::Method,
+            assessment::Column::Level,
+            assessment::Column::AssessedOn,
+        ])
         .filter(assessment::Column::TenantId.eq(tenant_id))
         .order_by_asc(assessment::Column::EmployeeId)
         .order_by_asc(assessment::Column::CompetencyId)

@@ -10,11 +10,11 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 
 use super::assessments::AssessmentInput;
 use super::performance::SkpInput;
+use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::{competency, employee};
 use crate::error::Result;
-use crate::import::table::{map_columns, norm_header, ColumnSpec, RowError, Table};
-use crate::Store;
+use crate::import::table::{ColumnSpec, RowError, Table, map_columns, norm_header};
 
 pub const ASSESSMENT_HEADERS: [&str; 7] = ["NIP", "Kode Kompetensi", "Level", "Metode", "Tanggal", "Penilai", "Catatan Bukti"];
 const ASSESSMENT_COLUMNS: [ColumnSpec; 7] = [
@@ -96,7 +96,14 @@ pub async fn import_assessments(store: &Store, ctx: &Ctx, table: &Table) -> Resu
         let level = Level::parse(cell(row, cols[2])).map_err(|m| errs.push(err(r, "Level", m))).ok();
         let method = parse_method(cell(row, cols[3]));
         if method.is_none() {
-            errs.push(err(r, "Metode", format!("metode '{}' tidak dikenal; gunakan Penilaian Diri, Atasan Langsung, Rekan Kerja, Assessment Center atau Uji Kompetensi", cell(row, cols[3]))));
+            errs.push(err(
+                r,
+                "Metode",
+                format!(
+                    "metode '{}' tidak dikenal; gunakan Penilaian Diri, Atasan Langsung, Rekan Kerja, Assessment Center atau Uji Kompetensi",
+                    cell(row, cols[3])
+                ),
+            ));
         }
         let date = cakap_domain::format::parse_date(cell(row, cols[4]));
         if date.is_none() {
@@ -177,14 +184,14 @@ pub async fn import_skp(store: &Store, ctx: &Ctx, table: &Table) -> Result<Outco
         }
         let rating = SkpRating::parse_loose(cell(row, cols[2]));
         if rating.is_none() {
-            errs.push(err(r, "Predikat", format!("predikat '{}' tidak dikenal; gunakan Sangat Baik, Baik, Butuh Perbaikan, Kurang atau Sangat Kurang", cell(row, cols[2]))));
+            errs.push(err(
+                r,
+                "Predikat",
+                format!("predikat '{}' tidak dikenal; gunakan Sangat Baik, Baik, Butuh Perbaikan, Kurang atau Sangat Kurang", cell(row, cols[2])),
+            ));
         }
         let score_text = cell(row, cols[3]);
-        let score = if score_text.is_empty() {
-            Some(None)
-        } else {
-            cakap_domain::format::parse_decimal(score_text).map(Some)
-        };
+        let score = if score_text.is_empty() { Some(None) } else { cakap_domain::format::parse_decimal(score_text).map(Some) };
         if score.is_none() {
             errs.push(err(r, "Nilai", format!("nilai '{score_text}' harus berupa angka")));
         }

@@ -1,16 +1,16 @@
 //! Needs added by hand: from community input, a policy, or a unit's request. Needs that follow
 //! from gaps are computed by [`super::analysis`].
 
-use cakap_domain::akpk::NeedSource;
 use cakap_domain::FieldError;
+use cakap_domain::akpk::NeedSource;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
+use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::need;
 use crate::error::{Result, StoreError};
 use crate::ids::next_id;
-use crate::Store;
 
 pub const OPEN: &str = "open";
 pub const CLOSED: &str = "closed";

@@ -7,10 +7,10 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
+use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::performance_rating;
 use crate::error::{Result, StoreError};
-use crate::Store;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SkpInput {

@@ -5,10 +5,10 @@ use cakap_domain::akpk::PrioritySource;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
+use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::priority_competency;
 use crate::error::{Result, StoreError};
-use crate::Store;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PriorityInput {

@@ -4,16 +4,16 @@
 pub mod national;
 pub mod standards;
 
-use cakap_domain::competency::Family;
 use cakap_domain::FieldError;
+use cakap_domain::competency::Family;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
+use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::{competency, competency_level, tenant};
 use crate::error::{Result, StoreError};
 use crate::ids::next_id;
-use crate::Store;
 
 /// A teknis competency as typed: code, name, description and the indicator of each level 1–5.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -138,7 +138,11 @@ const TEKNIS_COLUMNS: [crate::import::table::ColumnSpec; 8] = [
 /// Imports teknis competencies from a table, all or nothing: a new code is added, an existing
 /// teknis code is updated (changed indicators become a new version, as in the form), a
 /// national code is refused. Returns (added, updated) or every problem by row and column.
-pub async fn import_teknis(store: &Store, ctx: &Ctx, table: &crate::import::table::Table) -> Result<std::result::Result<(usize, usize), Vec<crate::import::table::RowError>>> {
+pub async fn import_teknis(
+    store: &Store,
+    ctx: &Ctx,
+    table: &crate::import::table::Table,
+) -> Result<std::result::Result<(usize, usize), Vec<crate::import::table::RowError>>> {
     use crate::import::table::RowError;
     let cols = match crate::import::table::map_columns(&table.headers, &TEKNIS_COLUMNS) {
         Ok(c) => c,
@@ -152,7 +156,12 @@ pub async fn import_teknis(store: &Store, ctx: &Ctx, table: &crate::import::tabl
     let (mut added, mut updated) = (0, 0);
     for (i, row) in table.rows.iter().enumerate() {
         let r = i + 2;
-        let input = TeknisInput { code: cell(row, 0), name: cell(row, 1), description: cell(row, 2), levels: [cell(row, 3), cell(row, 4), cell(row, 5), cell(row, 6), cell(row, 7)] };
+        let input = TeknisInput {
+            code: cell(row, 0),
+            name: cell(row, 1),
+            description: cell(row, 2),
+            levels: [cell(row, 3), cell(row, 4), cell(row, 5), cell(row, 6), cell(row, 7)],
+        };
         if let Err(StoreError::Invalid(fe)) = input.check() {
             let label = |f: &str| match f {
                 "code" => "Kode",
@@ -169,9 +178,11 @@ pub async fn import_teknis(store: &Store, ctx: &Ctx, table: &crate::import::tabl
         }
         seen.push((key, r));
         match existing.iter().find(|c| c.code.eq_ignore_ascii_case(&input.code)) {
-            Some(c) if c.national_code.is_some() => {
-                errs.push(RowError { row: r, column: "Kode".into(), message: format!("{} adalah kompetensi nasional (PermenPAN-RB 38/2017) dan tidak dapat diubah", input.code) })
-            }
+            Some(c) if c.national_code.is_some() => errs.push(RowError {
+                row: r,
+                column: "Kode".into(),
+                message: format!("{} adalah kompetensi nasional (PermenPAN-RB 38/2017) dan tidak dapat diubah", input.code),
+            }),
             // After the first error nothing is written; keep checking rows only.
             Some(c) if errs.is_empty() => {
                 update_in(&txn, ctx, c.id, &input).await?;

@@ -41,7 +41,16 @@ mod tests {
         let man: Vec<_> = d.competencies.iter().filter(|c| c.family == Family::Manajerial).map(|c| c.name.as_str()).collect();
         assert_eq!(
             man,
-            ["Integritas", "Kerjasama", "Komunikasi", "Orientasi pada Hasil", "Pelayanan Publik", "Pengembangan Diri dan Orang Lain", "Mengelola Perubahan", "Pengambilan Keputusan"]
+            [
+                "Integritas",
+                "Kerjasama",
+                "Komunikasi",
+                "Orientasi pada Hasil",
+                "Pelayanan Publik",
+                "Pengembangan Diri dan Orang Lain",
+                "Mengelola Perubahan",
+                "Pengambilan Keputusan"
+            ]
         );
         let sk: Vec<_> = d.competencies.iter().filter(|c| c.family == Family::SosialKultural).map(|c| c.name.as_str()).collect();
         assert_eq!(sk, ["Perekat Bangsa"]);

@@ -4,16 +4,16 @@
 
 use std::collections::HashMap;
 
-use cakap_domain::competency::Family;
 use cakap_domain::Jenjang;
+use cakap_domain::competency::Family;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
+use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::{competency, position_standard};
 use crate::error::{Result, StoreError};
 use crate::org::tenants::TenantSettings;
-use crate::Store;
 
 #[derive(Debug, Clone)]
 pub struct StandardRow {
@@ -55,7 +55,12 @@ pub async fn for_position<C: ConnectionTrait>(db: &C, tenant_id: i64, position_i
 
 /// The rule of a standard for one competency: (default, required). National competencies
 /// default to the jenjang's level; an override replaces the default, 0 meaning "not required".
-pub fn resolve(defaults: &cakap_domain::competency::StandardDefaults, jenjang: Option<Jenjang>, c: &competency::Model, over: Option<i16>) -> (Option<u8>, Option<u8>) {
+pub fn resolve(
+    defaults: &cakap_domain::competency::StandardDefaults,
+    jenjang: Option<Jenjang>,
+    c: &competency::Model,
+    over: Option<i16>,
+) -> (Option<u8>, Option<u8>) {
     let default = match Family::from_code(&c.family) {
         Some(Family::Manajerial | Family::SosialKultural) => jenjang.and_then(|j| defaults.required(j)),
         _ => None,

@@ -2,9 +2,9 @@
 //! assessments by several raters (some disagreeing, so the calibration list is not empty), SKP
 //! ratings and priority competencies tied to each region's vision.
 
+use cakap_domain::Jenjang;
 use cakap_domain::akpk::{PrioritySource, SkpRating};
 use cakap_domain::competency::{Family, Method};
-use cakap_domain::Jenjang;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::Rng;
@@ -16,10 +16,20 @@ use crate::org::tenants::TenantSettings;
 /// (code, name, description, the subject as it reads inside level indicators)
 const TEKNIS: [(&str, &str, &str, &str); 5] = [
     ("TK-ANDAT", "Analisis Data", "Kemampuan mengolah, menganalisis dan menyajikan data untuk pengambilan keputusan.", "pengolahan dan analisis data"),
-    ("TK-ADMINDUK", "Administrasi Kependudukan", "Kemampuan melayani pendaftaran penduduk dan pencatatan sipil sesuai ketentuan.", "pelayanan administrasi kependudukan"),
+    (
+        "TK-ADMINDUK",
+        "Administrasi Kependudukan",
+        "Kemampuan melayani pendaftaran penduduk dan pencatatan sipil sesuai ketentuan.",
+        "pelayanan administrasi kependudukan",
+    ),
     ("TK-ETIKA", "Etika Pelayanan", "Kemampuan melayani masyarakat dengan santun, adil dan bebas pungutan.", "etika pelayanan publik"),
     ("TK-KEUDA", "Pengelolaan Keuangan Daerah", "Kemampuan menyusun, melaksanakan dan mempertanggungjawabkan anggaran daerah.", "pengelolaan keuangan daerah"),
-    ("TK-PROYEK", "Manajemen Proyek", "Kemampuan merencanakan, melaksanakan dan mengendalikan kegiatan sesuai jadwal dan anggaran.", "manajemen proyek dan kegiatan"),
+    (
+        "TK-PROYEK",
+        "Manajemen Proyek",
+        "Kemampuan merencanakan, melaksanakan dan mengendalikan kegiatan sesuai jadwal dan anggaran.",
+        "manajemen proyek dan kegiatan",
+    ),
 ];
 
 /// Which staff positions (by name) require which teknis competency at which level.
@@ -132,8 +142,15 @@ pub async fn load<C: ConnectionTrait>(db: &C, t: i64, region: &str, seed: u64) -
                 rows.push(row(t, e.id, c, ac, Method::Assessor, day(d0 + 120), "UPT Penilaian Kompetensi BKN", "Laporan assessment center."));
             }
         }
-        let rating = [SkpRating::SangatBaik, SkpRating::Baik, SkpRating::Baik, SkpRating::Baik, SkpRating::Baik, SkpRating::ButuhPerbaikan, SkpRating::Kurang][rng.below(7)];
-        skp.push(performance_rating::ActiveModel { tenant_id: Set(t), employee_id: Set(e.id), year: Set(2025), rating: Set(rating.code().into()), score: Set(None) });
+        let rating = [SkpRating::SangatBaik, SkpRating::Baik, SkpRating::Baik, SkpRating::Baik, SkpRating::Baik, SkpRating::ButuhPerbaikan, SkpRating::Kurang]
+            [rng.below(7)];
+        skp.push(performance_rating::ActiveModel {
+            tenant_id: Set(t),
+            employee_id: Set(e.id),
+            year: Set(2025),
+            rating: Set(rating.code().into()),
+            score: Set(None),
+        });
     }
     for chunk in rows.chunks(500) {
         assessment::Entity::insert_many(chunk.to_vec()).exec(db).await?;
@@ -147,22 +164,33 @@ pub async fn load<C: ConnectionTrait>(db: &C, t: i64, region: &str, seed: u64) -
         "medan" => (
             "Mewujudkan pelayanan publik yang cepat, mudah dan terjangkau bagi semua warga",
             "Transformasi layanan kependudukan di kecamatan dan kelurahan; Medan digital",
-            [("M.5", PrioritySource::VisiMisi, "Misi pelayanan publik yang cepat dan mudah"), ("TK-ADMINDUK", PrioritySource::ProgramPrioritas, "Program layanan adminduk di kelurahan")],
+            [
+                ("M.5", PrioritySource::VisiMisi, "Misi pelayanan publik yang cepat dan mudah"),
+                ("TK-ADMINDUK", PrioritySource::ProgramPrioritas, "Program layanan adminduk di kelurahan"),
+            ],
         ),
         "lhokseumawe" => (
             "Meningkatkan ketangguhan daerah menghadapi bencana",
             "Sistem informasi kebencanaan terpadu",
-            [("M.2", PrioritySource::VisiMisi, "Kerja sama lintas perangkat daerah saat tanggap bencana"), ("TK-ANDAT", PrioritySource::ProgramPrioritas, "Data kebencanaan terpadu")],
+            [
+                ("M.2", PrioritySource::VisiMisi, "Kerja sama lintas perangkat daerah saat tanggap bencana"),
+                ("TK-ANDAT", PrioritySource::ProgramPrioritas, "Data kebencanaan terpadu"),
+            ],
         ),
         _ => (
             "Meningkatkan kualitas pelayanan publik dan tata kelola pemerintahan",
             "Reformasi birokrasi dan pelayanan terpadu",
-            [("M.5", PrioritySource::VisiMisi, "Misi pelayanan publik"), ("TK-ETIKA", PrioritySource::Pimpinan, "Arahan wali kota tentang pelayanan bebas pungli")],
+            [
+                ("M.5", PrioritySource::VisiMisi, "Misi pelayanan publik"),
+                ("TK-ETIKA", PrioritySource::Pimpinan, "Arahan wali kota tentang pelayanan bebas pungli"),
+            ],
         ),
     };
     for (code, source, reason) in picks {
         let Some(c) = comps.iter().find(|c| c.code == code || c.national_code.as_deref() == Some(code)) else { continue };
-        priority_competency::ActiveModel { tenant_id: Set(t), competency_id: Set(c.id), source: Set(source.code().into()), reason: Set(reason.into()) }.insert(db).await?;
+        priority_competency::ActiveModel { tenant_id: Set(t), competency_id: Set(c.id), source: Set(source.code().into()), reason: Set(reason.into()) }
+            .insert(db)
+            .await?;
     }
     let tm = tenant::Entity::find_by_id(t).one(db).await?.expect("demo tenant");
     let mut s = TenantSettings::from_json(&tm.settings);

@@ -8,12 +8,12 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
 mod akpk;
 
+use crate::Store;
 use crate::entity::{app_user, employee, position, tenant, unit, user_role};
 use crate::error::Result;
 use crate::ids::next_id;
 use crate::org::tenants::TenantSettings;
 use crate::users::hash_password;
-use crate::Store;
 
 pub const DEFAULT_PASSWORD: &str = "cakap-demo-2026";
 
@@ -44,7 +44,18 @@ const REGIONS: [Region; 5] = [
         name: "Pemerintah Kota Medan",
         timezone: "WIB",
         visi: "Kota Medan untuk semua: kolaboratif, berkah, maju dan kondusif",
-        kecamatan: ("Kecamatan Medan Amplas", &["Kelurahan Harjosari I", "Kelurahan Harjosari II", "Kelurahan Bangun Mulia", "Kelurahan Timbang Deli", "Kelurahan Siti Rejo II", "Kelurahan Sitirejo III", "Kelurahan Amplas"]),
+        kecamatan: (
+            "Kecamatan Medan Amplas",
+            &[
+                "Kelurahan Harjosari I",
+                "Kelurahan Harjosari II",
+                "Kelurahan Bangun Mulia",
+                "Kelurahan Timbang Deli",
+                "Kelurahan Siti Rejo II",
+                "Kelurahan Sitirejo III",
+                "Kelurahan Amplas",
+            ],
+        ),
         extra_opd: &["Dinas Pendidikan"],
         surnames: &["Nasution", "Siregar", "Lubis", "Harahap", "Simanjuntak", "Sitepu", "Ginting", "Hasibuan", "Tanjung", "Pohan"],
         employees: 320,
@@ -74,7 +85,18 @@ const REGIONS: [Region; 5] = [
         name: "Pemerintah Kota Semarang",
         timezone: "WIB",
         visi: "Semarang kota perdagangan dan jasa yang hebat menuju masyarakat makin sejahtera",
-        kecamatan: ("Kecamatan Candisari", &["Kelurahan Candi", "Kelurahan Jatingaleh", "Kelurahan Jomblang", "Kelurahan Karanganyar Gunung", "Kelurahan Kaliwiru", "Kelurahan Tegalsari", "Kelurahan Wonotingal"]),
+        kecamatan: (
+            "Kecamatan Candisari",
+            &[
+                "Kelurahan Candi",
+                "Kelurahan Jatingaleh",
+                "Kelurahan Jomblang",
+                "Kelurahan Karanganyar Gunung",
+                "Kelurahan Kaliwiru",
+                "Kelurahan Tegalsari",
+                "Kelurahan Wonotingal",
+            ],
+        ),
         extra_opd: &["Dinas Perdagangan"],
         surnames: &["Wibowo", "Susanto", "Rahayu", "Purnomo", "Wulandari", "Hartono", "Nugroho", "Lestari", "Prasetyo", "Handayani"],
         employees: 300,
@@ -94,15 +116,25 @@ const REGIONS: [Region; 5] = [
 /// Common OPD with their bidang, for every region.
 const COMMON_OPD: [(&str, &str, &[&str]); 6] = [
     ("SETDA", "Sekretariat Daerah", &["Bagian Organisasi", "Bagian Umum", "Bagian Perencanaan dan Keuangan"]),
-    ("BKPSDM", "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", &["Bidang Pengembangan Kompetensi Aparatur", "Bidang Mutasi dan Promosi", "Bidang Penilaian Kinerja Aparatur"]),
+    (
+        "BKPSDM",
+        "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        &["Bidang Pengembangan Kompetensi Aparatur", "Bidang Mutasi dan Promosi", "Bidang Penilaian Kinerja Aparatur"],
+    ),
     ("DINKES", "Dinas Kesehatan", &["Bidang Pelayanan Kesehatan", "Bidang Pencegahan dan Pengendalian Penyakit"]),
     ("DISKOMINFO", "Dinas Komunikasi dan Informatika", &["Bidang Aplikasi Informatika", "Bidang Statistik dan Persandian"]),
-    ("DISDUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil", &["Bidang Pelayanan Pendaftaran Penduduk", "Bidang Pelayanan Pencatatan Sipil", "Bidang Pengelolaan Informasi Administrasi Kependudukan"]),
+    (
+        "DISDUKCAPIL",
+        "Dinas Kependudukan dan Pencatatan Sipil",
+        &["Bidang Pelayanan Pendaftaran Penduduk", "Bidang Pelayanan Pencatatan Sipil", "Bidang Pengelolaan Informasi Administrasi Kependudukan"],
+    ),
     ("BKAD", "Badan Keuangan dan Aset Daerah", &["Bidang Anggaran", "Bidang Akuntansi"]),
 ];
 
-const FIRST_MALE: [&str; 16] = ["Ahmad", "Budi", "Rizky", "Muhammad", "Hendra", "Agus", "Fajar", "Dedi", "Irfan", "Yudi", "Andi", "Bambang", "Teguh", "Arief", "Joko", "Rahmat"];
-const FIRST_FEMALE: [&str; 16] = ["Siti", "Dewi", "Rina", "Nur", "Fitri", "Lestari", "Maya", "Ayu", "Indah", "Sri", "Ratna", "Yuliana", "Putri", "Wulan", "Nadia", "Eka"];
+const FIRST_MALE: [&str; 16] =
+    ["Ahmad", "Budi", "Rizky", "Muhammad", "Hendra", "Agus", "Fajar", "Dedi", "Irfan", "Yudi", "Andi", "Bambang", "Teguh", "Arief", "Joko", "Rahmat"];
+const FIRST_FEMALE: [&str; 16] =
+    ["Siti", "Dewi", "Rina", "Nur", "Fitri", "Lestari", "Maya", "Ayu", "Indah", "Sri", "Ratna", "Yuliana", "Putri", "Wulan", "Nadia", "Eka"];
 const DEGREES: [&str; 6] = [", S.E.", ", S.Kom.", ", S.Sos., M.Si.", ", S.H.", ", S.Kep.", ", S.T."];
 
 /// Small deterministic generator (xorshift64*): demo and benchmark data must not change between
@@ -170,7 +202,15 @@ const ROLE_LOGINS: [(Role, &str); 6] = [
     (Role::Employee, "pegawai"),
 ];
 
-async fn insert_user<C: ConnectionTrait>(db: &C, tenant_id: Option<i64>, login: &str, name: &str, hash: &str, employee_id: Option<i64>, sa: bool) -> Result<i64> {
+async fn insert_user<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: Option<i64>,
+    login: &str,
+    name: &str,
+    hash: &str,
+    employee_id: Option<i64>,
+    sa: bool,
+) -> Result<i64> {
     let id = next_id();
     app_user::ActiveModel {
         id: Set(id),

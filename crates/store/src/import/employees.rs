@@ -10,11 +10,11 @@ use time::Date;
 
 use super::sink::Sink;
 use super::table::{RowError, Table};
+use crate::Store;
 use crate::audit::Ctx;
 use crate::entity::{employee, import_job, position, unit};
 use crate::error::Result;
 use crate::ids;
-use crate::Store;
 
 /// What to do with a NIP that already exists in the tenant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -55,8 +55,7 @@ const COLUMNS: [(Col, &str, &[&str], bool); 10] = [
 ];
 
 /// The header line of the import template.
-pub const TEMPLATE_HEADERS: [&str; 10] =
-    ["NIP", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Status", "Golongan", "Unit", "Jabatan", "Jabatan Target", "Email"];
+pub const TEMPLATE_HEADERS: [&str; 10] = ["NIP", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Status", "Golongan", "Unit", "Jabatan", "Jabatan Target", "Email"];
 
 fn norm(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
@@ -140,7 +139,9 @@ impl EmployeeImport {
                 None if required => errs.push(RowError {
                     row: 1,
                     column: label.into(),
-                    message: format!("kolom '{label}' tidak ditemukan pada baris judul (kolom wajib: NIP, Nama, Jenis Kelamin, Tanggal Lahir, Status, Unit, Jabatan)"),
+                    message: format!(
+                        "kolom '{label}' tidak ditemukan pada baris judul (kolom wajib: NIP, Nama, Jenis Kelamin, Tanggal Lahir, Status, Unit, Jabatan)"
+                    ),
                 }),
                 None => {}
             }
@@ -150,8 +151,7 @@ impl EmployeeImport {
         }
         let load = async {
             let units = unit::Entity::find().filter(unit::Column::TenantId.eq(tenant_id)).filter(unit::Column::Active.eq(true)).all(db).await?;
-            let positions =
-                position::Entity::find().filter(position::Column::TenantId.eq(tenant_id)).filter(position::Column::Active.eq(true)).all(db).await?;
+            let positions = position::Entity::find().filter(position::Column::TenantId.eq(tenant_id)).filter(position::Column::Active.eq(true)).all(db).await?;
             Ok::<_, sea_orm::DbErr>((units, positions))
         };
         let (units, positions) = load.await.map_err(|e| vec![RowError { row: 0, column: "-".into(), message: format!("gagal membaca data: {e}") }])?;
@@ -176,10 +176,7 @@ impl EmployeeImport {
         }
         for p in positions {
             s.pos_by_code.insert(norm(&p.code), p.id);
-            s.pos_by_unit_name
-                .entry((p.unit_id, norm(&p.name)))
-                .and_modify(|l| *l = Lookup::Ambiguous)
-                .or_insert(Lookup::One(p.id));
+            s.pos_by_unit_name.entry((p.unit_id, norm(&p.name))).and_modify(|l| *l = Lookup::Ambiguous).or_insert(Lookup::One(p.id));
             add(&mut s.pos_by_name, norm(&p.name), p.id);
         }
         Ok(s)

@@ -7,4 +7,4 @@ pub mod sink;
 pub mod table;
 
 pub use employees::{EmployeeImport, ImportMode, ImportSummary};
-pub use table::{read_table, RowError, Table};
+pub use table::{RowError, Table, read_table};

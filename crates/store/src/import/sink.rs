@@ -17,7 +17,7 @@ use sea_orm::sqlx::{self, AssertSqlSafe, Connection, Transaction};
 use super::employees::{ImportSummary, ResolvedRow};
 use crate::audit::Ctx;
 use crate::error::Result;
-use crate::{ids, Store, StoreError};
+use crate::{Store, StoreError, ids};
 
 /// COPY buffers are flushed at this size: large enough to amortise a round trip, small enough
 /// to keep memory flat on a million-row import.
@@ -27,16 +27,26 @@ pub enum Sink {
     /// A dedicated connection (not from the pool) with foreign-key enforcement off and an explicit
     /// `BEGIN IMMEDIATE`: the references are verified once inside the transaction instead of four
     /// lookups per row (see `verify_refs`), which is a fifth of SQLite's work on a big import.
-    Sqlite { conn: SqliteConnection, tenant_id: i64, units: HashSet<i64>, positions: HashSet<i64> },
-    Pg { tx: Transaction<'static, Postgres>, tenant_id: i64, new_rows: Vec<u8>, existing_rows: Vec<u8>, staged: bool },
+    Sqlite {
+        conn: SqliteConnection,
+        tenant_id: i64,
+        units: HashSet<i64>,
+        positions: HashSet<i64>,
+    },
+    Pg {
+        tx: Transaction<'static, Postgres>,
+        tenant_id: i64,
+        new_rows: Vec<u8>,
+        existing_rows: Vec<u8>,
+        staged: bool,
+    },
 }
 
 fn db_err(e: sqlx::Error) -> StoreError {
     StoreError::Db(sea_orm::DbErr::Custom(format!("database: {e}")))
 }
 
-const INSERT_COLUMNS: &str =
-    "INSERT INTO employee (tenant_id, id, nip, name, gender, birth_date, status, golongan, unit_id, position_id, target_position_id, email, active, updated_at) VALUES ";
+const INSERT_COLUMNS: &str = "INSERT INTO employee (tenant_id, id, nip, name, gender, birth_date, status, golongan, unit_id, position_id, target_position_id, email, active, updated_at) VALUES ";
 const UPSERT_TAIL: &str = " ON CONFLICT (tenant_id, nip) DO UPDATE SET name = excluded.name, gender = excluded.gender, \
      birth_date = excluded.birth_date, status = excluded.status, golongan = excluded.golongan, unit_id = excluded.unit_id, \
      position_id = excluded.position_id, target_position_id = excluded.target_position_id, email = excluded.email, \

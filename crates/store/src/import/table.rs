@@ -55,8 +55,11 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, RowError> {
     let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or(b"");
     let mut rdr = csv_reader(bytes, sniff_delimiter(first_line));
     table_from(rdr.byte_records().enumerate().map(|(i, rec)| {
-        rec.map(|rec| rec.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect())
-            .map_err(|e| RowError { row: i + 1, column: "-".into(), message: format!("CSV tidak dapat dibaca: {e}") })
+        rec.map(|rec| rec.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect()).map_err(|e| RowError {
+            row: i + 1,
+            column: "-".into(),
+            message: format!("CSV tidak dapat dibaca: {e}"),
+        })
     }))
 }
 

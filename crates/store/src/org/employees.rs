@@ -1,17 +1,15 @@
 use cakap_domain::employee::{EmployeeInput, ValidEmployee};
 use cakap_domain::{EmployeeStatus, FieldError, PositionKind};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
-use super::{like_contains, Page};
+use super::{Page, like_contains};
+use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::{employee, position, unit};
 use crate::error::{Result, StoreError};
 use crate::ids::next_id;
-use crate::Store;
 
 /// Which employee rows a caller may see (decided by `domain::access`, applied here).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,11 +96,7 @@ pub async fn list<C: ConnectionTrait>(
     let mut q = scoped(tenant_id, scope);
     if let Some(s) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let digits: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        q = q.filter(
-            Condition::any()
-                .add(employee::Column::Name.like(like_contains(s)))
-                .add(employee::Column::Nip.like(like_contains(&digits))),
-        );
+        q = q.filter(Condition::any().add(employee::Column::Name.like(like_contains(s))).add(employee::Column::Nip.like(like_contains(&digits))));
     }
     if let Some(u) = f.unit_id {
         let root = super::units::get(db, tenant_id, u).await?;
@@ -133,11 +127,7 @@ pub async fn list<C: ConnectionTrait>(
         EmployeeSort::NipAsc => q.order_by_asc(employee::Column::Nip),
         EmployeeSort::NipDesc => q.order_by_desc(employee::Column::Nip),
     };
-    let items = q
-        .order_by_asc(employee::Column::Id)
-        .paginate(db, per_page)
-        .fetch_page(page.saturating_sub(1))
-        .await?;
+    let items = q.order_by_asc(employee::Column::Id).paginate(db, per_page).fetch_page(page.saturating_sub(1)).await?;
     Ok(Page { items, total, page, per_page })
 }
 
@@ -147,11 +137,7 @@ pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, scope: &EmployeeSco
 }
 
 pub async fn by_nip<C: ConnectionTrait>(db: &C, tenant_id: i64, nip: &str) -> Result<Option<employee::Model>> {
-    Ok(employee::Entity::find()
-        .filter(employee::Column::TenantId.eq(tenant_id))
-        .filter(employee::Column::Nip.eq(nip))
-        .one(db)
-        .await?)
+    Ok(employee::Entity::find().filter(employee::Column::TenantId.eq(tenant_id)).filter(employee::Column::Nip.eq(nip)).one(db).await?)
 }
 
 /// Parses the form and checks that unit and positions exist in this tenant.

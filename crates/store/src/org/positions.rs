@@ -1,15 +1,13 @@
 use cakap_domain::{FieldError, Jenjang, PositionKind};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
-use super::{like_contains, Page};
+use super::{Page, like_contains};
+use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::{employee, position};
 use crate::error::{Result, StoreError};
 use crate::ids::next_id;
-use crate::Store;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct PositionInput {
@@ -64,22 +62,13 @@ pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64, f: &PositionFilter
         q = q.filter(position::Column::Active.eq(true));
     }
     let total = q.clone().count(db).await?;
-    let items = q
-        .order_by_asc(position::Column::Name)
-        .order_by_asc(position::Column::Id)
-        .paginate(db, per_page)
-        .fetch_page(page.saturating_sub(1))
-        .await?;
+    let items = q.order_by_asc(position::Column::Name).order_by_asc(position::Column::Id).paginate(db, per_page).fetch_page(page.saturating_sub(1)).await?;
     Ok(Page { items, total, page, per_page })
 }
 
 /// Every position of the tenant (for selects and import lookups).
 pub async fn all<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<position::Model>> {
-    Ok(position::Entity::find()
-        .filter(position::Column::TenantId.eq(tenant_id))
-        .order_by_asc(position::Column::Name)
-        .all(db)
-        .await?)
+    Ok(position::Entity::find().filter(position::Column::TenantId.eq(tenant_id)).order_by_asc(position::Column::Name).all(db).await?)
 }
 
 pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<position::Model> {

@@ -2,11 +2,11 @@ use cakap_domain::{FieldError, TenantKind};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
+use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::tenant;
 use crate::error::{Result, StoreError};
 use crate::ids::next_id;
-use crate::Store;
 
 /// Settings an instansi changes itself (DOMAIN.md marks these *configurable*).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,16 +2,14 @@
 //! scope and drill-downs are one indexed prefix query rather than a recursive walk.
 
 use cakap_domain::{FieldError, UnitKind};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
+use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::{employee, unit};
 use crate::error::{Result, StoreError};
 use crate::ids::next_id;
-use crate::Store;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct UnitInput {
@@ -39,11 +37,7 @@ impl UnitInput {
 
 /// All units of the tenant in tree order (path order keeps children under their parent).
 pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<unit::Model>> {
-    Ok(unit::Entity::find()
-        .filter(unit::Column::TenantId.eq(tenant_id))
-        .order_by_asc(unit::Column::Path)
-        .all(db)
-        .await?)
+    Ok(unit::Entity::find().filter(unit::Column::TenantId.eq(tenant_id)).order_by_asc(unit::Column::Path).all(db).await?)
 }
 
 pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<unit::Model> {
@@ -58,11 +52,7 @@ pub fn depth(u: &unit::Model) -> usize {
 /// The chain of ancestors, root first, ending with the unit itself (for breadcrumbs).
 pub async fn ancestors<C: ConnectionTrait>(db: &C, tenant_id: i64, u: &unit::Model) -> Result<Vec<unit::Model>> {
     let ids: Vec<i64> = u.path.split('/').filter_map(|s| s.parse().ok()).collect();
-    let mut rows = unit::Entity::find()
-        .filter(unit::Column::TenantId.eq(tenant_id))
-        .filter(unit::Column::Id.is_in(ids))
-        .all(db)
-        .await?;
+    let mut rows = unit::Entity::find().filter(unit::Column::TenantId.eq(tenant_id)).filter(unit::Column::Id.is_in(ids)).all(db).await?;
     rows.sort_by_key(|r| r.path.len());
     Ok(rows)
 }
@@ -176,11 +166,7 @@ pub async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Resu
 /// Ids of the unit and all units under it.
 pub async fn subtree_ids<C: ConnectionTrait>(db: &C, tenant_id: i64, unit_id: i64) -> Result<Vec<i64>> {
     let root = get(db, tenant_id, unit_id).await?;
-    let rows = unit::Entity::find()
-        .filter(unit::Column::TenantId.eq(tenant_id))
-        .filter(unit::Column::Path.like(format!("{}%", root.path)))
-        .all(db)
-        .await?;
+    let rows = unit::Entity::find().filter(unit::Column::TenantId.eq(tenant_id)).filter(unit::Column::Path.like(format!("{}%", root.path))).all(db).await?;
     Ok(rows.into_iter().map(|u| u.id).collect())
 }
 

@@ -1,19 +1,19 @@
 //! AKPK under /api/v1: the dictionary, position standards, assessments, one employee's AKPK,
 //! the needs list and the roll-ups, with the same permissions and scopes as the pages.
 
-use axum::extract::{Path, Query, State};
 use axum::Json;
-use cakap_domain::rollup::Agg;
+use axum::extract::{Path, Query, State};
 use cakap_domain::Permission;
+use cakap_domain::rollup::Agg;
 use cakap_store::akpk::analysis::{self, Against, Analysis, NeedRow};
 use cakap_store::org::employees::EmployeeScope;
 use serde::{Deserialize, Serialize};
 
-use super::{parse_json, ApiResult};
+use super::{ApiResult, parse_json};
+use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::{ApiError, AppError};
 use crate::pages::akpk::{AssessForm, NeedQuery};
-use crate::AppState;
 
 #[derive(Serialize)]
 pub struct CompetencyDto {
@@ -35,7 +35,16 @@ pub async fn list_competencies(State(s): State<AppState>, ApiActor(a): ApiActor)
     let mut out = vec![];
     for c in cakap_store::competency::list(&s.store.db, t).await?.into_iter().filter(|c| c.active) {
         let levels = cakap_store::competency::levels(&s.store.db, t, &c).await?.into_iter().map(|l| l.indicator).collect();
-        out.push(CompetencyDto { id: c.id, code: c.code, family: c.family, name: c.name, description: c.description, national_code: c.national_code, version: c.version, levels });
+        out.push(CompetencyDto {
+            id: c.id,
+            code: c.code,
+            family: c.family,
+            name: c.name,
+            description: c.description,
+            national_code: c.national_code,
+            version: c.version,
+            levels,
+        });
     }
     Ok(Json(out))
 }
@@ -58,7 +67,14 @@ pub async fn position_standard(State(s): State<AppState>, ApiActor(a): ApiActor,
     let rows = cakap_store::competency::standards::for_position(&s.store.db, a.tenant()?, id).await?;
     Ok(Json(
         rows.into_iter()
-            .map(|r| StandardDto { competency_id: r.competency.id, code: r.competency.code, name: r.competency.name, default: r.default, required: r.required, overridden: r.overridden })
+            .map(|r| StandardDto {
+                competency_id: r.competency.id,
+                code: r.competency.code,
+                name: r.competency.name,
+                default: r.default,
+                required: r.required,
+                overridden: r.overridden,
+            })
             .collect(),
     ))
 }
@@ -113,7 +129,13 @@ struct AssessmentBody {
 #[utoipa::path(post, path = "/api/v1/employees/{id}/assessments", params(("id" = i64, Path)), request_body(content = String, content_type = "application/json", description = "competency_id, level (1–5), method (self|supervisor|peer|assessor|uji_kompetensi), assessed_on (YYYY-MM-DD), evidence"), responses((status = 200, description = "Penilaian dicatat"), (status = 403, description = "Tidak berwenang menilai"), (status = 422, description = "Isian tidak valid")))]
 pub async fn create_assessment(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>, body: axum::body::Bytes) -> ApiResult<AssessmentDto> {
     let b: AssessmentBody = parse_json(&body)?;
-    let f = AssessForm { competency_id: b.competency_id.to_string(), level: b.level.to_string(), method: b.method, assessed_on: b.assessed_on, evidence: b.evidence };
+    let f = AssessForm {
+        competency_id: b.competency_id.to_string(),
+        level: b.level.to_string(),
+        method: b.method,
+        assessed_on: b.assessed_on,
+        evidence: b.evidence,
+    };
     Ok(Json(crate::pages::akpk::record_assessment(&s, &a, id, &f).await?.into()))
 }
 
@@ -167,7 +189,14 @@ pub struct AggDto {
 
 impl From<&Agg> for AggDto {
     fn from(a: &Agg) -> Self {
-        AggDto { assessed: a.assessed, mean_actual: a.mean_actual(), mean_required: a.mean_required(), mean_gap: a.mean_gap(), share_with_gap: a.share_with_gap(), jpm: a.jpm() }
+        AggDto {
+            assessed: a.assessed,
+            mean_actual: a.mean_actual(),
+            mean_required: a.mean_required(),
+            mean_gap: a.mean_gap(),
+            share_with_gap: a.share_with_gap(),
+            jpm: a.jpm(),
+        }
     }
 }
 
@@ -251,10 +280,15 @@ pub async fn national_rollup(State(s): State<AppState>, ApiActor(a): ApiActor) -
         tenants: n
             .tenants
             .iter()
-            .map(|(t, heads, cells, all)| NationalTenantDto { tenant_id: t.id, code: t.code.clone(), employees: *heads, cells: cells.iter().map(Into::into).collect(), overall: all.into() })
+            .map(|(t, heads, cells, all)| NationalTenantDto {
+                tenant_id: t.id,
+                code: t.code.clone(),
+                employees: *heads,
+                cells: cells.iter().map(Into::into).collect(),
+                overall: all.into(),
+            })
             .collect(),
         total: n.total.iter().map(Into::into).collect(),
         overall: (&n.overall).into(),
     }))
 }
-

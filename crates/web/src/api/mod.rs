@@ -11,10 +11,10 @@ use cakap_store::org::employees::EmployeeForm;
 use serde::Serialize;
 use utoipa::OpenApi;
 
+use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::ApiError;
 use crate::pages::employees::ListQuery;
-use crate::AppState;
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 

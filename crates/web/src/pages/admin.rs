@@ -3,21 +3,21 @@
 use std::collections::HashMap;
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use cakap_domain::{Permission, TenantKind};
 use cakap_store::entity::tenant;
-use cakap_store::org::tenants::{self, TenantForCreate, TenantSettings, TIMEZONES};
+use cakap_store::org::tenants::{self, TIMEZONES, TenantForCreate, TenantSettings};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{render, render_status, see_other};
+use crate::AppState;
 use crate::auth::Actor;
 use crate::error::{AppError, Result};
-use crate::view::{self, flash, page_query, FormErrors, Layout};
-use crate::AppState;
+use crate::view::{self, FormErrors, Layout, flash, page_query};
 
 #[derive(Template)]
 #[template(path = "settings.html")]
@@ -71,11 +71,18 @@ pub async fn view_settings_post(State(st): State<AppState>, session: Session, a:
         }
     }
     // An unknown rule code keeps the current rule (a custom one set through the API).
-    if let Some((_, _, rule)) = cakap_domain::competency::EffectiveRule::presets().into_iter().find(|(c, _, _)| f.get("effective_rule").is_some_and(|v| v == c)) {
+    if let Some((_, _, rule)) = cakap_domain::competency::EffectiveRule::presets().into_iter().find(|(c, _, _)| f.get("effective_rule").is_some_and(|v| v == c))
+    {
         s.effective_rule = rule;
     }
     let w = &mut s.priority_weights;
-    for (key, slot) in [("w_gap", &mut w.gap), ("w_criticality", &mut w.criticality), ("w_performance", &mut w.performance), ("w_policy", &mut w.policy), ("w_target", &mut w.target_percent)] {
+    for (key, slot) in [
+        ("w_gap", &mut w.gap),
+        ("w_criticality", &mut w.criticality),
+        ("w_performance", &mut w.performance),
+        ("w_policy", &mut w.policy),
+        ("w_target", &mut w.target_percent),
+    ] {
         if let Some(v) = f.get(key) {
             // 255 is out of every range: the check names the field instead of keeping the old value.
             *slot = v.trim().parse().unwrap_or(255);
@@ -261,7 +268,13 @@ pub struct TenantEditForm {
     active: Option<String>,
 }
 
-pub async fn view_tenant_edit_post(State(st): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<TenantEditForm>) -> Result<Response> {
+pub async fn view_tenant_edit_post(
+    State(st): State<AppState>,
+    session: Session,
+    a: Actor,
+    Path(id): Path<i64>,
+    Form(f): Form<TenantEditForm>,
+) -> Result<Response> {
     a.require(Permission::ManageTenants)?;
     let active = f.active.as_deref() != Some("false");
     match tenants::update(&st.store, &a.ctx(), id, &f.f, active).await {

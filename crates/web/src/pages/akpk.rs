@@ -3,11 +3,11 @@
 //! national roll-up.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
-use cakap_domain::akpk::{priority_label, NeedSource, PrioritySource, SkpRating};
+use cakap_domain::akpk::{NeedSource, PrioritySource, SkpRating, priority_label};
 use cakap_domain::competency::{Family, Method};
 use cakap_domain::format::decimal;
 use cakap_domain::{Permission, PositionKind, Role};
@@ -21,12 +21,12 @@ use cakap_store::org::employees::EmployeeScope;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{opt_id, render, render_status, saved_or_again, see_other, xlsx_download, XCell};
+use super::{XCell, opt_id, render, render_status, saved_or_again, see_other, xlsx_download};
+use crate::AppState;
 use crate::auth::Actor;
 use crate::charts::{self, Cell};
 use crate::error::{AppError, Result};
-use crate::view::{self, flash, FormErrors, Layout};
-use crate::AppState;
+use crate::view::{self, FormErrors, Layout, flash};
 
 fn pct(x: Option<f64>) -> String {
     x.map(|v| format!("{} %", decimal(v * 100.0, 0))).unwrap_or_else(|| "-".into())
@@ -149,9 +149,16 @@ pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor,
     // Bands run from the best (green) to the worst (red) on the heat scale, whatever their
     // number; the last series, "belum dinilai", is grey.
     let graded = hm.bands.len().saturating_sub(1);
-    let colours: Vec<String> = (0..hm.bands.len()).map(|i| if i == graded { "#9e9e9e".into() } else { charts::heat_colour(i as f64 / graded.saturating_sub(1).max(1) as f64) }).collect();
+    let colours: Vec<String> = (0..hm.bands.len())
+        .map(|i| if i == graded { "#9e9e9e".into() } else { charts::heat_colour(i as f64 / graded.saturating_sub(1).max(1) as f64) })
+        .collect();
     let series: Vec<(String, &str)> = hm.bands.iter().cloned().zip(colours.iter().map(String::as_str)).collect();
-    let bars_svg = charts::stacked_bars(&labels.iter().map(|l| l.0.clone()).collect::<Vec<_>>(), &series, &rows.iter().map(|r| r.bands.clone()).collect::<Vec<_>>(), "Sebaran JPM per unit");
+    let bars_svg = charts::stacked_bars(
+        &labels.iter().map(|l| l.0.clone()).collect::<Vec<_>>(),
+        &series,
+        &rows.iter().map(|r| r.bands.clone()).collect::<Vec<_>>(),
+        "Sebaran JPM per unit",
+    );
     let (staff, staff_title) = match &focus {
         Some(u) => (an.employees_in(u.id), format!("Pegawai {} (termasuk sub-unit)", u.name)),
         None => (vec![], String::new()),
@@ -165,7 +172,19 @@ pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor,
     let title = focus.as_ref().map(|u| format!("Peta Kesenjangan: {}", u.name)).unwrap_or_else(|| "Peta Kesenjangan Kompetensi".into());
     let layout = Layout::new(&a, &session, title, "/akpk").await.crumbs(crumbs);
     let tenant_wide = matches!(scope, MapScope::Tenant);
-    Ok(render(MapPage { layout, heat_svg, bars_svg, by_share, unit_param: unit.map(|u| u.to_string()).unwrap_or_default(), columns, bands: hm.bands, rows, staff, staff_title, tenant_wide }))
+    Ok(render(MapPage {
+        layout,
+        heat_svg,
+        bars_svg,
+        by_share,
+        unit_param: unit.map(|u| u.to_string()).unwrap_or_default(),
+        columns,
+        bands: hm.bands,
+        rows,
+        staff,
+        staff_title,
+        tenant_wide,
+    }))
 }
 
 // ---------------------------------------------------------------- one employee
@@ -415,7 +434,13 @@ pub async fn record_assessment(s: &AppState, a: &Actor, id: i64, f: &AssessForm)
 
 pub async fn view_assess_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<AssessForm>) -> Result<Response> {
     let result = record_assessment(&s, &a, id, &f).await;
-    saved_or_again(&session, result, |_| format!("/akpk/pegawai/{id}"), |errs| employee_page(&s, &session, &a, id, Typed { assess: f.clone(), assess_errors: errs, ..Default::default() })).await
+    saved_or_again(
+        &session,
+        result,
+        |_| format!("/akpk/pegawai/{id}"),
+        |errs| employee_page(&s, &session, &a, id, Typed { assess: f.clone(), assess_errors: errs, ..Default::default() }),
+    )
+    .await
 }
 
 pub async fn view_skp_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<SkpForm>) -> Result<Response> {
@@ -441,7 +466,13 @@ pub async fn view_skp_post(State(s): State<AppState>, session: Session, a: Actor
         Some(rating) if errs.is_empty() => cakap_store::akpk::performance::set(&s.store, &a.ctx(), id, &SkpInput { year, rating, score }).await,
         _ => Err(cakap_store::StoreError::Invalid(errs)),
     };
-    saved_or_again(&session, result, |_| format!("/akpk/pegawai/{id}"), |errs| employee_page(&s, &session, &a, id, Typed { skp: f.clone(), skp_errors: errs, ..Default::default() })).await
+    saved_or_again(
+        &session,
+        result,
+        |_| format!("/akpk/pegawai/{id}"),
+        |errs| employee_page(&s, &session, &a, id, Typed { skp: f.clone(), skp_errors: errs, ..Default::default() }),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- needs
@@ -470,7 +501,14 @@ impl NeedQuery {
     }
     fn pairs(&self) -> Vec<(&'static str, String)> {
         let v = |o: &Option<String>| o.clone().unwrap_or_default();
-        vec![("unit", v(&self.unit)), ("competency", v(&self.competency)), ("family", v(&self.family)), ("kind", v(&self.kind)), ("jabatan", v(&self.jabatan)), ("source", v(&self.source))]
+        vec![
+            ("unit", v(&self.unit)),
+            ("competency", v(&self.competency)),
+            ("family", v(&self.family)),
+            ("kind", v(&self.kind)),
+            ("jabatan", v(&self.jabatan)),
+            ("source", v(&self.source)),
+        ]
     }
 }
 
@@ -567,8 +605,22 @@ pub async fn view_needs_get(State(s): State<AppState>, session: Session, a: Acto
     }))
 }
 
-pub const NEED_EXPORT_HEADERS: [&str; 14] =
-    ["Prioritas", "Tingkat", "NIP", "Nama", "Unit", "Jabatan", "Kompetensi", "Kelompok", "Sumber", "Level Dipersyaratkan", "Level Saat Ini", "Kesenjangan", "Keterangan", "Jenis Jabatan"];
+pub const NEED_EXPORT_HEADERS: [&str; 14] = [
+    "Prioritas",
+    "Tingkat",
+    "NIP",
+    "Nama",
+    "Unit",
+    "Jabatan",
+    "Kompetensi",
+    "Kelompok",
+    "Sumber",
+    "Level Dipersyaratkan",
+    "Level Saat Ini",
+    "Kesenjangan",
+    "Keterangan",
+    "Jenis Jabatan",
+];
 
 pub async fn view_needs_xlsx_get(State(s): State<AppState>, a: Actor, Query(q): Query<NeedQuery>) -> Result<Response> {
     let (_, rows) = load_needs(&s, &a, &q).await?;
@@ -626,7 +678,9 @@ async fn need_form(s: &AppState, session: &Session, a: &Actor, f: NeedForm, erro
     let t = a.tenant()?;
     let units = cakap_store::org::units::list(&s.store.db, t).await?;
     let competencies = cakap_store::competency::list(&s.store.db, t).await?.into_iter().filter(|c| c.active).map(|c| (c.id, c.name)).collect();
-    let layout = Layout::new(a, session, "Tambah Kebutuhan", "/akpk/kebutuhan").await.crumbs(vec![("Kebutuhan".into(), "/akpk/kebutuhan".into()), ("Tambah".into(), String::new())]);
+    let layout = Layout::new(a, session, "Tambah Kebutuhan", "/akpk/kebutuhan")
+        .await
+        .crumbs(vec![("Kebutuhan".into(), "/akpk/kebutuhan".into()), ("Tambah".into(), String::new())]);
     let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(render_status(
         status,
@@ -668,7 +722,14 @@ pub async fn view_need_new_post(State(s): State<AppState>, session: Session, a: 
     }
     let competency_id = f.competency_id.trim().parse::<i64>().unwrap_or(0);
     let gap = f.gap.trim().parse::<u8>().unwrap_or(0);
-    let input = NeedInput { employee_id, unit_id: opt_id(&Some(f.unit_id.clone())), competency_id, source: source.unwrap_or(NeedSource::Manual), gap, note: f.note.clone() };
+    let input = NeedInput {
+        employee_id,
+        unit_id: opt_id(&Some(f.unit_id.clone())),
+        competency_id,
+        source: source.unwrap_or(NeedSource::Manual),
+        gap,
+        note: f.note.clone(),
+    };
     // Report the NIP together with every other problem of the form.
     errs.extend(input.check());
     let result = if errs.is_empty() { cakap_store::akpk::needs::create(&s.store, &a.ctx(), &input).await } else { Err(cakap_store::StoreError::Invalid(errs)) };
@@ -732,7 +793,13 @@ struct PrioritiesPage {
     can_edit: bool,
 }
 
-async fn priorities_page(s: &AppState, session: &Session, a: &Actor, typed: Option<(String, String, Vec<PriorityInput>)>, errors: FormErrors) -> Result<Response> {
+async fn priorities_page(
+    s: &AppState,
+    session: &Session,
+    a: &Actor,
+    typed: Option<(String, String, Vec<PriorityInput>)>,
+    errors: FormErrors,
+) -> Result<Response> {
     let t = a.tenant()?;
     let db = &s.store.db;
     let settings = cakap_store::org::tenants::TenantSettings::from_json(&cakap_store::org::tenants::get(db, t).await?.settings);
@@ -795,7 +862,13 @@ pub async fn view_priorities_post(State(s): State<AppState>, session: Session, a
         .collect();
     let (misi, program) = (get("misi"), get("program"));
     let result = cakap_store::akpk::priorities::set_policy(&s.store, &a.ctx(), &misi, &program, &items).await;
-    saved_or_again(&session, result, |_| "/akpk/prioritas".into(), |errs| priorities_page(&s, &session, &a, Some((misi.clone(), program.clone(), items.clone())), errs)).await
+    saved_or_again(
+        &session,
+        result,
+        |_| "/akpk/prioritas".into(),
+        |errs| priorities_page(&s, &session, &a, Some((misi.clone(), program.clone(), items.clone())), errs),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- imports
@@ -880,16 +953,15 @@ pub async fn view_national_get(State(s): State<AppState>, session: Session, a: A
     let n = analysis::national(&s.store.db).await?;
     let columns: Vec<String> = n.competencies.iter().map(|c| c.1.clone()).collect();
     let labels: Vec<(String, Option<String>)> = n.tenants.iter().map(|t| (t.0.name.clone(), None)).collect();
-    let cells: Vec<Vec<Cell>> = n
-        .tenants
-        .iter()
-        .map(|(t, _, cs, _)| cs.iter().zip(&columns).map(|(c, col)| gap_cell(&t.name, col, c, false)).collect())
-        .collect();
+    let cells: Vec<Vec<Cell>> =
+        n.tenants.iter().map(|(t, _, cs, _)| cs.iter().zip(&columns).map(|(c, col)| gap_cell(&t.name, col, c, false)).collect()).collect();
     let heat_svg = charts::heatmap(&labels, &columns, &cells, "Rata-rata kesenjangan per instansi dan kompetensi nasional", ("0 level", "≥ 2 level"));
     let rows = n
         .tenants
         .iter()
-        .map(|(t, heads, cs, all)| (t.name.clone(), *heads, cs.iter().map(|c| num2(c.mean_gap())).collect(), num2(all.mean_gap()), pct(all.share_with_gap()), num2(all.jpm())))
+        .map(|(t, heads, cs, all)| {
+            (t.name.clone(), *heads, cs.iter().map(|c| num2(c.mean_gap())).collect(), num2(all.mean_gap()), pct(all.share_with_gap()), num2(all.jpm()))
+        })
         .collect();
     let layout = Layout::new(&a, &session, "Rekap Nasional AKPK", "/nasional").await;
     Ok(render(NationalPage {

@@ -3,21 +3,21 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use cakap_domain::competency::Family;
 use cakap_domain::Permission;
+use cakap_domain::competency::Family;
 use cakap_store::entity::{competency, competency_level};
 use tower_sessions::Session;
 
-use axum::http::StatusCode;
 use axum::Form;
-use cakap_store::competency::{TeknisInput, LEVEL_FIELDS};
+use axum::http::StatusCode;
+use cakap_store::competency::{LEVEL_FIELDS, TeknisInput};
 use serde::Deserialize;
 
 use super::{render, render_status, saved_or_again};
+use crate::AppState;
 use crate::auth::Actor;
 use crate::error::Result;
 use crate::view::{FormErrors, Layout};
-use crate::AppState;
 
 type Row = (String, i64, String, String);
 
@@ -124,7 +124,8 @@ pub async fn view_competency_new_post(State(s): State<AppState>, session: Sessio
     a.tenant()?;
     let input = f.input();
     let result = cakap_store::competency::create_teknis(&s.store, &a.ctx(), &input).await;
-    saved_or_again(&session, result, |c| format!("/kompetensi/kamus/{}", c.id), |errs| form_page(&session, &a, "Tambah Kompetensi Teknis", input.clone(), errs)).await
+    saved_or_again(&session, result, |c| format!("/kompetensi/kamus/{}", c.id), |errs| form_page(&session, &a, "Tambah Kompetensi Teknis", input.clone(), errs))
+        .await
 }
 
 pub async fn view_competency_edit_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
@@ -143,7 +144,13 @@ pub async fn view_competency_edit_get(State(s): State<AppState>, session: Sessio
     form_page(&session, &a, &format!("Ubah Kompetensi: {}", c.name), input, FormErrors::default()).await
 }
 
-pub async fn view_competency_edit_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<FormData>) -> Result<Response> {
+pub async fn view_competency_edit_post(
+    State(s): State<AppState>,
+    session: Session,
+    a: Actor,
+    Path(id): Path<i64>,
+    Form(f): Form<FormData>,
+) -> Result<Response> {
     a.require(Permission::ManageCompetency)?;
     let c = cakap_store::competency::get(&s.store.db, a.tenant()?, id).await?;
     let input = f.input();
@@ -229,7 +236,8 @@ pub async fn view_standard_post(
             Ok(super::see_other(&format!("/kompetensi/standar/{position_id}")))
         }
         Err(cakap_store::StoreError::Invalid(errs)) => {
-            crate::view::flash(&session, &format!("Periksa kembali isian Anda: {}.", errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))).await;
+            crate::view::flash(&session, &format!("Periksa kembali isian Anda: {}.", errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")))
+                .await;
             standard_page(&s, &session, &a, position_id, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
@@ -371,7 +379,12 @@ async fn grid_page(s: &AppState, session: &Session, a: &Actor, q: GridQuery, sta
     ))
 }
 
-pub async fn view_grid_get(State(s): State<AppState>, session: Session, a: Actor, axum::extract::Query(q): axum::extract::Query<GridQuery>) -> Result<Response> {
+pub async fn view_grid_get(
+    State(s): State<AppState>,
+    session: Session,
+    a: Actor,
+    axum::extract::Query(q): axum::extract::Query<GridQuery>,
+) -> Result<Response> {
     // The grid lists every position of the instansi: for those who read the organisation.
     a.require(Permission::ReadCompetency)?;
     a.require(Permission::ReadOrg)?;
@@ -413,10 +426,17 @@ pub async fn view_grid_post(State(s): State<AppState>, session: Session, a: Acto
     match result {
         Ok(()) => {
             crate::view::flash(&session, "Data berhasil disimpan.").await;
-            Ok(super::see_other(&format!("/kompetensi/standar?{}", crate::view::page_query(&[("q", q.q.clone()), ("kind", q.kind.clone())], q.page.unwrap_or(1)))))
+            Ok(super::see_other(&format!(
+                "/kompetensi/standar?{}",
+                crate::view::page_query(&[("q", q.q.clone()), ("kind", q.kind.clone())], q.page.unwrap_or(1))
+            )))
         }
         Err(cakap_store::StoreError::Invalid(errs)) => {
-            crate::view::flash(&session, &format!("Tidak ada yang disimpan. Periksa kembali isian Anda: {}.", errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))).await;
+            crate::view::flash(
+                &session,
+                &format!("Tidak ada yang disimpan. Periksa kembali isian Anda: {}.", errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")),
+            )
+            .await;
             grid_page(&s, &session, &a, q, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),

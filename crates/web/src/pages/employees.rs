@@ -1,10 +1,10 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use cakap_domain::employee::EmployeeInput;
 use cakap_domain::{EmployeeStatus, Gender, Permission, PositionKind};
 use cakap_store::entity::employee;
@@ -13,10 +13,10 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{opt_id, render, render_status, saved_or_again, status_done};
+use crate::AppState;
 use crate::auth::Actor;
 use crate::error::{AppError, Result};
-use crate::view::{self, page_query, FormErrors, Layout};
-use crate::AppState;
+use crate::view::{self, FormErrors, Layout, page_query};
 
 pub const PER_PAGE: u64 = 25;
 /// Exports stop here; a bigger export is a job for the CLI.
@@ -189,11 +189,7 @@ pub async fn view_employees_csv_get(State(s): State<AppState>, a: Actor, Query(q
         w.write_record(r.iter().map(|c| cakap_domain::csv_safety::escape_cell(c).into_owned())).map_err(io)?;
     }
     let body = w.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"pegawai.csv\"")],
-        body,
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"pegawai.csv\"")], body).into_response())
 }
 
 pub async fn view_employees_xlsx_get(State(s): State<AppState>, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
@@ -233,10 +229,14 @@ pub async fn view_employee_get(State(s): State<AppState>, session: Session, a: A
         gender: Gender::from_code(&e.gender).map(|g| g.label()).unwrap_or("-"),
         birth: cakap_domain::format::date_long(e.birth_date),
         status: EmployeeStatus::from_code(&e.status).map(|s| s.label()).unwrap_or("-"),
-        golongan: e.golongan.clone().map(|g| match cakap_domain::golongan::pangkat(&g) {
-            Some(p) => format!("{g} ({p})"),
-            None => g,
-        }).unwrap_or_else(|| "-".into()),
+        golongan: e
+            .golongan
+            .clone()
+            .map(|g| match cakap_domain::golongan::pangkat(&g) {
+                Some(p) => format!("{g} ({p})"),
+                None => g,
+            })
+            .unwrap_or_else(|| "-".into()),
         unit: units.get(&e.unit_id).cloned().unwrap_or_default(),
         position: positions.get(&e.position_id).cloned().unwrap_or_default(),
         target: e.target_position_id.and_then(|p| positions.get(&p).cloned()).unwrap_or_else(|| "-".into()),
@@ -304,11 +304,7 @@ async fn form_page(s: &AppState, session: &Session, a: &Actor, title: &str, form
     let t = a.tenant()?;
     let all_units = cakap_store::org::units::list(&s.store.db, t).await?;
     let unit_names: HashMap<i64, String> = all_units.iter().map(|u| (u.id, u.name.clone())).collect();
-    let units = all_units
-        .iter()
-        .filter(|u| u.active)
-        .map(|u| (u.id, format!("{}{}", "— ".repeat(cakap_store::org::units::depth(u)), u.name)))
-        .collect();
+    let units = all_units.iter().filter(|u| u.active).map(|u| (u.id, format!("{}{}", "— ".repeat(cakap_store::org::units::depth(u)), u.name))).collect();
     let positions = cakap_store::org::positions::all(&s.store.db, t)
         .await?
         .into_iter()
@@ -319,16 +315,7 @@ async fn form_page(s: &AppState, session: &Session, a: &Actor, title: &str, form
     let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(render_status(
         status,
-        FormPage {
-            layout,
-            unit_id: form.unit_id,
-            position_id: form.position_id,
-            target_id: form.target_position_id,
-            f: form.person,
-            errors,
-            units,
-            positions,
-        },
+        FormPage { layout, unit_id: form.unit_id, position_id: form.position_id, target_id: form.target_position_id, f: form.person, errors, units, positions },
     ))
 }
 

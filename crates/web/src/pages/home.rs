@@ -1,18 +1,18 @@
 use askama::Template;
+use axum::Form;
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::Form;
 use cakap_domain::{Permission, Role};
 use cakap_store::users::LoginError;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{render, render_status, see_other};
-use crate::auth::{csrf_token, Actor, SESSION_USER};
+use crate::AppState;
+use crate::auth::{Actor, SESSION_USER, csrf_token};
 use crate::error::{AppError, Result};
 use crate::view::{self, Layout};
-use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -36,11 +36,7 @@ pub struct LoginForm {
 /// `X-Forwarded-For` hop.
 fn client_ip(headers: &HeaderMap, peer: Option<&ConnectInfo<std::net::SocketAddr>>, trust_forwarded_for: bool) -> String {
     let forwarded = || headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()).map(|s| s.trim().to_string());
-    trust_forwarded_for
-        .then(forwarded)
-        .flatten()
-        .or_else(|| peer.map(|p| p.0.ip().to_string()))
-        .unwrap_or_else(|| "unknown".into())
+    trust_forwarded_for.then(forwarded).flatten().or_else(|| peer.map(|p| p.0.ip().to_string())).unwrap_or_else(|| "unknown".into())
 }
 
 pub async fn view_login_post(
@@ -61,10 +57,9 @@ pub async fn view_login_post(
             session.remove::<String>(crate::auth::SESSION_CSRF).await.ok();
             Ok(see_other("/"))
         }
-        Err(LoginError::BadCredentials) => Ok(render_status(
-            axum::http::StatusCode::UNAUTHORIZED,
-            again("Nama pengguna atau kata sandi salah.", csrf_token(&session).await?),
-        )),
+        Err(LoginError::BadCredentials) => {
+            Ok(render_status(axum::http::StatusCode::UNAUTHORIZED, again("Nama pengguna atau kata sandi salah.", csrf_token(&session).await?)))
+        }
         Err(LoginError::Throttled) => Ok(render_status(
             axum::http::StatusCode::TOO_MANY_REQUESTS,
             again("Terlalu banyak percobaan masuk yang gagal. Tunggu 15 menit lalu coba lagi.", csrf_token(&session).await?),
@@ -138,7 +133,11 @@ pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor
         }
         if a.can(Permission::ManageOrg) {
             let units = cakap_store::org::units::list(&s.store.db, t).await?;
-            cards.push(Card { label: "Unit kerja".into(), value: view::int(units.iter().filter(|u| u.active).count() as u64), href: "/organisasi/unit".into() });
+            cards.push(Card {
+                label: "Unit kerja".into(),
+                value: view::int(units.iter().filter(|u| u.active).count() as u64),
+                href: "/organisasi/unit".into(),
+            });
             for j in cakap_store::import::employees::recent_jobs(&s.store.db, t, 5).await? {
                 jobs.push((view::datetime(&j.created_at, &tenant.timezone), j.file_name, j.row_count, j.inserted, j.updated));
             }

@@ -4,15 +4,15 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::response::Response;
 use cakap_domain::Permission;
-use cakap_store::import::employees::{commit_preview, save_preview, ImportMode, ImportSummary, TEMPLATE_HEADERS};
+use cakap_store::import::employees::{ImportMode, ImportSummary, TEMPLATE_HEADERS, commit_preview, save_preview};
 use cakap_store::import::read_table;
 use tower_sessions::Session;
 
 use super::{render_status, see_other};
+use crate::AppState;
 use crate::auth::Actor;
 use crate::error::Result;
-use crate::view::{flash, Layout};
-use crate::AppState;
+use crate::view::{Layout, flash};
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -58,11 +58,8 @@ pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Ac
         Err(e) => return page(&a, &session, None, file_name, None, e.to_string()).await,
     };
     let summary = cakap_store::import::employees::check_table(&s.store, t, mode, &table).await;
-    let job_id = if summary.error_count == 0 && summary.rows > 0 {
-        Some(save_preview(&s.store, &a.ctx(), &file_name, mode, &table, &summary).await?)
-    } else {
-        None
-    };
+    let job_id =
+        if summary.error_count == 0 && summary.rows > 0 { Some(save_preview(&s.store, &a.ctx(), &file_name, mode, &table, &summary).await?) } else { None };
     let msg = if summary.rows == 0 && summary.error_count == 0 { "Berkas tidak berisi baris data.".to_string() } else { String::new() };
     page(&a, &session, Some(summary), file_name, job_id, msg).await
 }
@@ -78,4 +75,3 @@ pub async fn view_import_commit_post(State(s): State<AppState>, session: Session
         page(&a, &session, Some(summary), String::new(), None, "Data berubah sejak pemeriksaan; tidak ada yang disimpan.".into()).await
     }
 }
-

@@ -11,9 +11,9 @@ pub mod profile;
 pub mod units;
 pub mod users;
 
+use axum::Router;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 
 use crate::AppState;
 
@@ -114,7 +114,8 @@ pub async fn read_upload(a: &crate::auth::Actor, mut mp: axum::extract::Multipar
 pub fn csv_template(file_name: &str, headers: &[&str]) -> Response {
     use axum::http::header;
     let disposition = format!("attachment; filename=\"{file_name}\"");
-    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], format!("{}\n", headers.join(","))).into_response()
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], format!("{}\n", headers.join(",")))
+        .into_response()
 }
 
 /// A spreadsheet cell of a download: text stays text (a NIP must not become 1.98005E+17, and

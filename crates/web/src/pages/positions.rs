@@ -1,20 +1,20 @@
 use std::collections::HashMap;
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use cakap_domain::{Jenjang, Permission, PositionKind};
 use cakap_store::org::positions::{self, PositionFilter, PositionInput};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{render, render_status, saved_or_again, status_done};
+use crate::AppState;
 use crate::auth::Actor;
 use crate::error::Result;
-use crate::view::{page_query, FormErrors, Layout};
-use crate::AppState;
+use crate::view::{FormErrors, Layout, page_query};
 
 pub const PER_PAGE: u64 = 25;
 
@@ -112,7 +112,15 @@ struct FormPage {
     active: bool,
 }
 
-async fn form_page(s: &AppState, session: &Session, a: &Actor, title: &str, form: FormData, errors: FormErrors, editing: Option<(i64, bool)>) -> Result<Response> {
+async fn form_page(
+    s: &AppState,
+    session: &Session,
+    a: &Actor,
+    title: &str,
+    form: FormData,
+    errors: FormErrors,
+    editing: Option<(i64, bool)>,
+) -> Result<Response> {
     let t = a.tenant()?;
     let units = cakap_store::org::units::list(&s.store.db, t)
         .await?

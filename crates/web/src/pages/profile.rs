@@ -1,17 +1,17 @@
 //! The user's own profile: API tokens and password.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{render, see_other};
+use crate::AppState;
 use crate::auth::Actor;
 use crate::error::Result;
-use crate::view::{self, flash, Layout};
-use crate::AppState;
+use crate::view::{self, Layout, flash};
 
 #[derive(Template)]
 #[template(path = "profile.html")]

@@ -1,18 +1,18 @@
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use cakap_domain::{Permission, UnitKind};
 use cakap_store::org::units::{self, UnitInput};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{opt_id, render, render_status, saved_or_again, status_done};
+use crate::AppState;
 use crate::auth::Actor;
 use crate::error::Result;
 use crate::view::{FormErrors, Layout};
-use crate::AppState;
 
 pub struct UnitRow {
     pub id: i64,
@@ -165,10 +165,7 @@ pub async fn view_unit_new_get(State(s): State<AppState>, session: Session, a: A
 pub async fn view_unit_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<UnitFormData>) -> Result<Response> {
     a.require(Permission::ManageOrg)?;
     let result = units::create(&s.store, &a.ctx(), &input(&f)).await;
-    saved_or_again(&session, result, |u| format!("/organisasi/unit/{}", u.id), |errs| {
-        form_page(&s, &session, &a, "Tambah Unit", view_of(&f), errs, None)
-    })
-    .await
+    saved_or_again(&session, result, |u| format!("/organisasi/unit/{}", u.id), |errs| form_page(&s, &session, &a, "Tambah Unit", view_of(&f), errs, None)).await
 }
 
 pub async fn view_unit_edit_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
@@ -183,10 +180,7 @@ pub async fn view_unit_edit_post(State(s): State<AppState>, session: Session, a:
     let u = units::get(&s.store.db, a.tenant()?, id).await?;
     let result = units::update(&s.store, &a.ctx(), id, &input(&f)).await;
     let title = format!("Ubah Unit: {}", u.name);
-    saved_or_again(&session, result, |_| format!("/organisasi/unit/{id}"), |errs| {
-        form_page(&s, &session, &a, &title, view_of(&f), errs, Some(&u.path))
-    })
-    .await
+    saved_or_again(&session, result, |_| format!("/organisasi/unit/{id}"), |errs| form_page(&s, &session, &a, &title, view_of(&f), errs, Some(&u.path))).await
 }
 
 #[derive(Deserialize)]

@@ -1,20 +1,20 @@
 use std::collections::HashMap;
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use cakap_domain::{Permission, Role};
 use cakap_store::users::{self, RoleGrant, UserForCreate};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{render, render_status, see_other};
+use crate::AppState;
 use crate::auth::Actor;
 use crate::error::{AppError, Result};
-use crate::view::{flash, FormErrors, Layout};
-use crate::AppState;
+use crate::view::{FormErrors, Layout, flash};
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -103,23 +103,37 @@ async fn form_page(s: &AppState, session: &Session, a: &Actor, title: &str, st: 
         .filter(|u| u.active)
         .map(|u| (u.id, format!("{}{}", "— ".repeat(cakap_store::org::units::depth(&u)), u.name)))
         .collect();
-    let roles = Role::ALL
-        .iter()
-        .filter(|r| r.assignable_by_tenant_admin())
-        .map(|r| (r.code(), r.label(), st.grants.iter().any(|g| g.role == *r)))
-        .collect();
+    let roles = Role::ALL.iter().filter(|r| r.assignable_by_tenant_admin()).map(|r| (r.code(), r.label(), st.grants.iter().any(|g| g.role == *r))).collect();
     let supervisor_unit = st.grants.iter().find(|g| g.role == Role::Supervisor).and_then(|g| g.unit_id);
     let layout = Layout::new(a, session, title, "/organisasi/pengguna").await;
     let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(render_status(
         status,
-        FormPage { layout, is_new: st.is_new, login: st.login, name: st.name, employee_nip: st.employee_nip, roles, units, supervisor_unit, active: st.active, errors },
+        FormPage {
+            layout,
+            is_new: st.is_new,
+            login: st.login,
+            name: st.name,
+            employee_nip: st.employee_nip,
+            roles,
+            units,
+            supervisor_unit,
+            active: st.active,
+            errors,
+        },
     ))
 }
 
 pub async fn view_user_new_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
     a.require(Permission::ManageUsers)?;
-    let st = FormState { is_new: true, login: String::new(), name: String::new(), employee_nip: String::new(), grants: vec![RoleGrant { role: Role::Employee, unit_id: None }], active: true };
+    let st = FormState {
+        is_new: true,
+        login: String::new(),
+        name: String::new(),
+        employee_nip: String::new(),
+        grants: vec![RoleGrant { role: Role::Employee, unit_id: None }],
+        active: true,
+    };
     form_page(&s, &session, &a, "Tambah Pengguna", st, FormErrors::default()).await
 }
 
@@ -163,7 +177,13 @@ pub async fn view_user_get(State(s): State<AppState>, session: Session, a: Actor
     form_page(&s, &session, &a, &format!("Pengguna: {}", u.login), st, FormErrors::default()).await
 }
 
-pub async fn view_user_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Result<Response> {
+pub async fn view_user_post(
+    State(s): State<AppState>,
+    session: Session,
+    a: Actor,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response> {
     a.require(Permission::ManageUsers)?;
     let t = a.tenant()?;
     let u = users::get(&s.store.db, t, id).await?;

@@ -46,7 +46,16 @@ async fn hand_worked(app: &TestApp, c: &mut Client) -> Setup {
     c.get(&page).await;
     for (code, level) in levels {
         let res = c
-            .post(&format!("{page}/penilaian"), &[("competency_id", &s.comp(code).to_string()), ("method", "assessor"), ("level", &level.to_string()), ("assessed_on", &today()), ("evidence", "Laporan AC 2026")])
+            .post(
+                &format!("{page}/penilaian"),
+                &[
+                    ("competency_id", &s.comp(code).to_string()),
+                    ("method", "assessor"),
+                    ("level", &level.to_string()),
+                    ("assessed_on", &today()),
+                    ("evidence", "Laporan AC 2026"),
+                ],
+            )
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{code}: {}", res.body);
     }
@@ -122,7 +131,17 @@ async fn planner_drills_from_heatmap_to_a_hand_worked_akpk_and_exports_needs() {
 
     // Making it a priority competency of the instansi adds the policy weight: 43 + 20 = 63.
     c.get("/akpk/prioritas").await;
-    let res = c.post("/akpk/prioritas", &[("misi", "Misi uji"), ("program", "Program uji"), (&format!("src_{m8}"), "program_prioritas"), (&format!("why_{m8}"), "Keputusan cepat di kecamatan")]).await;
+    let res = c
+        .post(
+            "/akpk/prioritas",
+            &[
+                ("misi", "Misi uji"),
+                ("program", "Program uji"),
+                (&format!("src_{m8}"), "program_prioritas"),
+                (&format!("why_{m8}"), "Keputusan cepat di kecamatan"),
+            ],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let rows = xlsx_rows(&c.get(&format!("/akpk/kebutuhan/unduh.xlsx?{q}")).await.bytes);
     assert!(find(&rows).contains(&(63.0, "Kesenjangan jabatan saat ini".into(), "2".into())), "{:?}", find(&rows));
@@ -138,7 +157,15 @@ async fn each_role_assesses_only_whom_and_how_it_may() {
     let me = cakap_store::users::by_login(&app.store.db, "pegawai.medan").await.unwrap().unwrap().employee_id.unwrap();
     let integ = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.code == "M.1").unwrap().id.to_string();
     let page = format!("/akpk/pegawai/{me}");
-    let form = |method: &'static str, level: &'static str| vec![("competency_id", integ.clone()), ("method", method.to_string()), ("level", level.to_string()), ("assessed_on", today()), ("evidence", "catatan saya".to_string())];
+    let form = |method: &'static str, level: &'static str| {
+        vec![
+            ("competency_id", integ.clone()),
+            ("method", method.to_string()),
+            ("level", level.to_string()),
+            ("assessed_on", today()),
+            ("evidence", "catatan saya".to_string()),
+        ]
+    };
     let post = |c: &mut Client, f: Vec<(&'static str, String)>| {
         let mut c = c.clone();
         let path = format!("{page}/penilaian");
@@ -189,7 +216,17 @@ async fn each_role_assesses_only_whom_and_how_it_may() {
     assert!(p.get("/").await.body.contains("<span>JPM saya"));
     // A planner form error keeps what was typed.
     pl.get(&page).await;
-    let res = post(&mut pl, vec![("competency_id", integ.clone()), ("method", "assessor".into()), ("level", "".into()), ("assessed_on", today()), ("evidence", "hasil AC belum lengkap".into())]).await;
+    let res = post(
+        &mut pl,
+        vec![
+            ("competency_id", integ.clone()),
+            ("method", "assessor".into()),
+            ("level", "".into()),
+            ("assessed_on", today()),
+            ("evidence", "hasil AC belum lengkap".into()),
+        ],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("level harus angka 1–5") && res.body.contains("hasil AC belum lengkap"));
 }
@@ -210,7 +247,14 @@ async fn assessment_and_skp_imports_are_all_or_nothing() {
     );
     let res = c.upload_with("/akpk/impor", "hasil.csv", bad.as_bytes(), &[("_csrf", &csrf), ("kind", "penilaian")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for needle in ["Tidak ada data yang disimpan: 5 kesalahan", "NIP &#39;199901012020011999&#39; tidak terdaftar", "kompetensi &#39;TK-XYZ&#39;", "level harus angka 1–5", "metode &#39;tebakan&#39;", "tanggal &#39;31-02-2026&#39;"] {
+    for needle in [
+        "Tidak ada data yang disimpan: 5 kesalahan",
+        "NIP &#39;199901012020011999&#39; tidak terdaftar",
+        "kompetensi &#39;TK-XYZ&#39;",
+        "level harus angka 1–5",
+        "metode &#39;tebakan&#39;",
+        "tanggal &#39;31-02-2026&#39;",
+    ] {
         assert!(res.body.contains(needle), "missing {needle}: {}", res.body);
     }
     assert!(res.body.contains("<td class=\"num\">3</td><td>NIP</td>") && res.body.contains("<td class=\"num\">4</td><td>Level</td>"), "row numbers");
@@ -258,7 +302,10 @@ async fn national_rollup_equals_the_sum_of_employees() {
     }
     assert!(assessed > 1000);
     let mean = cakap_domain::format::decimal(gap as f64 / assessed as f64, 2);
-    assert!(body.contains(&format!("Nasional: {} penilaian efektif, rata-rata kesenjangan {mean},", cakap_domain::format::int(assessed as i64))), "{mean} {assessed}: {body}");
+    assert!(
+        body.contains(&format!("Nasional: {} penilaian efektif, rata-rata kesenjangan {mean},", cakap_domain::format::int(assessed as i64))),
+        "{mean} {assessed}: {body}"
+    );
 }
 
 #[tokio::test]
@@ -271,11 +318,21 @@ async fn hand_added_needs_join_the_list_and_can_be_closed() {
     let unit = cakap_store::org::units::list(&app.store.db, t).await.unwrap().into_iter().find(|u| u.code == "DISDUKCAPIL").unwrap();
     c.get("/akpk/kebutuhan/baru").await;
     // Bad NIP and empty note: the form comes back with both messages and the typed values.
-    let res = c.post("/akpk/kebutuhan/baru", &[("competency_id", &etika), ("source", "community"), ("unit_id", &unit.id.to_string()), ("nip", "123"), ("gap", "2"), ("note", "")]).await;
+    let res = c
+        .post(
+            "/akpk/kebutuhan/baru",
+            &[("competency_id", &etika), ("source", "community"), ("unit_id", &unit.id.to_string()), ("nip", "123"), ("gap", "2"), ("note", "")],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("NIP 123 tidak terdaftar") && res.body.contains("uraian kebutuhan wajib diisi"));
     let note = "Pengaduan warga: antrean KTP-el lama dan petugas kurang ramah";
-    let res = c.post("/akpk/kebutuhan/baru", &[("competency_id", &etika), ("source", "community"), ("unit_id", &unit.id.to_string()), ("nip", ""), ("gap", "2"), ("note", note)]).await;
+    let res = c
+        .post(
+            "/akpk/kebutuhan/baru",
+            &[("competency_id", &etika), ("source", "community"), ("unit_id", &unit.id.to_string()), ("nip", ""), ("gap", "2"), ("note", note)],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let list = c.get(&format!("/akpk/kebutuhan?source=community&unit={}", unit.id)).await.body;
     assert!(list.contains(note) && list.contains("Masukan masyarakat"));
@@ -296,8 +353,17 @@ async fn effective_rule_and_priority_weights_are_tenant_settings() {
     let integ = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.code == "M.1").unwrap().id;
     let today = time::OffsetDateTime::now_utc().date();
     let ctx = cakap_store::audit::Ctx::system(t);
-    for (method, level, on) in [(cakap_domain::competency::Method::Assessor, 1, today - time::Duration::days(10)), (cakap_domain::competency::Method::Supervisor, 4, today)] {
-        let input = cakap_store::akpk::assessments::AssessmentInput { competency_id: integ, level, method, assessed_on: on, evidence: String::new(), rater_name: "uji".into() };
+    for (method, level, on) in
+        [(cakap_domain::competency::Method::Assessor, 1, today - time::Duration::days(10)), (cakap_domain::competency::Method::Supervisor, 4, today)]
+    {
+        let input = cakap_store::akpk::assessments::AssessmentInput {
+            competency_id: integ,
+            level,
+            method,
+            assessed_on: on,
+            evidence: String::new(),
+            rater_name: "uji".into(),
+        };
         cakap_store::akpk::assessments::add(&app.store, &ctx, emp.id, &input).await.unwrap();
     }
     let level = || async {
@@ -311,7 +377,16 @@ async fn effective_rule_and_priority_weights_are_tenant_settings() {
     let mut a = app.login("admin.serang").await;
     let page = a.get("/pengaturan").await.body;
     assert!(page.contains("<option value=\"ac_atasan_diri\" selected>"));
-    let base = [("accent_color", "#0b5394"), ("min_jp_per_year", "20"), ("kepala_bkpsdm", ""), ("visi", "Serang madani"), ("w_criticality", "20"), ("w_performance", "20"), ("w_policy", "20"), ("w_target", "75")];
+    let base = [
+        ("accent_color", "#0b5394"),
+        ("min_jp_per_year", "20"),
+        ("kepala_bkpsdm", ""),
+        ("visi", "Serang madani"),
+        ("w_criticality", "20"),
+        ("w_performance", "20"),
+        ("w_policy", "20"),
+        ("w_target", "75"),
+    ];
     let mut bad = base.to_vec();
     bad.extend([("effective_rule", "atasan_ac_diri"), ("w_gap", "50")]);
     let res = a.post("/pengaturan", &bad).await;
@@ -343,7 +418,8 @@ async fn the_api_serves_the_same_akpk_with_the_same_rules() {
     assert!((akpk["target"]["jpm"].as_f64().unwrap() - 200.0 / 3.0).abs() < 1e-9);
     assert_eq!(akpk["skp"], serde_json::json!([2026, "kurang", 2]));
 
-    let std: serde_json::Value = serde_json::from_str(&c.api("GET", &format!("/api/v1/positions/{}/standard", s.emp.position_id), &tok, None).await.body).unwrap();
+    let std: serde_json::Value =
+        serde_json::from_str(&c.api("GET", &format!("/api/v1/positions/{}/standard", s.emp.position_id), &tok, None).await.body).unwrap();
     assert!(std.as_array().unwrap().iter().any(|r| r["code"] == "TK-KEUDA" && r["required"] == 3 && r["overridden"] == true));
 
     // Assessments: the planner may not record a self-assessment; an assessor result is fine.
@@ -368,7 +444,8 @@ async fn the_api_serves_the_same_akpk_with_the_same_rules() {
     assert!(total <= 500, "one page holds them all");
     let needs = needs["items"].as_array().unwrap();
     assert_eq!(needs.len() as u64, total);
-    let p2: serde_json::Value = serde_json::from_str(&c.api("GET", &format!("/api/v1/needs?competency={}&page=2", s.comp("M.8")), &tok, None).await.body).unwrap();
+    let p2: serde_json::Value =
+        serde_json::from_str(&c.api("GET", &format!("/api/v1/needs?competency={}&page=2", s.comp("M.8")), &tok, None).await.body).unwrap();
     assert!(p2["items"].as_array().unwrap().is_empty() && p2["total"].as_u64() == Some(total));
     assert!(needs.windows(2).all(|w| w[0]["priority"].as_u64() >= w[1]["priority"].as_u64()));
     assert!(needs.iter().any(|n| n["nip"] == s.emp.nip && n["source"] == "gap_held" && n["priority"] == 43));
@@ -381,7 +458,15 @@ async fn the_api_serves_the_same_akpk_with_the_same_rules() {
     assert_eq!(c.api("GET", "/api/v1/rollups/national", &tok, None).await.status, StatusCode::FORBIDDEN);
     // Every AKPK endpoint is described in the OpenAPI document.
     let doc = c.api("GET", "/api/v1/openapi.json", "", None).await.body;
-    for path in ["/api/v1/competencies", "/api/v1/positions/{id}/standard", "/api/v1/employees/{id}/assessments", "/api/v1/employees/{id}/akpk", "/api/v1/needs", "/api/v1/rollups/units", "/api/v1/rollups/national"] {
+    for path in [
+        "/api/v1/competencies",
+        "/api/v1/positions/{id}/standard",
+        "/api/v1/employees/{id}/assessments",
+        "/api/v1/employees/{id}/akpk",
+        "/api/v1/needs",
+        "/api/v1/rollups/units",
+        "/api/v1/rollups/national",
+    ] {
         assert!(doc.contains(&format!("\"{path}\"")), "{path} missing from openapi.json");
     }
     let sa = token_for(&app, "superadmin").await;
@@ -431,12 +516,22 @@ async fn the_cached_analysis_is_renewed_by_any_write_through_the_app() {
     // Written behind the app's back (as the CLI would): the cached analysis does not see it yet.
     let a = Analysis::load(&app.store.db, t, &EmployeeScope::Tenant).await.unwrap();
     // A pair not yet on the list, so the count must move.
-    let (ei, ci) = (0..a.employees.len()).flat_map(|e| (0..a.competencies.len()).map(move |c| (e, c))).find(|(e, c)| !a.calibration.iter().any(|d| d.employee == *e && d.competency == *c)).unwrap();
+    let (ei, ci) = (0..a.employees.len())
+        .flat_map(|e| (0..a.competencies.len()).map(move |c| (e, c)))
+        .find(|(e, c)| !a.calibration.iter().any(|d| d.employee == *e && d.competency == *c))
+        .unwrap();
     let (emp, integ) = (a.employees[ei].id, a.competencies[ci].id);
     let ctx = cakap_store::audit::Ctx::system(t);
     let today = time::OffsetDateTime::now_utc().date();
     for (method, level) in [(cakap_domain::competency::Method::SelfAssessment, 5), (cakap_domain::competency::Method::Supervisor, 1)] {
-        let input = cakap_store::akpk::assessments::AssessmentInput { competency_id: integ, level, method, assessed_on: today, evidence: String::new(), rater_name: "uji".into() };
+        let input = cakap_store::akpk::assessments::AssessmentInput {
+            competency_id: integ,
+            level,
+            method,
+            assessed_on: today,
+            evidence: String::new(),
+            rater_name: "uji".into(),
+        };
         cakap_store::akpk::assessments::add(&app.store, &ctx, emp, &input).await.unwrap();
     }
     let fresh = Analysis::load(&app.store.db, t, &EmployeeScope::Tenant).await.unwrap().calibration.len() as u64;

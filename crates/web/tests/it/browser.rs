@@ -34,7 +34,12 @@ fn ensure_chromium() {
     }
     let root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
     if root {
-        let ok = Command::new("apt-get").args(["install", "-y", "-q", "chromium", "chromium-driver"]).stdout(Stdio::null()).status().map(|s| s.success()).unwrap_or(false);
+        let ok = Command::new("apt-get")
+            .args(["install", "-y", "-q", "chromium", "chromium-driver"])
+            .stdout(Stdio::null())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
         if ok && std::path::Path::new(DRIVER).exists() {
             return;
         }

@@ -7,7 +7,17 @@ async fn every_tenant_role_reads_the_national_dictionary() {
     let app = TestApp::demo().await;
     let mut c = app.login("pegawai.ambon").await;
     let body = c.get("/kompetensi/kamus").await.body;
-    for name in ["Integritas", "Kerjasama", "Komunikasi", "Orientasi pada Hasil", "Pelayanan Publik", "Pengembangan Diri dan Orang Lain", "Mengelola Perubahan", "Pengambilan Keputusan", "Perekat Bangsa"] {
+    for name in [
+        "Integritas",
+        "Kerjasama",
+        "Komunikasi",
+        "Orientasi pada Hasil",
+        "Pelayanan Publik",
+        "Pengembangan Diri dan Orang Lain",
+        "Mengelola Perubahan",
+        "Pengambilan Keputusan",
+        "Perekat Bangsa",
+    ] {
         assert!(body.contains(name), "{name} missing");
     }
     // The demo's teknis competencies are the tenant's own, listed after the national ones.
@@ -26,7 +36,8 @@ async fn a_new_tenant_gets_the_dictionary_once() {
     let app = TestApp::demo().await;
     let mut sa = app.login("superadmin").await;
     sa.get("/instansi/baru").await;
-    let res = sa.post("/instansi/baru", &[("code", "kab-aceh-utara"), ("name", "Pemerintah Kabupaten Aceh Utara"), ("kind", "kabupaten"), ("timezone", "WIB")]).await;
+    let res =
+        sa.post("/instansi/baru", &[("code", "kab-aceh-utara"), ("name", "Pemerintah Kabupaten Aceh Utara"), ("kind", "kabupaten"), ("timezone", "WIB")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let t = app.tenant_id("kab-aceh-utara").await;
     assert_eq!(cakap_store::competency::list(&app.store.db, t).await.unwrap().len(), 9);
@@ -189,7 +200,11 @@ async fn teknis_import_is_all_or_nothing_and_versions_changed_indicators() {
     assert_eq!(andat.version, 1);
 
     // An assessment made against version 1 keeps saying so after the update.
-    let emp = cakap_store::org::employees::list(&app.store.db, t, &cakap_store::org::employees::EmployeeScope::Tenant, &Default::default(), 1, 1).await.unwrap().items.remove(0);
+    let emp = cakap_store::org::employees::list(&app.store.db, t, &cakap_store::org::employees::EmployeeScope::Tenant, &Default::default(), 1, 1)
+        .await
+        .unwrap()
+        .items
+        .remove(0);
     let input = cakap_store::akpk::assessments::AssessmentInput {
         competency_id: andat.id,
         level: 2,
@@ -199,7 +214,11 @@ async fn teknis_import_is_all_or_nothing_and_versions_changed_indicators() {
         rater_name: "uji".into(),
     };
     cakap_store::akpk::assessments::add(&app.store, &cakap_store::audit::Ctx::system(t), emp.id, &input).await.unwrap();
-    let good = format!("Kode,Nama,Deskripsi,Level 1,Level 2,Level 3,Level 4,Level 5\nTK-GIS,Sistem Informasi Geografis,Peta rawan bencana,{}\nTK-ANDAT,Analisis Data,Diubah,{}\n", lv("gis").replace(';', ","), lv("andat baru").replace(';', ","));
+    let good = format!(
+        "Kode,Nama,Deskripsi,Level 1,Level 2,Level 3,Level 4,Level 5\nTK-GIS,Sistem Informasi Geografis,Peta rawan bencana,{}\nTK-ANDAT,Analisis Data,Diubah,{}\n",
+        lv("gis").replace(';', ","),
+        lv("andat baru").replace(';', ",")
+    );
     let res = c.upload_with("/kompetensi/kamus/impor", "teknis.csv", good.as_bytes(), &[("_csrf", &csrf)]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert!(c.get("/kompetensi/kamus").await.body.contains("Impor selesai: 1 kompetensi baru, 1 diperbarui."));
@@ -210,7 +229,10 @@ async fn teknis_import_is_all_or_nothing_and_versions_changed_indicators() {
     assert!(row.contains("Analisis Data <small class=\"muted\">(indikator versi 1)</small>"), "{row}");
     assert_eq!(cakap_store::competency::levels(&app.store.db, t, &now).await.unwrap()[2].indicator, "andat baru level 3");
     // The old indicators stay for assessments made against version 1.
-    assert_eq!(cakap_store::competency::levels(&app.store.db, t, &andat).await.unwrap()[2].indicator, "Mengelola pengolahan dan analisis data di tingkat unit kerja dan memperbaiki prosedurnya.");
+    assert_eq!(
+        cakap_store::competency::levels(&app.store.db, t, &andat).await.unwrap()[2].indicator,
+        "Mengelola pengolahan dan analisis data di tingkat unit kerja dan memperbaiki prosedurnya."
+    );
 }
 
 #[tokio::test]

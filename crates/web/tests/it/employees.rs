@@ -103,17 +103,11 @@ async fn supervisor_sees_own_subtree_and_employee_only_self() {
     let body = sup.get("/organisasi/pegawai").await.body;
     let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
     let kec = units.iter().find(|u| u.name == "Kecamatan Medan Amplas").unwrap();
-    let in_scope = cakap_store::org::employees::list(
-        &app.store.db,
-        t,
-        &cakap_store::org::employees::EmployeeScope::UnitPath(kec.path.clone()),
-        &Default::default(),
-        1,
-        1,
-    )
-    .await
-    .unwrap()
-    .total;
+    let in_scope =
+        cakap_store::org::employees::list(&app.store.db, t, &cakap_store::org::employees::EmployeeScope::UnitPath(kec.path.clone()), &Default::default(), 1, 1)
+            .await
+            .unwrap()
+            .total;
     let all = cakap_store::org::employees::count_active(&app.store.db, t).await.unwrap();
     assert!(in_scope > 0 && in_scope < all);
     assert!(body.contains(&format!("Total {in_scope} data")), "{body}");
@@ -170,7 +164,10 @@ async fn csv_export_escapes_formula_cells() {
 async fn employee_list_sorts_by_name_and_nip_keeping_filters() {
     let app = TestApp::demo().await;
     let t = app.tenant_id("semarang").await;
-    let all = cakap_store::org::employees::list(&app.store.db, t, &cakap_store::org::employees::EmployeeScope::Tenant, &Default::default(), 1, 10_000).await.unwrap().items;
+    let all = cakap_store::org::employees::list(&app.store.db, t, &cakap_store::org::employees::EmployeeScope::Tenant, &Default::default(), 1, 10_000)
+        .await
+        .unwrap()
+        .items;
     let max_nip = all.iter().map(|e| e.nip.clone()).max().unwrap();
     let min_nip = all.iter().map(|e| e.nip.clone()).min().unwrap();
     let mut c = app.login("perencana.semarang").await;

@@ -64,19 +64,31 @@ async fn snapshot(app: &TestApp, code: &str) -> String {
     let t = app.tenant_id(code).await;
     let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
     let pos = cakap_store::org::positions::all(&app.store.db, t).await.unwrap();
-    let emps = cakap_store::org::employees::list(&app.store.db, t, &EmployeeScope::Tenant, &cakap_store::org::employees::EmployeeFilter { include_inactive: true, ..Default::default() }, 1, 10_000)
-        .await
-        .unwrap()
-        .items;
+    let emps = cakap_store::org::employees::list(
+        &app.store.db,
+        t,
+        &EmployeeScope::Tenant,
+        &cakap_store::org::employees::EmployeeFilter { include_inactive: true, ..Default::default() },
+        1,
+        10_000,
+    )
+    .await
+    .unwrap()
+    .items;
     let users = cakap_store::users::list(&app.store.db, t, None, 1, 1000).await.unwrap().items;
-    let toks = cakap_store::users::tokens_of(&app.store.db, cakap_store::users::by_login(&app.store.db, &format!("admin.{code}")).await.unwrap().unwrap().id).await.unwrap();
+    let toks = cakap_store::users::tokens_of(&app.store.db, cakap_store::users::by_login(&app.store.db, &format!("admin.{code}")).await.unwrap().unwrap().id)
+        .await
+        .unwrap();
     let assessments = cakap_store::akpk::assessments::ratings(&app.store.db, t, None).await.unwrap();
     let needs = cakap_store::akpk::needs::open(&app.store.db, t).await.unwrap();
     let prio = cakap_store::akpk::priorities::list(&app.store.db, t).await.unwrap();
     let skp = cakap_store::akpk::performance::latest(&app.store.db, t).await.unwrap();
     let mut skp: Vec<_> = skp.into_iter().collect();
     skp.sort_by_key(|x| x.0);
-    format!("{units:?}{pos:?}{emps:?}{assessments:?}{needs:?}{prio:?}{skp:?}{:?}{toks:?}", users.iter().map(|u| (&u.user.login, u.user.active, &u.roles)).collect::<Vec<_>>())
+    format!(
+        "{units:?}{pos:?}{emps:?}{assessments:?}{needs:?}{prio:?}{skp:?}{:?}{toks:?}",
+        users.iter().map(|u| (&u.user.login, u.user.active, &u.roles)).collect::<Vec<_>>()
+    )
 }
 
 fn denied(status: StatusCode) -> bool {
@@ -114,30 +126,65 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
     let writes: Vec<(String, Vec<(&str, String)>)> = vec![
         (format!("/organisasi/unit/{}/ubah", b.unit), vec![("code", "HACK".into()), ("name", "Diretas".into()), ("kind", "bidang".into())]),
         (format!("/organisasi/unit/{}/status", b.unit), vec![("active", "false".into())]),
-        (format!("/organisasi/jabatan/{}/ubah", b.position), vec![("unit_id", s(b.unit)), ("code", "HACK".into()), ("name", "Diretas".into()), ("jenjang", "pelaksana".into()), ("criticality", "1".into())]),
+        (
+            format!("/organisasi/jabatan/{}/ubah", b.position),
+            vec![("unit_id", s(b.unit)), ("code", "HACK".into()), ("name", "Diretas".into()), ("jenjang", "pelaksana".into()), ("criticality", "1".into())],
+        ),
         (format!("/organisasi/jabatan/{}/status", b.position), vec![("active", "false".into())]),
         (format!("/organisasi/pegawai/{}/status", b.employee), vec![("active", "false".into())]),
         (format!("/organisasi/pegawai/{}/ubah", b.employee), vec![("status", "PNS".into()), ("nip", b.employee_nip.clone()), ("nama", "Diretas".into())]),
         (format!("/organisasi/pengguna/{}", b.user), vec![("role_admin", "1".into()), ("active", "false".into()), ("password", "diretas-12345".into())]),
         (format!("/organisasi/pegawai/impor/{}/simpan", b.job), vec![]),
         (format!("/profil/token/{}/cabut", b.token), vec![]),
-        (format!("/akpk/pegawai/{}/penilaian", b.employee), vec![("competency_id", s(b.competency)), ("method", "assessor".into()), ("level", "1".into()), ("assessed_on", "2026-01-05".into())]),
+        (
+            format!("/akpk/pegawai/{}/penilaian", b.employee),
+            vec![("competency_id", s(b.competency)), ("method", "assessor".into()), ("level", "1".into()), ("assessed_on", "2026-01-05".into())],
+        ),
         (format!("/akpk/pegawai/{}/skp", b.employee), vec![("year", "2025".into()), ("rating", "sangat_kurang".into())]),
         (format!("/akpk/kebutuhan/{}/tutup", b.need), vec![]),
-        ("/akpk/kebutuhan/baru".into(), vec![("competency_id", s(b.competency)), ("source", "community".into()), ("gap", "1".into()), ("note", "silang".into())]),
+        (
+            "/akpk/kebutuhan/baru".into(),
+            vec![("competency_id", s(b.competency)), ("source", "community".into()), ("gap", "1".into()), ("note", "silang".into())],
+        ),
         ("/akpk/kebutuhan/baru".into(), vec![("unit_id", s(b.unit)), ("source", "community".into()), ("gap", "1".into()), ("note", "silang".into())]),
         ("/akpk/kebutuhan/baru".into(), vec![("nip", b.employee_nip.clone()), ("source", "community".into()), ("gap", "1".into()), ("note", "silang".into())]),
-        ("/akpk/prioritas".into(), vec![(Box::leak(format!("src_{}", b.competency).into_boxed_str()), "visi_misi".into()), (Box::leak(format!("why_{}", b.competency).into_boxed_str()), "silang".into())]),
+        (
+            "/akpk/prioritas".into(),
+            vec![
+                (Box::leak(format!("src_{}", b.competency).into_boxed_str()), "visi_misi".into()),
+                (Box::leak(format!("why_{}", b.competency).into_boxed_str()), "silang".into()),
+            ],
+        ),
         // Creating in A with B's references.
         ("/organisasi/unit/baru".into(), vec![("parent_id", s(b.unit)), ("code", "X-B".into()), ("name", "Anak Unit B".into()), ("kind", "seksi".into())]),
-        ("/organisasi/jabatan/baru".into(), vec![("unit_id", s(b.unit)), ("code", "X-B".into()), ("name", "Jabatan di B".into()), ("jenjang", "pelaksana".into()), ("criticality", "1".into())]),
         (
-            "/organisasi/pegawai/baru".into(),
-            vec![("status", "PNS".into()), ("nip", "198001012005011009".into()), ("nama", "Silang".into()), ("jenis_kelamin", "L".into()), ("tanggal_lahir", "01-01-1980".into()), ("unit_id", s(b.unit)), ("position_id", s(b.position))],
+            "/organisasi/jabatan/baru".into(),
+            vec![("unit_id", s(b.unit)), ("code", "X-B".into()), ("name", "Jabatan di B".into()), ("jenjang", "pelaksana".into()), ("criticality", "1".into())],
         ),
         (
             "/organisasi/pegawai/baru".into(),
-            vec![("status", "PNS".into()), ("nip", "198001012005011009".into()), ("nama", "Silang".into()), ("jenis_kelamin", "L".into()), ("tanggal_lahir", "01-01-1980".into()), ("unit_id", s(a_unit)), ("position_id", s(a_pos)), ("target_position_id", s(b.position))],
+            vec![
+                ("status", "PNS".into()),
+                ("nip", "198001012005011009".into()),
+                ("nama", "Silang".into()),
+                ("jenis_kelamin", "L".into()),
+                ("tanggal_lahir", "01-01-1980".into()),
+                ("unit_id", s(b.unit)),
+                ("position_id", s(b.position)),
+            ],
+        ),
+        (
+            "/organisasi/pegawai/baru".into(),
+            vec![
+                ("status", "PNS".into()),
+                ("nip", "198001012005011009".into()),
+                ("nama", "Silang".into()),
+                ("jenis_kelamin", "L".into()),
+                ("tanggal_lahir", "01-01-1980".into()),
+                ("unit_id", s(a_unit)),
+                ("position_id", s(a_pos)),
+                ("target_position_id", s(b.position)),
+            ],
         ),
     ];
 
@@ -246,7 +293,12 @@ async fn unit_search_and_user_pages() {
     let t = app.tenant_id("semarang").await;
     let ctx = cakap_store::audit::Ctx::system(t);
     for i in 0..25 {
-        let u = cakap_store::users::UserForCreate { login: format!("staf{i:02}.semarang"), name: format!("Staf {i}"), password: "sandi-uji-123".into(), ..Default::default() };
+        let u = cakap_store::users::UserForCreate {
+            login: format!("staf{i:02}.semarang"),
+            name: format!("Staf {i}"),
+            password: "sandi-uji-123".into(),
+            ..Default::default()
+        };
         cakap_store::users::create(&app.store, &ctx, &u).await.unwrap();
     }
     let p1 = c.get("/organisasi/pengguna").await.body;
