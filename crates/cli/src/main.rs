@@ -36,6 +36,9 @@ enum Cmd {
         /// Take client addresses from X-Forwarded-For (only behind a proxy that sets it).
         #[arg(long)]
         trust_forwarded_for: bool,
+        /// Largest upload (imports) in MiB.
+        #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1024))]
+        max_upload_mb: u32,
     },
     /// Apply migrations.
     Migrate,
@@ -51,7 +54,7 @@ enum Cmd {
         #[arg(long = "in")]
         input: PathBuf,
     },
-    /// Import employees of one tenant from a CSV file (all rows or nothing).
+    /// Import employees of one tenant from a CSV or XLSX file (all rows or nothing).
     ImportEmployees {
         #[arg(long)]
         tenant: String,
@@ -67,6 +70,23 @@ enum Cmd {
     Token {
         #[command(subcommand)]
         cmd: TokenCmd,
+    },
+    /// National administrators.
+    Admin {
+        #[command(subcommand)]
+        cmd: AdminCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCmd {
+    /// Create a super admin (the first login of a fresh install). The password comes from
+    /// CAKAP_ADMIN_PASSWORD or, when unset, from the first line of standard input.
+    Create {
+        #[arg(long)]
+        login: String,
+        #[arg(long, default_value = "Super Admin")]
+        name: String,
     },
 }
 
@@ -164,11 +184,12 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Cmd::Demo => {
             load_demo(&store).await?;
         }
-        Cmd::Serve { listen, demo, secure_cookies, trust_forwarded_for } => {
+        Cmd::Serve { listen, demo, secure_cookies, trust_forwarded_for, max_upload_mb } => {
             if demo {
                 load_demo(&store).await?;
             }
-            let app = cakap_web::router(store, cakap_web::WebConfig { secure_cookies, trust_forwarded_for });
+            tokio::spawn(purge_forever(store.clone()));
+            let app = cakap_web::router(store, cakap_web::WebConfig { secure_cookies, trust_forwarded_for, max_body: max_upload_mb as usize * 1024 * 1024 });
             let listener = tokio::net::TcpListener::bind(&listen).await?;
             println!("Cakap berjalan di http://{listen}/  (basis data: {})", cli.database_url);
             axum_serve(listener, app).await?;
@@ -193,7 +214,17 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Cmd::ImportEmployees { tenant, file } => {
             let t = cakap_store::org::tenants::by_code(&store.db, &tenant).await?.ok_or("instansi tidak ditemukan")?;
             let started = std::time::Instant::now();
-            let s = import_csv_file(&store, &Ctx::system(t.id), ImportMode::Upsert, &file).await?;
+            let ctx = Ctx::system(t.id);
+            let is_csv = file.extension().and_then(|e| e.to_str()).is_none_or(|e| !e.eq_ignore_ascii_case("xlsx") && !e.eq_ignore_ascii_case("xls"));
+            let s = if is_csv {
+                // CSV streams: a million rows never sit in memory at once.
+                import_csv_file(&store, &ctx, ImportMode::Upsert, &file).await?
+            } else {
+                // XLSX goes through the web's reader and checks: the same messages for the same file.
+                let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("pegawai.xlsx").to_string();
+                let table = cakap_store::import::read_table(&name, &std::fs::read(&file)?).map_err(|e| e.to_string())?;
+                cakap_store::import::employees::commit_table(&store, &ctx, ImportMode::Upsert, &name, &table).await?
+            };
             for e in &s.errors {
                 println!("{e}");
             }
@@ -214,6 +245,24 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 std::process::exit(2);
             }
         }
+        Cmd::Admin { cmd: AdminCmd::Create { login, name } } => {
+            let password = match std::env::var("CAKAP_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("Kata sandi untuk {login} (minimal 8 karakter), lalu Enter:");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            match cakap_store::users::create_super_admin(&store, &login, &name, &password).await {
+                Ok(_) => println!("Super admin {login} dibuat. Masuk di /masuk lalu tambahkan instansi di menu Instansi."),
+                Err(cakap_store::StoreError::Invalid(errs)) => {
+                    return Err(errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ").into());
+                }
+                Err(e) => return Err(e.to_string().into()),
+            }
+        }
         Cmd::Token { cmd: TokenCmd::Create { login, name, days } } => {
             let u = cakap_store::users::by_login(&store.db, &login).await?.ok_or("pengguna tidak ditemukan")?;
             let ctx = Ctx { tenant_id: u.tenant_id.unwrap_or(0), user_id: Some(u.id), request_id: None };
@@ -222,6 +271,20 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
+}
+
+/// Expired sessions and old login attempts go every ten minutes (a busy database is retried
+/// at the next round).
+async fn purge_forever(store: Store) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        match cakap_store::users::purge_expired(&store, cakap_store::now()).await {
+            Ok(p) if p.sessions + p.login_attempts > 0 => tracing::info!(sessions = p.sessions, login_attempts = p.login_attempts, "purged"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("purge: {e}"),
+        }
+    }
 }
 
 async fn load_demo(store: &Store) -> Result<(), Box<dyn std::error::Error>> {

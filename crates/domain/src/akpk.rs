@@ -121,6 +121,51 @@ pub fn priority_label(p: u8) -> &'static str {
     }
 }
 
+/// One recorded assessment, as the store hands it out.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Assessment {
+    pub id: i64,
+    pub employee_id: i64,
+    pub competency_id: i64,
+    /// The indicator version the level was judged against.
+    pub competency_version: i32,
+    pub level: u8,
+    pub method: crate::competency::Method,
+    pub rater_name: String,
+    pub assessed_on: time::Date,
+    pub evidence: String,
+}
+
+/// What is known of a rater and the employee rated, for [`methods_for`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RaterFacts {
+    /// The rater is the employee.
+    pub is_self: bool,
+    /// The rater holds a supervisor grant whose unit subtree contains the employee's unit.
+    pub supervises: bool,
+    /// The rater records results of others (planner, admin: `Permission::ManageNeeds`).
+    pub records_results: bool,
+}
+
+/// The methods a rater may record for an employee (DOMAIN.md "Sources of levels"): the employee
+/// rates herself, the atasan rates staff in the supervised unit subtree, and planners record
+/// assessment-centre, uji kompetensi and peer results. Nobody rates a supervisor judgement for
+/// themselves.
+#[must_use]
+pub fn methods_for(f: RaterFacts) -> Vec<crate::competency::Method> {
+    use crate::competency::Method;
+    let mut m = vec![];
+    if f.is_self {
+        m.push(Method::SelfAssessment);
+    } else if f.supervises {
+        m.push(Method::Supervisor);
+    }
+    if f.records_results {
+        m.extend([Method::Assessor, Method::UjiKompetensi, Method::Peer]);
+    }
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +220,16 @@ mod tests {
         assert_eq!(SkpRating::parse_loose("butuh perbaikan"), Some(SkpRating::ButuhPerbaikan));
         assert_eq!(SkpRating::Baik.gap(), 0);
         assert_eq!(SkpRating::SangatKurang.gap(), 3);
+    }
+
+    #[test]
+    fn who_may_rate_with_which_method() {
+        use crate::competency::Method::*;
+        assert_eq!(methods_for(RaterFacts { is_self: true, ..Default::default() }), vec![SelfAssessment]);
+        assert_eq!(methods_for(RaterFacts { supervises: true, ..Default::default() }), vec![Supervisor]);
+        // A supervisor rating herself gives a self-assessment, not a supervisor judgement.
+        assert_eq!(methods_for(RaterFacts { is_self: true, supervises: true, records_results: false }), vec![SelfAssessment]);
+        assert_eq!(methods_for(RaterFacts { records_results: true, ..Default::default() }), vec![Assessor, UjiKompetensi, Peer]);
+        assert!(methods_for(RaterFacts::default()).is_empty());
     }
 }

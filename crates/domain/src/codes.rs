@@ -5,9 +5,34 @@
 macro_rules! code_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident { $($variant:ident = ($code:literal, $label:literal)),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         $vis enum $name { $($variant),+ }
+
+        /// The stable code, as in the database: the API and audit rows use the same words.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+
+        /// The code; also the snake_case variant name that settings and audit rows written
+        /// before 2026-12 used ("self_assessment" for "self"), so stored JSON keeps reading.
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                #[derive(serde::Deserialize)]
+                #[serde(rename_all = "snake_case")]
+                enum Legacy { $($variant),+ }
+                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                if let Some(v) = Self::from_code(&s) {
+                    return Ok(v);
+                }
+                let legacy: Result<Legacy, serde::de::value::Error> = serde::Deserialize::deserialize(serde::de::IntoDeserializer::into_deserializer(s.as_ref()));
+                match legacy {
+                    $(Ok(Legacy::$variant) => Ok($name::$variant),)+
+                    Err(_) => Err(<D::Error as serde::de::Error>::custom(format!("kode '{}' tidak dikenal untuk {}", s, stringify!($name)))),
+                }
+            }
+        }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -35,4 +60,24 @@ macro_rules! code_enum {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::competency::Method;
+    use crate::org::Gender;
+
+    #[test]
+    fn json_uses_the_stored_code_and_reads_the_old_names() {
+        // The defect: the API and audit rows said "self_assessment" where the database says "self".
+        assert_eq!(serde_json::to_string(&Method::SelfAssessment).unwrap(), "\"self\"");
+        assert_eq!(serde_json::to_string(&Gender::L).unwrap(), "\"L\"");
+        assert_eq!(serde_json::from_str::<Method>("\"self\"").unwrap(), Method::SelfAssessment);
+        assert_eq!(serde_json::from_str::<Method>("\"self_assessment\"").unwrap(), Method::SelfAssessment);
+        assert_eq!(serde_json::from_str::<Gender>("\"l\"").unwrap(), Gender::L);
+        let err = serde_json::from_str::<Method>("\"magic\"").unwrap_err().to_string();
+        assert!(err.contains("kode 'magic' tidak dikenal"), "{err}");
+        let m: std::collections::BTreeMap<Method, u8> = serde_json::from_str(r#"{"self": 1, "uji_kompetensi": 2}"#).unwrap();
+        assert_eq!(m.len(), 2);
+    }
 }

@@ -58,14 +58,17 @@ pub fn gap(required: u8, actual: u8) -> u8 {
 
 /// Job-person match over the competencies of a standard:
 /// `JPM = Σ min(actual, required) / Σ required × 100` (DOMAIN.md). A competency that was never
-/// assessed counts as actual 0. `None` when the standard requires nothing.
+/// assessed counts as actual 0. `None` when the standard requires nothing, and when nothing of
+/// it has been assessed yet: such an employee is "belum dinilai", not "0,00 · Kurang Optimal",
+/// and stays out of every JPM mean and band count.
 pub fn jpm(pairs: impl IntoIterator<Item = (u8, Option<u8>)>) -> Option<f64> {
-    let (mut met, mut req) = (0u32, 0u32);
+    let (mut met, mut req, mut assessed) = (0u32, 0u32, false);
     for (required, actual) in pairs {
         met += u32::from(actual.unwrap_or(0).min(required));
         req += u32::from(required);
+        assessed |= required > 0 && actual.is_some_and(|a| a > 0);
     }
-    (req > 0).then(|| f64::from(met) * 100.0 / f64::from(req))
+    (req > 0 && assessed).then(|| f64::from(met) * 100.0 / f64::from(req))
 }
 
 /// JPM bands, lower thresholds, *configurable* per tenant. Default for mapping: Optimal ≥ 90,
@@ -215,6 +218,9 @@ mod tests {
         assert_eq!(JpmBands::default().band(77.99), "Kurang Optimal");
         assert_eq!(JpmBands::selection().band(68.0), "Masih Memenuhi Syarat");
         assert_eq!(jpm(std::iter::empty()), None);
+        // Nothing assessed yet: no score at all (the defect showed "0,00 · Kurang Optimal").
+        assert_eq!(jpm([(3, None), (3, None)]), None);
+        assert_eq!(jpm([(3, None), (3, Some(3))]), Some(50.0));
     }
 
     #[test]
@@ -243,8 +249,11 @@ mod tests {
         fn jpm_is_a_percentage_and_full_when_every_standard_is_met(
             pairs in proptest::collection::vec((1u8..=5, proptest::option::of(0u8..=5)), 1..12)
         ) {
-            let s = jpm(pairs.iter().copied()).unwrap();
-            prop_assert!((0.0..=100.0).contains(&s));
+            let assessed = pairs.iter().any(|(_, a)| a.is_some_and(|a| a > 0));
+            match jpm(pairs.iter().copied()) {
+                Some(s) => prop_assert!(assessed && (0.0..=100.0).contains(&s)),
+                None => prop_assert!(!assessed, "an assessed standard has a JPM"),
+            }
             let met = jpm(pairs.iter().map(|(r, _)| (*r, Some(*r)))).unwrap();
             prop_assert!((met - 100.0).abs() < 1e-9);
         }

@@ -46,6 +46,28 @@ pub struct ValidEmployee {
     pub email: Option<String>,
 }
 
+/// An employee as the store hands it out: typed, with the names of unit and positions joined in
+/// (a list of 25 rows needs no lookup of the tenant's whole unit tree to label them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Employee {
+    pub id: i64,
+    /// Digits only; shown grouped (`nip::group_nip`).
+    pub nip: String,
+    pub name: String,
+    pub gender: Gender,
+    pub birth_date: Date,
+    pub status: EmployeeStatus,
+    pub golongan: Option<String>,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub position_id: i64,
+    pub position_name: String,
+    pub target_position_id: Option<i64>,
+    pub target_position_name: Option<String>,
+    pub email: Option<String>,
+    pub active: bool,
+}
+
 /// The same fields borrowed, so an import can check a million rows without copying each cell.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EmployeeFields<'a> {
@@ -72,15 +94,16 @@ impl EmployeeInput {
     }
 
     /// See [`EmployeeFields::parse`].
-    pub fn parse(&self) -> Result<ValidEmployee, Vec<FieldError>> {
-        self.fields().parse()
+    pub fn parse(&self, today: Date) -> Result<ValidEmployee, Vec<FieldError>> {
+        self.fields().parse(today)
     }
 }
 
 impl EmployeeFields<'_> {
     /// Checks every field and the agreement between NIP, birth date and gender.
     /// Returns all problems at once so a form or import row can show them together.
-    pub fn parse(&self) -> Result<ValidEmployee, Vec<FieldError>> {
+    /// `today` is the tenant's date: a TMT after it has not happened yet.
+    pub fn parse(&self, today: Date) -> Result<ValidEmployee, Vec<FieldError>> {
         let mut errs = Vec::new();
         let status = match EmployeeStatus::parse_loose(self.status) {
             Some(s) => Some(s),
@@ -141,6 +164,14 @@ impl EmployeeFields<'_> {
                             format!("kode jenis kelamin pada {label} ({}) tidak sama dengan kolom jenis kelamin ({})", facts.gender.label(), g.label()),
                         ));
                     }
+                    let tmt = (facts.appointed_year, facts.appointed_month.unwrap_or(1));
+                    if tmt > (today.year(), u8::from(today.month())) {
+                        let shown = match facts.appointed_month {
+                            Some(m) => format!("{m:02}-{}", facts.appointed_year),
+                            None => facts.appointed_year.to_string(),
+                        };
+                        errs.push(FieldError::new("nip", format!("TMT pada {label} ({shown}) belum terjadi; periksa kembali {label}")));
+                    }
                     nip = Some(n);
                 }
                 Err(e) => errs.push(FieldError::new("nip", format!("{label} {e}"))),
@@ -195,6 +226,8 @@ pub fn valid_email(s: &str) -> bool {
 mod tests {
     use super::*;
 
+    const TODAY: Date = time::macros::date!(2026 - 12 - 01);
+
     fn input() -> EmployeeInput {
         EmployeeInput {
             nip: "198005122005011001".into(),
@@ -209,7 +242,7 @@ mod tests {
 
     #[test]
     fn parses_a_good_row() {
-        let e = input().parse().unwrap();
+        let e = input().parse(TODAY).unwrap();
         assert_eq!(e.golongan, Some("III/c"));
         assert_eq!(e.email.as_deref(), Some("ahmad@medan.go.id"));
         assert_eq!(e.name, "Drs. Ahmad Nasution, M.Si.");
@@ -220,7 +253,7 @@ mod tests {
         let mut i = input();
         i.tanggal_lahir = "1980-05-13".into();
         i.jenis_kelamin = "P".into();
-        let errs = i.parse().unwrap_err();
+        let errs = i.parse(TODAY).unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert!(errs[0].message.contains("tanggal lahir pada NIP (12-05-1980)"));
         assert!(errs[1].message.contains("jenis kelamin"));
@@ -229,7 +262,7 @@ mod tests {
     #[test]
     fn reports_every_bad_field() {
         let i = EmployeeInput { status: "honorer".into(), golongan: "V/a".into(), email: "x@".into(), ..Default::default() };
-        let fields: Vec<_> = i.parse().unwrap_err().into_iter().map(|e| e.field).collect();
+        let fields: Vec<_> = i.parse(TODAY).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["status", "nama", "jenis kelamin", "tanggal lahir", "email"]);
     }
 
@@ -244,8 +277,20 @@ mod tests {
             golongan: "IX".into(),
             email: String::new(),
         };
-        assert_eq!(i.parse().unwrap().golongan, Some("IX"));
+        assert_eq!(i.parse(TODAY).unwrap().golongan, Some("IX"));
         let bad = EmployeeInput { golongan: "III/a".into(), ..i };
-        assert_eq!(bad.parse().unwrap_err()[0].field, "golongan");
+        assert_eq!(bad.parse(TODAY).unwrap_err()[0].field, "golongan");
+    }
+
+    #[test]
+    fn a_tmt_after_today_has_not_happened() {
+        // TMT CPNS 2027-01 in the NIP, checked on 1 December 2026.
+        let i = EmployeeInput { nip: "198005122027011001".into(), ..input() };
+        let errs = i.parse(TODAY).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].message.contains("TMT pada NIP (01-2027) belum terjadi"), "{errs:?}");
+        // The same month is fine.
+        let i = EmployeeInput { nip: "198005122026121001".into(), ..input() };
+        assert!(i.parse(TODAY).is_ok());
     }
 }

@@ -11,8 +11,10 @@ pub mod golongan;
 pub mod nip;
 pub mod org;
 pub mod rollup;
+pub mod zone;
 
 pub use access::{Permission, ReadScope, Role, Roles};
 pub use employee::FieldError;
 pub use nip::{Nip, NipError, NipFacts};
 pub use org::{EmployeeStatus, Gender, Jenjang, PositionKind, TenantKind, UnitKind};
+pub use zone::Zone;

@@ -13,11 +13,13 @@ pub mod ids;
 pub mod import;
 pub mod migration;
 pub mod org;
+pub mod scope;
 pub mod transfer;
 pub mod users;
 
 pub use db::{Db, Store};
 pub use error::StoreError;
+pub use scope::{Principal, Scope, TenantInfo};
 
 /// Current UTC time, in the type the entities use.
 pub fn now() -> time::OffsetDateTime {

@@ -308,6 +308,29 @@ pub async fn authenticate(store: &Store, login: &str, password: &str, ip: &str) 
 
 static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
+/// What [`purge_expired`] removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub sessions: u64,
+    pub login_attempts: u64,
+}
+
+/// Login attempts are kept this long (the throttle reads 15 minutes; a week serves audits of
+/// brute-force attempts), then purged.
+pub const LOGIN_ATTEMPT_RETENTION: Duration = Duration::days(7);
+
+/// Deletes sessions past their expiry and login attempts past [`LOGIN_ATTEMPT_RETENTION`]; run
+/// by `cakap serve` every few minutes so neither table grows without bound.
+pub async fn purge_expired(store: &Store, now: time::OffsetDateTime) -> Result<Purged> {
+    let txn = store.write().await?;
+    let sessions =
+        crate::entity::web_session::Entity::delete_many().filter(crate::entity::web_session::Column::ExpiresAt.lte(now)).exec(&txn).await?.rows_affected;
+    let login_attempts =
+        login_attempt::Entity::delete_many().filter(login_attempt::Column::At.lt(now - LOGIN_ATTEMPT_RETENTION)).exec(&txn).await?.rows_affected;
+    txn.commit().await?;
+    Ok(Purged { sessions, login_attempts })
+}
+
 // ---- API tokens ----
 
 pub fn token_hash(secret: &str) -> String {

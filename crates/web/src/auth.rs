@@ -3,11 +3,13 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use cakap_domain::{Permission, ReadScope, Role, Roles};
-use cakap_store::Store;
+use std::sync::Arc;
+
+use cakap_domain::{Permission, ReadScope, Role, Roles, Zone};
 use cakap_store::audit::Ctx;
 use cakap_store::org::employees::EmployeeScope;
 use cakap_store::users::RoleGrant;
+use cakap_store::{Principal, Scope, Store};
 use tower_sessions::Session;
 
 use crate::AppState;
@@ -16,6 +18,9 @@ use crate::error::{ApiError, AppError, Result, request_id};
 pub const SESSION_USER: &str = "uid";
 pub const SESSION_CSRF: &str = "csrf";
 
+/// The principal of this request as pages and the API use it. The fields are copies of the
+/// cached [`Principal`] for the handlers that still read them; [`Actor::scope`] is the door into
+/// tenant data.
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub user_id: i64,
@@ -24,15 +29,41 @@ pub struct Actor {
     pub tenant_id: Option<i64>,
     pub tenant_name: String,
     pub accent: String,
+    pub zone: Zone,
     pub roles: Roles,
     pub grants: Vec<RoleGrant>,
     pub employee_id: Option<i64>,
     /// Path prefix of the supervised unit (supervisor role).
     pub unit_path: Option<String>,
     pub csrf: String,
+    scope: Option<Scope>,
 }
 
 impl Actor {
+    fn new(store: &Store, p: Arc<Principal>, csrf: String) -> Actor {
+        let tenant = p.tenant();
+        Actor {
+            user_id: p.user_id().unwrap_or(0),
+            login: p.login().to_string(),
+            name: p.name().to_string(),
+            tenant_id: tenant.map(|t| t.id),
+            tenant_name: tenant.map_or_else(|| "Nasional".to_string(), |t| t.name.clone()),
+            accent: tenant.map_or_else(|| "#0b5394".to_string(), |t| t.settings.accent_color.clone()),
+            zone: tenant.map_or(Zone::Wib, |t| t.zone),
+            roles: p.roles().clone(),
+            grants: p.grants().to_vec(),
+            employee_id: p.employee_id(),
+            unit_path: p.supervised().map(|u| u.path.clone()),
+            csrf,
+            scope: Scope::of(store, p, Some(request_id())),
+        }
+    }
+
+    /// The tenant scope: the only way to tenant data. National users have none.
+    pub fn scope(&self) -> Result<&Scope> {
+        self.scope.as_ref().ok_or(AppError::Forbidden)
+    }
+
     pub fn can(&self, p: Permission) -> bool {
         self.roles.allows(p)
     }
@@ -73,47 +104,16 @@ impl Actor {
     pub fn is_super_admin(&self) -> bool {
         self.roles.has(Role::SuperAdmin)
     }
+
+    /// Today in the actor's tenant zone (WIB for national users).
+    pub fn today(&self) -> time::Date {
+        self.zone.today()
+    }
 }
 
-/// Loads the actor for a user id; None when the user is missing or inactive.
-pub async fn load_actor(store: &Store, user_id: i64, csrf: String) -> Result<Option<Actor>> {
-    let Ok(u) = cakap_store::users::get_any(&store.db, user_id).await else { return Ok(None) };
-    if !u.active {
-        return Ok(None);
-    }
-    let (mut grants, tenant_name, accent) = match u.tenant_id {
-        Some(t) => {
-            let tenant = cakap_store::org::tenants::get(&store.db, t).await?;
-            if !tenant.active {
-                return Ok(None);
-            }
-            let settings = cakap_store::org::tenants::TenantSettings::from_json(&tenant.settings);
-            (cakap_store::users::roles_of(&store.db, t, u.id).await?, tenant.name, settings.accent_color)
-        }
-        None => (vec![], "Nasional".to_string(), "#0b5394".to_string()),
-    };
-    if u.is_super_admin {
-        grants.push(RoleGrant { role: Role::SuperAdmin, unit_id: None });
-    }
-    let mut unit_path = None;
-    if let (Some(t), Some(g)) = (u.tenant_id, grants.iter().find(|g| g.role == Role::Supervisor))
-        && let Some(unit_id) = g.unit_id
-    {
-        unit_path = cakap_store::org::units::get(&store.db, t, unit_id).await.ok().map(|u| u.path);
-    }
-    Ok(Some(Actor {
-        user_id: u.id,
-        login: u.login,
-        name: u.name,
-        tenant_id: u.tenant_id,
-        tenant_name,
-        accent,
-        roles: Roles(grants.iter().map(|g| g.role).collect()),
-        grants,
-        employee_id: u.employee_id,
-        unit_path,
-        csrf,
-    }))
+/// The actor for a user id, through the principal cache; None when the user is missing or inactive.
+pub async fn load_actor(state: &AppState, user_id: i64, csrf: String) -> Result<Option<Actor>> {
+    Ok(state.cache.principal(&state.store, user_id).await?.map(|p| Actor::new(&state.store, p, csrf)))
 }
 
 /// The CSRF token of this session, created on first use.
@@ -134,7 +134,7 @@ impl FromRequestParts<AppState> for Actor {
         let uid: Option<i64> = session.get(SESSION_USER).await.map_err(|e| AppError::Internal(e.to_string()))?;
         let Some(uid) = uid else { return Err(AppError::NotLoggedIn) };
         let csrf = csrf_token(&session).await?;
-        match load_actor(&state.store, uid, csrf).await? {
+        match load_actor(state, uid, csrf).await? {
             Some(a) => Ok(a),
             None => {
                 let _ = session.flush().await;
@@ -155,7 +155,7 @@ impl FromRequestParts<AppState> for ApiActor {
         let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|h| h.to_str().ok()).unwrap_or("");
         let Some(secret) = header.strip_prefix("Bearer ").map(str::trim) else { return Err(ApiError(AppError::NotLoggedIn)) };
         let user = cakap_store::users::user_for_token(&state.store, secret).await?.ok_or(ApiError(AppError::NotLoggedIn))?;
-        match load_actor(&state.store, user.id, String::new()).await? {
+        match load_actor(state, user.id, String::new()).await? {
             Some(a) => Ok(ApiActor(a)),
             None => Err(ApiError(AppError::NotLoggedIn)),
         }

@@ -20,6 +20,11 @@ pub enum AppError {
     Csrf,
     #[error("{0}")]
     BadRequest(String),
+    /// The body is over the limit (bytes; 0 when only the layer below knows it).
+    #[error("{}", too_large(*.0))]
+    TooLarge(usize),
+    #[error("Sistem sedang sibuk memproses data lain (misalnya impor). Coba lagi dalam beberapa saat; isian Anda belum disimpan.")]
+    Busy,
     #[error("Terjadi kesalahan pada server. Sebutkan kode permintaan saat melapor.")]
     Internal(String),
 }
@@ -32,6 +37,8 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -41,6 +48,8 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
+            StoreError::Forbidden => AppError::Forbidden,
+            StoreError::Busy => AppError::Busy,
             StoreError::Invalid(errs) => AppError::Invalid(errs),
             StoreError::Conflict(field, msg) => AppError::Invalid(vec![FieldError::new(field, msg)]),
             StoreError::Db(e) => AppError::Internal(e.to_string()),
@@ -53,6 +62,16 @@ impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
         AppError::Internal(format!("template: {e}"))
     }
+}
+
+fn too_large(limit: usize) -> String {
+    if limit == 0 {
+        return "Berkas atau isian terlalu besar untuk diterima. Perkecil berkas (misalnya pecah menjadi beberapa berkas) lalu coba lagi.".into();
+    }
+    format!(
+        "Berkas atau isian terlalu besar: batasnya {} MiB. Perkecil berkas (misalnya pecah menjadi beberapa berkas) lalu coba lagi.",
+        crate::view::int((limit / (1024 * 1024)) as u64)
+    )
 }
 
 tokio::task_local! {
@@ -85,7 +104,11 @@ impl IntoResponse for AppError {
             title = self.status().canonical_reason().map(title_id).unwrap_or("Kesalahan"),
             rid = esc(&request_id()),
         );
-        (self.status(), Html(body)).into_response()
+        let mut res = (self.status(), Html(body)).into_response();
+        if let AppError::Busy = self {
+            res.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
+        }
+        res
     }
 }
 
@@ -95,6 +118,8 @@ fn title_id(reason: &str) -> &'static str {
         "Not Found" => "Tidak ditemukan",
         "Unprocessable Entity" => "Isian tidak valid",
         "Bad Request" => "Permintaan tidak valid",
+        "Service Unavailable" => "Sedang sibuk",
+        "Payload Too Large" => "Berkas terlalu besar",
         _ => "Kesalahan",
     }
 }
@@ -147,6 +172,11 @@ mod tests {
         assert_eq!(AppError::NotFound.into_response().status(), StatusCode::NOT_FOUND);
         assert_eq!(AppError::Invalid(vec![]).into_response().status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(ApiError(AppError::NotLoggedIn).into_response().status(), StatusCode::UNAUTHORIZED);
+        let busy: AppError = StoreError::Busy.into();
+        let res = busy.into_response();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(res.headers().get(header::RETRY_AFTER).unwrap(), "5");
+        assert_eq!(AppError::from(StoreError::Forbidden).status(), StatusCode::FORBIDDEN);
         let conflict: AppError = StoreError::Conflict("nip", "NIP sudah terdaftar".into()).into();
         assert!(matches!(conflict, AppError::Invalid(ref e) if e[0].field == "nip"));
     }

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -33,20 +33,29 @@ use crate::error::{AppError, REQUEST_ID};
 pub struct AppState {
     pub store: Store,
     pub cfg: WebConfig,
-    pub cache: std::sync::Arc<cache::AnalysisCache>,
+    pub cache: std::sync::Arc<cache::Caches>,
 }
 
-/// Largest upload (imports): 64 MiB.
+/// Default largest request body (imports): 64 MiB.
 pub const MAX_BODY: usize = 64 * 1024 * 1024;
 
 /// Options that differ between deployments.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct WebConfig {
+    /// Largest request body in bytes (`--max-upload-mb`); enforced once, in [`body_limit`], and
+    /// by every body extractor (axum's own default of 2 MB is replaced by it).
+    pub max_body: usize,
     /// Set the `Secure` cookie flag (behind TLS).
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it;
     /// otherwise anyone could pick their own address and dodge the per-IP login throttle).
     pub trust_forwarded_for: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig { max_body: MAX_BODY, secure_cookies: false, trust_forwarded_for: false }
+    }
 }
 
 pub fn router(store: Store, cfg: WebConfig) -> Router {
@@ -66,11 +75,25 @@ pub fn router(store: Store, cfg: WebConfig) -> Router {
         .route("/static/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../static/app.js")) }))
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), stale_after_write))
+        .layer(middleware::from_fn_with_state(state.clone(), body_limit))
+        .layer(DefaultBodyLimit::max(cfg.max_body))
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(RequestBodyLimitLayer::new(cfg.max_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(300)))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(request_id))
+}
+
+/// A declared body over the limit is refused before it is read, with a page (or problem
+/// document) that says the limit; a body that turns out longer than declared is cut off by
+/// `RequestBodyLimitLayer` and reported the same way by the extractor that reads it.
+async fn body_limit(axum::extract::State(s): axum::extract::State<AppState>, req: Request, next: Next) -> Response {
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > s.cfg.max_body as u64) {
+        let e = AppError::TooLarge(s.cfg.max_body);
+        return if req.uri().path().starts_with("/api/") { error::ApiError(e).into_response() } else { e.into_response() };
+    }
+    next.run(req).await
 }
 
 /// Any request that may write makes cached analyses stale once it has completed.
@@ -117,9 +140,15 @@ async fn csrf_guard(session: Session, req: Request, next: Next) -> Result<Respon
     if ct.starts_with("multipart/form-data") {
         return Ok(next.run(req).await);
     }
-    let expected: Option<String> = session.get(SESSION_CSRF).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    // The login form has no session yet (a GET never writes one): its token is a double-submit
+    // cookie, which a cross-site form cannot read or set.
+    let expected: Option<String> = if req.uri().path() == pages::home::LOGIN_PATH {
+        pages::home::login_cookie(req.headers())
+    } else {
+        session.get(SESSION_CSRF).await.map_err(|e| AppError::Internal(e.to_string()))?
+    };
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| AppError::BadRequest("isian terlalu besar".into()))?;
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.map_err(|_| AppError::TooLarge(0))?;
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let got = pairs.iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.as_str());
     match (expected.as_deref(), got) {

@@ -73,7 +73,15 @@ fn nav_for(a: &Actor, current: &str) -> Vec<NavItem> {
 
 impl Layout {
     pub async fn new(a: &Actor, session: &Session, title: impl Into<String>, current: &str) -> Layout {
-        let flash = session.remove::<String>(FLASH).await.ok().flatten();
+        // Read before removing: `remove` marks the session modified even when there was
+        // nothing to remove, and a modified session is written back on a plain GET.
+        let flash = match session.get::<String>(FLASH).await.ok().flatten() {
+            Some(f) => {
+                let _ = session.remove::<String>(FLASH).await;
+                Some(f)
+            }
+            None => None,
+        };
         Layout {
             title: title.into(),
             user_name: a.name.clone(),
@@ -118,14 +126,9 @@ pub fn date_short(d: &time::Date) -> String {
     cakap_domain::format::date_short(*d)
 }
 
-pub fn datetime(t: &time::OffsetDateTime, tz: &str) -> String {
-    let offset = match tz {
-        "WITA" => 8,
-        "WIT" => 9,
-        _ => 7,
-    };
-    let local = t.to_offset(time::UtcOffset::from_hms(offset, 0, 0).unwrap_or(time::UtcOffset::UTC));
-    format!("{} {:02}:{:02} {}", cakap_domain::format::date_short(local.date()), local.hour(), local.minute(), if tz.is_empty() { "WIB" } else { tz })
+/// A time for people in the tenant's zone: "26-11-2026 14:05 WIT".
+pub fn datetime(t: &time::OffsetDateTime, zone: cakap_domain::Zone) -> String {
+    zone.datetime(*t)
 }
 
 pub fn nip(s: &str) -> String {

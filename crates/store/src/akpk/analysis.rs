@@ -156,7 +156,7 @@ impl Analysis {
     /// Reads the tenant's dictionary, standards and the employees of `scope` with their
     /// assessments, SKP and the priority competencies.
     pub async fn load<C: ConnectionTrait>(db: &C, tenant_id: i64, scope: &EmployeeScope) -> Result<Analysis> {
-        let settings = TenantSettings::from_json(&crate::org::tenants::get(db, tenant_id).await?.settings);
+        let settings = TenantSettings::parse(&crate::org::tenants::get(db, tenant_id).await?.settings)?;
         let competencies: Vec<competency::Model> = crate::competency::list(db, tenant_id).await?.into_iter().filter(|c| c.active).collect();
         let comp_idx: HashMap<i64, usize> = competencies.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
         let units: HashMap<i64, unit::Model> = crate::org::units::list(db, tenant_id).await?.into_iter().map(|u| (u.id, u)).collect();
@@ -266,7 +266,7 @@ impl Analysis {
         let e = &self.employees[ei];
         let req = self.standards.get(&e.position_id)?;
         let nc = self.nc();
-        jpm(req.iter().enumerate().filter(|(_, r)| **r > 0).map(|(ci, r)| (*r, Some(self.effective[ei * nc + ci]))))
+        jpm(req.iter().enumerate().filter(|(_, r)| **r > 0).map(|(ci, r)| (*r, Some(self.effective[ei * nc + ci]).filter(|a| *a > 0))))
     }
 
     pub fn summary(&self, ei: usize) -> EmployeeSummary {

@@ -1,17 +1,18 @@
 //! Assessments: one level of one competency for one employee, with method, rater, date and
 //! evidence. Never edited in place: a new judgement is a new row, so the history stays.
 
-use cakap_domain::FieldError;
+use cakap_domain::akpk::{Assessment, RaterFacts, methods_for};
 use cakap_domain::competency::{Method, Rating};
+use cakap_domain::{FieldError, Permission};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::{assessment, competency};
 use crate::error::{Result, StoreError};
 use crate::ids::next_id;
+use crate::scope::Scope;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AssessmentInput {
@@ -72,9 +73,61 @@ pub(crate) fn model(tenant_id: i64, employee_id: i64, c: &competency::Model, inp
     }
 }
 
-/// Records one assessment. The caller has decided the actor may rate this employee with this
-/// method (the web layer: self by the employee, supervisor by the atasan, others by planners).
-pub async fn add(store: &Store, ctx: &Ctx, employee_id: i64, input: &AssessmentInput) -> Result<assessment::Model> {
+/// Recording assessments: the handle [`Scope::assessor`] hands out. Who may rate whom with
+/// which method is `domain::akpk::methods_for`, applied here to the employee's unit.
+pub struct Assessor<'a> {
+    pub(crate) scope: &'a Scope,
+}
+
+impl Assessor<'_> {
+    /// The methods the principal may use for this employee; not found outside its reach.
+    pub async fn methods_for(&self, employee_id: i64) -> Result<Vec<Method>> {
+        let db = &self.scope.store().db;
+        self.allowed(db, employee_id).await
+    }
+
+    async fn allowed<C: ConnectionTrait>(&self, db: &C, employee_id: i64) -> Result<Vec<Method>> {
+        let p = self.scope.principal();
+        let e = crate::org::employees::get(db, self.scope.tenant_id(), &p.employee_scope(), employee_id).await?;
+        let supervises = match p.supervised() {
+            Some(s) if p.roles().has(cakap_domain::Role::Supervisor) => {
+                crate::org::units::get(db, self.scope.tenant_id(), e.unit_id).await?.path.starts_with(&s.path)
+            }
+            _ => false,
+        };
+        Ok(methods_for(RaterFacts { is_self: p.employee_id() == Some(employee_id), supervises, records_results: p.can(Permission::ManageNeeds) }))
+    }
+
+    /// Records one assessment of `employee_id` by the principal: 404 outside its reach, 403 when
+    /// it may rate nobody there, a field error for a method it may not use. Checked, written and
+    /// audited in one transaction; the date must not be after today in the tenant's zone.
+    pub async fn assess(&self, employee_id: i64, mut input: AssessmentInput) -> Result<Assessment> {
+        let (t, ctx) = (self.scope.tenant_id(), self.scope.ctx());
+        let txn = self.scope.store().write().await?;
+        let allowed = self.allowed(&txn, employee_id).await?;
+        if allowed.is_empty() {
+            return Err(StoreError::Forbidden);
+        }
+        let mut errs = input.check(self.scope.today()).err().unwrap_or_default();
+        if !allowed.contains(&input.method) {
+            errs.push(FieldError::new("method", "Anda tidak berwenang menilai dengan metode ini"));
+        }
+        if !errs.is_empty() {
+            return Err(StoreError::Invalid(errs));
+        }
+        input.rater_name = self.scope.principal().name().to_string();
+        let c = active_competency(&txn, t, input.competency_id).await?;
+        let m = model(t, employee_id, &c, &input, ctx.user_id).insert(&txn).await?;
+        audit::record(&txn, &ctx, t, "create", "assessment", m.id, None::<&()>, Some(&input)).await?;
+        txn.commit().await?;
+        typed(m)
+    }
+}
+
+/// Records one assessment with no rater rule: for trusted batch callers (the demo, test
+/// fixtures) that act as the tenant itself. Pages, the API and imports use [`Assessor::assess`]
+/// or the import path.
+pub async fn add(store: &crate::Store, ctx: &Ctx, employee_id: i64, input: &AssessmentInput) -> Result<assessment::Model> {
     input.check(crate::now().date()).map_err(StoreError::Invalid)?;
     let txn = store.write().await?;
     crate::org::employees::get(&txn, ctx.tenant_id, &crate::org::employees::EmployeeScope::Tenant, employee_id).await?;
@@ -83,6 +136,20 @@ pub async fn add(store: &Store, ctx: &Ctx, employee_id: i64, input: &AssessmentI
     audit::record(&txn, ctx, ctx.tenant_id, "create", "assessment", m.id, None::<&()>, Some(input)).await?;
     txn.commit().await?;
     Ok(m)
+}
+
+fn typed(m: assessment::Model) -> Result<Assessment> {
+    Ok(Assessment {
+        method: Method::from_code(&m.method).ok_or_else(|| StoreError::Other(format!("metode penilaian '{}' tidak dikenal", m.method)))?,
+        level: u8::try_from(m.level).map_err(|_| StoreError::Other(format!("level penilaian {} tidak wajar", m.level)))?,
+        id: m.id,
+        employee_id: m.employee_id,
+        competency_id: m.competency_id,
+        competency_version: m.competency_version,
+        rater_name: m.rater_name,
+        assessed_on: m.assessed_on,
+        evidence: m.evidence,
+    })
 }
 
 /// An employee's assessments, newest first.

@@ -27,7 +27,7 @@ pub async fn set_policy(store: &Store, ctx: &Ctx, misi: &str, program: &str, ite
     let txn = store.write().await?;
     replace(&txn, ctx, items).await?;
     // Read inside the write transaction, so a concurrent change to other settings is kept.
-    let mut settings = crate::org::tenants::TenantSettings::from_json(&crate::org::tenants::get(&txn, ctx.tenant_id).await?.settings);
+    let mut settings = crate::org::tenants::TenantSettings::parse(&crate::org::tenants::get(&txn, ctx.tenant_id).await?.settings)?;
     settings.misi = misi.trim().to_string();
     settings.program_prioritas = program.trim().to_string();
     settings.validate()?;

@@ -26,7 +26,7 @@ pub struct StandardRow {
 }
 
 async fn defaults<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<cakap_domain::competency::StandardDefaults> {
-    Ok(TenantSettings::from_json(&crate::org::tenants::get(db, tenant_id).await?.settings).standard_defaults)
+    Ok(TenantSettings::parse(&crate::org::tenants::get(db, tenant_id).await?.settings)?.standard_defaults)
 }
 
 /// The standard of one position, every active competency of the tenant in dictionary order.

@@ -193,7 +193,7 @@ pub async fn load<C: ConnectionTrait>(db: &C, t: i64, region: &str, seed: u64) -
             .await?;
     }
     let tm = tenant::Entity::find_by_id(t).one(db).await?.expect("demo tenant");
-    let mut s = TenantSettings::from_json(&tm.settings);
+    let mut s = TenantSettings::parse(&tm.settings)?;
     s.misi = misi.into();
     s.program_prioritas = program.into();
     let mut am: tenant::ActiveModel = tm.into();

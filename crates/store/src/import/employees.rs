@@ -114,6 +114,8 @@ pub struct EmployeeImport {
     preloaded: bool,
     unit_memo: HashMap<String, Option<std::result::Result<i64, ()>>>,
     pos_memo: HashMap<(Option<i64>, String), std::result::Result<i64, String>>,
+    /// The tenant's date (its zone, not UTC): a TMT after it is refused.
+    today: time::Date,
     pub summary: ImportSummary,
 }
 
@@ -152,9 +154,10 @@ impl EmployeeImport {
         let load = async {
             let units = unit::Entity::find().filter(unit::Column::TenantId.eq(tenant_id)).filter(unit::Column::Active.eq(true)).all(db).await?;
             let positions = position::Entity::find().filter(position::Column::TenantId.eq(tenant_id)).filter(position::Column::Active.eq(true)).all(db).await?;
-            Ok::<_, sea_orm::DbErr>((units, positions))
+            let tenant = crate::entity::tenant::Entity::find_by_id(tenant_id).one(db).await?;
+            Ok::<_, sea_orm::DbErr>((units, positions, tenant))
         };
-        let (units, positions) = load.await.map_err(|e| vec![RowError { row: 0, column: "-".into(), message: format!("gagal membaca data: {e}") }])?;
+        let (units, positions, tenant) = load.await.map_err(|e| vec![RowError { row: 0, column: "-".into(), message: format!("gagal membaca data: {e}") }])?;
         let mut s = EmployeeImport {
             mode,
             cols,
@@ -168,6 +171,7 @@ impl EmployeeImport {
             preloaded: false,
             unit_memo: HashMap::new(),
             pos_memo: HashMap::new(),
+            today: cakap_domain::Zone::from_code(tenant.as_ref().map_or("WIB", |t| t.timezone.as_str())).unwrap_or(cakap_domain::Zone::Wib).today(),
             summary: ImportSummary::default(),
         };
         for u in units {
@@ -337,7 +341,7 @@ impl EmployeeImport {
             golongan: self.cell(cells, Col::Golongan),
             email: self.cell(cells, Col::Email),
         };
-        let parsed = input.parse();
+        let parsed = input.parse(self.today);
         if let Err(errs) = &parsed {
             for e in errs {
                 let label = column_label(e.field);

@@ -1,7 +1,7 @@
-use cakap_domain::employee::{EmployeeInput, ValidEmployee};
-use cakap_domain::{EmployeeStatus, FieldError, PositionKind};
-use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use cakap_domain::employee::{Employee, EmployeeInput, ValidEmployee};
+use cakap_domain::{EmployeeStatus, FieldError, Gender, PositionKind};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
 use super::{Page, like_contains};
@@ -10,6 +10,7 @@ use crate::audit::{self, Ctx};
 use crate::entity::{employee, position, unit};
 use crate::error::{Result, StoreError};
 use crate::ids::next_id;
+use crate::scope::Scope;
 
 /// Which employee rows a caller may see (decided by `domain::access`, applied here).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,64 +86,222 @@ fn unit_subquery(tenant_id: i64, prefix: &str) -> sea_orm::sea_query::SelectStat
         .to_owned()
 }
 
-pub async fn list<C: ConnectionTrait>(
+/// One raw row of [`joined`]: the employee with the names of its unit and positions.
+#[derive(Debug, FromQueryResult)]
+struct JoinedRow {
+    id: i64,
+    nip: String,
+    name: String,
+    gender: String,
+    birth_date: time::Date,
+    status: String,
+    golongan: Option<String>,
+    unit_id: i64,
+    unit_name: String,
+    position_id: i64,
+    position_name: String,
+    target_position_id: Option<i64>,
+    target_position_name: Option<String>,
+    email: Option<String>,
+    active: bool,
+}
+
+impl JoinedRow {
+    fn typed(self) -> Result<Employee> {
+        let bad = |what: &str, v: &str| StoreError::Other(format!("kode {what} '{v}' pada pegawai {} tidak dikenal", self.id));
+        Ok(Employee {
+            gender: Gender::from_code(&self.gender).ok_or_else(|| bad("jenis kelamin", &self.gender))?,
+            status: EmployeeStatus::from_code(&self.status).ok_or_else(|| bad("status", &self.status))?,
+            id: self.id,
+            nip: self.nip,
+            name: self.name,
+            birth_date: self.birth_date,
+            golongan: self.golongan,
+            unit_id: self.unit_id,
+            unit_name: self.unit_name,
+            position_id: self.position_id,
+            position_name: self.position_name,
+            target_position_id: self.target_position_id,
+            target_position_name: self.target_position_name,
+            email: self.email,
+            active: self.active,
+        })
+    }
+}
+
+/// `SELECT e.*, u.name, p.name, tp.name FROM employee e JOIN unit u JOIN position p LEFT JOIN
+/// position tp WHERE e.tenant_id = ? AND <reach>`: one indexed query labels a page of rows.
+fn joined(tenant_id: i64, reach: &EmployeeScope) -> SelectStatement {
+    let (e, u, p, tp) = (Alias::new("e"), Alias::new("u"), Alias::new("p"), Alias::new("tp"));
+    let on = |t: &Alias, id: employee::Column| {
+        Expr::col((t.clone(), unit::Column::TenantId))
+            .equals((e.clone(), employee::Column::TenantId))
+            .and(Expr::col((t.clone(), unit::Column::Id)).equals((e.clone(), id)))
+    };
+    let mut q = Query::select();
+    q.columns(
+        [
+            employee::Column::Id,
+            employee::Column::Nip,
+            employee::Column::Name,
+            employee::Column::Gender,
+            employee::Column::BirthDate,
+            employee::Column::Status,
+            employee::Column::Golongan,
+            employee::Column::UnitId,
+            employee::Column::PositionId,
+            employee::Column::TargetPositionId,
+            employee::Column::Email,
+            employee::Column::Active,
+        ]
+        .map(|c| (e.clone(), c)),
+    )
+    .expr_as(Expr::col((u.clone(), unit::Column::Name)), Alias::new("unit_name"))
+    .expr_as(Expr::col((p.clone(), position::Column::Name)), Alias::new("position_name"))
+    .expr_as(Expr::col((tp.clone(), position::Column::Name)), Alias::new("target_position_name"))
+    .from_as(employee::Entity, e.clone())
+    .join_as(JoinType::InnerJoin, unit::Entity, u.clone(), on(&u, employee::Column::UnitId))
+    .join_as(JoinType::InnerJoin, position::Entity, p.clone(), on(&p, employee::Column::PositionId))
+    .join_as(JoinType::LeftJoin, position::Entity, tp.clone(), on(&tp, employee::Column::TargetPositionId))
+    .and_where(Expr::col((e.clone(), employee::Column::TenantId)).eq(tenant_id));
+    match reach {
+        EmployeeScope::Tenant => {}
+        EmployeeScope::UnitPath(prefix) => {
+            q.and_where(Expr::col((u, unit::Column::Path)).like(format!("{prefix}%")));
+        }
+        EmployeeScope::Own(id) => {
+            q.and_where(Expr::col((e, employee::Column::Id)).eq(*id));
+        }
+        EmployeeScope::Nothing => {
+            q.and_where(Expr::cust("1 = 0"));
+        }
+    }
+    q
+}
+
+/// Case-insensitive substring match that means the same on SQLite and PostgreSQL: `lower()` on
+/// both sides (PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII) and an explicit
+/// `ESCAPE '\'` (neither backend has a default escape character for LIKE).
+fn contains_ci(col: (Alias, employee::Column), needle: &str) -> SimpleExpr {
+    Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(like_contains(&needle.to_lowercase())).escape('\\'))
+}
+
+async fn fetch<C: ConnectionTrait>(db: &C, q: &SelectStatement) -> Result<Vec<Employee>> {
+    let rows = JoinedRow::find_by_statement(db.get_database_backend().build(q)).all(db).await?;
+    rows.into_iter().map(JoinedRow::typed).collect()
+}
+
+async fn list_joined<C: ConnectionTrait>(
     db: &C,
     tenant_id: i64,
-    scope: &EmployeeScope,
+    reach: &EmployeeScope,
     f: &EmployeeFilter,
     page: u64,
     per_page: u64,
-) -> Result<Page<employee::Model>> {
-    let mut q = scoped(tenant_id, scope);
+) -> Result<Page<Employee>> {
+    let (e, u, p) = (Alias::new("e"), Alias::new("u"), Alias::new("p"));
+    let mut q = joined(tenant_id, reach);
     if let Some(s) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let digits: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        q = q.filter(Condition::any().add(employee::Column::Name.like(like_contains(s))).add(employee::Column::Nip.like(like_contains(&digits))));
+        q.cond_where(Condition::any().add(contains_ci((e.clone(), employee::Column::Name), s)).add(contains_ci((e.clone(), employee::Column::Nip), &digits)));
     }
-    if let Some(u) = f.unit_id {
-        let root = super::units::get(db, tenant_id, u).await?;
-        q = q.filter(employee::Column::UnitId.in_subquery(unit_subquery(tenant_id, &root.path)));
+    if let Some(unit_id) = f.unit_id {
+        let root = super::units::get(db, tenant_id, unit_id).await?;
+        q.and_where(Expr::col((u, unit::Column::Path)).like(format!("{}%", root.path)));
     }
     if let Some(k) = f.kind {
-        q = q.filter(
-            employee::Column::PositionId.in_subquery(
-                Query::select()
-                    .column(position::Column::Id)
-                    .from(position::Entity)
-                    .and_where(position::Column::TenantId.eq(tenant_id))
-                    .and_where(position::Column::Kind.eq(k.code()))
-                    .to_owned(),
-            ),
-        );
+        q.and_where(Expr::col((p, position::Column::Kind)).eq(k.code()));
     }
     if let Some(s) = f.status {
-        q = q.filter(employee::Column::Status.eq(s.code()));
+        q.and_where(Expr::col((e.clone(), employee::Column::Status)).eq(s.code()));
     }
     if !f.include_inactive {
-        q = q.filter(employee::Column::Active.eq(true));
+        q.and_where(Expr::col((e.clone(), employee::Column::Active)).eq(true));
     }
-    let total = q.clone().count(db).await?;
-    let q = match f.sort {
-        EmployeeSort::NameAsc => q.order_by_asc(employee::Column::Name),
-        EmployeeSort::NameDesc => q.order_by_desc(employee::Column::Name),
-        EmployeeSort::NipAsc => q.order_by_asc(employee::Column::Nip),
-        EmployeeSort::NipDesc => q.order_by_desc(employee::Column::Nip),
+    let mut count = q.clone();
+    count.clear_selects().expr(Func::count(Expr::col((e.clone(), employee::Column::Id))));
+    let total: i64 = match db.query_one(&count).await? {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
     };
-    let items = q.order_by_asc(employee::Column::Id).paginate(db, per_page).fetch_page(page.saturating_sub(1)).await?;
-    Ok(Page { items, total, page, per_page })
+    let (col, order) = match f.sort {
+        EmployeeSort::NameAsc => (employee::Column::Name, Order::Asc),
+        EmployeeSort::NameDesc => (employee::Column::Name, Order::Desc),
+        EmployeeSort::NipAsc => (employee::Column::Nip, Order::Asc),
+        EmployeeSort::NipDesc => (employee::Column::Nip, Order::Desc),
+    };
+    let per_page = std::cmp::max(per_page, 1);
+    q.order_by((e.clone(), col), order).order_by((e, employee::Column::Id), Order::Asc).limit(per_page).offset(page.saturating_sub(1).saturating_mul(per_page));
+    Ok(Page { items: fetch(db, &q).await?, total: u64::try_from(total).unwrap_or(0), page, per_page })
 }
 
-/// One employee, if the scope lets the caller see it.
-pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, scope: &EmployeeScope, id: i64) -> Result<employee::Model> {
+async fn one_joined<C: ConnectionTrait>(db: &C, tenant_id: i64, reach: &EmployeeScope, id: i64) -> Result<Employee> {
+    let mut q = joined(tenant_id, reach);
+    q.and_where(Expr::col((Alias::new("e"), employee::Column::Id)).eq(id));
+    fetch(db, &q).await?.pop().ok_or(StoreError::NotFound)
+}
+
+/// Reading employees: the handle [`Scope::employees`] hands out. Every query is limited to the
+/// scope's tenant and to the rows its roles reach (tenant, supervised subtree or own record).
+pub struct Employees<'a> {
+    pub(crate) scope: &'a Scope,
+    pub(crate) reach: EmployeeScope,
+}
+
+impl Employees<'_> {
+    /// One page of the filtered list and the total: two queries.
+    pub async fn list(&self, f: &EmployeeFilter, page: u64, per_page: u64) -> Result<Page<Employee>> {
+        list_joined(&self.scope.store().db, self.scope.tenant_id(), &self.reach, f, page, per_page).await
+    }
+
+    /// One employee within reach; another tenant's or an unreachable one is "not found".
+    pub async fn get(&self, id: i64) -> Result<Employee> {
+        one_joined(&self.scope.store().db, self.scope.tenant_id(), &self.reach, id).await
+    }
+
+    /// How many active employees are within reach.
+    pub async fn count_active(&self) -> Result<u64> {
+        Ok(scoped(self.scope.tenant_id(), &self.reach).filter(employee::Column::Active.eq(true)).count(&self.scope.store().db).await?)
+    }
+
+    /// An employee of the tenant by NIP (digits), within reach.
+    pub async fn by_nip(&self, nip: &str) -> Result<Option<Employee>> {
+        let mut q = joined(self.scope.tenant_id(), &self.reach);
+        q.and_where(Expr::col((Alias::new("e"), employee::Column::Nip)).eq(nip));
+        Ok(fetch(&self.scope.store().db, &q).await?.pop())
+    }
+}
+
+/// Changing the organisation's records (BKPSDM admin): the handle [`Scope::org_admin`] hands out.
+pub struct OrgAdmin<'a> {
+    pub(crate) scope: &'a Scope,
+}
+
+impl OrgAdmin<'_> {
+    pub async fn create_employee(&self, form: &EmployeeForm) -> Result<Employee> {
+        let m = create(self.scope.store(), &self.scope.ctx(), form, self.scope.today()).await?;
+        one_joined(&self.scope.store().db, m.tenant_id, &EmployeeScope::Tenant, m.id).await
+    }
+
+    pub async fn update_employee(&self, id: i64, form: &EmployeeForm) -> Result<Employee> {
+        let m = update(self.scope.store(), &self.scope.ctx(), id, form, self.scope.today()).await?;
+        one_joined(&self.scope.store().db, m.tenant_id, &EmployeeScope::Tenant, m.id).await
+    }
+
+    pub async fn set_employee_active(&self, id: i64, active: bool) -> Result<()> {
+        set_active(self.scope.store(), &self.scope.ctx(), id, active).await.map(|_| ())
+    }
+}
+
+/// One employee row, if the scope lets the caller see it (store-internal: checks inside writes).
+pub(crate) async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, scope: &EmployeeScope, id: i64) -> Result<employee::Model> {
     scoped(tenant_id, scope).filter(employee::Column::Id.eq(id)).one(db).await?.ok_or(StoreError::NotFound)
 }
 
-pub async fn by_nip<C: ConnectionTrait>(db: &C, tenant_id: i64, nip: &str) -> Result<Option<employee::Model>> {
-    Ok(employee::Entity::find().filter(employee::Column::TenantId.eq(tenant_id)).filter(employee::Column::Nip.eq(nip)).one(db).await?)
-}
-
-/// Parses the form and checks that unit and positions exist in this tenant.
-async fn check<C: ConnectionTrait>(db: &C, tenant_id: i64, form: &EmployeeForm) -> Result<(ValidEmployee, i64, i64, Option<i64>)> {
-    let parsed = form.person.parse();
+/// Parses the form and checks that unit and positions exist in this tenant, and that the position
+/// belongs to the chosen unit (a position is a seat in one unit; DATA-MODEL.md).
+async fn check<C: ConnectionTrait>(db: &C, tenant_id: i64, form: &EmployeeForm, today: time::Date) -> Result<(ValidEmployee, i64, i64, Option<i64>)> {
+    let parsed = form.person.parse(today);
     let mut errs = parsed.as_ref().err().cloned().unwrap_or_default();
     let unit_ok = match form.unit_id {
         Some(u) => super::units::get(db, tenant_id, u).await.is_ok(),
@@ -151,12 +310,16 @@ async fn check<C: ConnectionTrait>(db: &C, tenant_id: i64, form: &EmployeeForm) 
     if !unit_ok {
         errs.push(FieldError::new("unit_id", "pilih unit kerja"));
     }
-    let pos_ok = match form.position_id {
-        Some(p) => super::positions::get(db, tenant_id, p).await.is_ok(),
-        None => false,
-    };
-    if !pos_ok {
-        errs.push(FieldError::new("position_id", "pilih jabatan"));
+    match form.position_id {
+        Some(p) => match super::positions::get(db, tenant_id, p).await {
+            Ok(pos) if unit_ok && Some(pos.unit_id) != form.unit_id => {
+                errs.push(FieldError::new("position_id", format!("jabatan '{}' bukan jabatan pada unit kerja yang dipilih", pos.name)))
+            }
+            Ok(_) => {}
+            Err(StoreError::NotFound) => errs.push(FieldError::new("position_id", "pilih jabatan")),
+            Err(e) => return Err(e),
+        },
+        None => errs.push(FieldError::new("position_id", "pilih jabatan")),
     }
     if let Some(t) = form.target_position_id
         && super::positions::get(db, tenant_id, t).await.is_err()
@@ -170,9 +333,9 @@ async fn check<C: ConnectionTrait>(db: &C, tenant_id: i64, form: &EmployeeForm) 
     Ok((valid, form.unit_id.expect("checked"), form.position_id.expect("checked"), form.target_position_id))
 }
 
-pub async fn create(store: &Store, ctx: &Ctx, form: &EmployeeForm) -> Result<employee::Model> {
+async fn create(store: &Store, ctx: &Ctx, form: &EmployeeForm, today: time::Date) -> Result<employee::Model> {
     let txn = store.write().await?;
-    let (v, unit_id, position_id, target) = check(&txn, ctx.tenant_id, form).await?;
+    let (v, unit_id, position_id, target) = check(&txn, ctx.tenant_id, form, today).await?;
     let id = next_id();
     let m = employee::ActiveModel {
         tenant_id: Set(ctx.tenant_id),
@@ -198,10 +361,10 @@ pub async fn create(store: &Store, ctx: &Ctx, form: &EmployeeForm) -> Result<emp
     Ok(m)
 }
 
-pub async fn update(store: &Store, ctx: &Ctx, id: i64, form: &EmployeeForm) -> Result<employee::Model> {
+async fn update(store: &Store, ctx: &Ctx, id: i64, form: &EmployeeForm, today: time::Date) -> Result<employee::Model> {
     let txn = store.write().await?;
     let before = get(&txn, ctx.tenant_id, &EmployeeScope::Tenant, id).await?;
-    let (v, unit_id, position_id, target) = check(&txn, ctx.tenant_id, form).await?;
+    let (v, unit_id, position_id, target) = check(&txn, ctx.tenant_id, form, today).await?;
     let mut am: employee::ActiveModel = before.clone().into();
     am.nip = Set(v.nip.as_str().to_string());
     am.name = Set(v.name);
@@ -220,7 +383,7 @@ pub async fn update(store: &Store, ctx: &Ctx, id: i64, form: &EmployeeForm) -> R
     Ok(m)
 }
 
-pub async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Result<employee::Model> {
+async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Result<employee::Model> {
     let txn = store.write().await?;
     let before = get(&txn, ctx.tenant_id, &EmployeeScope::Tenant, id).await?;
     let mut am: employee::ActiveModel = before.clone().into();
@@ -239,9 +402,4 @@ pub fn snapshot(m: &employee::Model) -> serde_json::Value {
         "status": m.status, "golongan": m.golongan, "unit_id": m.unit_id, "position_id": m.position_id,
         "target_position_id": m.target_position_id, "email": m.email, "active": m.active,
     })
-}
-
-/// Data-health counts for the admin's Beranda.
-pub async fn count_active<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<u64> {
-    Ok(scoped(tenant_id, &EmployeeScope::Tenant).filter(employee::Column::Active.eq(true)).count(db).await?)
 }

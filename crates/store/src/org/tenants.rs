@@ -52,8 +52,13 @@ impl Default for TenantSettings {
 }
 
 impl TenantSettings {
-    pub fn from_json(s: &str) -> TenantSettings {
-        serde_json::from_str(s).unwrap_or_default()
+    /// The stored settings. An unreadable value is an error, never a silent reset to the
+    /// defaults (which the next save would then write over the tenant's real settings).
+    pub fn parse(s: &str) -> Result<TenantSettings> {
+        if s.trim().is_empty() {
+            return Ok(TenantSettings::default());
+        }
+        serde_json::from_str(s).map_err(|e| StoreError::Other(format!("pengaturan instansi tidak terbaca ({e}); hubungi administrator")))
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -167,7 +172,7 @@ pub async fn save_settings(store: &Store, ctx: &Ctx, tenant_id: i64, settings: &
 /// Writes validated settings with their audit row inside the caller's transaction.
 pub(crate) async fn save_settings_in<C: ConnectionTrait>(txn: &C, ctx: &Ctx, tenant_id: i64, settings: &TenantSettings) -> Result<()> {
     let before = get(txn, tenant_id).await?;
-    let old = TenantSettings::from_json(&before.settings);
+    let old = TenantSettings::parse(&before.settings)?;
     let mut am: tenant::ActiveModel = before.into();
     am.settings = Set(serde_json::to_string(settings).unwrap_or_default());
     am.update(txn).await?;

@@ -2,7 +2,7 @@
 //! scope and drill-downs are one indexed prefix query rather than a recursive walk.
 
 use cakap_domain::{FieldError, UnitKind};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 
 use crate::Store;
@@ -38,6 +38,36 @@ impl UnitInput {
 /// All units of the tenant in tree order (path order keeps children under their parent).
 pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<unit::Model>> {
     Ok(unit::Entity::find().filter(unit::Column::TenantId.eq(tenant_id)).order_by_asc(unit::Column::Path).all(db).await?)
+}
+
+/// A unit as a select option: what filters and forms show, in tree order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitOption {
+    pub id: i64,
+    pub name: String,
+    pub path: String,
+    pub depth: usize,
+    pub active: bool,
+}
+
+impl UnitOption {
+    /// "— — Kelurahan Harjosari I": the name indented by depth.
+    pub fn label(&self) -> String {
+        format!("{}{}", "— ".repeat(self.depth), self.name)
+    }
+}
+
+/// The tenant's units as options (id, name, path, active), tree order; the web caches it.
+pub async fn options<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<UnitOption>> {
+    let rows: Vec<(i64, String, String, bool)> = unit::Entity::find()
+        .select_only()
+        .columns([unit::Column::Id, unit::Column::Name, unit::Column::Path, unit::Column::Active])
+        .filter(unit::Column::TenantId.eq(tenant_id))
+        .order_by_asc(unit::Column::Path)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, name, path, active)| UnitOption { depth: path.matches('/').count().saturating_sub(2), id, name, path, active }).collect())
 }
 
 pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<unit::Model> {

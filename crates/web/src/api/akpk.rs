@@ -4,8 +4,11 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use cakap_domain::Permission;
+use cakap_domain::akpk::Assessment;
+use cakap_domain::competency::Method;
 use cakap_domain::rollup::Agg;
 use cakap_store::akpk::analysis::{self, Against, Analysis, NeedRow};
+use cakap_store::akpk::assessments::AssessmentInput;
 use cakap_store::org::employees::EmployeeScope;
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +16,7 @@ use super::{ApiResult, parse_json};
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::{ApiError, AppError};
-use crate::pages::akpk::{AssessForm, NeedQuery};
+use crate::pages::akpk::NeedQuery;
 
 #[derive(Serialize)]
 pub struct CompetencyDto {
@@ -110,7 +113,7 @@ impl From<cakap_store::entity::assessment::Model> for AssessmentDto {
 pub async fn list_assessments(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<Vec<AssessmentDto>> {
     a.require(Permission::ReadAkpk)?;
     let t = a.tenant()?;
-    cakap_store::org::employees::get(&s.store.db, t, &a.employee_scope(), id).await?;
+    a.scope()?.employees()?.get(id).await?;
     Ok(Json(cakap_store::akpk::assessments::for_employee(&s.store.db, t, id).await?.into_iter().map(Into::into).collect()))
 }
 
@@ -119,25 +122,30 @@ struct AssessmentBody {
     competency_id: i64,
     level: u8,
     /// self, supervisor, peer, assessor or uji_kompetensi.
-    method: String,
+    method: Method,
     /// YYYY-MM-DD.
-    assessed_on: String,
+    #[serde(with = "iso_date")]
+    assessed_on: time::Date,
     #[serde(default)]
     evidence: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/employees/{id}/assessments", params(("id" = i64, Path)), request_body(content = String, content_type = "application/json", description = "competency_id, level (1–5), method (self|supervisor|peer|assessor|uji_kompetensi), assessed_on (YYYY-MM-DD), evidence"), responses((status = 200, description = "Penilaian dicatat"), (status = 403, description = "Tidak berwenang menilai"), (status = 422, description = "Isian tidak valid")))]
-pub async fn create_assessment(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>, body: axum::body::Bytes) -> ApiResult<AssessmentDto> {
+pub async fn create_assessment(ApiActor(a): ApiActor, Path(id): Path<i64>, body: axum::body::Bytes) -> ApiResult<Assessment> {
+    let assessor = a.scope()?.assessor()?;
     let b: AssessmentBody = parse_json(&body)?;
-    let f = AssessForm {
-        competency_id: b.competency_id.to_string(),
-        level: b.level.to_string(),
+    let input = AssessmentInput {
+        competency_id: b.competency_id,
+        level: b.level,
         method: b.method,
         assessed_on: b.assessed_on,
         evidence: b.evidence,
+        rater_name: String::new(),
     };
-    Ok(Json(crate::pages::akpk::record_assessment(&s, &a, id, &f).await?.into()))
+    Ok(Json(assessor.assess(id, input).await?))
 }
+
+time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
 
 #[derive(Serialize)]
 pub struct AkpkDto {
@@ -154,7 +162,7 @@ pub struct AkpkDto {
 pub async fn employee_akpk(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<AkpkDto> {
     a.require(Permission::ReadAkpk)?;
     let t = a.tenant()?;
-    let e = cakap_store::org::employees::get(&s.store.db, t, &a.employee_scope(), id).await?;
+    let e = a.scope()?.employees()?.get(id).await?;
     let an = Analysis::load(&s.store.db, t, &EmployeeScope::Own(id)).await?;
     let ei = an.employee_index(id).ok_or(ApiError(AppError::NotFound))?;
     Ok(Json(AkpkDto {

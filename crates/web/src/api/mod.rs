@@ -2,11 +2,11 @@
 
 pub mod akpk;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use cakap_domain::Permission;
-use cakap_store::entity::{employee, position, unit};
+use cakap_store::entity::{position, unit};
 use cakap_store::org::employees::EmployeeForm;
 use serde::Serialize;
 use utoipa::OpenApi;
@@ -14,7 +14,8 @@ use utoipa::OpenApi;
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::ApiError;
-use crate::pages::employees::ListQuery;
+use cakap_domain::employee::Employee;
+use cakap_store::org::employees::EmployeeFilter;
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
@@ -134,38 +135,32 @@ async fn list_positions(State(s): State<AppState>, ApiActor(a): ApiActor) -> Api
     Ok(Json(cakap_store::org::positions::all(&s.store.db, a.tenant()?).await?.into_iter().map(Into::into).collect()))
 }
 
-#[derive(Serialize)]
-pub struct EmployeeDto {
-    id: i64,
-    nip: String,
-    name: String,
-    gender: String,
-    birth_date: String,
-    status: String,
-    golongan: Option<String>,
-    unit_id: i64,
-    position_id: i64,
-    target_position_id: Option<i64>,
-    email: Option<String>,
-    active: bool,
+/// Query parameters parsed into a typed value; a bad one is a problem document naming it.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, ApiError> {
+        let q = parts.uri.query().unwrap_or("");
+        serde_urlencoded::from_str(q).map(ApiQuery).map_err(|e| ApiError(crate::error::AppError::BadRequest(format!("parameter tidak valid: {e}"))))
+    }
 }
 
-impl From<employee::Model> for EmployeeDto {
-    fn from(e: employee::Model) -> Self {
-        EmployeeDto {
-            id: e.id,
-            nip: e.nip,
-            name: e.name,
-            gender: e.gender,
-            birth_date: e.birth_date.to_string(),
-            status: e.status,
-            golongan: e.golongan,
-            unit_id: e.unit_id,
-            position_id: e.position_id,
-            target_position_id: e.target_position_id,
-            email: e.email,
-            active: e.active,
-        }
+/// The API's list filter: typed values (an unknown kind or status is a 400, not ignored).
+#[derive(serde::Deserialize, Default)]
+pub struct EmployeeQuery {
+    #[serde(default)]
+    q: String,
+    unit: Option<i64>,
+    kind: Option<cakap_domain::PositionKind>,
+    status: Option<cakap_domain::EmployeeStatus>,
+    page: Option<u64>,
+}
+
+impl EmployeeQuery {
+    fn filter(&self) -> EmployeeFilter {
+        EmployeeFilter { q: Some(self.q.chars().take(100).collect()), unit_id: self.unit, kind: self.kind, status: self.status, ..Default::default() }
     }
 }
 
@@ -178,33 +173,29 @@ pub struct PageDto<T> {
 }
 
 #[utoipa::path(get, path = "/api/v1/employees", params(("q" = Option<String>, Query), ("unit" = Option<i64>, Query), ("kind" = Option<String>, Query), ("status" = Option<String>, Query), ("page" = Option<u64>, Query)), responses((status = 200, description = "Pegawai yang boleh dilihat pemilik token")))]
-async fn list_employees(State(s): State<AppState>, ApiActor(a): ApiActor, Query(q): Query<ListQuery>) -> ApiResult<PageDto<EmployeeDto>> {
-    a.require(Permission::ReadEmployees)?;
-    let page = q.page.unwrap_or(1).max(1);
-    let res = cakap_store::org::employees::list(&s.store.db, a.tenant()?, &a.employee_scope(), &q.filter(), page, 100).await?;
-    Ok(Json(PageDto { items: res.items.into_iter().map(Into::into).collect(), total: res.total, page, per_page: 100 }))
+async fn list_employees(ApiActor(a): ApiActor, ApiQuery(q): ApiQuery<EmployeeQuery>) -> ApiResult<PageDto<Employee>> {
+    let page = q.page.unwrap_or(1).clamp(1, crate::pages::employees::MAX_PAGE);
+    let res = a.scope()?.employees()?.list(&q.filter(), page, 100).await?;
+    Ok(Json(PageDto { items: res.items, total: res.total, page, per_page: 100 }))
 }
 
 #[utoipa::path(get, path = "/api/v1/employees/{id}", params(("id" = i64, Path)), responses((status = 200, description = "Satu pegawai"), (status = 404, description = "Tidak ditemukan atau di luar cakupan")))]
-async fn get_employee(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<EmployeeDto> {
-    a.require(Permission::ReadEmployees)?;
-    Ok(Json(cakap_store::org::employees::get(&s.store.db, a.tenant()?, &a.employee_scope(), id).await?.into()))
+async fn get_employee(ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<Employee> {
+    Ok(Json(a.scope()?.employees()?.get(id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/employees", request_body(content = String, content_type = "application/json", description = "EmployeeForm: nip, nama, jenis_kelamin, tanggal_lahir, status, golongan, email, unit_id, position_id, target_position_id"), responses((status = 200, description = "Pegawai dibuat"), (status = 422, description = "Isian tidak valid (errors per kolom)")))]
-async fn create_employee(State(s): State<AppState>, ApiActor(a): ApiActor, body: axum::body::Bytes) -> ApiResult<EmployeeDto> {
-    a.require(Permission::ManageOrg)?;
-    let f = parse_form(&body)?;
-    a.tenant()?;
-    Ok(Json(cakap_store::org::employees::create(&s.store, &a.ctx(), &f).await?.into()))
+async fn create_employee(ApiActor(a): ApiActor, body: axum::body::Bytes) -> ApiResult<Employee> {
+    let admin = a.scope()?.org_admin()?;
+    let f: EmployeeForm = parse_json(&body)?;
+    Ok(Json(admin.create_employee(&f).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/employees/{id}", params(("id" = i64, Path)), request_body(content = String, content_type = "application/json", description = "EmployeeForm"), responses((status = 200, description = "Pegawai diubah"), (status = 422, description = "Isian tidak valid")))]
-async fn update_employee(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>, body: axum::body::Bytes) -> ApiResult<EmployeeDto> {
-    a.require(Permission::ManageOrg)?;
-    let f = parse_form(&body)?;
-    a.tenant()?;
-    Ok(Json(cakap_store::org::employees::update(&s.store, &a.ctx(), id, &f).await?.into()))
+async fn update_employee(ApiActor(a): ApiActor, Path(id): Path<i64>, body: axum::body::Bytes) -> ApiResult<Employee> {
+    let admin = a.scope()?.org_admin()?;
+    let f: EmployeeForm = parse_json(&body)?;
+    Ok(Json(admin.update_employee(id, &f).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/units", request_body(content = String, content_type = "application/json", description = "UnitInput: parent_id, code, name, kind"), responses((status = 200, description = "Unit dibuat"), (status = 422, description = "Isian tidak valid")))]
@@ -237,13 +228,9 @@ async fn create_user(State(s): State<AppState>, ApiActor(a): ApiActor, body: axu
     Ok(Json(cakap_store::users::create(&s.store, &a.ctx(), &input).await?))
 }
 
+/// JSON bodies are parsed here so a malformed body gets an Indonesian message, not a 500.
 fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| ApiError(crate::error::AppError::BadRequest(format!("JSON tidak valid: {e}"))))
-}
-
-/// JSON bodies are parsed here so a malformed body gets an Indonesian message, not a 500.
-fn parse_form(body: &[u8]) -> Result<EmployeeForm, ApiError> {
-    parse_json(body)
 }
 
 #[derive(Serialize)]

@@ -42,7 +42,7 @@ pub async fn view_settings_get(State(st): State<AppState>, session: Session, a: 
     a.require(Permission::ManageSettings)?;
     let t = tenants::get(&st.store.db, a.tenant()?).await?;
     let layout = Layout::new(&a, &session, "Pengaturan", "/pengaturan").await;
-    Ok(render(SettingsPage::new(layout, TenantSettings::from_json(&t.settings), FormErrors::default())))
+    Ok(render(SettingsPage::new(layout, TenantSettings::parse(&t.settings)?, FormErrors::default())))
 }
 
 /// The settings form: fixed fields, `jenjang_<code>` per jenjang default, `band_0`/`band_1`.
@@ -51,7 +51,7 @@ type SettingsForm = std::collections::HashMap<String, String>;
 pub async fn view_settings_post(State(st): State<AppState>, session: Session, a: Actor, Form(f): Form<SettingsForm>) -> Result<Response> {
     a.require(Permission::ManageSettings)?;
     let t = a.tenant()?;
-    let current = TenantSettings::from_json(&tenants::get(&st.store.db, t).await?.settings);
+    let current = TenantSettings::parse(&tenants::get(&st.store.db, t).await?.settings)?;
     let text = |k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let mut s = TenantSettings {
         accent_color: text("accent_color"),
@@ -154,10 +154,7 @@ pub async fn view_audit_get(State(st): State<AppState>, session: Session, a: Act
     a.require(Permission::ReadAudit)?;
     // Tenant users read their tenant's log; the super admin reads the national one (tenant 0).
     let tenant_id = a.tenant_id.unwrap_or(0);
-    let tz = match a.tenant_id {
-        Some(t) => tenants::get(&st.store.db, t).await?.timezone,
-        None => "WIB".into(),
-    };
+    let tz = a.zone;
     let page = q.page.unwrap_or(1).max(1);
     let (rows, total) = cakap_store::audit::list(&st.store.db, tenant_id, Some(&q.entity), page, 50).await?;
     let mut names: HashMap<i64, String> = HashMap::new();
@@ -175,7 +172,7 @@ pub async fn view_audit_get(State(st): State<AppState>, session: Session, a: Act
             let change = r.after_json.clone().or(r.before_json.clone()).unwrap_or_default();
             let change: String = change.chars().take(160).collect();
             (
-                view::datetime(&r.at, &tz),
+                view::datetime(&r.at, tz),
                 r.actor_user_id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "sistem".into()),
                 action_label(&r.action).to_string(),
                 ENTITIES.iter().find(|e| e.0 == r.entity).map(|e| e.1.to_string()).unwrap_or(r.entity),

@@ -36,6 +36,11 @@ fn num2(x: Option<f64>) -> String {
     x.map(|v| decimal(v, 2)).unwrap_or_else(|| "-".into())
 }
 
+/// A JPM as shown: "83,33", or "Belum dinilai" when nothing of the standard is assessed yet.
+pub fn jpm_shown(x: Option<f64>) -> String {
+    x.map(|v| decimal(v, 2)).unwrap_or_else(|| "Belum dinilai".into())
+}
+
 /// A heatmap cell of row `row` and competency `col`: the mean gap (a gap of 2 levels or more
 /// is the darkest red) or the share with a gap, and the full figures as its title.
 fn gap_cell(row: &str, col: &str, c: &cakap_domain::rollup::Agg, by_share: bool) -> Cell {
@@ -80,8 +85,8 @@ struct MapPage {
 }
 
 impl MapPage {
-    fn num(x: &Option<f64>) -> String {
-        num2(*x)
+    fn jpm(x: &Option<f64>) -> String {
+        jpm_shown(*x)
     }
 }
 
@@ -228,7 +233,7 @@ struct HistoryRow {
 #[template(path = "akpk_employee.html")]
 struct EmployeePage {
     layout: Layout,
-    e: cakap_store::entity::employee::Model,
+    e: cakap_domain::employee::Employee,
     nip: String,
     unit: String,
     /// (heading, analysis) against the position held, then the target position if any.
@@ -270,7 +275,7 @@ impl EmployeePage {
         p.map(|p| format!("{p} ({})", priority_label(p))).unwrap_or_default()
     }
     fn jpm_text(j: &Option<f64>) -> String {
-        num2(*j)
+        jpm_shown(*j)
     }
     /// What the required level asks, shown under a competency with a gap.
     fn expected(&self, r: &analysis::GapRow) -> String {
@@ -279,21 +284,6 @@ impl EmployeePage {
         }
         self.indicators.get(&(r.competency_id, r.required)).map(|i| format!("Level {}: {i}", r.required)).unwrap_or_default()
     }
-}
-
-/// The methods this actor may record for this employee: self for oneself, supervisor for the
-/// staff under one's unit, assessment centre / uji kompetensi / peer results for planners.
-fn methods_for(a: &Actor, e: &cakap_store::entity::employee::Model, unit_path: &str) -> Vec<Method> {
-    let mut m = vec![];
-    if a.employee_id == Some(e.id) {
-        m.push(Method::SelfAssessment);
-    } else if a.roles.has(Role::Supervisor) && a.unit_path.as_deref().is_some_and(|p| unit_path.starts_with(p)) {
-        m.push(Method::Supervisor);
-    }
-    if a.can(Permission::ManageNeeds) {
-        m.extend([Method::Assessor, Method::UjiKompetensi, Method::Peer]);
-    }
-    m
 }
 
 /// The two forms of the AKPK page as typed, with their errors (empty on a first visit).
@@ -310,13 +300,12 @@ async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, type
     a.require(Permission::ReadAkpk)?;
     let t = a.tenant()?;
     let db = &s.store.db;
-    let e = cakap_store::org::employees::get(db, t, &a.employee_scope(), id).await?;
+    let e = a.scope()?.employees()?.get(id).await?;
     let an = Analysis::load(db, t, &EmployeeScope::Own(id)).await?;
     let ei = an.employee_index(id).ok_or(AppError::NotFound)?;
     let held = an.against(ei, e.position_id);
     let target = e.target_position_id.filter(|p| *p != e.position_id).and_then(|p| an.against(ei, p));
     let unit = an.units.get(&e.unit_id).cloned();
-    let unit_path = unit.as_ref().map(|u| u.path.clone()).unwrap_or_default();
     let skp = cakap_store::akpk::performance::for_employee(db, t, id)
         .await?
         .into_iter()
@@ -348,11 +337,11 @@ async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, type
             evidence: h.evidence,
         })
         .collect();
-    let methods = methods_for(a, &e, &unit_path).into_iter().map(|m| (m.code(), m.label())).collect();
+    let methods = a.scope()?.assessor()?.methods_for(id).await?.into_iter().map(|m| (m.code(), m.label())).collect();
     let competencies = an.competencies.iter().map(|c| (c.id, c.name.clone())).collect();
     let mut form = form;
     if form.assessed_on.is_empty() {
-        form.assessed_on = cakap_store::now().date().to_string();
+        form.assessed_on = a.today().to_string();
     }
     let layout = Layout::new(a, session, format!("AKPK {}", e.name), "/akpk").await.crumbs(vec![
         ("Pegawai".into(), "/organisasi/pegawai".into()),
@@ -382,7 +371,7 @@ async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, type
             skp_errors,
             ratings: SkpRating::ALL.iter().map(|r| (r.code(), r.label())).collect(),
             levels: numbers(5),
-            printed: view::date_short(&cakap_store::now().date()),
+            printed: view::date_short(&a.today()),
         },
     ))
 }
@@ -412,28 +401,16 @@ fn parse_assessment(f: &AssessForm) -> std::result::Result<AssessmentInput, Vec<
     }
 }
 
-/// Records an assessment of employee `id` by the actor (pages and API): the employee must be in
-/// the actor's scope (else 404), the actor must rate someone (else 403), and the method must be
-/// one the actor may use for this employee (else a field error).
-pub async fn record_assessment(s: &AppState, a: &Actor, id: i64, f: &AssessForm) -> Result<cakap_store::entity::assessment::Model> {
-    a.require(Permission::ReadAkpk)?;
-    let t = a.tenant()?;
-    let e = cakap_store::org::employees::get(&s.store.db, t, &a.employee_scope(), id).await?;
-    let unit_path = cakap_store::org::units::get(&s.store.db, t, e.unit_id).await?.path;
-    let allowed = methods_for(a, &e, &unit_path);
-    if allowed.is_empty() {
-        return Err(AppError::Forbidden);
-    }
-    let mut input = parse_assessment(f).map_err(AppError::Invalid)?;
-    if !allowed.contains(&input.method) {
-        return Err(AppError::Invalid(vec![cakap_domain::FieldError::new("method", "Anda tidak berwenang menilai dengan metode ini")]));
-    }
-    input.rater_name = a.name.clone();
-    Ok(cakap_store::akpk::assessments::add(&s.store, &a.ctx(), id, &input).await?)
+/// Records an assessment of employee `id` by the actor: the form is parsed here, the rules
+/// (reach, method, date) are the assessor's (`store::akpk::assessments::Assessor::assess`).
+async fn record_assessment(a: &Actor, id: i64, f: &AssessForm) -> Result<cakap_domain::akpk::Assessment> {
+    let assessor = a.scope()?.assessor()?;
+    let input = parse_assessment(f).map_err(AppError::Invalid)?;
+    Ok(assessor.assess(id, input).await?)
 }
 
 pub async fn view_assess_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<AssessForm>) -> Result<Response> {
-    let result = record_assessment(&s, &a, id, &f).await;
+    let result = record_assessment(&a, id, &f).await;
     saved_or_again(
         &session,
         result,
@@ -703,12 +680,12 @@ pub async fn view_need_new_get(State(s): State<AppState>, session: Session, a: A
 
 pub async fn view_need_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<NeedForm>) -> Result<Response> {
     a.require(Permission::ManageNeeds)?;
-    let t = a.tenant()?;
+    a.tenant()?;
     use cakap_domain::FieldError;
     let mut errs = vec![];
     let employee_id = match f.nip.chars().filter(|c| !c.is_whitespace()).collect::<String>() {
         n if n.is_empty() => None,
-        n => match cakap_store::org::employees::by_nip(&s.store.db, t, &n).await? {
+        n => match a.scope()?.employees()?.by_nip(&n).await? {
             Some(e) => Some(e.id),
             None => {
                 errs.push(FieldError::new("nip", format!("NIP {n} tidak terdaftar di instansi ini")));
@@ -802,7 +779,7 @@ async fn priorities_page(
 ) -> Result<Response> {
     let t = a.tenant()?;
     let db = &s.store.db;
-    let settings = cakap_store::org::tenants::TenantSettings::from_json(&cakap_store::org::tenants::get(db, t).await?.settings);
+    let settings = cakap_store::org::tenants::TenantSettings::parse(&cakap_store::org::tenants::get(db, t).await?.settings)?;
     let current: Vec<PriorityInput> = cakap_store::akpk::priorities::list(db, t)
         .await?
         .into_iter()

@@ -340,7 +340,7 @@ async fn grid_page(s: &AppState, session: &Session, a: &Actor, q: GridQuery, sta
     let res = cakap_store::org::positions::list(db, t, &f, page, GRID_PER_PAGE).await?;
     let pages = res.pages();
     let comps: Vec<competency::Model> = cakap_store::competency::list(db, t).await?.into_iter().filter(|c| c.active).collect();
-    let settings = cakap_store::org::tenants::TenantSettings::from_json(&cakap_store::org::tenants::get(db, t).await?.settings);
+    let settings = cakap_store::org::tenants::TenantSettings::parse(&cakap_store::org::tenants::get(db, t).await?.settings)?;
     let overrides = cakap_store::competency::standards::overrides(db, t).await?;
     let units: std::collections::HashMap<i64, String> = cakap_store::org::units::list(db, t).await?.into_iter().map(|u| (u.id, u.name)).collect();
     let rows = res

@@ -5,10 +5,9 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use cakap_domain::employee::EmployeeInput;
-use cakap_domain::{EmployeeStatus, Gender, Permission, PositionKind};
-use cakap_store::entity::employee;
-use cakap_store::org::employees::{self, EmployeeFilter, EmployeeForm};
+use cakap_domain::employee::{Employee, EmployeeInput};
+use cakap_domain::{EmployeeStatus, Permission, PositionKind};
+use cakap_store::org::employees::{EmployeeFilter, EmployeeForm};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -21,6 +20,8 @@ use crate::view::{self, FormErrors, Layout, page_query};
 pub const PER_PAGE: u64 = 25;
 /// Exports stop here; a bigger export is a job for the CLI.
 pub const EXPORT_LIMIT: u64 = 100_000;
+/// Page numbers past this are refused as out of range rather than turned into a huge OFFSET.
+pub const MAX_PAGE: u64 = 100_000;
 
 #[derive(Deserialize, Default, Clone)]
 pub struct ListQuery {
@@ -95,43 +96,35 @@ struct ListPage {
     can_manage: bool,
 }
 
-/// Names of the tenant's units and positions, for list rows.
-async fn names(s: &AppState, t: i64) -> Result<(HashMap<i64, String>, HashMap<i64, String>)> {
-    let units = cakap_store::org::units::list(&s.store.db, t).await?.into_iter().map(|u| (u.id, u.name)).collect();
-    let positions = cakap_store::org::positions::all(&s.store.db, t).await?.into_iter().map(|p| (p.id, p.name)).collect();
-    Ok((units, positions))
-}
-
-fn row(e: employee::Model, units: &HashMap<i64, String>, positions: &HashMap<i64, String>) -> Row {
+fn row(e: Employee) -> Row {
     Row {
         id: e.id,
         nip: view::nip(&e.nip),
-        status: EmployeeStatus::from_code(&e.status).map(|s| s.label()).unwrap_or("-"),
+        status: e.status.label(),
         golongan: e.golongan.unwrap_or_default(),
-        position: positions.get(&e.position_id).cloned().unwrap_or_default(),
-        unit: units.get(&e.unit_id).cloned().unwrap_or_default(),
+        position: e.position_name,
+        unit: e.unit_name,
         name: e.name,
     }
 }
 
+/// Active units for the filter select: the whole tenant, or a supervisor's subtree.
+async fn unit_options(s: &AppState, a: &Actor) -> Result<Vec<(i64, String)>> {
+    if !a.can(Permission::ReadOrg) {
+        return Ok(vec![]);
+    }
+    let whole = a.roles.employee_scope() == cakap_domain::ReadScope::Tenant;
+    let units = s.cache.units(&s.store, a.scope()?.tenant_id()).await?;
+    Ok(units.iter().filter(|u| u.active && (whole || a.unit_path.as_deref().is_some_and(|p| u.path.starts_with(p)))).map(|u| (u.id, u.label())).collect())
+}
+
 pub async fn view_employees_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
-    a.require(Permission::ReadEmployees)?;
-    let t = a.tenant()?;
-    let page = q.page.unwrap_or(1).max(1);
-    let res = employees::list(&s.store.db, t, &a.employee_scope(), &q.filter(), page, PER_PAGE).await?;
-    let (units, positions) = names(&s, t).await?;
+    let page = q.page.unwrap_or(1).clamp(1, MAX_PAGE);
+    let res = a.scope()?.employees()?.list(&q.filter(), page, PER_PAGE).await?;
     let pages = res.pages();
     let total = res.total;
-    let rows = res.items.into_iter().map(|e| row(e, &units, &positions)).collect();
-    let mut unit_opts: Vec<(i64, String)> = vec![];
-    if a.can(Permission::ReadOrg) {
-        unit_opts = cakap_store::org::units::list(&s.store.db, t)
-            .await?
-            .into_iter()
-            .filter(|u| u.active && a.unit_path.as_deref().is_none_or(|p| u.path.starts_with(p) || a.roles.employee_scope() == cakap_domain::ReadScope::Tenant))
-            .map(|u| (u.id, format!("{}{}", "— ".repeat(cakap_store::org::units::depth(&u)), u.name)))
-            .collect();
-    }
+    let rows = res.items.into_iter().map(row).collect();
+    let unit_opts = unit_options(&s, &a).await?;
     let keep = q.keep();
     let title = if a.roles.employee_scope() == cakap_domain::ReadScope::Own { "Data Saya" } else { "Pegawai" };
     let layout = Layout::new(&a, &session, title, "/organisasi/pegawai").await;
@@ -155,33 +148,30 @@ pub async fn view_employees_get(State(s): State<AppState>, session: Session, a: 
 
 const EXPORT_HEADERS: [&str; 9] = ["NIP", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Status", "Golongan", "Unit", "Jabatan", "Email"];
 
-async fn export_rows(s: &AppState, a: &Actor, q: &ListQuery) -> Result<Vec<[String; 9]>> {
-    a.require(Permission::ReadEmployees)?;
-    let t = a.tenant()?;
-    let res = employees::list(&s.store.db, t, &a.employee_scope(), &q.filter(), 1, EXPORT_LIMIT).await?;
-    let (units, positions) = names(s, t).await?;
+async fn export_rows(a: &Actor, q: &ListQuery) -> Result<Vec<[String; 9]>> {
+    let res = a.scope()?.employees()?.list(&q.filter(), 1, EXPORT_LIMIT).await?;
     Ok(res
         .items
         .into_iter()
         .map(|e| {
             [
-                e.nip.clone(),
-                e.name.clone(),
-                e.gender.clone(),
+                e.nip,
+                e.name,
+                e.gender.code().to_string(),
                 view::date_short(&e.birth_date),
-                EmployeeStatus::from_code(&e.status).map(|s| s.label()).unwrap_or("-").to_string(),
-                e.golongan.clone().unwrap_or_default(),
-                units.get(&e.unit_id).cloned().unwrap_or_default(),
-                positions.get(&e.position_id).cloned().unwrap_or_default(),
-                e.email.clone().unwrap_or_default(),
+                e.status.label().to_string(),
+                e.golongan.unwrap_or_default(),
+                e.unit_name,
+                e.position_name,
+                e.email.unwrap_or_default(),
             ]
         })
         .collect())
 }
 
 /// CSV of the filtered rows; formula-leading cells are neutralised (domain::csv_safety).
-pub async fn view_employees_csv_get(State(s): State<AppState>, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
-    let rows = export_rows(&s, &a, &q).await?;
+pub async fn view_employees_csv_get(a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
+    let rows = export_rows(&a, &q).await?;
     let mut w = csv::WriterBuilder::new().from_writer(vec![]);
     let io = |e: csv::Error| AppError::Internal(e.to_string());
     w.write_record(EXPORT_HEADERS).map_err(io)?;
@@ -192,8 +182,8 @@ pub async fn view_employees_csv_get(State(s): State<AppState>, a: Actor, Query(q
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"pegawai.csv\"")], body).into_response())
 }
 
-pub async fn view_employees_xlsx_get(State(s): State<AppState>, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
-    let rows = export_rows(&s, &a, &q).await?;
+pub async fn view_employees_xlsx_get(a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
+    let rows = export_rows(&a, &q).await?;
     super::xlsx_download("pegawai.xlsx", &EXPORT_HEADERS, rows.into_iter().map(|r| r.into_iter().map(super::XCell::Text).collect()), &[(0, 20.0), (1, 32.0)])
 }
 
@@ -201,34 +191,25 @@ pub async fn view_employees_xlsx_get(State(s): State<AppState>, a: Actor, Query(
 #[template(path = "employee_detail.html")]
 struct DetailPage {
     layout: Layout,
-    e: employee::Model,
+    e: Employee,
     nip: String,
-    gender: &'static str,
     birth: String,
-    status: &'static str,
     golongan: String,
-    unit: String,
-    position: String,
     target: String,
     email: String,
     can_manage: bool,
     can_akpk: bool,
 }
 
-pub async fn view_employee_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
-    a.require(Permission::ReadEmployees)?;
-    let t = a.tenant()?;
-    let e = employees::get(&s.store.db, t, &a.employee_scope(), id).await?;
-    let (units, positions) = names(&s, t).await?;
+pub async fn view_employee_get(session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    let e = a.scope()?.employees()?.get(id).await?;
     let layout = Layout::new(&a, &session, e.name.clone(), "/organisasi/pegawai")
         .await
         .crumbs(vec![("Pegawai".into(), "/organisasi/pegawai".into()), (e.name.clone(), String::new())]);
     Ok(render(DetailPage {
         layout,
         nip: view::nip(&e.nip),
-        gender: Gender::from_code(&e.gender).map(|g| g.label()).unwrap_or("-"),
         birth: cakap_domain::format::date_long(e.birth_date),
-        status: EmployeeStatus::from_code(&e.status).map(|s| s.label()).unwrap_or("-"),
         golongan: e
             .golongan
             .clone()
@@ -237,9 +218,7 @@ pub async fn view_employee_get(State(s): State<AppState>, session: Session, a: A
                 None => g,
             })
             .unwrap_or_else(|| "-".into()),
-        unit: units.get(&e.unit_id).cloned().unwrap_or_default(),
-        position: positions.get(&e.position_id).cloned().unwrap_or_default(),
-        target: e.target_position_id.and_then(|p| positions.get(&p).cloned()).unwrap_or_else(|| "-".into()),
+        target: e.target_position_name.clone().unwrap_or_else(|| "-".into()),
         email: e.email.clone().unwrap_or_else(|| "-".into()),
         e,
         can_manage: a.can(Permission::ManageOrg),
@@ -298,29 +277,43 @@ struct FormPage {
     errors: FormErrors,
     units: Vec<(i64, String)>,
     positions: Vec<(i64, String)>,
+    /// Golongan as a list to choose from (DOMAIN.md "Identity"), not free text.
+    golongan_pns: &'static [(&'static str, &'static str)],
+    golongan_pppk: &'static [&'static str],
 }
 
 async fn form_page(s: &AppState, session: &Session, a: &Actor, title: &str, form: EmployeeForm, errors: FormErrors) -> Result<Response> {
-    let t = a.tenant()?;
-    let all_units = cakap_store::org::units::list(&s.store.db, t).await?;
-    let unit_names: HashMap<i64, String> = all_units.iter().map(|u| (u.id, u.name.clone())).collect();
-    let units = all_units.iter().filter(|u| u.active).map(|u| (u.id, format!("{}{}", "— ".repeat(cakap_store::org::units::depth(u)), u.name))).collect();
+    let t = a.scope()?.tenant_id();
+    let all_units = s.cache.units(&s.store, t).await?;
+    let unit_names: HashMap<i64, &str> = all_units.iter().map(|u| (u.id, u.name.as_str())).collect();
+    let units = all_units.iter().filter(|u| u.active).map(|u| (u.id, u.label())).collect();
     let positions = cakap_store::org::positions::all(&s.store.db, t)
         .await?
         .into_iter()
         .filter(|p| p.active)
-        .map(|p| (p.id, format!("{} – {}", p.name, unit_names.get(&p.unit_id).cloned().unwrap_or_default())))
+        .map(|p| (p.id, format!("{} – {}", p.name, unit_names.get(&p.unit_id).copied().unwrap_or_default())))
         .collect();
     let layout = Layout::new(a, session, title, "/organisasi/pegawai").await;
     let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(render_status(
         status,
-        FormPage { layout, unit_id: form.unit_id, position_id: form.position_id, target_id: form.target_position_id, f: form.person, errors, units, positions },
+        FormPage {
+            layout,
+            unit_id: form.unit_id,
+            position_id: form.position_id,
+            target_id: form.target_position_id,
+            f: form.person,
+            errors,
+            units,
+            positions,
+            golongan_pns: &cakap_domain::golongan::PNS,
+            golongan_pppk: &cakap_domain::golongan::PPPK,
+        },
     ))
 }
 
 pub async fn view_employee_new_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
-    a.require(Permission::ManageOrg)?;
+    a.scope()?.org_admin()?;
     let mut form = EmployeeForm::default();
     form.person.status = "PNS".into();
     form.person.jenis_kelamin = "L".into();
@@ -328,22 +321,21 @@ pub async fn view_employee_new_get(State(s): State<AppState>, session: Session, 
 }
 
 pub async fn view_employee_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<FormData>) -> Result<Response> {
-    a.require(Permission::ManageOrg)?;
     let form = f.to_form();
-    let result = employees::create(&s.store, &a.ctx(), &form).await;
+    let result = a.scope()?.org_admin()?.create_employee(&form).await;
     saved_or_again(&session, result, |e| format!("/organisasi/pegawai/{}", e.id), |errs| form_page(&s, &session, &a, "Tambah Pegawai", form, errs)).await
 }
 
 pub async fn view_employee_edit_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
-    a.require(Permission::ManageOrg)?;
-    let e = employees::get(&s.store.db, a.tenant()?, &a.employee_scope(), id).await?;
+    a.scope()?.org_admin()?;
+    let e = a.scope()?.employees()?.get(id).await?;
     let form = EmployeeForm {
         person: EmployeeInput {
             nip: e.nip.clone(),
             nama: e.name.clone(),
-            jenis_kelamin: e.gender.clone(),
+            jenis_kelamin: e.gender.code().to_string(),
             tanggal_lahir: view::date_short(&e.birth_date),
-            status: e.status.to_uppercase(),
+            status: e.status.label().to_string(),
             golongan: e.golongan.clone().unwrap_or_default(),
             email: e.email.clone().unwrap_or_default(),
         },
@@ -355,23 +347,16 @@ pub async fn view_employee_edit_get(State(s): State<AppState>, session: Session,
 }
 
 pub async fn view_employee_edit_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<FormData>) -> Result<Response> {
-    a.require(Permission::ManageOrg)?;
-    let e = employees::get(&s.store.db, a.tenant()?, &a.employee_scope(), id).await?;
+    let admin = a.scope()?.org_admin()?;
+    let e = a.scope()?.employees()?.get(id).await?;
     let form = f.to_form();
-    let result = employees::update(&s.store, &a.ctx(), id, &form).await;
+    let result = admin.update_employee(id, &form).await;
     let title = format!("Ubah Pegawai: {}", e.name);
     saved_or_again(&session, result, |_| format!("/organisasi/pegawai/{id}"), |errs| form_page(&s, &session, &a, &title, form, errs)).await
 }
 
-pub async fn view_employee_status_post(
-    State(s): State<AppState>,
-    session: Session,
-    a: Actor,
-    Path(id): Path<i64>,
-    Form(f): Form<super::units::StatusForm>,
-) -> Result<Response> {
-    a.require(Permission::ManageOrg)?;
-    let result = employees::set_active(&s.store, &a.ctx(), id, f.active).await;
+pub async fn view_employee_status_post(session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<super::units::StatusForm>) -> Result<Response> {
+    let result = a.scope()?.org_admin()?.set_employee_active(id, f.active).await;
     let done = if f.active { "Pegawai diaktifkan kembali." } else { "Pegawai dinonaktifkan." };
     status_done(&session, result, done, "Status pegawai tidak dapat diubah", &format!("/organisasi/pegawai/{id}")).await
 }

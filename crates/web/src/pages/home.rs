@@ -10,7 +10,7 @@ use tower_sessions::Session;
 
 use super::{render, render_status, see_other};
 use crate::AppState;
-use crate::auth::{Actor, SESSION_USER, csrf_token};
+use crate::auth::{Actor, SESSION_USER};
 use crate::error::{AppError, Result};
 use crate::view::{self, Layout};
 
@@ -22,8 +22,37 @@ struct LoginPage {
     error: String,
 }
 
-pub async fn view_login_get(session: Session) -> Result<Response> {
-    Ok(render(LoginPage { csrf: csrf_token(&session).await?, login: String::new(), error: String::new() }))
+pub const LOGIN_PATH: &str = "/masuk";
+const LOGIN_COOKIE: &str = "cakap_login_csrf";
+
+/// The login form's CSRF token from its cookie, if the browser sent one.
+pub fn login_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == LOGIN_COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| v.len() == 48 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The login page with its double-submit token: kept from the cookie when there is one, so a
+/// second tab does not invalidate the first; no session row is written until a login succeeds.
+fn login_page(s: &AppState, headers: &HeaderMap, status: axum::http::StatusCode, login: String, error: &str) -> Response {
+    let token = login_cookie(headers).unwrap_or_else(|| hex::encode(rand::random::<[u8; 24]>()));
+    let secure = if s.cfg.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{LOGIN_COOKIE}={token}; Path={LOGIN_PATH}; HttpOnly; SameSite=Strict; Max-Age=7200{secure}");
+    let mut res = render_status(status, LoginPage { csrf: token, login, error: error.into() });
+    if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(axum::http::header::SET_COOKIE, v);
+    }
+    res
+}
+
+pub async fn view_login_get(State(s): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    Ok(login_page(&s, &headers, axum::http::StatusCode::OK, String::new(), ""))
 }
 
 #[derive(Deserialize)]
@@ -47,22 +76,25 @@ pub async fn view_login_post(
     Form(f): Form<LoginForm>,
 ) -> Result<Response> {
     let ip = client_ip(&headers, peer.as_ref().map(|e| &e.0), s.cfg.trust_forwarded_for);
-    let again = |error: &str, csrf: String| LoginPage { csrf, login: f.login.clone(), error: error.into() };
     match cakap_store::users::authenticate(&s.store, &f.login, &f.password, &ip).await? {
         Ok(user) => {
             // New session id at login: a fixed (attacker-planted) id never becomes authenticated.
             session.cycle_id().await.map_err(|e| AppError::Internal(e.to_string()))?;
             session.insert(SESSION_USER, user.id).await.map_err(|e| AppError::Internal(e.to_string()))?;
-            // A fresh CSRF token for the authenticated session.
-            session.remove::<String>(crate::auth::SESSION_CSRF).await.ok();
+            // The authenticated session's own CSRF token, written with it, so no later GET
+            // has to write one.
+            session.insert(crate::auth::SESSION_CSRF, hex::encode(rand::random::<[u8; 24]>())).await.map_err(|e| AppError::Internal(e.to_string()))?;
             Ok(see_other("/"))
         }
         Err(LoginError::BadCredentials) => {
-            Ok(render_status(axum::http::StatusCode::UNAUTHORIZED, again("Nama pengguna atau kata sandi salah.", csrf_token(&session).await?)))
+            Ok(login_page(&s, &headers, axum::http::StatusCode::UNAUTHORIZED, f.login.clone(), "Nama pengguna atau kata sandi salah."))
         }
-        Err(LoginError::Throttled) => Ok(render_status(
+        Err(LoginError::Throttled) => Ok(login_page(
+            &s,
+            &headers,
             axum::http::StatusCode::TOO_MANY_REQUESTS,
-            again("Terlalu banyak percobaan masuk yang gagal. Tunggu 15 menit lalu coba lagi.", csrf_token(&session).await?),
+            f.login.clone(),
+            "Terlalu banyak percobaan masuk yang gagal. Tunggu 15 menit lalu coba lagi.",
         )),
     }
 }
@@ -104,7 +136,7 @@ async fn akpk_cards(s: &AppState, a: &Actor, t: i64, cards: &mut Vec<Card>) -> R
         let an = Analysis::load(&s.store.db, t, &EmployeeScope::Own(e)).await?;
         if let Some(ei) = an.employee_index(e) {
             let me = an.summary(ei);
-            let value = me.jpm.map(|j| cakap_domain::format::decimal(j, 2)).unwrap_or_else(|| "-".into());
+            let value = super::akpk::jpm_shown(me.jpm);
             let label = format!("JPM saya{}", me.band.map(|b| format!(" ({b})")).unwrap_or_default());
             cards.push(Card { label, value, href: format!("/akpk/pegawai/{e}") });
         }
@@ -122,24 +154,22 @@ pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor
         let tenants = cakap_store::org::tenants::list(&s.store.db).await?;
         cards.push(Card { label: "Instansi terdaftar".into(), value: view::int(tenants.len() as u64), href: "/instansi".into() });
     }
-    if let Some(t) = a.tenant_id {
-        let tenant = cakap_store::org::tenants::get(&s.store.db, t).await?;
-        let settings = cakap_store::org::tenants::TenantSettings::from_json(&tenant.settings);
-        visi = settings.visi;
-        if a.can(Permission::ReadEmployees) {
-            let page = cakap_store::org::employees::list(&s.store.db, t, &a.employee_scope(), &Default::default(), 1, 1).await?;
+    if let Ok(scope) = a.scope() {
+        let t = scope.tenant_id();
+        visi = scope.tenant().settings.visi.clone();
+        if let Ok(employees) = scope.employees() {
             let label = if a.roles.has(Role::Supervisor) && !a.roles.has(Role::Admin) { "Pegawai di unit Anda" } else { "Pegawai aktif" };
-            cards.push(Card { label: label.into(), value: view::int(page.total), href: "/organisasi/pegawai".into() });
+            cards.push(Card { label: label.into(), value: view::int(employees.count_active().await?), href: "/organisasi/pegawai".into() });
         }
         if a.can(Permission::ManageOrg) {
-            let units = cakap_store::org::units::list(&s.store.db, t).await?;
+            let units = s.cache.units(&s.store, t).await?;
             cards.push(Card {
                 label: "Unit kerja".into(),
                 value: view::int(units.iter().filter(|u| u.active).count() as u64),
                 href: "/organisasi/unit".into(),
             });
             for j in cakap_store::import::employees::recent_jobs(&s.store.db, t, 5).await? {
-                jobs.push((view::datetime(&j.created_at, &tenant.timezone), j.file_name, j.row_count, j.inserted, j.updated));
+                jobs.push((view::datetime(&j.created_at, a.zone), j.file_name, j.row_count, j.inserted, j.updated));
             }
         }
         akpk_cards(&s, &a, t, &mut cards).await?;

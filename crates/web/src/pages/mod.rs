@@ -94,13 +94,18 @@ impl Upload {
 pub async fn read_upload(a: &crate::auth::Actor, mut mp: axum::extract::Multipart) -> crate::error::Result<Upload> {
     use crate::error::AppError;
     let mut up = Upload { file_name: String::new(), bytes: vec![], fields: Default::default() };
-    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("unggahan tidak valid: {e}")))? {
+    // A body cut off at the limit surfaces here as a multipart error with status 413.
+    let bad = |e: axum::extract::multipart::MultipartError, what: &str| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge(0) } else { AppError::BadRequest(format!("{what}: {e}")) }
+    };
+    while let Some(field) = mp.next_field().await.map_err(|e| bad(e, "unggahan tidak valid"))? {
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
-            up.file_name = field.file_name().unwrap_or("").to_string();
-            up.bytes = field.bytes().await.map_err(|e| AppError::BadRequest(format!("berkas gagal diunggah: {e}")))?.to_vec();
-        } else {
-            up.fields.insert(name, field.text().await.unwrap_or_default());
+            up.file_name = field.file_name().unwrap_or("").chars().take(255).collect();
+            up.bytes = field.bytes().await.map_err(|e| bad(e, "berkas gagal diunggah"))?.to_vec();
+        } else if up.fields.len() < 32 {
+            let text = field.text().await.map_err(|e| bad(e, "isian gagal dibaca"))?;
+            up.fields.insert(name.chars().take(64).collect(), text.chars().take(10_000).collect());
         }
     }
     let csrf = up.field("_csrf");

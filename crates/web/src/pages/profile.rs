@@ -28,7 +28,7 @@ async fn page(s: &AppState, session: &Session, a: &Actor, new_token: String, err
         .into_iter()
         .map(|t| {
             let status = if t.revoked_at.is_some() { "Dicabut" } else { "Aktif" };
-            (t.id, t.name, view::datetime(&t.created_at, "WIB"), t.last_used_at.map(|d| view::datetime(&d, "WIB")).unwrap_or_else(|| "-".into()), status)
+            (t.id, t.name, view::datetime(&t.created_at, a.zone), t.last_used_at.map(|d| view::datetime(&d, a.zone)).unwrap_or_else(|| "-".into()), status)
         })
         .collect();
     let layout = Layout::new(a, session, "Profil", "/profil").await;

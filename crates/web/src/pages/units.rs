@@ -87,7 +87,11 @@ pub async fn view_unit_get(State(s): State<AppState>, session: Session, a: Actor
         .map(|p| (p.name, cakap_domain::Jenjang::from_code(&p.jenjang).map(|j| j.label()).unwrap_or("-").to_string()))
         .collect();
     let ef = cakap_store::org::employees::EmployeeFilter { unit_id: Some(id), ..Default::default() };
-    let staff = cakap_store::org::employees::list(&s.store.db, t, &a.employee_scope(), &ef, 1, 1).await?.total;
+    // Staff within the reader's own reach (an instructor reads no employee rows: 0).
+    let staff = match a.scope()?.employees() {
+        Ok(employees) => employees.list(&ef, 1, 1).await?.total,
+        Err(_) => 0,
+    };
     let mut crumbs = vec![("Organisasi".to_string(), "/organisasi/unit".to_string())];
     for anc in units::ancestors(&s.store.db, t, &unit).await? {
         crumbs.push((anc.name.clone(), format!("/organisasi/unit/{}", anc.id)));

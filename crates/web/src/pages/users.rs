@@ -139,14 +139,14 @@ pub async fn view_user_new_get(State(s): State<AppState>, session: Session, a: A
 
 pub async fn view_user_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<HashMap<String, String>>) -> Result<Response> {
     a.require(Permission::ManageUsers)?;
-    let t = a.tenant()?;
+    a.tenant()?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let grants = grants_from(&f);
     let nip: String = get("employee_nip").chars().filter(|c| !c.is_whitespace()).collect();
     let mut employee_id = None;
     let mut pre_errors = vec![];
     if !nip.is_empty() {
-        match cakap_store::org::employees::by_nip(&s.store.db, t, &nip).await? {
+        match a.scope()?.employees()?.by_nip(&nip).await? {
             Some(e) => employee_id = Some(e.id),
             None => pre_errors.push(cakap_domain::FieldError::new("employee_id", "pegawai dengan NIP ini tidak ditemukan")),
         }

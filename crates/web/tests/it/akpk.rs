@@ -34,9 +34,9 @@ async fn hand_worked(app: &TestApp, c: &mut Client) -> Setup {
     let positions = cakap_store::org::positions::all(&app.store.db, t).await.unwrap();
     let held: Vec<&position::Model> = positions.iter().filter(|p| p.name == "Sekretaris").collect();
     let target = positions.iter().find(|p| p.jenjang == "jpt_pratama").unwrap();
-    let emps = cakap_store::org::employees::list(&app.store.db, t, &EmployeeScope::Tenant, &Default::default(), 1, 10_000).await.unwrap().items;
+    let emps = op(&app, t).await.employees().unwrap().list(&Default::default(), 1, 10_000).await.unwrap().items;
     let emp = emps.into_iter().find(|e| held.iter().any(|p| p.id == e.position_id)).expect("a Sekretaris in the demo");
-    let mut am: employee::ActiveModel = emp.clone().into();
+    let mut am: employee::ActiveModel = employee::Entity::find_by_id((t, emp.id)).one(&app.store.db).await.unwrap().unwrap().into();
     am.target_position_id = Set(Some(target.id));
     let emp = am.update(&app.store.db).await.unwrap();
     let comps: Vec<(String, i64)> = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().map(|c| (c.code, c.id)).collect();
@@ -183,7 +183,7 @@ async fn each_role_assesses_only_whom_and_how_it_may() {
     let res = post(&mut p, form("supervisor", "5")).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("tidak berwenang") && res.body.contains("catatan saya"), "message, and the typed text kept");
-    let other = cakap_store::org::employees::list(&app.store.db, t, &EmployeeScope::Tenant, &Default::default(), 1, 1).await.unwrap().items.remove(0).id;
+    let other = op(&app, t).await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().items.remove(0).id;
     assert_ne!(other, me);
     assert_eq!(p.get(&format!("/akpk/pegawai/{other}")).await.status, StatusCode::NOT_FOUND);
 
@@ -205,7 +205,7 @@ async fn each_role_assesses_only_whom_and_how_it_may() {
     // Self 5 against supervisor 2 (latest of each): the planner's calibration list shows it.
     let mut pl = app.login("perencana.medan").await;
     let cal = pl.get("/akpk/kalibrasi").await.body;
-    let name = cakap_store::org::employees::get(&app.store.db, t, &EmployeeScope::Tenant, me).await.unwrap().name;
+    let name = op(&app, t).await.employees().unwrap().get(me).await.unwrap().name;
     let row = cal.split(&format!("/akpk/pegawai/{me}\"")).nth(1).expect("employee in calibration list");
     let row = row.split("</tr>").next().unwrap();
     assert!(cal.contains(&name) && row.contains("Integritas") && row.contains("Penilaian Diri: 5") && row.contains("Atasan Langsung: 2"), "{row}");
@@ -235,7 +235,7 @@ async fn each_role_assesses_only_whom_and_how_it_may() {
 async fn assessment_and_skp_imports_are_all_or_nothing() {
     let app = TestApp::demo().await;
     let t = app.tenant_id("serang").await;
-    let emps = cakap_store::org::employees::list(&app.store.db, t, &EmployeeScope::Tenant, &Default::default(), 1, 2).await.unwrap().items;
+    let emps = op(&app, t).await.employees().unwrap().list(&Default::default(), 1, 2).await.unwrap().items;
     let (a, b) = (&emps[0].nip, &emps[1].nip);
     let count = || async { cakap_store::entity::assessment::Entity::find().count(&app.store.db).await.unwrap() };
     let before = count().await;
@@ -349,7 +349,7 @@ async fn hand_added_needs_join_the_list_and_can_be_closed() {
 async fn effective_rule_and_priority_weights_are_tenant_settings() {
     let app = TestApp::demo().await;
     let t = app.tenant_id("serang").await;
-    let emp = cakap_store::org::employees::list(&app.store.db, t, &EmployeeScope::Tenant, &Default::default(), 1, 1).await.unwrap().items.remove(0);
+    let emp = op(&app, t).await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().items.remove(0);
     let integ = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.code == "M.1").unwrap().id;
     let today = time::OffsetDateTime::now_utc().date();
     let ctx = cakap_store::audit::Ctx::system(t);
@@ -454,7 +454,7 @@ async fn the_api_serves_the_same_akpk_with_the_same_rules() {
     let roll: serde_json::Value = serde_json::from_str(&c.api("GET", "/api/v1/rollups/units", &tok, None).await.body).unwrap();
     let heads: u64 = roll["rows"].as_array().unwrap().iter().map(|r| r["employees"].as_u64().unwrap()).sum();
     let t = app.tenant_id("medan").await;
-    assert_eq!(heads, cakap_store::org::employees::count_active(&app.store.db, t).await.unwrap());
+    assert_eq!(heads, op(&app, t).await.employees().unwrap().count_active().await.unwrap());
     assert_eq!(c.api("GET", "/api/v1/rollups/national", &tok, None).await.status, StatusCode::FORBIDDEN);
     // Every AKPK endpoint is described in the OpenAPI document.
     let doc = c.api("GET", "/api/v1/openapi.json", "", None).await.body;
@@ -479,7 +479,7 @@ async fn the_api_serves_the_same_akpk_with_the_same_rules() {
 async fn assessment_import_reads_xlsx_numbers_and_dates() {
     let app = TestApp::demo().await;
     let t = app.tenant_id("ambon").await;
-    let emp = cakap_store::org::employees::list(&app.store.db, t, &EmployeeScope::Tenant, &Default::default(), 1, 1).await.unwrap().items.remove(0);
+    let emp = op(&app, t).await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().items.remove(0);
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     for (i, h) in cakap_store::akpk::imports::ASSESSMENT_HEADERS.iter().enumerate() {

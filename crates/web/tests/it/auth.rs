@@ -7,8 +7,12 @@ async fn login_rotates_session_and_logout_ends_it() {
     let app = TestApp::demo().await;
     let mut c = app.client();
     c.get("/masuk").await;
-    let anonymous_cookie = c.cookie.clone();
-    assert!(anonymous_cookie.starts_with("cakap_sid="));
+    // The login page writes no session (a GET writes nothing); its CSRF token is a cookie.
+    assert!(c.cookie.is_empty(), "no session before login: {}", c.cookie);
+    assert!(c.login_cookie.starts_with("cakap_login_csrf="));
+    // An id planted by an attacker never becomes the logged-in session.
+    let anonymous_cookie = "cakap_sid=dGhpcy1pcy1hLXBsYW50ZWQtaWQtYWFhYWFhYQ".to_string();
+    c.cookie = anonymous_cookie.clone();
     let res = c.post("/masuk", &[("login", "admin.medan"), ("password", PASSWORD)]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_ne!(c.cookie, anonymous_cookie, "session id must change at login");
@@ -139,7 +143,7 @@ async fn login_is_throttled_per_ip_across_accounts() {
     c.get("/masuk").await;
     let body = serde_urlencoded::to_string([("_csrf", c.csrf.as_str()), ("login", "pegawai.serang"), ("password", PASSWORD)]).unwrap();
     let req = axum::http::Request::post("/masuk")
-        .header("cookie", c.cookie.clone())
+        .header("cookie", c.cookies())
         .header("content-type", "application/x-www-form-urlencoded")
         .header("x-forwarded-for", "10.9.8.7")
         .body(axum::body::Body::from(body))

@@ -2,8 +2,8 @@
 //! Medan logs in, opens the heatmap, clicks a unit in the SVG, clicks an employee, and reads the
 //! AKPK; on a phone-sized window the AKPK page does not scroll sideways and its table is cards.
 //!
-//! Needs `chromium` and `chromium-driver` (`.ci/run` installs them; when missing and running as
-//! root, the test installs them with apt-get, else it fails saying what to install).
+//! Needs `chromium` and `chromium-driver`: `.ci/run` installs them and requires them; elsewhere
+//! the test skips, saying so, when they are missing (see `chromium_present`).
 
 use std::net::TcpListener as StdListener;
 use std::process::{Child, Command, Stdio};
@@ -28,27 +28,21 @@ fn free_port() -> u16 {
     StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn ensure_chromium() {
-    if std::path::Path::new(DRIVER).exists() {
-        return;
+/// Whether the browser is here. Tests never install system packages: `.ci/run` installs
+/// chromium and sets `CAKAP_REQUIRE_BROWSER=1`, so in CI a missing browser fails the run; on a
+/// developer machine without it the browser tests say so and skip.
+fn chromium_present() -> bool {
+    if std::path::Path::new(DRIVER).exists() && std::path::Path::new("/usr/bin/chromium").exists() {
+        return true;
     }
-    let root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
-    if root {
-        let ok = Command::new("apt-get")
-            .args(["install", "-y", "-q", "chromium", "chromium-driver"])
-            .stdout(Stdio::null())
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-        if ok && std::path::Path::new(DRIVER).exists() {
-            return;
-        }
+    if std::env::var_os("CAKAP_REQUIRE_BROWSER").is_some() {
+        panic!("browser tests need Debian's chromium and chromium-driver (CAKAP_REQUIRE_BROWSER is set): apt-get install -y chromium chromium-driver");
     }
-    panic!("browser tests need Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver");
+    eprintln!("SKIPPED: browser test; install Debian's chromium and chromium-driver to run it");
+    false
 }
 
 async fn browser() -> (Driver, Client) {
-    ensure_chromium();
     let port = free_port();
     let child = Command::new(DRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver");
     let driver = Driver(child);
@@ -82,6 +76,9 @@ async fn serve(app: &TestApp) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn planner_drills_from_the_heatmap_to_an_akpk_in_a_browser() {
+    if !chromium_present() {
+        return;
+    }
     let app = TestApp::demo().await;
     let base = serve(&app).await;
     let (_driver, c) = browser().await;

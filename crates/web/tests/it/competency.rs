@@ -156,7 +156,7 @@ async fn settings_change_jenjang_defaults_and_jpm_bands() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("batas pita JPM harus menurun"), "{}", res.body);
     assert!(res.body.contains("name=\"band_0\" value=\"70\""));
-    let saved = cakap_store::org::tenants::TenantSettings::from_json(&cakap_store::org::tenants::get(&app.store.db, t).await.unwrap().settings);
+    let saved = cakap_store::org::tenants::TenantSettings::parse(&cakap_store::org::tenants::get(&app.store.db, t).await.unwrap().settings).unwrap();
     assert_eq!(saved.standard_defaults.required(cakap_domain::Jenjang::Pengawas), Some(2));
     // Level outside 1–5 is refused too.
     let mut bad = base.to_vec();
@@ -166,7 +166,7 @@ async fn settings_change_jenjang_defaults_and_jpm_bands() {
     let mut good = base.to_vec();
     good.extend([("jenjang_pengawas", "3"), ("band_0", "85,5"), ("band_1", "75")]);
     assert_eq!(a.post("/pengaturan", &good).await.status, StatusCode::SEE_OTHER);
-    let saved = cakap_store::org::tenants::TenantSettings::from_json(&cakap_store::org::tenants::get(&app.store.db, t).await.unwrap().settings);
+    let saved = cakap_store::org::tenants::TenantSettings::parse(&cakap_store::org::tenants::get(&app.store.db, t).await.unwrap().settings).unwrap();
     assert_eq!(saved.jpm_bands.band(85.5), "Optimal");
     assert_eq!(saved.jpm_bands.band(80.0), "Cukup Optimal");
     let lurah = cakap_store::org::positions::all(&app.store.db, t).await.unwrap().into_iter().find(|p| p.name.starts_with("Lurah")).unwrap();
@@ -200,11 +200,7 @@ async fn teknis_import_is_all_or_nothing_and_versions_changed_indicators() {
     assert_eq!(andat.version, 1);
 
     // An assessment made against version 1 keeps saying so after the update.
-    let emp = cakap_store::org::employees::list(&app.store.db, t, &cakap_store::org::employees::EmployeeScope::Tenant, &Default::default(), 1, 1)
-        .await
-        .unwrap()
-        .items
-        .remove(0);
+    let emp = op(&app, t).await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().items.remove(0);
     let input = cakap_store::akpk::assessments::AssessmentInput {
         competency_id: andat.id,
         level: 2,

@@ -103,16 +103,16 @@ async fn supervisor_sees_own_subtree_and_employee_only_self() {
     let body = sup.get("/organisasi/pegawai").await.body;
     let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
     let kec = units.iter().find(|u| u.name == "Kecamatan Medan Amplas").unwrap();
-    let in_scope =
-        cakap_store::org::employees::list(&app.store.db, t, &cakap_store::org::employees::EmployeeScope::UnitPath(kec.path.clone()), &Default::default(), 1, 1)
-            .await
-            .unwrap()
-            .total;
-    let all = cakap_store::org::employees::count_active(&app.store.db, t).await.unwrap();
+    let in_scope = scope_of(&app, "atasan.medan").await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().total;
+    let all = op(&app, t).await.employees().unwrap().count_active().await.unwrap();
     assert!(in_scope > 0 && in_scope < all);
     assert!(body.contains(&format!("Total {in_scope} data")), "{body}");
     // An employee outside the subtree is not found for the supervisor.
-    let outside = cakap_store::org::employees::list(&app.store.db, t, &cakap_store::org::employees::EmployeeScope::Tenant, &Default::default(), 1, 500)
+    let outside = op(&app, t)
+        .await
+        .employees()
+        .unwrap()
+        .list(&Default::default(), 1, 500)
         .await
         .unwrap()
         .items
@@ -149,7 +149,7 @@ async fn csv_export_escapes_formula_cells() {
         position_id: Some(pos),
         target_position_id: None,
     };
-    cakap_store::org::employees::create(&app.store, &cakap_store::audit::Ctx::system(t), &form).await.unwrap();
+    op(&app, t).await.org_admin().unwrap().create_employee(&form).await.unwrap();
     let mut c = app.login("admin.medan").await;
     let res = c.get("/organisasi/pegawai/unduh.csv?q=199001012015031002").await;
     assert_eq!(res.status, StatusCode::OK);
@@ -164,10 +164,7 @@ async fn csv_export_escapes_formula_cells() {
 async fn employee_list_sorts_by_name_and_nip_keeping_filters() {
     let app = TestApp::demo().await;
     let t = app.tenant_id("semarang").await;
-    let all = cakap_store::org::employees::list(&app.store.db, t, &cakap_store::org::employees::EmployeeScope::Tenant, &Default::default(), 1, 10_000)
-        .await
-        .unwrap()
-        .items;
+    let all = op(&app, t).await.employees().unwrap().list(&Default::default(), 1, 10_000).await.unwrap().items;
     let max_nip = all.iter().map(|e| e.nip.clone()).max().unwrap();
     let min_nip = all.iter().map(|e| e.nip.clone()).min().unwrap();
     let mut c = app.login("perencana.semarang").await;

@@ -71,7 +71,7 @@ impl TestApp {
 
     /// A client that is not logged in (has a session with a CSRF token after `start`).
     pub fn client(&self) -> Client {
-        Client { router: self.router.clone(), cookie: String::new(), csrf: String::new() }
+        Client { router: self.router.clone(), cookie: String::new(), login_cookie: String::new(), csrf: String::new() }
     }
 
     /// Logs in and returns a client holding the session cookie and CSRF token.
@@ -93,11 +93,19 @@ pub struct Res {
 #[derive(Clone)]
 pub struct Client {
     pub router: Router,
+    /// The session cookie (`cakap_sid=…`), set at login.
     pub cookie: String,
+    /// The login form's double-submit cookie (`cakap_login_csrf=…`).
+    pub login_cookie: String,
     pub csrf: String,
 }
 
 impl Client {
+    /// The Cookie header this client sends.
+    pub fn cookies(&self) -> String {
+        [self.cookie.as_str(), self.login_cookie.as_str()].iter().filter(|c| !c.is_empty()).copied().collect::<Vec<_>>().join("; ")
+    }
+
     async fn send(&mut self, req: Request<Body>) -> Res {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
@@ -106,6 +114,8 @@ impl Client {
             let c = v.to_str().unwrap().split(';').next().unwrap().to_string();
             if c.starts_with("cakap_sid=") {
                 self.cookie = c;
+            } else if c.starts_with("cakap_login_csrf=") {
+                self.login_cookie = c;
             }
         }
         let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec();
@@ -117,7 +127,7 @@ impl Client {
     }
 
     pub async fn get(&mut self, path: &str) -> Res {
-        let req = Request::get(path).header(header::COOKIE, self.cookie.clone()).body(Body::empty()).unwrap();
+        let req = Request::get(path).header(header::COOKIE, self.cookies()).body(Body::empty()).unwrap();
         self.send(req).await
     }
 
@@ -131,7 +141,7 @@ impl Client {
 
     pub async fn post_raw(&mut self, path: &str, body: String) -> Res {
         let req = Request::post(path)
-            .header(header::COOKIE, self.cookie.clone())
+            .header(header::COOKIE, self.cookies())
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(body))
             .unwrap();
@@ -164,7 +174,7 @@ impl Client {
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let req = Request::post(path)
-            .header(header::COOKIE, self.cookie.clone())
+            .header(header::COOKIE, self.cookies())
             .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
             .body(Body::from(body))
             .unwrap();
@@ -189,4 +199,17 @@ pub async fn token_for(app: &TestApp, login: &str) -> String {
     let u = cakap_store::users::by_login(&app.store.db, login).await.unwrap().unwrap();
     let ctx = cakap_store::audit::Ctx { tenant_id: u.tenant_id.unwrap_or(0), user_id: Some(u.id), request_id: None };
     cakap_store::users::create_token(&app.store, &ctx, u.id, "uji", None).await.unwrap().1
+}
+
+/// The tenant's operator scope (what the CLI acts as): the door tests use to read and set up data.
+pub async fn op(app: &TestApp, tenant_id: i64) -> cakap_store::Scope {
+    let p = cakap_store::Principal::operator(&app.store, tenant_id).await.expect("tenant");
+    cakap_store::Scope::of(&app.store, std::sync::Arc::new(p), None).expect("a tenant scope")
+}
+
+/// The scope a demo login works in, as the session would give it.
+pub async fn scope_of(app: &TestApp, login: &str) -> cakap_store::Scope {
+    let u = cakap_store::users::by_login(&app.store.db, login).await.unwrap().expect("login");
+    let p = cakap_store::Principal::load(&app.store, u.id).await.unwrap().expect("active");
+    cakap_store::Scope::of(&app.store, std::sync::Arc::new(p), None).expect("a tenant scope")
 }

@@ -14,7 +14,7 @@ fn rows() -> Vec<String> {
 }
 
 async fn count(app: &TestApp, t: i64) -> u64 {
-    cakap_store::org::employees::count_active(&app.store.db, t).await.unwrap()
+    op(&app, t).await.employees().unwrap().count_active().await.unwrap()
 }
 
 #[tokio::test]
@@ -58,8 +58,8 @@ async fn preview_commit_and_reimport_updates_without_duplicates() {
     let res = c.post(&commit, &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(count(&app, t).await, before + 3);
-    let e = cakap_store::org::employees::by_nip(&app.store.db, t, "199307222023212003").await.unwrap().unwrap();
-    assert_eq!((e.status.as_str(), e.golongan.as_deref()), ("pppk", Some("IX")));
+    let e = op(&app, t).await.employees().unwrap().by_nip("199307222023212003").await.unwrap().unwrap();
+    assert_eq!((e.status.code(), e.golongan.as_deref()), ("pppk", Some("IX")));
     // Committing the same preview twice does nothing more.
     assert_eq!(c.post(&commit, &[]).await.status, StatusCode::NOT_FOUND);
     // Re-import with a changed name: updated, not duplicated.
@@ -70,7 +70,7 @@ async fn preview_commit_and_reimport_updates_without_duplicates() {
     let commit = res.body.split("action=\"").find(|s| s.contains("/simpan")).unwrap().split('"').next().unwrap().to_string();
     c.post(&commit, &[]).await;
     assert_eq!(count(&app, t).await, before + 3);
-    let e = cakap_store::org::employees::by_nip(&app.store.db, t, "199205142020122002").await.unwrap().unwrap();
+    let e = op(&app, t).await.employees().unwrap().by_nip("199205142020122002").await.unwrap().unwrap();
     assert_eq!(e.name, "Cut Nyak Meutia, S.E.");
     // "New staff only" mode refuses existing NIPs.
     let res = c.upload("/organisasi/pegawai/impor", "pegawai.csv", file.as_bytes(), "insert", &csrf).await;
@@ -125,7 +125,7 @@ async fn xlsx_import_reads_numeric_nips_and_dates() {
     assert!(res.body.contains("0 kesalahan"), "{}", res.body);
     let commit = res.body.split("action=\"").find(|s| s.contains("/simpan")).unwrap().split('"').next().unwrap().to_string();
     c.post(&commit, &[]).await;
-    let e = cakap_store::org::employees::by_nip(&app.store.db, t, "199102032019031001").await.unwrap().unwrap();
+    let e = op(&app, t).await.employees().unwrap().by_nip("199102032019031001").await.unwrap().unwrap();
     assert_eq!(e.birth_date.to_string(), "1991-02-03");
     let _ = EmployeeScope::Tenant;
 }

@@ -3,7 +3,6 @@
 //! a reference is tried with B's references; B's rows are compared before and after.
 
 use axum::http::StatusCode;
-use cakap_store::org::employees::EmployeeScope;
 
 use crate::helpers::*;
 
@@ -27,7 +26,7 @@ async fn target(app: &TestApp, code: &str) -> Target {
     let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
     let unit = units.iter().find(|u| u.kind == "kelurahan").unwrap();
     let pos = cakap_store::org::positions::all(&app.store.db, t).await.unwrap().into_iter().find(|p| p.unit_id == unit.id).unwrap();
-    let emp = cakap_store::org::employees::list(&app.store.db, t, &EmployeeScope::Tenant, &Default::default(), 1, 1).await.unwrap().items.remove(0);
+    let emp = op(&app, t).await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().items.remove(0);
     let admin = cakap_store::users::by_login(&app.store.db, &format!("admin.{code}")).await.unwrap().unwrap();
     let ctx = cakap_store::audit::Ctx { tenant_id: t, user_id: Some(admin.id), request_id: None };
     let (tok, _) = cakap_store::users::create_token(&app.store, &ctx, admin.id, "milik B", None).await.unwrap();
@@ -64,17 +63,14 @@ async fn snapshot(app: &TestApp, code: &str) -> String {
     let t = app.tenant_id(code).await;
     let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
     let pos = cakap_store::org::positions::all(&app.store.db, t).await.unwrap();
-    let emps = cakap_store::org::employees::list(
-        &app.store.db,
-        t,
-        &EmployeeScope::Tenant,
-        &cakap_store::org::employees::EmployeeFilter { include_inactive: true, ..Default::default() },
-        1,
-        10_000,
-    )
-    .await
-    .unwrap()
-    .items;
+    let emps = op(&app, t)
+        .await
+        .employees()
+        .unwrap()
+        .list(&cakap_store::org::employees::EmployeeFilter { include_inactive: true, ..Default::default() }, 1, 10_000)
+        .await
+        .unwrap()
+        .items;
     let users = cakap_store::users::list(&app.store.db, t, None, 1, 1000).await.unwrap().items;
     let toks = cakap_store::users::tokens_of(&app.store.db, cakap_store::users::by_login(&app.store.db, &format!("admin.{code}")).await.unwrap().unwrap().id)
         .await

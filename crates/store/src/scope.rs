@@ -1,0 +1,227 @@
+//! The one door into tenant data.
+//!
+//! A [`Principal`] is who is asking: loaded only by authentication (a session's user id, a bearer
+//! token) or named by the operator at the CLI. A [`Scope`] is a principal at work in its tenant for
+//! one request. Tenant data is reached only through the role-shaped handles a scope hands out
+//! (`scope.employees()`, `scope.org_admin()?`, `scope.assessor()?`, …): each handle's methods add
+//! the tenant filter and the row scope themselves, open the write transaction and record the audit
+//! row, so a handler cannot forget the tenant: it never names one. Fields are private, so outside
+//! this crate a scope can only come from these constructors.
+
+use std::sync::Arc;
+
+use cakap_domain::{Permission, ReadScope, Role, Roles, Zone};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::Store;
+use crate::audit::Ctx;
+use crate::entity::{app_user, tenant, unit, user_role};
+use crate::error::{Result, StoreError};
+use crate::org::employees::EmployeeScope;
+use crate::org::tenants::TenantSettings;
+use crate::users::RoleGrant;
+
+/// The tenant a principal works in, with what pages need of it on every request.
+#[derive(Debug, Clone)]
+pub struct TenantInfo {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub zone: Zone,
+    pub settings: TenantSettings,
+}
+
+/// The unit a supervisor grant covers (its subtree).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupervisedUnit {
+    pub id: i64,
+    pub path: String,
+}
+
+/// Who is asking. Loaded from the database by [`Principal::load`]; nothing else makes one.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    user_id: Option<i64>,
+    login: String,
+    name: String,
+    tenant: Option<TenantInfo>,
+    roles: Roles,
+    grants: Vec<RoleGrant>,
+    employee_id: Option<i64>,
+    supervised: Option<SupervisedUnit>,
+}
+
+impl Principal {
+    /// The active user `user_id` with the roles of its tenant, or None when the user or its
+    /// tenant is missing or inactive. Four small indexed reads; callers cache the result.
+    pub async fn load(store: &Store, user_id: i64) -> Result<Option<Principal>> {
+        let db = &store.db;
+        let Some(u) = app_user::Entity::find_by_id(user_id).one(db).await? else { return Ok(None) };
+        if !u.active {
+            return Ok(None);
+        }
+        let mut grants = vec![];
+        let mut tenant = None;
+        if let Some(t) = u.tenant_id {
+            let Some(row) = tenant::Entity::find_by_id(t).one(db).await? else { return Ok(None) };
+            if !row.active {
+                return Ok(None);
+            }
+            tenant = Some(tenant_info(row)?);
+            let rows = user_role::Entity::find().filter(user_role::Column::TenantId.eq(t)).filter(user_role::Column::UserId.eq(u.id)).all(db).await?;
+            grants = rows.into_iter().filter_map(|r| Role::from_code(&r.role).map(|role| RoleGrant { role, unit_id: r.unit_id })).collect();
+        }
+        if u.is_super_admin {
+            grants.push(RoleGrant { role: Role::SuperAdmin, unit_id: None });
+        }
+        let mut supervised = None;
+        if let (Some(t), Some(unit_id)) = (u.tenant_id, grants.iter().find(|g| g.role == Role::Supervisor).and_then(|g| g.unit_id))
+            && let Some(un) = unit::Entity::find_by_id((t, unit_id)).one(db).await?
+        {
+            supervised = Some(SupervisedUnit { id: un.id, path: un.path });
+        }
+        Ok(Some(Principal {
+            user_id: Some(u.id),
+            login: u.login,
+            name: u.name,
+            tenant,
+            roles: Roles(grants.iter().map(|g| g.role).collect()),
+            grants,
+            employee_id: u.employee_id,
+            supervised,
+        }))
+    }
+
+    /// The operator at the CLI, acting as the tenant's administrator (imports, demo, benches,
+    /// test fixtures).
+    pub async fn operator(store: &Store, tenant_id: i64) -> Result<Principal> {
+        let row = tenant::Entity::find_by_id(tenant_id).one(&store.db).await?.ok_or(StoreError::NotFound)?;
+        Ok(Principal {
+            user_id: None,
+            login: "cli".into(),
+            name: "Operator (CLI)".into(),
+            tenant: Some(tenant_info(row)?),
+            roles: Roles(vec![Role::Admin]),
+            grants: vec![RoleGrant { role: Role::Admin, unit_id: None }],
+            employee_id: None,
+            supervised: None,
+        })
+    }
+
+    pub fn user_id(&self) -> Option<i64> {
+        self.user_id
+    }
+    pub fn login(&self) -> &str {
+        &self.login
+    }
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn tenant(&self) -> Option<&TenantInfo> {
+        self.tenant.as_ref()
+    }
+    pub fn roles(&self) -> &Roles {
+        &self.roles
+    }
+    pub fn grants(&self) -> &[RoleGrant] {
+        &self.grants
+    }
+    pub fn employee_id(&self) -> Option<i64> {
+        self.employee_id
+    }
+    pub fn supervised(&self) -> Option<&SupervisedUnit> {
+        self.supervised.as_ref()
+    }
+    pub fn can(&self, p: Permission) -> bool {
+        self.roles.allows(p)
+    }
+
+    /// Which employee rows this principal reads (`domain::access` decides, this applies it).
+    pub fn employee_scope(&self) -> EmployeeScope {
+        match self.roles.employee_scope() {
+            ReadScope::Tenant => EmployeeScope::Tenant,
+            ReadScope::UnitSubtree => match &self.supervised {
+                Some(u) => EmployeeScope::UnitPath(u.path.clone()),
+                None => EmployeeScope::Nothing,
+            },
+            ReadScope::Own => match self.employee_id {
+                Some(e) => EmployeeScope::Own(e),
+                None => EmployeeScope::Nothing,
+            },
+            ReadScope::None => EmployeeScope::Nothing,
+        }
+    }
+}
+
+fn tenant_info(row: tenant::Model) -> Result<TenantInfo> {
+    let zone = Zone::from_code(&row.timezone).ok_or_else(|| StoreError::Other(format!("zona waktu instansi '{}' tidak dikenal", row.timezone)))?;
+    Ok(TenantInfo { id: row.id, code: row.code, name: row.name, zone, settings: TenantSettings::parse(&row.settings)? })
+}
+
+/// A principal at work in its tenant for one request. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    store: Store,
+    principal: Arc<Principal>,
+    request_id: Option<String>,
+}
+
+impl Scope {
+    /// The principal's tenant scope; None for national users (super admins have no tenant).
+    pub fn of(store: &Store, principal: Arc<Principal>, request_id: Option<String>) -> Option<Scope> {
+        principal.tenant.as_ref()?;
+        Some(Scope { store: store.clone(), principal, request_id })
+    }
+
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    pub fn tenant(&self) -> &TenantInfo {
+        self.principal.tenant.as_ref().expect("a scope always has a tenant (Scope::of)")
+    }
+
+    pub fn tenant_id(&self) -> i64 {
+        self.tenant().id
+    }
+
+    /// Today in the tenant's zone.
+    pub fn today(&self) -> time::Date {
+        self.tenant().zone.today()
+    }
+
+    pub fn can(&self, p: Permission) -> bool {
+        self.principal.can(p)
+    }
+
+    pub(crate) fn require(&self, p: Permission) -> Result<()> {
+        if self.can(p) { Ok(()) } else { Err(StoreError::Forbidden) }
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Who, where and which request, for the audit row of a write.
+    pub(crate) fn ctx(&self) -> Ctx {
+        Ctx { tenant_id: self.tenant_id(), user_id: self.principal.user_id, request_id: self.request_id.clone() }
+    }
+
+    /// Employee records within the principal's read scope (tenant, supervised subtree, own).
+    pub fn employees(&self) -> Result<crate::org::employees::Employees<'_>> {
+        self.require(Permission::ReadEmployees)?;
+        Ok(crate::org::employees::Employees { scope: self, reach: self.principal.employee_scope() })
+    }
+
+    /// Creating and changing units, positions and employees (BKPSDM admin).
+    pub fn org_admin(&self) -> Result<crate::org::employees::OrgAdmin<'_>> {
+        self.require(Permission::ManageOrg)?;
+        Ok(crate::org::employees::OrgAdmin { scope: self })
+    }
+
+    /// Recording assessments: who may rate whom with which method is decided inside.
+    pub fn assessor(&self) -> Result<crate::akpk::assessments::Assessor<'_>> {
+        self.require(Permission::ReadAkpk)?;
+        Ok(crate::akpk::assessments::Assessor { scope: self })
+    }
+}
