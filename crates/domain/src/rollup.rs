@@ -232,7 +232,7 @@ impl Engine {
             *t = c.tenant[i];
         }
         let (mut units, mut unit_tenant, mut unit_start, mut group_comp, mut group_start) = (vec![], vec![], vec![], vec![], vec![]);
-        for u in 0..max_unit {
+        for (u, &tenant) in tenant_of.iter().enumerate() {
             let mut first = true;
             for k in 0..nc {
                 let key = u * nc + k;
@@ -240,7 +240,7 @@ impl Engine {
                 if here > 0 {
                     if first {
                         units.push(u as u32);
-                        unit_tenant.push(tenant_of[u]);
+                        unit_tenant.push(tenant);
                         unit_start.push(group_comp.len() as u32);
                         first = false;
                     }
@@ -407,8 +407,11 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::HashMap;
 
+    /// Sums by (unit, competency), competency, (tenant, competency) and unit.
+    type Naive = (HashMap<(u32, u8), Agg>, HashMap<u8, Agg>, HashMap<(u16, u8), Agg>, HashMap<u32, Agg>);
+
     /// The naive per-row computation the engine must equal.
-    fn naive(c: Columns<'_>) -> (HashMap<(u32, u8), Agg>, HashMap<u8, Agg>, HashMap<(u16, u8), Agg>, HashMap<u32, Agg>) {
+    fn naive(c: Columns<'_>) -> Naive {
         let (mut uc, mut cc, mut tc, mut u) = (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
         for i in 0..c.len() {
             let (a, r) = (c.actual[i], c.required[i]);
@@ -444,8 +447,9 @@ mod tests {
                 }
             }
             let by_comp = e.by_comp();
-            for c in 0..e.n_comp {
-                prop_assert_eq!(by_comp[c], cc.get(&(c as u8)).copied().unwrap_or_default());
+            prop_assert_eq!(by_comp.len(), e.n_comp);
+            for (c, got) in by_comp.iter().enumerate() {
+                prop_assert_eq!(*got, cc.get(&(c as u8)).copied().unwrap_or_default());
             }
             let by_tc = e.by_tenant_comp();
             for t in 0..e.n_tenant {

@@ -27,9 +27,7 @@ pub async fn record<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
     tenant_id: i64,
-    action: &str,
-    entity: &str,
-    entity_id: impl ToString,
+    (action, entity, entity_id): (&str, &str, impl ToString),
     before: Option<&impl Serialize>,
     after: Option<&impl Serialize>,
 ) -> Result<()> {

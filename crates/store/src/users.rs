@@ -144,7 +144,7 @@ pub async fn create(store: &Store, ctx: &Ctx, input: &UserForCreate) -> Result<U
     .await
     .map_err(|e| StoreError::on_unique(e, "login", "nama pengguna sudah dipakai"))?;
     write_roles(&txn, ctx.tenant_id, id, &input.roles).await?;
-    audit::record(&txn, ctx, ctx.tenant_id, "create", "user", id, None::<&()>, Some(input)).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("create", "user", id), None::<&()>, Some(input)).await?;
     txn.commit().await?;
     Ok(UserWithRoles { user: (&m).into(), roles: input.roles.clone() })
 }
@@ -168,7 +168,7 @@ pub async fn create_super_admin(store: &Store, login: &str, name: &str, password
     .insert(&txn)
     .await
     .map_err(|e| StoreError::on_unique(e, "login", "nama pengguna sudah dipakai"))?;
-    audit::record(&txn, &Ctx::system(0), 0, "create", "user", id, None::<&()>, Some(&serde_json::json!({"login": login, "super_admin": true}))).await?;
+    audit::record(&txn, &Ctx::system(0), 0, ("create", "user", id), None::<&()>, Some(&serde_json::json!({"login": login, "super_admin": true}))).await?;
     txn.commit().await?;
     Ok(id)
 }
@@ -195,7 +195,7 @@ pub async fn set_roles(store: &Store, ctx: &Ctx, user_id: i64, roles: &[RoleGran
     check_roles(&txn, ctx.tenant_id, roles).await?;
     let before = roles_of(&txn, ctx.tenant_id, user_id).await?;
     write_roles(&txn, ctx.tenant_id, user_id, roles).await?;
-    audit::record(&txn, ctx, ctx.tenant_id, "update", "user_role", user_id, Some(&before), Some(&roles)).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("update", "user_role", user_id), Some(&before), Some(&roles)).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -241,7 +241,7 @@ pub async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Resu
     am.active = Set(active);
     am.update(&txn).await?;
     let action = if active { "activate" } else { "deactivate" };
-    audit::record(&txn, ctx, ctx.tenant_id, action, "user", id, None::<&()>, Some(&serde_json::json!({"active": active}))).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, (action, "user", id), None::<&()>, Some(&serde_json::json!({"active": active}))).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -258,7 +258,7 @@ pub async fn set_password(store: &Store, ctx: &Ctx, tenant_id: Option<i64>, id: 
     let mut am: app_user::ActiveModel = before.clone().into();
     am.password_hash = Set(hash);
     am.update(&txn).await?;
-    audit::record(&txn, ctx, before.tenant_id.unwrap_or(0), "password", "user", id, None::<&()>, None::<&()>).await?;
+    audit::record(&txn, ctx, before.tenant_id.unwrap_or(0), ("password", "user", id), None::<&()>, None::<&()>).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -297,7 +297,7 @@ pub async fn authenticate(store: &Store, login: &str, password: &str, ip: &str) 
         .await?;
     if let (true, Some(u)) = (ok, &user) {
         let ctx = Ctx { tenant_id: u.tenant_id.unwrap_or(0), user_id: Some(u.id), request_id: None };
-        audit::record(&txn, &ctx, ctx.tenant_id, "login", "user", u.id, None::<&()>, Some(&serde_json::json!({"ip": ip}))).await?;
+        audit::record(&txn, &ctx, ctx.tenant_id, ("login", "user", u.id), None::<&()>, Some(&serde_json::json!({"ip": ip}))).await?;
     }
     txn.commit().await?;
     Ok(match (ok, user) {
@@ -358,7 +358,7 @@ pub async fn create_token(store: &Store, ctx: &Ctx, user_id: i64, name: &str, da
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, ctx, ctx.tenant_id, "create", "api_token", m.id, None::<&()>, Some(&serde_json::json!({"name": m.name, "user_id": user_id}))).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("create", "api_token", m.id), None::<&()>, Some(&serde_json::json!({"name": m.name, "user_id": user_id}))).await?;
     txn.commit().await?;
     Ok((m, secret))
 }
@@ -395,7 +395,7 @@ pub async fn revoke_token(store: &Store, ctx: &Ctx, user_id: i64, token_id: i64)
     let mut am: api_token::ActiveModel = tok.into();
     am.revoked_at = Set(Some(crate::now()));
     am.update(&txn).await?;
-    audit::record(&txn, ctx, ctx.tenant_id, "revoke", "api_token", token_id, None::<&()>, None::<&()>).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("revoke", "api_token", token_id), None::<&()>, None::<&()>).await?;
     txn.commit().await?;
     Ok(())
 }

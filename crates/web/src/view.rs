@@ -145,3 +145,8 @@ pub fn page_query(pairs: &[(&str, String)], page: u64) -> String {
     v.push(("page", page.to_string()));
     serde_urlencoded::to_string(v).unwrap_or_default()
 }
+
+/// Whether a select option is the current value (`value` as typed, `option` an id or code).
+pub fn selected(value: &str, option: impl std::fmt::Display) -> bool {
+    format!("{option}") == value
+}

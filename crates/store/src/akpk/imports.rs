@@ -155,7 +155,7 @@ where
     for chunk in ok.chunks(500) {
         insert(chunk.to_vec()).exec(&txn).await?;
     }
-    audit::record(&txn, ctx, ctx.tenant_id, "import", entity, ctx.tenant_id, None::<&()>, Some(&serde_json::json!({ "rows": n }))).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("import", entity, ctx.tenant_id), None::<&()>, Some(&serde_json::json!({ "rows": n }))).await?;
     txn.commit().await?;
     Ok(Ok(n))
 }

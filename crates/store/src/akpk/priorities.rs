@@ -65,6 +65,6 @@ async fn replace<C: ConnectionTrait>(txn: &C, ctx: &Ctx, items: &[PriorityInput]
         .exec(txn)
         .await?;
     }
-    audit::record(txn, ctx, ctx.tenant_id, "update", "priority_competency", ctx.tenant_id, Some(&before), Some(&items)).await?;
+    audit::record(txn, ctx, ctx.tenant_id, ("update", "priority_competency", ctx.tenant_id), Some(&before), Some(&items)).await?;
     Ok(())
 }

@@ -34,7 +34,7 @@ async fn hand_worked(app: &TestApp, c: &mut Client) -> Setup {
     let positions = cakap_store::org::positions::all(&app.store.db, t).await.unwrap();
     let held: Vec<&position::Model> = positions.iter().filter(|p| p.name == "Sekretaris").collect();
     let target = positions.iter().find(|p| p.jenjang == "jpt_pratama").unwrap();
-    let emps = op(&app, t).await.employees().unwrap().list(&Default::default(), 1, 10_000).await.unwrap().items;
+    let emps = op(app, t).await.employees().unwrap().list(&Default::default(), 1, 10_000).await.unwrap().items;
     let emp = emps.into_iter().find(|e| held.iter().any(|p| p.id == e.position_id)).expect("a Sekretaris in the demo");
     let mut am: employee::ActiveModel = employee::Entity::find_by_id((t, emp.id)).one(&app.store.db).await.unwrap().unwrap().into();
     am.target_position_id = Set(Some(target.id));

@@ -14,7 +14,7 @@ fn rows() -> Vec<String> {
 }
 
 async fn count(app: &TestApp, t: i64) -> u64 {
-    op(&app, t).await.employees().unwrap().count_active().await.unwrap()
+    op(app, t).await.employees().unwrap().count_active().await.unwrap()
 }
 
 #[tokio::test]

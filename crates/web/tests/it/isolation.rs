@@ -26,7 +26,7 @@ async fn target(app: &TestApp, code: &str) -> Target {
     let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
     let unit = units.iter().find(|u| u.kind == "kelurahan").unwrap();
     let pos = cakap_store::org::positions::all(&app.store.db, t).await.unwrap().into_iter().find(|p| p.unit_id == unit.id).unwrap();
-    let emp = op(&app, t).await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().items.remove(0);
+    let emp = op(app, t).await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().items.remove(0);
     let admin = cakap_store::users::by_login(&app.store.db, &format!("admin.{code}")).await.unwrap().unwrap();
     let ctx = cakap_store::audit::Ctx { tenant_id: t, user_id: Some(admin.id), request_id: None };
     let (tok, _) = cakap_store::users::create_token(&app.store, &ctx, admin.id, "milik B", None).await.unwrap();
@@ -63,7 +63,7 @@ async fn snapshot(app: &TestApp, code: &str) -> String {
     let t = app.tenant_id(code).await;
     let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
     let pos = cakap_store::org::positions::all(&app.store.db, t).await.unwrap();
-    let emps = op(&app, t)
+    let emps = op(app, t)
         .await
         .employees()
         .unwrap()
