@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod akpk;
+pub mod audit;
 pub mod codes;
 pub mod competency;
 pub mod csv_safety;

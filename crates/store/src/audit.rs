@@ -27,7 +27,7 @@ pub async fn record<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
     tenant_id: i64,
-    (action, entity, entity_id): (&str, &str, impl ToString),
+    (action, entity, entity_id): (&str, cakap_domain::audit::AuditEntity, impl ToString),
     before: Option<&impl Serialize>,
     after: Option<&impl Serialize>,
 ) -> Result<()> {
@@ -37,7 +37,7 @@ pub async fn record<C: ConnectionTrait>(
         at: Set(crate::now()),
         actor_user_id: Set(ctx.user_id),
         action: Set(action.to_string()),
-        entity: Set(entity.to_string()),
+        entity: Set(entity.code().to_string()),
         entity_id: Set(Some(entity_id.to_string())),
         before_json: Set(to_json(before)),
         after_json: Set(to_json(after)),

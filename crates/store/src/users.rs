@@ -144,7 +144,7 @@ pub async fn create(store: &Store, ctx: &Ctx, input: &UserForCreate) -> Result<U
     .await
     .map_err(|e| StoreError::on_unique(e, "login", "nama pengguna sudah dipakai"))?;
     write_roles(&txn, ctx.tenant_id, id, &input.roles).await?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("create", "user", id), None::<&()>, Some(input)).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("create", cakap_domain::audit::AuditEntity::User, id), None::<&()>, Some(input)).await?;
     txn.commit().await?;
     Ok(UserWithRoles { user: (&m).into(), roles: input.roles.clone() })
 }
@@ -168,7 +168,15 @@ pub async fn create_super_admin(store: &Store, login: &str, name: &str, password
     .insert(&txn)
     .await
     .map_err(|e| StoreError::on_unique(e, "login", "nama pengguna sudah dipakai"))?;
-    audit::record(&txn, &Ctx::system(0), 0, ("create", "user", id), None::<&()>, Some(&serde_json::json!({"login": login, "super_admin": true}))).await?;
+    audit::record(
+        &txn,
+        &Ctx::system(0),
+        0,
+        ("create", cakap_domain::audit::AuditEntity::User, id),
+        None::<&()>,
+        Some(&serde_json::json!({"login": login, "super_admin": true})),
+    )
+    .await?;
     txn.commit().await?;
     Ok(id)
 }
@@ -195,7 +203,7 @@ pub async fn set_roles(store: &Store, ctx: &Ctx, user_id: i64, roles: &[RoleGran
     check_roles(&txn, ctx.tenant_id, roles).await?;
     let before = roles_of(&txn, ctx.tenant_id, user_id).await?;
     write_roles(&txn, ctx.tenant_id, user_id, roles).await?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("update", "user_role", user_id), Some(&before), Some(&roles)).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("update", cakap_domain::audit::AuditEntity::UserRole, user_id), Some(&before), Some(&roles)).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -241,7 +249,8 @@ pub async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Resu
     am.active = Set(active);
     am.update(&txn).await?;
     let action = if active { "activate" } else { "deactivate" };
-    audit::record(&txn, ctx, ctx.tenant_id, (action, "user", id), None::<&()>, Some(&serde_json::json!({"active": active}))).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, (action, cakap_domain::audit::AuditEntity::User, id), None::<&()>, Some(&serde_json::json!({"active": active})))
+        .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -258,7 +267,7 @@ pub async fn set_password(store: &Store, ctx: &Ctx, tenant_id: Option<i64>, id: 
     let mut am: app_user::ActiveModel = before.clone().into();
     am.password_hash = Set(hash);
     am.update(&txn).await?;
-    audit::record(&txn, ctx, before.tenant_id.unwrap_or(0), ("password", "user", id), None::<&()>, None::<&()>).await?;
+    audit::record(&txn, ctx, before.tenant_id.unwrap_or(0), ("password", cakap_domain::audit::AuditEntity::User, id), None::<&()>, None::<&()>).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -297,7 +306,8 @@ pub async fn authenticate(store: &Store, login: &str, password: &str, ip: &str) 
         .await?;
     if let (true, Some(u)) = (ok, &user) {
         let ctx = Ctx { tenant_id: u.tenant_id.unwrap_or(0), user_id: Some(u.id), request_id: None };
-        audit::record(&txn, &ctx, ctx.tenant_id, ("login", "user", u.id), None::<&()>, Some(&serde_json::json!({"ip": ip}))).await?;
+        audit::record(&txn, &ctx, ctx.tenant_id, ("login", cakap_domain::audit::AuditEntity::User, u.id), None::<&()>, Some(&serde_json::json!({"ip": ip})))
+            .await?;
     }
     txn.commit().await?;
     Ok(match (ok, user) {
@@ -358,13 +368,22 @@ pub async fn create_token(store: &Store, ctx: &Ctx, user_id: i64, name: &str, da
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("create", "api_token", m.id), None::<&()>, Some(&serde_json::json!({"name": m.name, "user_id": user_id}))).await?;
+    audit::record(
+        &txn,
+        ctx,
+        ctx.tenant_id,
+        ("create", cakap_domain::audit::AuditEntity::ApiToken, m.id),
+        None::<&()>,
+        Some(&serde_json::json!({"name": m.name, "user_id": user_id})),
+    )
+    .await?;
     txn.commit().await?;
     Ok((m, secret))
 }
 
-/// The active user behind a bearer secret, if the token is valid.
-pub async fn user_for_token(store: &Store, secret: &str) -> Result<Option<app_user::Model>> {
+/// The active user behind a bearer secret, if the token is valid. `writing`: the request may
+/// change data, and only then is `last_used_at` recorded (a GET never writes to the database).
+pub async fn user_for_token(store: &Store, secret: &str, writing: bool) -> Result<Option<app_user::Model>> {
     let Some(tok) = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(token_hash(secret))).one(&store.db).await? else {
         return Ok(None);
     };
@@ -377,7 +396,7 @@ pub async fn user_for_token(store: &Store, secret: &str) -> Result<Option<app_us
         return Ok(None);
     }
     // last_used_at is advisory; update at most once a minute to keep reads cheap.
-    if tok.last_used_at.is_none_or(|t| now - t > Duration::minutes(1)) {
+    if writing && tok.last_used_at.is_none_or(|t| now - t > Duration::minutes(1)) {
         let mut am: api_token::ActiveModel = tok.into();
         am.last_used_at = Set(Some(now));
         am.update(&store.db).await?;
@@ -395,7 +414,7 @@ pub async fn revoke_token(store: &Store, ctx: &Ctx, user_id: i64, token_id: i64)
     let mut am: api_token::ActiveModel = tok.into();
     am.revoked_at = Set(Some(crate::now()));
     am.update(&txn).await?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("revoke", "api_token", token_id), None::<&()>, None::<&()>).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("revoke", cakap_domain::audit::AuditEntity::ApiToken, token_id), None::<&()>, None::<&()>).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -154,7 +154,8 @@ impl FromRequestParts<AppState> for ApiActor {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|h| h.to_str().ok()).unwrap_or("");
         let Some(secret) = header.strip_prefix("Bearer ").map(str::trim) else { return Err(ApiError(AppError::NotLoggedIn)) };
-        let user = cakap_store::users::user_for_token(&state.store, secret).await?.ok_or(ApiError(AppError::NotLoggedIn))?;
+        let writing = !matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD);
+        let user = cakap_store::users::user_for_token(&state.store, secret, writing).await?.ok_or(ApiError(AppError::NotLoggedIn))?;
         match load_actor(state, user.id, String::new()).await? {
             Some(a) => Ok(ApiActor(a)),
             None => Err(ApiError(AppError::NotLoggedIn)),

@@ -1,6 +1,19 @@
 //! Cakap's web layer: pages (askama, work without JS), the JSON API under /api/v1 and the
 //! middleware that every request passes: request id, sessions, CSRF.
 
+/// A router and the list of its paths from one table, so tests that must cover every route
+/// (the isolation matrix, the no-write crawl) read the same list the router was built from.
+macro_rules! route_table {
+    ($($path:literal => $method:expr),* $(,)?) => {
+        /// Every path of this router, as registered.
+        pub const PATHS: &[&str] = &[$($path),*];
+
+        fn table() -> Router<AppState> {
+            Router::new()$(.route($path, $method))*
+        }
+    };
+}
+
 pub mod api;
 pub mod auth;
 pub mod cache;

@@ -118,7 +118,7 @@ impl Assessor<'_> {
         input.rater_name = self.scope.principal().name().to_string();
         let c = active_competency(&txn, t, input.competency_id).await?;
         let m = model(t, employee_id, &c, &input, ctx.user_id).insert(&txn).await?;
-        audit::record(&txn, &ctx, t, ("create", "assessment", m.id), None::<&()>, Some(&input)).await?;
+        audit::record(&txn, &ctx, t, ("create", cakap_domain::audit::AuditEntity::Assessment, m.id), None::<&()>, Some(&input)).await?;
         txn.commit().await?;
         typed(m)
     }
@@ -133,7 +133,7 @@ pub async fn add(store: &crate::Store, ctx: &Ctx, employee_id: i64, input: &Asse
     crate::org::employees::get(&txn, ctx.tenant_id, &crate::org::employees::EmployeeScope::Tenant, employee_id).await?;
     let c = active_competency(&txn, ctx.tenant_id, input.competency_id).await?;
     let m = model(ctx.tenant_id, employee_id, &c, input, ctx.user_id).insert(&txn).await?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("create", "assessment", m.id), None::<&()>, Some(input)).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("create", cakap_domain::audit::AuditEntity::Assessment, m.id), None::<&()>, Some(input)).await?;
     txn.commit().await?;
     Ok(m)
 }

@@ -127,7 +127,7 @@ pub async fn import_assessments(store: &Store, ctx: &Ctx, table: &Table) -> Resu
         }
         ok.push(super::assessments::model(ctx.tenant_id, emp, comp, &input, None));
     }
-    finish(txn, ctx, "assessment", table, errs, ok, crate::entity::assessment::Entity::insert_many).await
+    finish(txn, ctx, cakap_domain::audit::AuditEntity::Assessment, table, errs, ok, crate::entity::assessment::Entity::insert_many).await
 }
 
 /// The end of an all-or-nothing import: with any error (or no rows) nothing is written;
@@ -135,7 +135,7 @@ pub async fn import_assessments(store: &Store, ctx: &Ctx, table: &Table) -> Resu
 async fn finish<A>(
     txn: sea_orm::DatabaseTransaction,
     ctx: &Ctx,
-    entity: &str,
+    entity: cakap_domain::audit::AuditEntity,
     table: &Table,
     mut errs: Vec<RowError>,
     ok: Vec<A>,
@@ -207,5 +207,5 @@ pub async fn import_skp(store: &Store, ctx: &Ctx, table: &Table) -> Result<Outco
         }
         ok.push(super::performance::model(ctx.tenant_id, emp, &input));
     }
-    finish(txn, ctx, "performance_rating", table, errs, ok, super::performance::upsert).await
+    finish(txn, ctx, cakap_domain::audit::AuditEntity::PerformanceRating, table, errs, ok, super::performance::upsert).await
 }

@@ -80,7 +80,7 @@ pub async fn create(store: &Store, ctx: &Ctx, input: &NeedInput) -> Result<need:
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("create", "need", m.id), None::<&()>, Some(input)).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("create", cakap_domain::audit::AuditEntity::Need, m.id), None::<&()>, Some(input)).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -101,7 +101,7 @@ pub async fn close(store: &Store, ctx: &Ctx, id: i64) -> Result<()> {
     let mut am: need::ActiveModel = n.into();
     am.status = Set(CLOSED.into());
     am.update(&txn).await?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("close", "need", id), None::<&()>, None::<&()>).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("close", cakap_domain::audit::AuditEntity::Need, id), None::<&()>, None::<&()>).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -58,7 +58,7 @@ pub async fn set(store: &Store, ctx: &Ctx, employee_id: i64, input: &SkpInput) -
     let txn = store.write().await?;
     crate::org::employees::get(&txn, ctx.tenant_id, &crate::org::employees::EmployeeScope::Tenant, employee_id).await?;
     upsert(vec![model(ctx.tenant_id, employee_id, input)]).exec(&txn).await?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("update", "performance_rating", employee_id), None::<&()>, Some(input)).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("update", cakap_domain::audit::AuditEntity::PerformanceRating, employee_id), None::<&()>, Some(input)).await?;
     txn.commit().await?;
     Ok(())
 }

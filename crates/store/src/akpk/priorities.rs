@@ -65,6 +65,7 @@ async fn replace<C: ConnectionTrait>(txn: &C, ctx: &Ctx, items: &[PriorityInput]
         .exec(txn)
         .await?;
     }
-    audit::record(txn, ctx, ctx.tenant_id, ("update", "priority_competency", ctx.tenant_id), Some(&before), Some(&items)).await?;
+    audit::record(txn, ctx, ctx.tenant_id, ("update", cakap_domain::audit::AuditEntity::PriorityCompetency, ctx.tenant_id), Some(&before), Some(&items))
+        .await?;
     Ok(())
 }

@@ -86,7 +86,7 @@ async fn create_in<C: ConnectionTrait>(txn: &C, ctx: &Ctx, input: &TeknisInput) 
     .await
     .map_err(|e| StoreError::on_unique(e, "code", "kode kompetensi sudah dipakai di instansi ini"))?;
     insert_levels(txn, ctx.tenant_id, id, 1, &input.levels).await?;
-    audit::record(txn, ctx, ctx.tenant_id, ("create", "competency", id), None::<&()>, Some(input)).await?;
+    audit::record(txn, ctx, ctx.tenant_id, ("create", cakap_domain::audit::AuditEntity::Competency, id), None::<&()>, Some(input)).await?;
     Ok(m)
 }
 
@@ -119,7 +119,15 @@ async fn update_in<C: ConnectionTrait>(txn: &C, ctx: &Ctx, id: i64, input: &Tekn
     am.description = Set(input.description.trim().to_string());
     am.version = Set(version);
     let m = am.update(txn).await.map_err(|e| StoreError::on_unique(e, "code", "kode kompetensi sudah dipakai di instansi ini"))?;
-    audit::record(txn, ctx, ctx.tenant_id, ("update", "competency", id), Some(&(before.code, before.name, old_levels)), Some(input)).await?;
+    audit::record(
+        txn,
+        ctx,
+        ctx.tenant_id,
+        ("update", cakap_domain::audit::AuditEntity::Competency, id),
+        Some(&(before.code, before.name, old_levels)),
+        Some(input),
+    )
+    .await?;
     Ok(m)
 }
 

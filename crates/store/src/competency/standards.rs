@@ -139,7 +139,8 @@ async fn set_in<C: ConnectionTrait>(txn: &C, ctx: &Ctx, position_id: i64, levels
         }
     }
     if !changes.is_empty() {
-        audit::record(txn, ctx, ctx.tenant_id, ("update", "position_standard", position_id), None::<&()>, Some(&changes)).await?;
+        audit::record(txn, ctx, ctx.tenant_id, ("update", cakap_domain::audit::AuditEntity::PositionStandard, position_id), None::<&()>, Some(&changes))
+            .await?;
     }
     Ok(())
 }

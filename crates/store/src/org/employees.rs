@@ -356,7 +356,7 @@ async fn create(store: &Store, ctx: &Ctx, form: &EmployeeForm, today: time::Date
     .insert(&txn)
     .await
     .map_err(|e| StoreError::on_unique(e, "nip", "NIP sudah terdaftar di instansi ini"))?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("create", "employee", id), None::<&()>, Some(&snapshot(&m))).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("create", cakap_domain::audit::AuditEntity::Employee, id), None::<&()>, Some(&snapshot(&m))).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -378,7 +378,7 @@ async fn update(store: &Store, ctx: &Ctx, id: i64, form: &EmployeeForm, today: t
     am.email = Set(v.email);
     am.updated_at = Set(crate::now());
     let m = am.update(&txn).await.map_err(|e| StoreError::on_unique(e, "nip", "NIP sudah terdaftar di instansi ini"))?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("update", "employee", id), Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("update", cakap_domain::audit::AuditEntity::Employee, id), Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -391,7 +391,7 @@ async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Result<e
     am.updated_at = Set(crate::now());
     let m = am.update(&txn).await?;
     let action = if active { "activate" } else { "deactivate" };
-    audit::record(&txn, ctx, ctx.tenant_id, (action, "employee", id), Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, (action, cakap_domain::audit::AuditEntity::Employee, id), Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
     txn.commit().await?;
     Ok(m)
 }

@@ -94,7 +94,7 @@ pub async fn create(store: &Store, ctx: &Ctx, input: &PositionInput) -> Result<p
     .insert(&txn)
     .await
     .map_err(|e| StoreError::on_unique(e, "code", "kode jabatan sudah dipakai di instansi ini"))?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("create", "position", id), None::<&()>, Some(input)).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("create", cakap_domain::audit::AuditEntity::Position, id), None::<&()>, Some(input)).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -112,7 +112,7 @@ pub async fn update(store: &Store, ctx: &Ctx, id: i64, input: &PositionInput) ->
     am.jenjang = Set(jenjang.code().to_string());
     am.criticality = Set(input.criticality);
     let m = am.update(&txn).await.map_err(|e| StoreError::on_unique(e, "code", "kode jabatan sudah dipakai di instansi ini"))?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("update", "position", id), Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("update", cakap_domain::audit::AuditEntity::Position, id), Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -137,7 +137,7 @@ pub async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Resu
     am.active = Set(active);
     let m = am.update(&txn).await?;
     let action = if active { "activate" } else { "deactivate" };
-    audit::record(&txn, ctx, ctx.tenant_id, (action, "position", id), Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, (action, cakap_domain::audit::AuditEntity::Position, id), Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
     txn.commit().await?;
     Ok(m)
 }

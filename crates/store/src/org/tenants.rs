@@ -140,7 +140,7 @@ pub async fn create(store: &Store, ctx: &Ctx, input: &TenantForCreate) -> Result
     .insert(&txn)
     .await
     .map_err(|e| StoreError::on_unique(e, "code", "kode instansi sudah dipakai"))?;
-    audit::record(&txn, ctx, m.id, ("create", "tenant", m.id), None::<&()>, Some(&input)).await?;
+    audit::record(&txn, ctx, m.id, ("create", cakap_domain::audit::AuditEntity::Tenant, m.id), None::<&()>, Some(&input)).await?;
     crate::competency::ensure_national_for(&txn, m.id).await?;
     txn.commit().await?;
     Ok(m)
@@ -156,7 +156,7 @@ pub async fn update(store: &Store, ctx: &Ctx, id: i64, input: &TenantForCreate, 
     am.timezone = Set(input.timezone.clone());
     am.active = Set(active);
     let m = am.update(&txn).await?;
-    audit::record(&txn, ctx, id, ("update", "tenant", id), Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
+    audit::record(&txn, ctx, id, ("update", cakap_domain::audit::AuditEntity::Tenant, id), Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -176,7 +176,7 @@ pub(crate) async fn save_settings_in<C: ConnectionTrait>(txn: &C, ctx: &Ctx, ten
     let mut am: tenant::ActiveModel = before.into();
     am.settings = Set(serde_json::to_string(settings).unwrap_or_default());
     am.update(txn).await?;
-    audit::record(txn, ctx, tenant_id, ("update", "settings", tenant_id), Some(&old), Some(settings)).await?;
+    audit::record(txn, ctx, tenant_id, ("update", cakap_domain::audit::AuditEntity::Settings, tenant_id), Some(&old), Some(settings)).await?;
     Ok(())
 }
 

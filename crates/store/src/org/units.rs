@@ -111,7 +111,7 @@ pub async fn create(store: &Store, ctx: &Ctx, input: &UnitInput) -> Result<unit:
     .insert(&txn)
     .await
     .map_err(|e| StoreError::on_unique(e, "code", "kode unit sudah dipakai di instansi ini"))?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("create", "unit", id), None::<&()>, Some(input)).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("create", cakap_domain::audit::AuditEntity::Unit, id), None::<&()>, Some(input)).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -154,7 +154,7 @@ pub async fn update(store: &Store, ctx: &Ctx, id: i64, input: &UnitInput) -> Res
     am.kind = Set(input.kind.clone());
     am.path = Set(new_path);
     let m = am.update(&txn).await.map_err(|e| StoreError::on_unique(e, "code", "kode unit sudah dipakai di instansi ini"))?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("update", "unit", id), Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("update", cakap_domain::audit::AuditEntity::Unit, id), Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -188,7 +188,7 @@ pub async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Resu
     am.active = Set(active);
     let m = am.update(&txn).await?;
     let action = if active { "activate" } else { "deactivate" };
-    audit::record(&txn, ctx, ctx.tenant_id, (action, "unit", id), Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, (action, cakap_domain::audit::AuditEntity::Unit, id), Some(&snapshot(&before)), Some(&snapshot(&m))).await?;
     txn.commit().await?;
     Ok(m)
 }

@@ -48,25 +48,27 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
 )]
 pub struct ApiDoc;
 
+route_table! {
+    "/openapi.json" => get(|| async { Json(ApiDoc::openapi()) }),
+    "/me" => get(me),
+    "/units" => get(list_units).post(create_unit),
+    "/units/{id}" => get(get_unit),
+    "/positions" => get(list_positions).post(create_position),
+    "/users" => get(list_users).post(create_user),
+    "/employees" => get(list_employees).post(create_employee),
+    "/employees/{id}" => get(get_employee).put(update_employee),
+    "/tenants" => get(list_tenants),
+    "/competencies" => get(akpk::list_competencies),
+    "/positions/{id}/standard" => get(akpk::position_standard),
+    "/employees/{id}/assessments" => get(akpk::list_assessments).post(akpk::create_assessment),
+    "/employees/{id}/akpk" => get(akpk::employee_akpk),
+    "/needs" => get(akpk::list_needs),
+    "/rollups/units" => get(akpk::unit_rollup),
+    "/rollups/national" => get(akpk::national_rollup),
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
-        .route("/me", get(me))
-        .route("/units", get(list_units).post(create_unit))
-        .route("/units/{id}", get(get_unit))
-        .route("/positions", get(list_positions).post(create_position))
-        .route("/users", get(list_users).post(create_user))
-        .route("/employees", get(list_employees).post(create_employee))
-        .route("/employees/{id}", get(get_employee).put(update_employee))
-        .route("/tenants", get(list_tenants))
-        .route("/competencies", get(akpk::list_competencies))
-        .route("/positions/{id}/standard", get(akpk::position_standard))
-        .route("/employees/{id}/assessments", get(akpk::list_assessments).post(akpk::create_assessment))
-        .route("/employees/{id}/akpk", get(akpk::employee_akpk))
-        .route("/needs", get(akpk::list_needs))
-        .route("/rollups/units", get(akpk::unit_rollup))
-        .route("/rollups/national", get(akpk::national_rollup))
-        .fallback(|| async { ApiError(crate::error::AppError::NotFound) })
+    table().fallback(|| async { ApiError(crate::error::AppError::NotFound) })
 }
 
 #[derive(Serialize)]

@@ -7,6 +7,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use cakap_domain::audit::AuditEntity;
 use cakap_domain::{Permission, TenantKind};
 use cakap_store::entity::tenant;
 use cakap_store::org::tenants::{self, TIMEZONES, TenantForCreate, TenantSettings};
@@ -124,18 +125,6 @@ struct AuditPage {
     next_q: String,
 }
 
-const ENTITIES: [(&str, &str); 9] = [
-    ("tenant", "Instansi"),
-    ("settings", "Pengaturan"),
-    ("unit", "Unit"),
-    ("position", "Jabatan"),
-    ("employee", "Pegawai"),
-    ("user", "Pengguna"),
-    ("user_role", "Peran"),
-    ("api_token", "Token API"),
-    ("import", "Impor"),
-];
-
 fn action_label(a: &str) -> &str {
     match a {
         "create" => "Tambah",
@@ -146,6 +135,7 @@ fn action_label(a: &str) -> &str {
         "password" => "Ganti sandi",
         "import" => "Impor",
         "revoke" => "Cabut",
+        "close" => "Tutup",
         other => other,
     }
 }
@@ -175,7 +165,7 @@ pub async fn view_audit_get(State(st): State<AppState>, session: Session, a: Act
                 view::datetime(&r.at, tz),
                 r.actor_user_id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "sistem".into()),
                 action_label(&r.action).to_string(),
-                ENTITIES.iter().find(|e| e.0 == r.entity).map(|e| e.1.to_string()).unwrap_or(r.entity),
+                AuditEntity::from_code(&r.entity).map(|e| e.label().to_string()).unwrap_or(r.entity),
                 r.entity_id.unwrap_or_default(),
                 change,
             )
@@ -186,7 +176,7 @@ pub async fn view_audit_get(State(st): State<AppState>, session: Session, a: Act
     Ok(render(AuditPage {
         layout,
         rows,
-        entities: ENTITIES.to_vec(),
+        entities: AuditEntity::ALL.iter().map(|e| (e.code(), e.label())).collect(),
         entity: q.entity,
         total,
         page,

@@ -17,63 +17,66 @@ use axum::routing::{get, post};
 
 use crate::AppState;
 
+route_table! {
+    "/" => get(home::view_home_get),
+    "/masuk" => get(home::view_login_get).post(home::view_login_post),
+    "/keluar" => post(home::view_logout_post),
+    "/organisasi/unit" => get(units::view_units_get),
+    "/organisasi/unit/baru" => get(units::view_unit_new_get).post(units::view_unit_new_post),
+    "/organisasi/unit/{id}" => get(units::view_unit_get),
+    "/organisasi/unit/{id}/ubah" => get(units::view_unit_edit_get).post(units::view_unit_edit_post),
+    "/organisasi/unit/{id}/status" => post(units::view_unit_status_post),
+    "/organisasi/jabatan" => get(positions::view_positions_get),
+    "/organisasi/jabatan/baru" => get(positions::view_position_new_get).post(positions::view_position_new_post),
+    "/organisasi/jabatan/{id}/ubah" => get(positions::view_position_edit_get).post(positions::view_position_edit_post),
+    "/organisasi/jabatan/{id}/status" => post(positions::view_position_status_post),
+    "/organisasi/pegawai" => get(employees::view_employees_get),
+    "/organisasi/pegawai/unduh.csv" => get(employees::view_employees_csv_get),
+    "/organisasi/pegawai/unduh.xlsx" => get(employees::view_employees_xlsx_get),
+    "/organisasi/pegawai/baru" => get(employees::view_employee_new_get).post(employees::view_employee_new_post),
+    "/organisasi/pegawai/{id}" => get(employees::view_employee_get),
+    "/organisasi/pegawai/{id}/ubah" => get(employees::view_employee_edit_get).post(employees::view_employee_edit_post),
+    "/organisasi/pegawai/{id}/status" => post(employees::view_employee_status_post),
+    "/organisasi/pegawai/impor" => get(imports::view_import_get).post(imports::view_import_post),
+    "/organisasi/pegawai/impor/templat.csv" => get(imports::view_template_get),
+    "/organisasi/pegawai/impor/{id}/simpan" => post(imports::view_import_commit_post),
+    "/organisasi/pengguna" => get(users::view_users_get),
+    "/organisasi/pengguna/baru" => get(users::view_user_new_get).post(users::view_user_new_post),
+    "/organisasi/pengguna/{id}" => get(users::view_user_get).post(users::view_user_post),
+    "/kompetensi/kamus" => get(competency::view_dictionary_get),
+    "/kompetensi/standar/{position_id}" => get(competency::view_standard_get).post(competency::view_standard_post),
+    "/kompetensi/kamus/impor" => get(competency::view_import_get).post(competency::view_import_post),
+    "/kompetensi/kamus/impor/templat.csv" => get(competency::view_import_template_get),
+    "/kompetensi/standar" => get(competency::view_grid_get).post(competency::view_grid_post),
+    "/kompetensi/kamus/baru" => get(competency::view_competency_new_get).post(competency::view_competency_new_post),
+    "/kompetensi/kamus/{id}" => get(competency::view_competency_get),
+    "/kompetensi/kamus/{id}/ubah" => get(competency::view_competency_edit_get).post(competency::view_competency_edit_post),
+    "/akpk" => get(akpk::view_map_get),
+    "/akpk/pegawai/{id}" => get(akpk::view_employee_get),
+    "/akpk/pegawai/{id}/penilaian" => post(akpk::view_assess_post),
+    "/akpk/pegawai/{id}/skp" => post(akpk::view_skp_post),
+    "/akpk/kebutuhan" => get(akpk::view_needs_get),
+    "/akpk/kebutuhan/unduh.xlsx" => get(akpk::view_needs_xlsx_get),
+    "/akpk/kebutuhan/baru" => get(akpk::view_need_new_get).post(akpk::view_need_new_post),
+    "/akpk/kebutuhan/{id}/tutup" => post(akpk::view_need_close_post),
+    "/akpk/kalibrasi" => get(akpk::view_calibration_get),
+    "/akpk/prioritas" => get(akpk::view_priorities_get).post(akpk::view_priorities_post),
+    "/akpk/impor" => get(akpk::view_import_get).post(akpk::view_import_post),
+    "/akpk/impor/templat/{kind}" => get(akpk::view_import_template_get),
+    "/nasional" => get(akpk::view_national_get),
+    "/pengaturan" => get(admin::view_settings_get).post(admin::view_settings_post),
+    "/audit" => get(admin::view_audit_get),
+    "/instansi" => get(admin::view_tenants_get),
+    "/instansi/baru" => get(admin::view_tenant_new_get).post(admin::view_tenant_new_post),
+    "/instansi/{id}/ubah" => get(admin::view_tenant_edit_get).post(admin::view_tenant_edit_post),
+    "/profil" => get(profile::view_profile_get),
+    "/profil/token" => post(profile::view_token_post),
+    "/profil/token/{id}/cabut" => post(profile::view_token_revoke_post),
+    "/profil/sandi" => post(profile::view_password_post),
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::view_home_get))
-        .route("/masuk", get(home::view_login_get).post(home::view_login_post))
-        .route("/keluar", post(home::view_logout_post))
-        .route("/organisasi/unit", get(units::view_units_get))
-        .route("/organisasi/unit/baru", get(units::view_unit_new_get).post(units::view_unit_new_post))
-        .route("/organisasi/unit/{id}", get(units::view_unit_get))
-        .route("/organisasi/unit/{id}/ubah", get(units::view_unit_edit_get).post(units::view_unit_edit_post))
-        .route("/organisasi/unit/{id}/status", post(units::view_unit_status_post))
-        .route("/organisasi/jabatan", get(positions::view_positions_get))
-        .route("/organisasi/jabatan/baru", get(positions::view_position_new_get).post(positions::view_position_new_post))
-        .route("/organisasi/jabatan/{id}/ubah", get(positions::view_position_edit_get).post(positions::view_position_edit_post))
-        .route("/organisasi/jabatan/{id}/status", post(positions::view_position_status_post))
-        .route("/organisasi/pegawai", get(employees::view_employees_get))
-        .route("/organisasi/pegawai/unduh.csv", get(employees::view_employees_csv_get))
-        .route("/organisasi/pegawai/unduh.xlsx", get(employees::view_employees_xlsx_get))
-        .route("/organisasi/pegawai/baru", get(employees::view_employee_new_get).post(employees::view_employee_new_post))
-        .route("/organisasi/pegawai/{id}", get(employees::view_employee_get))
-        .route("/organisasi/pegawai/{id}/ubah", get(employees::view_employee_edit_get).post(employees::view_employee_edit_post))
-        .route("/organisasi/pegawai/{id}/status", post(employees::view_employee_status_post))
-        .route("/organisasi/pegawai/impor", get(imports::view_import_get).post(imports::view_import_post))
-        .route("/organisasi/pegawai/impor/templat.csv", get(imports::view_template_get))
-        .route("/organisasi/pegawai/impor/{id}/simpan", post(imports::view_import_commit_post))
-        .route("/organisasi/pengguna", get(users::view_users_get))
-        .route("/organisasi/pengguna/baru", get(users::view_user_new_get).post(users::view_user_new_post))
-        .route("/organisasi/pengguna/{id}", get(users::view_user_get).post(users::view_user_post))
-        .route("/kompetensi/kamus", get(competency::view_dictionary_get))
-        .route("/kompetensi/standar/{position_id}", get(competency::view_standard_get).post(competency::view_standard_post))
-        .route("/kompetensi/kamus/impor", get(competency::view_import_get).post(competency::view_import_post))
-        .route("/kompetensi/kamus/impor/templat.csv", get(competency::view_import_template_get))
-        .route("/kompetensi/standar", get(competency::view_grid_get).post(competency::view_grid_post))
-        .route("/kompetensi/kamus/baru", get(competency::view_competency_new_get).post(competency::view_competency_new_post))
-        .route("/kompetensi/kamus/{id}", get(competency::view_competency_get))
-        .route("/kompetensi/kamus/{id}/ubah", get(competency::view_competency_edit_get).post(competency::view_competency_edit_post))
-        .route("/akpk", get(akpk::view_map_get))
-        .route("/akpk/pegawai/{id}", get(akpk::view_employee_get))
-        .route("/akpk/pegawai/{id}/penilaian", post(akpk::view_assess_post))
-        .route("/akpk/pegawai/{id}/skp", post(akpk::view_skp_post))
-        .route("/akpk/kebutuhan", get(akpk::view_needs_get))
-        .route("/akpk/kebutuhan/unduh.xlsx", get(akpk::view_needs_xlsx_get))
-        .route("/akpk/kebutuhan/baru", get(akpk::view_need_new_get).post(akpk::view_need_new_post))
-        .route("/akpk/kebutuhan/{id}/tutup", post(akpk::view_need_close_post))
-        .route("/akpk/kalibrasi", get(akpk::view_calibration_get))
-        .route("/akpk/prioritas", get(akpk::view_priorities_get).post(akpk::view_priorities_post))
-        .route("/akpk/impor", get(akpk::view_import_get).post(akpk::view_import_post))
-        .route("/akpk/impor/templat/{kind}", get(akpk::view_import_template_get))
-        .route("/nasional", get(akpk::view_national_get))
-        .route("/pengaturan", get(admin::view_settings_get).post(admin::view_settings_post))
-        .route("/audit", get(admin::view_audit_get))
-        .route("/instansi", get(admin::view_tenants_get))
-        .route("/instansi/baru", get(admin::view_tenant_new_get).post(admin::view_tenant_new_post))
-        .route("/instansi/{id}/ubah", get(admin::view_tenant_edit_get).post(admin::view_tenant_edit_post))
-        .route("/profil", get(profile::view_profile_get))
-        .route("/profil/token", post(profile::view_token_post))
-        .route("/profil/token/{id}/cabut", post(profile::view_token_revoke_post))
-        .route("/profil/sandi", post(profile::view_password_post))
+    table()
 }
 
 /// A multipart upload: the file and the other form fields.

@@ -10,4 +10,5 @@ mod competency;
 mod employees;
 mod import;
 mod isolation;
+mod shape;
 mod transfer;

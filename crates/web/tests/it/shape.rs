@@ -1,0 +1,133 @@
+//! The shape the code must keep as it grows: a GET writes nothing; every route's path
+//! parameters are known to the tests that must try them; every table is in `cakap export`.
+
+use std::collections::BTreeSet;
+
+use axum::http::StatusCode;
+use sea_orm::{ConnectionTrait, Statement};
+
+use crate::helpers::*;
+
+/// Ids of one tenant's records, for filling in route parameters.
+pub struct Ids {
+    pub unit: i64,
+    pub position: i64,
+    pub employee: i64,
+    pub user: i64,
+    pub token: i64,
+    pub job: i64,
+    pub competency: i64,
+    pub need: i64,
+    pub tenant: i64,
+}
+
+/// A route with its parameters filled in from `ids`. Panics on a parameter it does not know:
+/// a new route with an id must be added here, and so reaches the isolation matrix and the crawl.
+pub fn concrete(path: &str, ids: &Ids) -> String {
+    let Some(start) = path.find('{') else { return path.to_string() };
+    let id = match path[..start].strip_prefix("/api/v1").unwrap_or(&path[..start]) {
+        "/organisasi/unit/" | "/units/" => ids.unit,
+        "/organisasi/jabatan/" | "/kompetensi/standar/" | "/positions/" => ids.position,
+        "/organisasi/pegawai/" | "/akpk/pegawai/" | "/employees/" => ids.employee,
+        "/organisasi/pegawai/impor/" => ids.job,
+        "/organisasi/pengguna/" => ids.user,
+        "/kompetensi/kamus/" => ids.competency,
+        "/akpk/kebutuhan/" => ids.need,
+        "/instansi/" => ids.tenant,
+        "/profil/token/" => ids.token,
+        "/akpk/impor/templat/" => return path.replace("{kind}", "penilaian.csv"),
+        other => panic!("route {path}: no test id for the parameter after {other:?}; add it to shape::concrete"),
+    };
+    let end = path[start..].find('}').expect("closing brace") + start;
+    format!("{}{id}{}", &path[..start], &path[end + 1..])
+}
+
+/// Creates a token, an import preview and a hand-added need in the tenant, and returns ids.
+pub async fn ids_of(app: &TestApp, code: &str) -> Ids {
+    let t = app.tenant_id(code).await;
+    let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
+    let unit = units.iter().find(|u| u.kind == "kelurahan").unwrap();
+    let position = cakap_store::org::positions::all(&app.store.db, t).await.unwrap().into_iter().find(|p| p.unit_id == unit.id).unwrap().id;
+    let employee = op(app, t).await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().items.remove(0).id;
+    let admin = cakap_store::users::by_login(&app.store.db, &format!("admin.{code}")).await.unwrap().unwrap();
+    let ctx = cakap_store::audit::Ctx { tenant_id: t, user_id: Some(admin.id), request_id: None };
+    let (tok, _) = cakap_store::users::create_token(&app.store, &ctx, admin.id, "uji", None).await.unwrap();
+    let table = cakap_store::import::Table { headers: vec!["NIP".into()], rows: vec![] };
+    let job = cakap_store::import::employees::save_preview(&app.store, &ctx, "uji.csv", Default::default(), &table, &Default::default()).await.unwrap();
+    let competency = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.code == "TK-ETIKA").unwrap().id;
+    let need_input = cakap_store::akpk::needs::NeedInput {
+        employee_id: None,
+        unit_id: Some(unit.id),
+        competency_id: competency,
+        source: cakap_domain::akpk::NeedSource::Community,
+        gap: 1,
+        note: "Kebutuhan uji".into(),
+    };
+    let need = cakap_store::akpk::needs::create(&app.store, &ctx, &need_input).await.unwrap().id;
+    Ids { unit: unit.id, position, employee, user: admin.id, token: tok.id, job, competency, need, tenant: t }
+}
+
+/// Every page and API path, the API ones under /api/v1.
+pub fn all_paths() -> Vec<(String, String)> {
+    let pages = cakap_web::pages::PATHS.iter().map(|p| (p.to_string(), p.to_string()));
+    let api = cakap_web::api::PATHS.iter().map(|p| (p.to_string(), format!("/api/v1{p}")));
+    pages.chain(api).collect()
+}
+
+#[tokio::test]
+async fn a_crawl_of_every_page_by_every_role_writes_nothing() {
+    let app = TestApp::demo().await;
+    let ids = ids_of(&app, "medan").await;
+    let roles = ["admin", "perencana", "ppk", "atasan", "instruktur", "pegawai"];
+    // Logging in writes (session, attempt, audit row); it happens before the snapshot.
+    let mut clients = vec![];
+    for role in roles {
+        let login = format!("{role}.medan");
+        clients.push((app.login(&login).await, token_for(&app, &login).await));
+    }
+    clients.push((app.login("superadmin").await, token_for(&app, "superadmin").await));
+    let before = cakap_store::transfer::checksums(&app.store).await.unwrap();
+    let mut served = 0;
+    for (c, token) in clients.iter_mut() {
+        for (route, url) in all_paths() {
+            let url = concrete(&url, &ids);
+            let res = if url.starts_with("/api/") { c.api("GET", &url, token, None).await } else { c.get(&url).await };
+            assert!(!res.status.is_server_error(), "GET {url} ({route}): {} {}", res.status, res.body);
+            if res.status == StatusCode::OK {
+                served += 1;
+            }
+        }
+    }
+    // Logged out too: the login page, a protected page, the health check.
+    let mut anon = app.client();
+    for url in ["/masuk", "/", "/organisasi/pegawai", "/healthz"] {
+        anon.get(url).await;
+    }
+    let after = cakap_store::transfer::checksums(&app.store).await.unwrap();
+    let changed: Vec<&str> = before.iter().zip(&after).filter(|(b, a)| b != a).map(|(b, _)| b.table.as_str()).collect();
+    assert!(changed.is_empty(), "GET requests wrote to {changed:?}");
+    assert!(served > 100, "the crawl reached the pages ({served} served)");
+}
+
+#[tokio::test]
+async fn every_table_is_in_the_export() {
+    let app = TestApp::empty().await;
+    let sql = if app.store.is_postgres() {
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'"
+    } else {
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    };
+    let rows = app.store.db.query_all_raw(Statement::from_string(app.store.backend(), sql)).await.unwrap();
+    let tables: BTreeSet<String> = rows.iter().map(|r| r.try_get::<String>("", "name").unwrap()).filter(|n| n != "seaql_migrations").collect();
+    let exported: BTreeSet<String> = cakap_store::transfer::checksums(&app.store).await.unwrap().into_iter().map(|s| s.table).collect();
+    assert_eq!(tables, exported, "a table that `cakap export` leaves out would silently be lost in a move");
+}
+
+#[test]
+fn every_route_parameter_is_known_to_the_tests() {
+    let ids = Ids { unit: 1, position: 2, employee: 3, user: 4, token: 5, job: 6, competency: 7, need: 8, tenant: 9 };
+    for (route, url) in all_paths() {
+        let filled = concrete(&url, &ids);
+        assert!(!filled.contains('{'), "{route}: {filled}");
+    }
+}
