@@ -95,6 +95,7 @@ fn denied(status: StatusCode) -> bool {
 async fn no_role_of_one_tenant_reads_or_writes_another() {
     let app = TestApp::demo().await;
     let b = target(&app, "ambon").await;
+    let b_ids = crate::shape::ids_of(&app, "ambon").await;
     let a_t = app.tenant_id("medan").await;
     let a_units = cakap_store::org::units::list(&app.store.db, a_t).await.unwrap();
     let a_unit = a_units.iter().find(|u| u.kind == "kelurahan").unwrap().id;
@@ -227,6 +228,26 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
         assert!(!res.body.contains("Kebutuhan rahasia B") && !res.body.contains(&b.employee_name), "{login} API needs leaked");
         let res = c.api("GET", "/api/v1/tenants", &token, None).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{login} lists tenants");
+        // Every route that takes an id, with B's ids: read, then post to it. A new route is in
+        // this matrix by construction (shape::concrete panics on a parameter it does not know).
+        for (route, url) in crate::shape::all_paths() {
+            if !route.contains('{') {
+                continue;
+            }
+            let url = crate::shape::concrete(&url, &b_ids);
+            if url.starts_with("/api/") {
+                let res = c.api("GET", &url, &token, None).await;
+                assert!(denied(res.status) && !res.body.contains(&b.employee_name), "{login} API GET {url}: {}", res.status);
+                continue;
+            }
+            let res = c.get(&url).await;
+            let leaked = secrets.iter().find(|s| res.body.contains(*s));
+            let allowed_template = res.status == StatusCode::OK && route.starts_with("/akpk/impor/templat/");
+            assert!(denied(res.status) || res.status == StatusCode::METHOD_NOT_ALLOWED || (allowed_template && leaked.is_none()), "{login} GET {url}: {} leaked {leaked:?}", res.status);
+            c.get("/").await;
+            let res = c.post(&url, &[]).await;
+            assert!(denied(res.status) || res.status == StatusCode::METHOD_NOT_ALLOWED, "{login} POST {url}: {}", res.status);
+        }
     }
     assert_eq!(before, snapshot(&app, "ambon").await, "tenant B changed");
 
