@@ -28,7 +28,15 @@ pub async fn setup_org(store: &Store) -> Res<Org> {
     let t = cakap_store::org::tenants::create(
         store,
         &Ctx::system(0),
-        &TenantForCreate { code: "bench".into(), name: "Pemerintah Kota Uji".into(), kind: "kota".into(), timezone: "WIB".into() },
+        &TenantForCreate {
+            code: "bench".into(),
+            name: "Pemerintah Kota Uji".into(),
+            kind: "kota".into(),
+            timezone: "WIB".into(),
+            admin_login: "admin.bench".into(),
+            admin_name: "Admin Uji".into(),
+            admin_password: "bench-admin-2026".into(),
+        },
     )
     .await?;
     let ctx = Ctx::system(t.id);

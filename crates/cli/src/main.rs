@@ -3,6 +3,7 @@
 mod bench;
 mod bench_akpk;
 mod bench_rollup;
+mod bench_web;
 
 use std::path::PathBuf;
 
@@ -112,6 +113,16 @@ enum BenchCmd {
         #[arg(long, default_value = "bench-data")]
         dir: PathBuf,
     },
+    /// Data for bench/web.sh: the demo, with Kota Medan grown to `--employees`.
+    WebSetup {
+        #[arg(long, default_value_t = 10_000)]
+        employees: u64,
+    },
+    /// The reference server of bench/web.sh: 20 employee rows from the same database, rendered.
+    WebReference {
+        #[arg(long, default_value = "127.0.0.1:18081")]
+        listen: String,
+    },
     /// The competency roll-up engine on synthetic national data (or `--data DIR` column files).
     Rollup {
         #[arg(long, default_value_t = 4_300_000)]
@@ -179,6 +190,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     }
     let store = Store::open(&cli.database_url).await?;
     match cli.cmd {
+        Cmd::Bench { cmd: BenchCmd::WebSetup { employees } } => bench_web::setup(&store, &demo_password(), employees).await?,
+        Cmd::Bench { cmd: BenchCmd::WebReference { listen } } => bench_web::serve_reference(store, &listen).await?,
         Cmd::Bench { .. } => unreachable!("handled above"),
         Cmd::Migrate => println!("Migrasi selesai."),
         Cmd::Demo => {

@@ -108,6 +108,16 @@ async fn check_roles<C: ConnectionTrait>(db: &C, tenant_id: i64, roles: &[RoleGr
 
 /// Creates a user of `ctx.tenant_id` with its roles.
 pub async fn create(store: &Store, ctx: &Ctx, input: &UserForCreate) -> Result<UserWithRoles> {
+    let hash = check_new_user(input)?;
+    let txn = store.write().await?;
+    let user = insert_user(&txn, ctx, input, hash).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// The checks of a new user that need no database; the argon2 hash of its password (computed
+/// before any transaction opens: it takes tens of milliseconds).
+pub(crate) fn check_new_user(input: &UserForCreate) -> Result<String> {
     let mut errs = vec![];
     let login = input.login.trim().to_ascii_lowercase();
     errs.extend(check_login(&login));
@@ -120,11 +130,15 @@ pub async fn create(store: &Store, ctx: &Ctx, input: &UserForCreate) -> Result<U
     if !errs.is_empty() {
         return Err(StoreError::Invalid(errs));
     }
-    let hash = hash_password(&input.password);
-    let txn = store.write().await?;
-    check_roles(&txn, ctx.tenant_id, &input.roles).await?;
+    Ok(hash_password(&input.password))
+}
+
+/// Writes a checked user (see [`check_new_user`]) with its roles and audit row in `txn`.
+pub(crate) async fn insert_user<C: ConnectionTrait>(txn: &C, ctx: &Ctx, input: &UserForCreate, hash: String) -> Result<UserWithRoles> {
+    let login = input.login.trim().to_ascii_lowercase();
+    check_roles(txn, ctx.tenant_id, &input.roles).await?;
     if let Some(e) = input.employee_id {
-        crate::org::employees::get(&txn, ctx.tenant_id, &crate::org::employees::EmployeeScope::Tenant, e)
+        crate::org::employees::get(txn, ctx.tenant_id, &crate::org::employees::EmployeeScope::Tenant, e)
             .await
             .map_err(|_| StoreError::invalid("employee_id", "pegawai tidak ditemukan"))?;
     }
@@ -140,12 +154,11 @@ pub async fn create(store: &Store, ctx: &Ctx, input: &UserForCreate) -> Result<U
         active: Set(true),
         created_at: Set(crate::now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| StoreError::on_unique(e, "login", "nama pengguna sudah dipakai"))?;
-    write_roles(&txn, ctx.tenant_id, id, &input.roles).await?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("create", cakap_domain::audit::AuditEntity::User, id), None::<&()>, Some(input)).await?;
-    txn.commit().await?;
+    write_roles(txn, ctx.tenant_id, id, &input.roles).await?;
+    audit::record(txn, ctx, ctx.tenant_id, ("create", cakap_domain::audit::AuditEntity::User, id), None::<&()>, Some(input)).await?;
     Ok(UserWithRoles { user: (&m).into(), roles: input.roles.clone() })
 }
 

@@ -102,11 +102,17 @@ pub fn router(store: Store, cfg: WebConfig) -> Router {
 /// `RequestBodyLimitLayer` and reported the same way by the extractor that reads it.
 async fn body_limit(axum::extract::State(s): axum::extract::State<AppState>, req: Request, next: Next) -> Response {
     let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > s.cfg.max_body as u64) {
+    let api = req.uri().path().starts_with("/api/");
+    let too_large = || {
         let e = AppError::TooLarge(s.cfg.max_body);
-        return if req.uri().path().starts_with("/api/") { error::ApiError(e).into_response() } else { e.into_response() };
+        if api { error::ApiError(e).into_response() } else { e.into_response() }
+    };
+    if declared.is_some_and(|n| n > s.cfg.max_body as u64) {
+        return too_large();
     }
-    next.run(req).await
+    let res = next.run(req).await;
+    // Whichever extractor hit the limit (form, JSON, multipart), the user reads the same answer.
+    if res.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { res }
 }
 
 /// Any request that may write makes cached analyses stale once it has completed.

@@ -81,12 +81,19 @@ impl TenantSettings {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct TenantForCreate {
     pub code: String,
     pub name: String,
     pub kind: String,
     pub timezone: String,
+    /// The new instansi's first admin (BKPSDM), created with it; only read by [`create`].
+    #[serde(default)]
+    pub admin_login: String,
+    #[serde(default)]
+    pub admin_name: String,
+    #[serde(default, skip_serializing)]
+    pub admin_password: String,
 }
 
 pub const TIMEZONES: [&str; 3] = ["WIB", "WITA", "WIT"];
@@ -124,8 +131,30 @@ pub async fn by_code<C: ConnectionTrait>(db: &C, code: &str) -> Result<Option<te
     Ok(tenant::Entity::find().filter(tenant::Column::Code.eq(code)).one(db).await?)
 }
 
+/// Creates an instansi with its national dictionary and its first admin, all in one
+/// transaction: a tenant nobody can log in to is never left behind.
 pub async fn create(store: &Store, ctx: &Ctx, input: &TenantForCreate) -> Result<tenant::Model> {
-    input.check()?;
+    let admin = crate::users::UserForCreate {
+        login: input.admin_login.clone(),
+        name: input.admin_name.clone(),
+        password: input.admin_password.clone(),
+        employee_id: None,
+        roles: vec![crate::users::RoleGrant { role: cakap_domain::Role::Admin, unit_id: None }],
+    };
+    let mut errs = match input.check() {
+        Err(StoreError::Invalid(e)) => e,
+        Err(e) => return Err(e),
+        Ok(_) => vec![],
+    };
+    let hash = match crate::users::check_new_user(&admin) {
+        Ok(h) => Some(h),
+        Err(StoreError::Invalid(e)) => {
+            errs.extend(e.into_iter().map(|e| FieldError::new(admin_field(e.field), format!("admin pertama: {}", e.message))));
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let (Some(hash), true) = (hash, errs.is_empty()) else { return Err(StoreError::Invalid(errs)) };
     let txn = store.write().await?;
     let m = tenant::ActiveModel {
         id: Set(next_id()),
@@ -142,8 +171,22 @@ pub async fn create(store: &Store, ctx: &Ctx, input: &TenantForCreate) -> Result
     .map_err(|e| StoreError::on_unique(e, "code", "kode instansi sudah dipakai"))?;
     audit::record(&txn, ctx, m.id, ("create", cakap_domain::audit::AuditEntity::Tenant, m.id), None::<&()>, Some(&input)).await?;
     crate::competency::ensure_national_for(&txn, m.id).await?;
+    let admin_ctx = Ctx { tenant_id: m.id, ..ctx.clone() };
+    crate::users::insert_user(&txn, &admin_ctx, &admin, hash).await.map_err(|e| match e {
+        StoreError::Conflict(_, msg) => StoreError::Conflict("admin_login", format!("admin pertama: {msg}")),
+        other => other,
+    })?;
     txn.commit().await?;
     Ok(m)
+}
+
+/// The tenant form's name for a field of the first admin.
+fn admin_field(user_field: &str) -> &'static str {
+    match user_field {
+        "login" => "admin_login",
+        "name" => "admin_name",
+        _ => "admin_password",
+    }
 }
 
 pub async fn update(store: &Store, ctx: &Ctx, id: i64, input: &TenantForCreate, active: bool) -> Result<tenant::Model> {

@@ -223,7 +223,7 @@ async fn tenant_form(a: &Actor, session: &Session, title: &str, f: TenantForCrea
 
 pub async fn view_tenant_new_get(session: Session, a: Actor) -> Result<Response> {
     a.require(Permission::ManageTenants)?;
-    let f = TenantForCreate { code: String::new(), name: String::new(), kind: "kota".into(), timezone: "WIB".into() };
+    let f = TenantForCreate { kind: "kota".into(), timezone: "WIB".into(), ..Default::default() };
     Ok(tenant_form(&a, &session, "Tambah Instansi", f, false, true, FormErrors::default()).await)
 }
 
@@ -244,7 +244,7 @@ pub async fn view_tenant_new_post(State(st): State<AppState>, session: Session, 
 pub async fn view_tenant_edit_get(State(st): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
     a.require(Permission::ManageTenants)?;
     let t = tenants::get(&st.store.db, id).await?;
-    let f = TenantForCreate { code: t.code, name: t.name.clone(), kind: t.kind, timezone: t.timezone };
+    let f = TenantForCreate { code: t.code, name: t.name.clone(), kind: t.kind, timezone: t.timezone, ..Default::default() };
     Ok(tenant_form(&a, &session, &format!("Ubah Instansi: {}", t.name), f, true, t.active, FormErrors::default()).await)
 }
 

@@ -98,8 +98,15 @@ pub async fn read_upload(a: &crate::auth::Actor, mut mp: axum::extract::Multipar
     use crate::error::AppError;
     let mut up = Upload { file_name: String::new(), bytes: vec![], fields: Default::default() };
     // A body cut off at the limit surfaces here as a multipart error with status 413.
+    // (axum maps only its own limit to 413; the body-limit layer's error is found in the chain.)
     let bad = |e: axum::extract::multipart::MultipartError, what: &str| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge(0) } else { AppError::BadRequest(format!("{what}: {e}")) }
+        let mut cause: Option<&dyn std::error::Error> = Some(&e);
+        let mut over = e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+        while let Some(c) = cause {
+            over |= c.to_string().contains("length limit exceeded");
+            cause = c.source();
+        }
+        if over { AppError::TooLarge(0) } else { AppError::BadRequest(format!("{what}: {e}")) }
     };
     while let Some(field) = mp.next_field().await.map_err(|e| bad(e, "unggahan tidak valid"))? {
         let name = field.name().unwrap_or("").to_string();

@@ -566,3 +566,38 @@ async fn a_supervisor_sees_the_heatmap_of_the_supervised_units_only() {
     assert_eq!(app.login("pegawai.medan").await.get("/akpk").await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.login("instruktur.medan").await.get("/akpk").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_employee_never_assessed_is_belum_dinilai_not_kurang_optimal() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("ambon").await;
+    let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
+    let unit = units.iter().find(|u| u.kind == "kelurahan").unwrap();
+    let pos = cakap_store::org::positions::all(&app.store.db, t).await.unwrap().into_iter().find(|p| p.unit_id == unit.id).unwrap();
+    let form = cakap_store::org::employees::EmployeeForm {
+        person: cakap_domain::employee::EmployeeInput {
+            nip: "199502022020122001".into(),
+            nama: "Maria Baru".into(),
+            jenis_kelamin: "P".into(),
+            tanggal_lahir: "1995-02-02".into(),
+            status: "PNS".into(),
+            ..Default::default()
+        },
+        unit_id: Some(unit.id),
+        position_id: Some(pos.id),
+        target_position_id: None,
+    };
+    let e = op(&app, t).await.org_admin().unwrap().create_employee(&form).await.unwrap();
+    let mut c = app.login("perencana.ambon").await;
+    let page = c.get(&format!("/akpk/pegawai/{}", e.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("JPM <strong>Belum dinilai</strong>"), "{}", page.body);
+    assert!(!page.body.contains("Kurang Optimal"), "no band for an unassessed employee");
+    // The form's date is today in Ambon (WIT), not in UTC.
+    let today = cakap_domain::Zone::Wit.today().to_string();
+    assert!(page.body.contains(&format!("value=\"{today}\"")), "assessment date defaults to {today}");
+    let token = token_for(&app, "perencana.ambon").await;
+    let api = c.api("GET", &format!("/api/v1/employees/{}/akpk", e.id), &token, None).await;
+    let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert!(v["held"]["jpm"].is_null() && v["held"]["band"].is_null(), "{}", api.body);
+}

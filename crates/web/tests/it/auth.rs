@@ -151,3 +151,62 @@ async fn login_is_throttled_per_ip_across_accounts() {
     let res = tower::ServiceExt::oneshot(c.router.clone(), req).await.unwrap();
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn a_busy_database_gives_a_try_again_page_not_a_500() {
+    let app = TestApp::demo().await;
+    if app.store.is_postgres() {
+        return; // PostgreSQL writers wait on row locks; the SQLite write lock is what an import holds.
+    }
+    let mut c = app.login("admin.medan").await;
+    c.get("/organisasi/unit/baru").await;
+    // Another writer (as an import does) holds SQLite's write lock past busy_timeout.
+    let url = app.store.db.get_sqlite_connection_pool().connect_options().get_filename().display().to_string();
+    let mut other = <sea_orm::sqlx::SqliteConnection as sea_orm::sqlx::Connection>::connect(&format!("sqlite://{url}")).await.unwrap();
+    sea_orm::sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.unwrap();
+    let res = c.post("/organisasi/unit/baru", &[("code", "SIBUK"), ("name", "Unit Sibuk"), ("kind", "bidang")]).await;
+    sea_orm::sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.body);
+    assert!(res.body.contains("sedang sibuk") && res.body.contains("Coba lagi"), "{}", res.body);
+    assert_eq!(res.headers.get("retry-after").unwrap(), "5");
+}
+
+#[tokio::test]
+async fn expired_sessions_and_old_login_attempts_are_purged() {
+    let app = TestApp::demo().await;
+    let mut c = app.client();
+    c.login("admin.medan", "salah-sandi").await;
+    let live = app.login("perencana.medan").await;
+    let now = cakap_store::now();
+    // Nothing is old yet: the live session and today's attempts stay.
+    let p = cakap_store::users::purge_expired(&app.store, now).await.unwrap();
+    assert_eq!(p, Default::default());
+    // Nine hours on, the 8-hour sessions are gone; eight days on, the attempts too.
+    let p = cakap_store::users::purge_expired(&app.store, now + time::Duration::hours(9)).await.unwrap();
+    assert!(p.sessions >= 1 && p.login_attempts == 0, "{p:?}");
+    let p = cakap_store::users::purge_expired(&app.store, now + time::Duration::days(8)).await.unwrap();
+    assert!(p.login_attempts >= 2, "{p:?}");
+    let mut live = live;
+    assert_eq!(live.get("/").await.status, StatusCode::SEE_OTHER, "the purged session is logged out");
+}
+
+#[tokio::test]
+async fn unreadable_settings_are_an_error_never_a_silent_reset() {
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let row = cakap_store::entity::tenant::Entity::find_by_id(t).one(&app.store.db).await.unwrap().unwrap();
+    let good = row.settings.clone();
+    let mut am: cakap_store::entity::tenant::ActiveModel = row.into();
+    am.settings = Set("{\"min_jp_per_year\": \"dua puluh\"".into());
+    am.update(&app.store.db).await.unwrap();
+    let mut c = app.client();
+    let res = c.login("admin.serang", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = c.get("/pengaturan").await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
+    assert!(res.body.contains("pengaturan instansi tidak terbaca"), "{}", res.body);
+    let still = cakap_store::entity::tenant::Entity::find_by_id(t).one(&app.store.db).await.unwrap().unwrap().settings;
+    assert_ne!(still, good, "nothing rewrote the stored value with defaults");
+    assert!(still.contains("dua puluh"));
+}

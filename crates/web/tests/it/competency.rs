@@ -36,10 +36,29 @@ async fn a_new_tenant_gets_the_dictionary_once() {
     let app = TestApp::demo().await;
     let mut sa = app.login("superadmin").await;
     sa.get("/instansi/baru").await;
-    let res =
-        sa.post("/instansi/baru", &[("code", "kab-aceh-utara"), ("name", "Pemerintah Kabupaten Aceh Utara"), ("kind", "kabupaten"), ("timezone", "WIB")]).await;
+    let tenant = [("code", "kab-aceh-utara"), ("name", "Pemerintah Kabupaten Aceh Utara"), ("kind", "kabupaten"), ("timezone", "WIB")];
+    // Without a first admin nobody could log in to the new instansi: refused, nothing written.
+    let res = sa.post("/instansi/baru", &tenant).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("admin pertama"), "{}", res.body);
+    assert!(cakap_store::org::tenants::by_code(&app.store.db, "kab-aceh-utara").await.unwrap().is_none());
+    // A taken login rolls the whole instansi back.
+    sa.get("/instansi/baru").await;
+    let taken = [&tenant[..], &[("admin_login", "admin.medan"), ("admin_name", "Admin"), ("admin_password", "sandi-awal-123")]].concat();
+    let res = sa.post("/instansi/baru", &taken).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(cakap_store::org::tenants::by_code(&app.store.db, "kab-aceh-utara").await.unwrap().is_none());
+    sa.get("/instansi/baru").await;
+    let with_admin =
+        [&tenant[..], &[("admin_login", "admin.acehutara"), ("admin_name", "Admin BKPSDM Aceh Utara"), ("admin_password", "sandi-awal-123")]].concat();
+    let res = sa.post("/instansi/baru", &with_admin).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let t = app.tenant_id("kab-aceh-utara").await;
+    // The first admin logs in and manages the new instansi.
+    let mut admin = app.client();
+    assert_eq!(admin.login("admin.acehutara", "sandi-awal-123").await.status, StatusCode::SEE_OTHER);
+    assert!(admin.get("/").await.body.contains("Pemerintah Kabupaten Aceh Utara"));
+    assert_eq!(admin.get("/organisasi/pengguna").await.status, StatusCode::OK);
     assert_eq!(cakap_store::competency::list(&app.store.db, t).await.unwrap().len(), 9);
     // Seeding again (as every start does) adds nothing.
     assert_eq!(cakap_store::competency::ensure_national_for(&app.store.db, t).await.unwrap(), 0);

@@ -178,3 +178,71 @@ async fn employee_list_sorts_by_name_and_nip_keeping_filters() {
     // Paging keeps the order and the filter.
     assert!(body.contains("status=pns&sort=nip&page=2"), "{body}");
 }
+
+#[tokio::test]
+async fn search_is_case_insensitive_and_literal_on_both_databases() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let (unit, pos) = first_kelurahan_and_position(&app, t).await;
+    let admin = op(&app, t).await;
+    for (nip, nama) in [("199001012015031003", "Budi_Santoso Uji"), ("199001012015031004", "Budi Santoso Uji"), ("199001012015031005", "Rina 100% Uji")] {
+        let form = cakap_store::org::employees::EmployeeForm {
+            person: cakap_domain::employee::EmployeeInput {
+                nip: nip.into(),
+                nama: nama.into(),
+                jenis_kelamin: "L".into(),
+                tanggal_lahir: "1990-01-01".into(),
+                status: "PNS".into(),
+                ..Default::default()
+            },
+            unit_id: Some(unit),
+            position_id: Some(pos),
+            target_position_id: None,
+        };
+        admin.org_admin().unwrap().create_employee(&form).await.unwrap();
+    }
+    let mut c = app.login("admin.medan").await;
+    let total = |body: &str| body.split("Total ").nth(1).and_then(|s| s.split(' ').next()).unwrap_or("?").to_string();
+    // Case: PostgreSQL's LIKE is case-sensitive, SQLite's is not; both must find the two Budis.
+    assert_eq!(total(&c.get("/organisasi/pegawai?q=SANTOSO+UJI").await.body), "2");
+    // `_` and `%` are literal characters, not wildcards.
+    assert_eq!(total(&c.get("/organisasi/pegawai?q=budi_").await.body), "1");
+    assert_eq!(total(&c.get("/organisasi/pegawai?q=100%25").await.body), "1");
+    assert_eq!(total(&c.get("/organisasi/pegawai?q=%25").await.body), "1");
+    // A NIP typed with spaces as it is printed.
+    assert_eq!(total(&c.get("/organisasi/pegawai?q=19900101+201503+1+005").await.body), "1");
+}
+
+#[tokio::test]
+async fn an_employee_position_belongs_to_the_chosen_unit_and_golongan_is_a_list() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let (unit, _) = first_kelurahan_and_position(&app, t).await;
+    let other = cakap_store::org::positions::all(&app.store.db, t).await.unwrap().into_iter().find(|p| p.unit_id != unit).unwrap();
+    let mut c = app.login("admin.medan").await;
+    let page = c.get("/organisasi/pegawai/baru").await;
+    assert!(
+        page.body.contains("<select id=\"f-golongan\" name=\"golongan\">") && page.body.contains("IV/e – Pembina Utama"),
+        "golongan is chosen from the list"
+    );
+    let (u, p) = (unit.to_string(), other.id.to_string());
+    let res = c
+        .post(
+            "/organisasi/pegawai/baru",
+            &[
+                ("status", "PNS"),
+                ("nip", "199001012015031006"),
+                ("nama", "Salah Unit"),
+                ("jenis_kelamin", "L"),
+                ("tanggal_lahir", "01-01-1990"),
+                ("golongan", "III/a"),
+                ("unit_id", &u),
+                ("position_id", &p),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("bukan jabatan pada unit kerja yang dipilih"), "{}", res.body);
+    assert!(res.body.contains("value=\"Salah Unit\""), "what was typed is kept");
+    assert!(op(&app, t).await.employees().unwrap().by_nip("199001012015031006").await.unwrap().is_none());
+}

@@ -74,6 +74,14 @@ impl TestApp {
         Client { router: self.router.clone(), cookie: String::new(), login_cookie: String::new(), csrf: String::new() }
     }
 
+    /// A logged-in client of a router built with other deployment options (same database).
+    pub async fn login_with(&self, login: &str, cfg: cakap_web::WebConfig) -> Client {
+        let mut c = Client { router: cakap_web::router(self.store.clone(), cfg), cookie: String::new(), login_cookie: String::new(), csrf: String::new() };
+        let res = c.login(login, PASSWORD).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "login {login} failed: {}", res.body);
+        c
+    }
+
     /// Logs in and returns a client holding the session cookie and CSRF token.
     pub async fn login(&self, login: &str) -> Client {
         let mut c = self.client();

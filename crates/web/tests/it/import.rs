@@ -151,3 +151,32 @@ async fn xlsx_nip_stored_as_number_is_refused_with_advice() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("format kolom NIP sebagai Teks"), "{}", res.body);
 }
+
+#[tokio::test]
+async fn uploads_up_to_the_limit_are_read_and_bigger_ones_get_a_clear_page() {
+    let app = TestApp::demo().await;
+    // 3 MB (a 20,000-row CSV is 2.2 MB): read and checked, not refused by a hidden 2 MB limit.
+    let mut c = app.login("admin.medan").await;
+    c.get("/organisasi/pegawai/impor").await;
+    let csrf = c.csrf.clone();
+    let mut file = String::from(HEADER);
+    while file.len() < 3_000_000 {
+        file.push_str("\n199413012019031004;Salah Satu;L;01-01-1994;PNS;III/a;Kelurahan Antah Berantah;Pengadministrasi;;");
+    }
+    let res = c.upload("/organisasi/pegawai/impor", "besar.csv", file.as_bytes(), "upsert", &csrf).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "checked row by row: {}", &res.body[..res.body.len().min(300)]);
+    assert!(res.body.contains("<td>NIP</td>"), "row errors are listed");
+    // A deployment limit of 1 MiB: the same file gets a page that names the limit.
+    let cfg = cakap_web::WebConfig { max_body: 1024 * 1024, ..Default::default() };
+    let mut small = app.login_with("admin.medan", cfg).await;
+    small.get("/organisasi/pegawai/impor").await;
+    let csrf = small.csrf.clone();
+    let res = small.upload("/organisasi/pegawai/impor", "besar.csv", file.as_bytes(), "upsert", &csrf).await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", res.body);
+    assert!(res.body.contains("batasnya 1 MiB"), "{}", res.body);
+    // The API says the same as a problem document.
+    let token = token_for(&app, "admin.medan").await;
+    let res = small.api("POST", "/api/v1/units", &token, Some(serde_json::json!({"name": "x".repeat(1_100_000)}))).await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(res.body.contains("batasnya 1 MiB") && res.body.contains("\"status\":413"), "{}", res.body);
+}

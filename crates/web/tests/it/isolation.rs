@@ -243,7 +243,11 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
             let res = c.get(&url).await;
             let leaked = secrets.iter().find(|s| res.body.contains(*s));
             let allowed_template = res.status == StatusCode::OK && route.starts_with("/akpk/impor/templat/");
-            assert!(denied(res.status) || res.status == StatusCode::METHOD_NOT_ALLOWED || (allowed_template && leaked.is_none()), "{login} GET {url}: {} leaked {leaked:?}", res.status);
+            assert!(
+                denied(res.status) || res.status == StatusCode::METHOD_NOT_ALLOWED || (allowed_template && leaked.is_none()),
+                "{login} GET {url}: {} leaked {leaked:?}",
+                res.status
+            );
             c.get("/").await;
             let res = c.post(&url, &[]).await;
             assert!(denied(res.status) || res.status == StatusCode::METHOD_NOT_ALLOWED, "{login} POST {url}: {}", res.status);
