@@ -137,3 +137,67 @@ async fn token_create_prints_a_working_secret() {
     assert_eq!(user.login, "admin.serang");
     db.drop_pg().await;
 }
+
+#[tokio::test]
+async fn a_fresh_install_gets_its_first_super_admin_from_the_cli() {
+    let db = Db::new().await;
+    assert!(db.cakap(&["migrate"]).stdout(Stdio::null()).status().unwrap().success());
+    // Too short a password: refused with the rule, nothing created.
+    let out = db.cakap(&["admin", "create", "--login", "root.nasional"]).env("CAKAP_ADMIN_PASSWORD", "pendek").output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kata sandi minimal 8 karakter"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(count(&db.url, "SELECT COUNT(*) FROM app_user").await, 0);
+    // The password from standard input.
+    let mut child = db
+        .cakap(&["admin", "create", "--login", "root.nasional", "--name", "Admin Nasional"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"sandi-nasional-2026\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("Super admin root.nasional dibuat"));
+    let store = Store::connect(&db.url).await.unwrap();
+    let ok = cakap_store::users::authenticate(&store, "root.nasional", "sandi-nasional-2026", "127.0.0.1").await.unwrap();
+    assert!(ok.is_ok_and(|u| u.is_super_admin && u.tenant_id.is_none()));
+    // The same login twice is refused.
+    let out = db.cakap(&["admin", "create", "--login", "root.nasional"]).env("CAKAP_ADMIN_PASSWORD", "sandi-lain-2026").output().unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("sudah dipakai"));
+    db.drop_pg().await;
+}
+
+#[tokio::test]
+async fn import_employees_reads_xlsx_with_the_same_messages_as_the_web() {
+    let db = Db::new().await;
+    assert!(db.cakap(&["demo"]).stdout(Stdio::null()).status().unwrap().success());
+    let before = count(&db.url, "SELECT COUNT(*) FROM employee").await;
+    let write = |path: &std::path::Path, rows: &[[&str; 8]]| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, h) in ["NIP", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Status", "Golongan", "Unit", "Jabatan"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+            }
+        }
+        wb.save(path).unwrap();
+    };
+    let good = ["199204152020122001", "Nur Aini, S.E.", "P", "15-04-1992", "PNS", "III/a", "Kelurahan Harjosari I", "Pengadministrasi Kependudukan"];
+    let bad = ["199204152020122002", "Salah Tanggal", "P", "16-04-1992", "PNS", "III/a", "Kelurahan Harjosari I", "Pengadministrasi Kependudukan"];
+    let path = db._dir.path().join("pegawai.xlsx");
+    write(&path, &[good, bad]);
+    let out = db.cakap(&["import-employees", "--tenant", "medan", "--file", path.to_str().unwrap()]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "a bad row: nothing written ({text})");
+    assert!(text.contains("tanggal lahir pada NIP (15-04-1992) tidak sama dengan kolom tanggal lahir (16-04-1992)"), "{text}");
+    assert!(!text.contains("utf-8"), "{text}");
+    assert_eq!(count(&db.url, "SELECT COUNT(*) FROM employee").await, before);
+    write(&path, &[good]);
+    let out = db.cakap(&["import-employees", "--tenant", "medan", "--file", path.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(count(&db.url, "SELECT COUNT(*) FROM employee").await, before + 1);
+    db.drop_pg().await;
+}
