@@ -268,6 +268,48 @@ pub async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Resu
     Ok(())
 }
 
+/// What the user form changes: roles always, the active flag and password when given.
+#[derive(Debug, Clone, Default)]
+pub struct UserUpdate {
+    pub roles: Vec<RoleGrant>,
+    pub active: Option<bool>,
+    pub password: Option<String>,
+}
+
+/// Applies the user form in one transaction: a refused password leaves the roles as they were.
+pub async fn update(store: &Store, ctx: &Ctx, id: i64, change: &UserUpdate) -> Result<()> {
+    let hash = match change.password.as_deref().filter(|p| !p.is_empty()) {
+        Some(p) => {
+            check_password(p)?;
+            Some(hash_password(p))
+        }
+        None => None,
+    };
+    let txn = store.write().await?;
+    let before = get(&txn, ctx.tenant_id, id).await?;
+    check_roles(&txn, ctx.tenant_id, &change.roles).await?;
+    let old_roles = roles_of(&txn, ctx.tenant_id, id).await?;
+    if old_roles != change.roles {
+        write_roles(&txn, ctx.tenant_id, id, &change.roles).await?;
+        audit::record(&txn, ctx, ctx.tenant_id, ("update", cakap_domain::audit::AuditEntity::UserRole, id), Some(&old_roles), Some(&change.roles)).await?;
+    }
+    let mut am: app_user::ActiveModel = before.clone().into();
+    if let Some(active) = change.active.filter(|a| *a != before.active) {
+        am.active = Set(active);
+        let action = if active { "activate" } else { "deactivate" };
+        audit::record(&txn, ctx, ctx.tenant_id, (action, cakap_domain::audit::AuditEntity::User, id), None::<&()>, Some(&serde_json::json!({"active": active}))).await?;
+    }
+    if let Some(hash) = hash {
+        am.password_hash = Set(hash);
+        audit::record(&txn, ctx, ctx.tenant_id, ("password", cakap_domain::audit::AuditEntity::User, id), None::<&()>, None::<&()>).await?;
+    }
+    if am.is_changed() {
+        am.update(&txn).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Sets a new password for a user of `tenant_id` (None: the user's own, any tenant).
 pub async fn set_password(store: &Store, ctx: &Ctx, tenant_id: Option<i64>, id: i64, password: &str) -> Result<()> {
     check_password(password)?;

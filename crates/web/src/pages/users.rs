@@ -191,18 +191,8 @@ pub async fn view_user_post(
     let active = f.get("active").map(|v| v == "true").unwrap_or(u.active);
     let password = f.get("password").cloned().unwrap_or_default();
     let st = FormState { is_new: false, login: u.login.clone(), name: u.name.clone(), employee_nip: String::new(), grants: grants.clone(), active };
-    let ctx = a.ctx();
-    let result = async {
-        users::set_roles(&s.store, &ctx, id, &grants).await?;
-        if active != u.active {
-            users::set_active(&s.store, &ctx, id, active).await?;
-        }
-        if !password.is_empty() {
-            users::set_password(&s.store, &ctx, Some(t), id, &password).await?;
-        }
-        Ok::<_, cakap_store::StoreError>(())
-    }
-    .await;
+    let change = users::UserUpdate { roles: grants.clone(), active: Some(active), password: Some(password) };
+    let result = users::update(&s.store, &a.ctx(), id, &change).await;
     match result {
         Ok(()) => {
             flash(&session, "Data berhasil disimpan.").await;

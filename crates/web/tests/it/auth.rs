@@ -210,3 +210,26 @@ async fn unreadable_settings_are_an_error_never_a_silent_reset() {
     assert_ne!(still, good, "nothing rewrote the stored value with defaults");
     assert!(still.contains("dua puluh"));
 }
+
+#[tokio::test]
+async fn the_user_form_saves_all_or_nothing() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let ppk = cakap_store::users::by_login(&app.store.db, "ppk.medan").await.unwrap().unwrap();
+    let roles = || async { cakap_store::users::roles_of(&app.store.db, t, ppk.id).await.unwrap() };
+    let before = roles().await;
+    let mut c = app.login("admin.medan").await;
+    let page = format!("/organisasi/pengguna/{}", ppk.id);
+    c.get(&page).await;
+    // A new role with a password that is too short: refused, and the role is not half-saved.
+    let res = c.post(&page, &[("role_approver", "1"), ("role_planner", "1"), ("active", "true"), ("password", "pendek")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("kata sandi minimal 8 karakter"));
+    assert_eq!(roles().await, before, "roles changed although the form was refused");
+    c.get(&page).await;
+    let res = c.post(&page, &[("role_approver", "1"), ("role_planner", "1"), ("active", "true"), ("password", "sandi-baru-2026")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(roles().await.len(), 2);
+    let mut p = app.client();
+    assert_eq!(p.login("ppk.medan", "sandi-baru-2026").await.status, StatusCode::SEE_OTHER);
+}
