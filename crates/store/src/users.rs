@@ -297,7 +297,15 @@ pub async fn update(store: &Store, ctx: &Ctx, id: i64, change: &UserUpdate) -> R
     if let Some(active) = change.active.filter(|a| *a != before.active) {
         am.active = Set(active);
         let action = if active { "activate" } else { "deactivate" };
-        audit::record(&txn, ctx, ctx.tenant_id, (action, cakap_domain::audit::AuditEntity::User, id), None::<&()>, Some(&serde_json::json!({"active": active}))).await?;
+        audit::record(
+            &txn,
+            ctx,
+            ctx.tenant_id,
+            (action, cakap_domain::audit::AuditEntity::User, id),
+            None::<&()>,
+            Some(&serde_json::json!({"active": active})),
+        )
+        .await?;
     }
     if let Some(hash) = hash {
         am.password_hash = Set(hash);

@@ -204,6 +204,19 @@ pub async fn update(store: &Store, ctx: &Ctx, id: i64, input: &TenantForCreate, 
     Ok(m)
 }
 
+/// Changes settings from what is stored now: `apply` runs inside the write transaction on the
+/// settings read there, so a concurrent change to fields the caller does not touch (misi and
+/// program prioritas from the AKPK page, say) is never written over with a stale copy.
+pub async fn update_settings(store: &Store, ctx: &Ctx, tenant_id: i64, apply: impl FnOnce(TenantSettings) -> TenantSettings) -> Result<TenantSettings> {
+    let txn = store.write().await?;
+    let current = TenantSettings::parse(&get(&txn, tenant_id).await?.settings)?;
+    let next = apply(current);
+    next.validate()?;
+    save_settings_in(&txn, ctx, tenant_id, &next).await?;
+    txn.commit().await?;
+    Ok(next)
+}
+
 pub async fn save_settings(store: &Store, ctx: &Ctx, tenant_id: i64, settings: &TenantSettings) -> Result<()> {
     settings.validate()?;
     let txn = store.write().await?;

@@ -49,10 +49,8 @@ pub async fn view_settings_get(State(st): State<AppState>, session: Session, a: 
 /// The settings form: fixed fields, `jenjang_<code>` per jenjang default, `band_0`/`band_1`.
 type SettingsForm = std::collections::HashMap<String, String>;
 
-pub async fn view_settings_post(State(st): State<AppState>, session: Session, a: Actor, Form(f): Form<SettingsForm>) -> Result<Response> {
-    a.require(Permission::ManageSettings)?;
-    let t = a.tenant()?;
-    let current = TenantSettings::parse(&tenants::get(&st.store.db, t).await?.settings)?;
+/// The settings form applied to `current`: the fields on the form replace theirs, the rest stay.
+fn apply_form(current: TenantSettings, f: &SettingsForm) -> TenantSettings {
     let text = |k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let mut s = TenantSettings {
         accent_color: text("accent_color"),
@@ -89,13 +87,22 @@ pub async fn view_settings_post(State(st): State<AppState>, session: Session, a:
             *slot = v.trim().parse().unwrap_or(255);
         }
     }
-    match tenants::save_settings(&st.store, &a.ctx(), t, &s).await {
-        Ok(()) => {
+    s
+}
+
+pub async fn view_settings_post(State(st): State<AppState>, session: Session, a: Actor, Form(f): Form<SettingsForm>) -> Result<Response> {
+    a.require(Permission::ManageSettings)?;
+    let t = a.tenant()?;
+
+    match tenants::update_settings(&st.store, &a.ctx(), t, |current| apply_form(current, &f)).await {
+        Ok(_) => {
             flash(&session, "Data berhasil disimpan.").await;
             Ok(see_other("/pengaturan"))
         }
         Err(e) => match AppError::from(e) {
             AppError::Invalid(errs) => {
+                // Shown again as typed, over what is stored now.
+                let s = apply_form(TenantSettings::parse(&tenants::get(&st.store.db, t).await?.settings)?, &f);
                 let layout = Layout::new(&a, &session, "Pengaturan", "/pengaturan").await;
                 Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, SettingsPage::new(layout, s, FormErrors(errs))))
             }
