@@ -169,7 +169,11 @@ fn demo_password() -> String {
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into())).init();
+    // Logs go to stderr: stdout carries what a command prints for scripts (a token, a count).
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .init();
     if let Err(e) = run(Cli::parse()).await {
         eprintln!("galat: {e}");
         std::process::exit(1);

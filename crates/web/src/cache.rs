@@ -34,16 +34,24 @@ struct Entry<V> {
     value: V,
 }
 
-/// A bounded map of loaded values under the shared generation.
+/// A bounded map of loaded values under the shared generation. One load per key at a time:
+/// when 64 requests miss together (a tenant's 0.5 s analysis after a write), one loads and the
+/// others wait for its result instead of all loading at once.
 pub struct Memo<K, V> {
     ttl: Duration,
     cap: usize,
     entries: Mutex<HashMap<K, Entry<V>>>,
+    loading: Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl<K: Eq + Hash + Copy, V: Clone> Memo<K, V> {
     pub fn new(ttl: Duration, cap: usize) -> Self {
-        Memo { ttl, cap, entries: Mutex::new(HashMap::new()) }
+        Memo { ttl, cap, entries: Mutex::new(HashMap::new()), loading: Mutex::new(HashMap::new()) }
+    }
+
+    fn current(&self, key: &K, generation: u64) -> Option<V> {
+        let entries = self.entries.lock().expect("cache lock");
+        entries.get(key).filter(|e| e.generation == generation && e.at.elapsed() < self.ttl).map(|e| e.value.clone())
     }
 
     async fn get_or_load<F>(&self, generation: &AtomicU64, key: K, load: F) -> Result<V, StoreError>
@@ -51,11 +59,14 @@ impl<K: Eq + Hash + Copy, V: Clone> Memo<K, V> {
         F: Future<Output = Result<V, StoreError>>,
     {
         let current = generation.load(Ordering::SeqCst);
-        if let Some(e) = self.entries.lock().expect("cache lock").get(&key)
-            && e.generation == current
-            && e.at.elapsed() < self.ttl
-        {
-            return Ok(e.value.clone());
+        if let Some(v) = self.current(&key, current) {
+            return Ok(v);
+        }
+        let gate = self.loading.lock().expect("cache lock").entry(key).or_default().clone();
+        let _turn = gate.lock().await;
+        // Whoever held the gate before may have loaded it for this generation.
+        if let Some(v) = self.current(&key, current) {
+            return Ok(v);
         }
         let value = load.await?;
         let mut entries = self.entries.lock().expect("cache lock");
@@ -67,6 +78,12 @@ impl<K: Eq + Hash + Copy, V: Clone> Memo<K, V> {
             }
         }
         entries.insert(key, Entry { generation: current, at: Instant::now(), value: value.clone() });
+        drop(entries);
+        let mut loading = self.loading.lock().expect("cache lock");
+        if loading.len() > self.cap {
+            // Gates of keys nobody is loading now (only this map holds them) can go.
+            loading.retain(|_, g| Arc::strong_count(g) > 1);
+        }
         Ok(value)
     }
 }
@@ -77,11 +94,20 @@ pub struct Caches {
     /// None: the user is missing or inactive (remembered too, so a stale cookie costs no query).
     principals: Memo<i64, Option<Arc<Principal>>>,
     units: Memo<i64, Arc<Vec<UnitOption>>>,
+    /// Beranda's AKPK numbers per tenant: (needs, high-priority needs); computing them walks
+    /// every need of the tenant.
+    need_counts: Memo<i64, (usize, usize)>,
 }
 
 impl Default for Caches {
     fn default() -> Self {
-        Caches { generation: AtomicU64::new(0), analysis: Memo::new(TTL, 64), principals: Memo::new(PRINCIPAL_TTL, 20_000), units: Memo::new(TTL, 1_000) }
+        Caches {
+            generation: AtomicU64::new(0),
+            analysis: Memo::new(TTL, 64),
+            principals: Memo::new(PRINCIPAL_TTL, 20_000),
+            units: Memo::new(TTL, 1_000),
+            need_counts: Memo::new(TTL, 1_000),
+        }
     }
 }
 
@@ -101,6 +127,17 @@ impl Caches {
     /// The active user `user_id` as a principal, or None.
     pub async fn principal(&self, store: &Store, user_id: i64) -> Result<Option<Arc<Principal>>, StoreError> {
         self.principals.get_or_load(&self.generation, user_id, async { Ok(Principal::load(store, user_id).await?.map(Arc::new)) }).await
+    }
+
+    /// The tenant's open needs and how many of them have a high priority (≥ `high`).
+    pub async fn need_counts(&self, store: &Store, tenant_id: i64, high: u8) -> Result<(usize, usize), StoreError> {
+        let analysis = self.tenant(store, tenant_id).await?;
+        self.need_counts
+            .get_or_load(&self.generation, tenant_id, async {
+                let needs = analysis.needs(&cakap_store::akpk::needs::open(&store.db, tenant_id).await?, &Default::default());
+                Ok((needs.len(), needs.iter().filter(|n| n.priority >= high).count()))
+            })
+            .await
     }
 
     /// The tenant's units in tree order, for selects.

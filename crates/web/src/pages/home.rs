@@ -125,9 +125,8 @@ async fn akpk_cards(s: &AppState, a: &Actor, t: i64, cards: &mut Vec<Card>) -> R
     use cakap_store::org::employees::EmployeeScope;
     if a.can(Permission::ReadNeeds) {
         let an = s.cache.tenant(&s.store, t).await?;
-        let needs = an.needs(&cakap_store::akpk::needs::open(&s.store.db, t).await?, &Default::default());
-        let high = needs.iter().filter(|n| n.priority >= 60).count();
-        cards.push(Card { label: "Kebutuhan pengembangan kompetensi".into(), value: view::int(needs.len() as u64), href: "/akpk/kebutuhan".into() });
+        let (needs, high) = s.cache.need_counts(&s.store, t, 60).await?;
+        cards.push(Card { label: "Kebutuhan pengembangan kompetensi".into(), value: view::int(needs as u64), href: "/akpk/kebutuhan".into() });
         cards.push(Card { label: "Kebutuhan prioritas tinggi".into(), value: view::int(high as u64), href: "/akpk/kebutuhan".into() });
         cards.push(Card { label: "Penilaian perlu kalibrasi".into(), value: view::int(an.calibration.len() as u64), href: "/akpk/kalibrasi".into() });
     } else if a.can(Permission::ReadAkpk)
