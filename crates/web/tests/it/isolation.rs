@@ -21,40 +21,26 @@ struct Target {
     need: i64,
 }
 
+/// B's records (shape::ids_of makes the token, preview and need) with the names a leak would show.
 async fn target(app: &TestApp, code: &str) -> Target {
-    let t = app.tenant_id(code).await;
-    let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
-    let unit = units.iter().find(|u| u.kind == "kelurahan").unwrap();
-    let pos = cakap_store::org::positions::all(&app.store.db, t).await.unwrap().into_iter().find(|p| p.unit_id == unit.id).unwrap();
-    let emp = op(app, t).await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().items.remove(0);
-    let admin = cakap_store::users::by_login(&app.store.db, &format!("admin.{code}")).await.unwrap().unwrap();
-    let ctx = cakap_store::audit::Ctx { tenant_id: t, user_id: Some(admin.id), request_id: None };
-    let (tok, _) = cakap_store::users::create_token(&app.store, &ctx, admin.id, "milik B", None).await.unwrap();
-    let table = cakap_store::import::Table { headers: vec!["NIP".into()], rows: vec![] };
-    let job = cakap_store::import::employees::save_preview(&app.store, &ctx, "b.csv", Default::default(), &table, &Default::default()).await.unwrap();
-    let competency = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.code == "TK-ETIKA").unwrap().id;
-    let need_input = cakap_store::akpk::needs::NeedInput {
-        employee_id: None,
-        unit_id: Some(unit.id),
-        competency_id: competency,
-        source: cakap_domain::akpk::NeedSource::Community,
-        gap: 1,
-        note: "Kebutuhan rahasia B".into(),
-    };
-    let need = cakap_store::akpk::needs::create(&app.store, &ctx, &need_input).await.unwrap().id;
+    let ids = crate::shape::ids_of(app, code).await;
+    let t = ids.tenant;
+    let unit = cakap_store::org::units::get(&app.store.db, t, ids.unit).await.unwrap();
+    let pos = cakap_store::org::positions::get(&app.store.db, t, ids.position).await.unwrap();
+    let emp = op(app, t).await.employees().unwrap().get(ids.employee).await.unwrap();
     Target {
-        unit: unit.id,
-        unit_name: unit.name.clone(),
-        position: pos.id,
-        position_name: pos.name.clone(),
-        employee: emp.id,
-        employee_nip: emp.nip.clone(),
-        employee_name: emp.name.clone(),
-        user: admin.id,
-        token: tok.id,
-        job,
-        competency,
-        need,
+        unit: ids.unit,
+        unit_name: unit.name,
+        position: ids.position,
+        position_name: pos.name,
+        employee: ids.employee,
+        employee_nip: emp.nip,
+        employee_name: emp.name,
+        user: ids.user,
+        token: ids.token,
+        job: ids.job,
+        competency: ids.competency,
+        need: ids.need,
     }
 }
 
@@ -95,13 +81,23 @@ fn denied(status: StatusCode) -> bool {
 async fn no_role_of_one_tenant_reads_or_writes_another() {
     let app = TestApp::demo().await;
     let b = target(&app, "ambon").await;
-    let b_ids = crate::shape::ids_of(&app, "ambon").await;
+    let b_ids = crate::shape::Ids {
+        unit: b.unit,
+        position: b.position,
+        employee: b.employee,
+        user: b.user,
+        token: b.token,
+        job: b.job,
+        competency: b.competency,
+        need: b.need,
+        tenant: app.tenant_id("ambon").await,
+    };
     let a_t = app.tenant_id("medan").await;
     let a_units = cakap_store::org::units::list(&app.store.db, a_t).await.unwrap();
     let a_unit = a_units.iter().find(|u| u.kind == "kelurahan").unwrap().id;
     let a_pos = cakap_store::org::positions::all(&app.store.db, a_t).await.unwrap().into_iter().find(|p| p.unit_id == a_unit).unwrap().id;
     let before = snapshot(&app, "ambon").await;
-    let secrets = [b.unit_name.as_str(), b.position_name.as_str(), b.employee_name.as_str(), "admin.ambon", "Kebutuhan rahasia B"];
+    let secrets = [b.unit_name.as_str(), b.position_name.as_str(), b.employee_name.as_str(), "admin.ambon", "Kebutuhan rahasia ambon"];
 
     let reads = [
         format!("/organisasi/unit/{}", b.unit),
@@ -225,7 +221,7 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
         let res = c.api("POST", &format!("/api/v1/employees/{}/assessments", b.employee), &token, Some(body)).await;
         assert!(denied(res.status), "{login} API POST assessment: {}", res.status);
         let res = c.api("GET", "/api/v1/needs", &token, None).await;
-        assert!(!res.body.contains("Kebutuhan rahasia B") && !res.body.contains(&b.employee_name), "{login} API needs leaked");
+        assert!(!res.body.contains("Kebutuhan rahasia ambon") && !res.body.contains(&b.employee_name), "{login} API needs leaked");
         let res = c.api("GET", "/api/v1/tenants", &token, None).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{login} lists tenants");
         // Every route that takes an id, with B's ids: read, then post to it. A new route is in

@@ -61,7 +61,7 @@ pub async fn ids_of(app: &TestApp, code: &str) -> Ids {
         competency_id: competency,
         source: cakap_domain::akpk::NeedSource::Community,
         gap: 1,
-        note: "Kebutuhan uji".into(),
+        note: format!("Kebutuhan rahasia {code}"),
     };
     let need = cakap_store::akpk::needs::create(&app.store, &ctx, &need_input).await.unwrap().id;
     Ids { unit: unit.id, position, employee, user: admin.id, token: tok.id, job, competency, need, tenant: t }
