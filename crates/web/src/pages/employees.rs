@@ -41,7 +41,8 @@ pub struct ListQuery {
 impl ListQuery {
     pub fn filter(&self) -> EmployeeFilter {
         EmployeeFilter {
-            q: Some(self.q.clone()),
+            // A search longer than any name or NIP is cut, not sent to LIKE whole.
+            q: Some(self.q.chars().take(100).collect()),
             unit_id: self.unit.parse().ok(),
             kind: PositionKind::from_code(&self.kind),
             status: EmployeeStatus::from_code(&self.status),
