@@ -5,7 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use std::sync::Arc;
 
-use cakap_domain::{Permission, ReadScope, Role, Roles, Zone};
+use cakap_domain::{Permission, Role, Roles, Zone};
 use cakap_store::audit::Ctx;
 use cakap_store::org::employees::EmployeeScope;
 use cakap_store::users::RoleGrant;
@@ -36,6 +36,7 @@ pub struct Actor {
     /// Path prefix of the supervised unit (supervisor role).
     pub unit_path: Option<String>,
     pub csrf: String,
+    principal: Arc<Principal>,
     scope: Option<Scope>,
 }
 
@@ -55,7 +56,8 @@ impl Actor {
             employee_id: p.employee_id(),
             unit_path: p.supervised().map(|u| u.path.clone()),
             csrf,
-            scope: Scope::of(store, p, Some(request_id())),
+            scope: Scope::of(store, p.clone(), Some(request_id())),
+            principal: p,
         }
     }
 
@@ -81,20 +83,9 @@ impl Actor {
         Ctx { tenant_id: self.tenant_id.unwrap_or(0), user_id: Some(self.user_id), request_id: Some(request_id()) }
     }
 
-    /// Which employee rows this actor may read.
+    /// Which employee rows this actor may read (the principal's rule, `Principal::employee_scope`).
     pub fn employee_scope(&self) -> EmployeeScope {
-        match self.roles.employee_scope() {
-            ReadScope::Tenant => EmployeeScope::Tenant,
-            ReadScope::UnitSubtree => match &self.unit_path {
-                Some(p) => EmployeeScope::UnitPath(p.clone()),
-                None => EmployeeScope::Nothing,
-            },
-            ReadScope::Own => match self.employee_id {
-                Some(e) => EmployeeScope::Own(e),
-                None => EmployeeScope::Nothing,
-            },
-            ReadScope::None => EmployeeScope::Nothing,
-        }
+        self.principal.employee_scope()
     }
 
     pub fn role_label(&self) -> &'static str {
