@@ -22,3 +22,43 @@ code_enum! {
         Need = ("need", "Kebutuhan Pengembangan"),
     }
 }
+
+code_enum! {
+    /// The parts of a tenant's data that caches depend on. Every audited write bumps the
+    /// revision of its entity's area in the same transaction (`store::revision`), so a cache
+    /// that remembers the revisions it was built from knows exactly when it is stale, whoever
+    /// wrote (a page, the API, the CLI, another server process).
+    pub enum Area {
+        Org = ("org", "Organisasi dan pegawai"),
+        Access = ("access", "Pengguna dan peran"),
+        Competency = ("competency", "Kamus dan standar kompetensi"),
+        Akpk = ("akpk", "Penilaian dan kebutuhan"),
+    }
+}
+
+impl AuditEntity {
+    /// The area whose cached views a change of this entity makes stale.
+    pub fn area(self) -> Area {
+        use AuditEntity::*;
+        match self {
+            Tenant | Settings | Unit | Position | Employee | Import => Area::Org,
+            User | UserRole | ApiToken => Area::Access,
+            Competency | PositionStandard | PriorityCompetency => Area::Competency,
+            Assessment | PerformanceRating | Need => Area::Akpk,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_area_has_an_entity_and_employee_changes_are_org() {
+        for area in Area::ALL {
+            assert!(AuditEntity::ALL.iter().any(|e| e.area() == *area), "{area:?} has no entity");
+        }
+        assert_eq!(AuditEntity::Employee.area(), Area::Org);
+        assert_eq!(AuditEntity::Assessment.area(), Area::Akpk);
+    }
+}

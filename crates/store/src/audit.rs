@@ -22,7 +22,8 @@ impl Ctx {
     }
 }
 
-/// Writes one audit row. `before`/`after` are serialised snapshots (None for create/delete).
+/// Writes one audit row and bumps the revision of the entity's area (caches see the change).
+/// `before`/`after` are serialised snapshots (None for create/delete).
 pub async fn record<C: ConnectionTrait>(
     conn: &C,
     ctx: &Ctx,
@@ -45,7 +46,7 @@ pub async fn record<C: ConnectionTrait>(
     }
     .insert(conn)
     .await?;
-    Ok(())
+    crate::revision::bump(conn, tenant_id, entity.area()).await
 }
 
 fn to_json<T: Serialize + ?Sized>(v: Option<&T>) -> Option<String> {

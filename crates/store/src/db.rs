@@ -1,5 +1,6 @@
 //! Connecting, migrating and opening write transactions the same way on both backends.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -8,14 +9,38 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
+use crate::memo::Memo;
 use crate::migration::Migrator;
 
 pub type Db = DatabaseConnection;
 
-/// The database handle every repository function takes.
+/// The database handle every repository function takes, with the read models the store keeps
+/// in memory (each tied to the revisions it was built from, `crate::revision`).
 #[derive(Clone, Debug)]
 pub struct Store {
     pub db: DatabaseConnection,
+    pub(crate) caches: Arc<Caches>,
+}
+
+/// How long an unused directory may stay; a guard, since revisions already tell staleness.
+const DIRECTORY_TTL: Duration = Duration::from_secs(600);
+/// Directories kept at once (a 10,000-employee tenant takes about 2 MB).
+const DIRECTORY_CAP: usize = 64;
+
+pub(crate) struct Caches {
+    pub(crate) directory: Memo<i64, i64, Arc<cakap_domain::org::directory::Directory>>,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Caches { directory: Memo::new(DIRECTORY_TTL, DIRECTORY_CAP) }
+    }
+}
+
+impl std::fmt::Debug for Caches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caches").finish_non_exhaustive()
+    }
 }
 
 /// `DATABASE_URL` unset → the embedded default.
@@ -60,7 +85,7 @@ impl Store {
         } else {
             opt.max_connections(16);
         }
-        Ok(Store { db: Database::connect(opt).await? })
+        Ok(Store { db: Database::connect(opt).await?, caches: Default::default() })
     }
 
     pub fn backend(&self) -> DatabaseBackend {

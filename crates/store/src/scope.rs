@@ -164,13 +164,15 @@ pub struct Scope {
     store: Store,
     principal: Arc<Principal>,
     request_id: Option<String>,
+    /// Read once per request, at first use: what every cached read model is checked against.
+    revisions: tokio::sync::OnceCell<crate::revision::Revisions>,
 }
 
 impl Scope {
     /// The principal's tenant scope; None for national users (super admins have no tenant).
     pub fn of(store: &Store, principal: Arc<Principal>, request_id: Option<String>) -> Option<Scope> {
         principal.tenant.as_ref()?;
-        Some(Scope { store: store.clone(), principal, request_id })
+        Some(Scope { store: store.clone(), principal, request_id, revisions: Default::default() })
     }
 
     pub fn principal(&self) -> &Principal {
@@ -196,6 +198,11 @@ impl Scope {
 
     pub(crate) fn require(&self, p: Permission) -> Result<()> {
         if self.can(p) { Ok(()) } else { Err(StoreError::Forbidden) }
+    }
+
+    /// The tenant's data revisions as of this request's first cached read (one query).
+    pub async fn revisions(&self) -> Result<crate::revision::Revisions> {
+        self.revisions.get_or_try_init(|| crate::revision::current(&self.store.db, self.tenant_id())).await.copied()
     }
 
     pub(crate) fn store(&self) -> &Store {

@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod audit_log;
 pub mod competency;
 pub mod competency_level;
+pub mod data_revision;
 pub mod employee;
 pub mod import_job;
 pub mod login_attempt;

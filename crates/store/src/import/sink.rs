@@ -225,6 +225,7 @@ impl Sink {
                 .execute(&mut *$tx)
                 .await
                 .map_err(db_err)?;
+                sqlx::query(crate::revision::BUMP_SQL).bind(ctx.tenant_id).bind(cakap_domain::audit::Area::Org.code()).execute(&mut *$tx).await.map_err(db_err)?;
             }};
         }
         match self {

@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0002_competency", sql: include_str!("0002_competency.sql") }),
             Box::new(SqlMigration { name: "m0003_position_standard", sql: include_str!("0003_position_standard.sql") }),
             Box::new(SqlMigration { name: "m0004_akpk", sql: include_str!("0004_akpk.sql") }),
+            Box::new(SqlMigration { name: "m0005_revision", sql: include_str!("0005_revision.sql") }),
         ]
     }
 }

@@ -1,10 +1,10 @@
 use cakap_domain::employee::{Employee, EmployeeInput, ValidEmployee};
-use cakap_domain::{EmployeeStatus, FieldError, Gender, PositionKind};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, Set};
+use cakap_domain::{EmployeeStatus, FieldError, Gender};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatement};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
-use super::{Page, like_contains};
+use super::Page;
 use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::{employee, position, unit};
@@ -12,50 +12,7 @@ use crate::error::{Result, StoreError};
 use crate::ids::next_id;
 use crate::scope::Scope;
 
-/// Which employee rows a caller may see (decided by `domain::access`, applied here).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EmployeeScope {
-    Tenant,
-    /// Units whose path starts with this prefix (a supervisor's subtree).
-    UnitPath(String),
-    /// Only this employee.
-    Own(i64),
-    Nothing,
-}
-
-/// List order (UI.md: sortable columns).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum EmployeeSort {
-    #[default]
-    NameAsc,
-    NameDesc,
-    NipAsc,
-    NipDesc,
-}
-
-impl EmployeeSort {
-    /// From the `sort` query value: `nama`, `-nama`, `nip`, `-nip`.
-    pub fn parse(s: &str) -> EmployeeSort {
-        match s {
-            "-nama" => EmployeeSort::NameDesc,
-            "nip" => EmployeeSort::NipAsc,
-            "-nip" => EmployeeSort::NipDesc,
-            _ => EmployeeSort::NameAsc,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct EmployeeFilter {
-    pub sort: EmployeeSort,
-    /// Name or NIP (spaces ignored), substring.
-    pub q: Option<String>,
-    /// Unit and its subtree.
-    pub unit_id: Option<i64>,
-    pub kind: Option<PositionKind>,
-    pub status: Option<EmployeeStatus>,
-    pub include_inactive: bool,
-}
+pub use cakap_domain::org::directory::{EmployeeFilter, EmployeeScope, EmployeeSort};
 
 /// A form or API body: the person plus where they work.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -179,60 +136,9 @@ fn joined(tenant_id: i64, reach: &EmployeeScope) -> SelectStatement {
     q
 }
 
-/// Case-insensitive substring match that means the same on SQLite and PostgreSQL: `lower()` on
-/// both sides (PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII) and an explicit
-/// `ESCAPE '\'` (neither backend has a default escape character for LIKE).
-fn contains_ci(col: (Alias, employee::Column), needle: &str) -> SimpleExpr {
-    Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(like_contains(&needle.to_lowercase())).escape('\\'))
-}
-
 async fn fetch<C: ConnectionTrait>(db: &C, q: &SelectStatement) -> Result<Vec<Employee>> {
     let rows = JoinedRow::find_by_statement(db.get_database_backend().build(q)).all(db).await?;
     rows.into_iter().map(JoinedRow::typed).collect()
-}
-
-async fn list_joined<C: ConnectionTrait>(
-    db: &C,
-    tenant_id: i64,
-    reach: &EmployeeScope,
-    f: &EmployeeFilter,
-    page: u64,
-    per_page: u64,
-) -> Result<Page<Employee>> {
-    let (e, u, p) = (Alias::new("e"), Alias::new("u"), Alias::new("p"));
-    let mut q = joined(tenant_id, reach);
-    if let Some(s) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let digits: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        q.cond_where(Condition::any().add(contains_ci((e.clone(), employee::Column::Name), s)).add(contains_ci((e.clone(), employee::Column::Nip), &digits)));
-    }
-    if let Some(unit_id) = f.unit_id {
-        let root = super::units::get(db, tenant_id, unit_id).await?;
-        q.and_where(Expr::col((u, unit::Column::Path)).like(format!("{}%", root.path)));
-    }
-    if let Some(k) = f.kind {
-        q.and_where(Expr::col((p, position::Column::Kind)).eq(k.code()));
-    }
-    if let Some(s) = f.status {
-        q.and_where(Expr::col((e.clone(), employee::Column::Status)).eq(s.code()));
-    }
-    if !f.include_inactive {
-        q.and_where(Expr::col((e.clone(), employee::Column::Active)).eq(true));
-    }
-    let mut count = q.clone();
-    count.clear_selects().expr(Func::count(Expr::col((e.clone(), employee::Column::Id))));
-    let total: i64 = match db.query_one(&count).await? {
-        Some(row) => row.try_get_by_index(0)?,
-        None => 0,
-    };
-    let (col, order) = match f.sort {
-        EmployeeSort::NameAsc => (employee::Column::Name, Order::Asc),
-        EmployeeSort::NameDesc => (employee::Column::Name, Order::Desc),
-        EmployeeSort::NipAsc => (employee::Column::Nip, Order::Asc),
-        EmployeeSort::NipDesc => (employee::Column::Nip, Order::Desc),
-    };
-    let per_page = std::cmp::max(per_page, 1);
-    q.order_by((e.clone(), col), order).order_by((e, employee::Column::Id), Order::Asc).limit(per_page).offset(page.saturating_sub(1).saturating_mul(per_page));
-    Ok(Page { items: fetch(db, &q).await?, total: u64::try_from(total).unwrap_or(0), page, per_page })
 }
 
 async fn one_joined<C: ConnectionTrait>(db: &C, tenant_id: i64, reach: &EmployeeScope, id: i64) -> Result<Employee> {
@@ -249,9 +155,16 @@ pub struct Employees<'a> {
 }
 
 impl Employees<'_> {
-    /// One page of the filtered list and the total: two queries.
+    /// One page of the filtered list and the total, from the tenant's in-memory directory
+    /// (`org::directory`; rebuilt when the org revision moves). An unknown unit is "not found".
     pub async fn list(&self, f: &EmployeeFilter, page: u64, per_page: u64) -> Result<Page<Employee>> {
-        list_joined(&self.scope.store().db, self.scope.tenant_id(), &self.reach, f, page, per_page).await
+        let dir = self.directory().await?;
+        let (items, total) = dir.search(&self.reach, f, page, per_page).ok_or(StoreError::NotFound)?;
+        Ok(Page { items, total, page, per_page: std::cmp::max(per_page, 1) })
+    }
+
+    async fn directory(&self) -> Result<std::sync::Arc<cakap_domain::org::directory::Directory>> {
+        super::directory::current(self.scope.store(), self.scope.tenant_id(), &self.scope.revisions().await?).await
     }
 
     /// One employee within reach; another tenant's or an unreachable one is "not found".
@@ -261,7 +174,7 @@ impl Employees<'_> {
 
     /// How many active employees are within reach.
     pub async fn count_active(&self) -> Result<u64> {
-        Ok(scoped(self.scope.tenant_id(), &self.reach).filter(employee::Column::Active.eq(true)).count(&self.scope.store().db).await?)
+        Ok(self.directory().await?.count_active(&self.reach))
     }
 
     /// An employee of the tenant by NIP (digits), within reach.

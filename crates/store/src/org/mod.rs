@@ -1,5 +1,6 @@
 //! Organisation: tenants, units (tree), positions, employees. Every function takes `tenant_id`.
 
+pub mod directory;
 pub mod employees;
 pub mod positions;
 pub mod tenants;

@@ -237,7 +237,7 @@ pub struct RollupQuery {
 #[utoipa::path(get, path = "/api/v1/rollups/units", params(("unit" = Option<i64>, Query, description = "Induk; kosong = unit teratas")), responses((status = 200, description = "Rekap per unit × kompetensi (peta kesenjangan) dan sebaran JPM")))]
 pub async fn unit_rollup(State(s): State<AppState>, ApiActor(a): ApiActor, Query(q): Query<RollupQuery>) -> ApiResult<RollupDto> {
     a.require(Permission::ReadNeeds)?;
-    let an = s.cache.tenant(&s.store, a.tenant()?).await?;
+    let an = s.cache.tenant(&s.store, a.scope()?).await?;
     if q.unit.is_some_and(|u| !an.units.contains_key(&u)) {
         return Err(ApiError(AppError::NotFound));
     }

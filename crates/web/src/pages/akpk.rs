@@ -116,7 +116,7 @@ pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor,
     let scope = map_scope(&a)?;
     let t = a.tenant()?;
     let (an, unit, home) = match &scope {
-        MapScope::Tenant => (s.cache.tenant(&s.store, t).await?, opt_id(&q.unit), None),
+        MapScope::Tenant => (s.cache.tenant(&s.store, a.scope()?).await?, opt_id(&q.unit), None),
         MapScope::Team { path, root } => {
             let an = std::sync::Arc::new(Analysis::load(&s.store.db, t, &EmployeeScope::UnitPath(path.clone())).await?);
             (an, Some(opt_id(&q.unit).unwrap_or(*root)), Some(path.clone()))
@@ -492,7 +492,7 @@ impl NeedQuery {
 pub async fn load_needs(s: &AppState, a: &Actor, q: &NeedQuery) -> Result<(std::sync::Arc<Analysis>, Vec<NeedRow>)> {
     a.require(Permission::ReadNeeds)?;
     let t = a.tenant()?;
-    let an = s.cache.tenant(&s.store, t).await?;
+    let an = s.cache.tenant(&s.store, a.scope()?).await?;
     let manual = cakap_store::akpk::needs::open(&s.store.db, t).await?;
     let rows = an.needs(&manual, &q.filter());
     Ok((an, rows))
@@ -733,8 +733,7 @@ struct CalibrationPage {
 
 pub async fn view_calibration_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
     a.require(Permission::ReadNeeds)?;
-    let t = a.tenant()?;
-    let an = s.cache.tenant(&s.store, t).await?;
+    let an = s.cache.tenant(&s.store, a.scope()?).await?;
     let rows = an
         .calibration
         .iter()

@@ -124,8 +124,8 @@ async fn akpk_cards(s: &AppState, a: &Actor, t: i64, cards: &mut Vec<Card>) -> R
     use cakap_store::akpk::analysis::Analysis;
     use cakap_store::org::employees::EmployeeScope;
     if a.can(Permission::ReadNeeds) {
-        let an = s.cache.tenant(&s.store, t).await?;
-        let (needs, high) = s.cache.need_counts(&s.store, t, 60).await?;
+        let an = s.cache.tenant(&s.store, a.scope()?).await?;
+        let (needs, high) = s.cache.need_counts(&s.store, a.scope()?, 60).await?;
         cards.push(Card { label: "Kebutuhan pengembangan kompetensi".into(), value: view::int(needs as u64), href: "/akpk/kebutuhan".into() });
         cards.push(Card { label: "Kebutuhan prioritas tinggi".into(), value: view::int(high as u64), href: "/akpk/kebutuhan".into() });
         cards.push(Card { label: "Penilaian perlu kalibrasi".into(), value: view::int(an.calibration.len() as u64), href: "/akpk/kalibrasi".into() });
@@ -161,7 +161,7 @@ pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor
             cards.push(Card { label: label.into(), value: view::int(employees.count_active().await?), href: "/organisasi/pegawai".into() });
         }
         if a.can(Permission::ManageOrg) {
-            let units = s.cache.units(&s.store, t).await?;
+            let units = s.cache.units(&s.store, scope).await?;
             cards.push(Card {
                 label: "Unit kerja".into(),
                 value: view::int(units.iter().filter(|u| u.active).count() as u64),

@@ -180,3 +180,38 @@ async fn uploads_up_to_the_limit_are_read_and_bigger_ones_get_a_clear_page() {
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(res.body.contains("batasnya 1 MiB") && res.body.contains("\"status\":413"), "{}", res.body);
 }
+
+/// The employee list is served from an in-memory directory; a bulk import written by another
+/// process (the CLI, through the import's own SQL) must show on the very next page view, and a
+/// write in another tenant must not matter.
+#[tokio::test]
+async fn the_employee_list_sees_a_cli_import_at_once() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let mut c = app.login("admin.medan").await;
+    let active = || async {
+        use sea_orm::{ConnectionTrait, Statement};
+        let q = Statement::from_sql_and_values(
+            app.store.db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM employee WHERE tenant_id = $1 AND active",
+            [t.into()],
+        );
+        let n: i64 = app.store.db.query_one_raw(q).await.unwrap().unwrap().try_get("", "n").unwrap();
+        format!("<span class=\"num\">{}</span><span>Pegawai aktif</span>", cakap_web::view::int(n as u64))
+    };
+    assert!(c.get("/").await.body.contains(&active().await));
+    let before = c.get("/organisasi/pegawai?q=meutia").await.body;
+    assert!(!before.contains("Cut Meutia"), "not there yet");
+    let mut lines = vec![HEADER.to_string()];
+    lines.extend(rows());
+    let table = cakap_store::import::read_table("pegawai.csv", lines.join("\n").as_bytes()).unwrap();
+    let ctx = cakap_store::audit::Ctx::system(t);
+    let s = cakap_store::import::employees::commit_table(&app.store, &ctx, cakap_store::import::employees::ImportMode::Upsert, "pegawai.csv", &table)
+        .await
+        .unwrap();
+    assert_eq!(s.inserted, 3, "{:?}", s.errors);
+    let after = c.get("/organisasi/pegawai?q=meutia").await.body;
+    assert!(after.contains("Cut Meutia, S.E."), "{after}");
+    assert!(after.contains("Kelurahan Harjosari II"), "labelled with its unit");
+    assert!(c.get("/").await.body.contains(&active().await), "Beranda's count follows too");
+}

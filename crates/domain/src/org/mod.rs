@@ -1,5 +1,7 @@
 //! Organisation vocabulary: tenants, units, positions, employees (shared/DOMAIN.md).
 
+pub mod directory;
+
 use crate::code_enum;
 
 code_enum! {

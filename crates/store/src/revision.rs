@@ -1,0 +1,74 @@
+//! Revisions of a tenant's data per area: what caches compare to know they are stale.
+//!
+//! Every audited write bumps its area's revision in the same transaction as the change
+//! ([`crate::audit::record`], and the bulk import's own SQL), so the revision a reader sees is
+//! never older than the data it then reads. A cache entry remembers the revisions read *before*
+//! it loaded; it is current while they are unchanged. One indexed query per request reads all
+//! four areas of a tenant and of the national tenant 0 (the shared competency dictionary).
+
+use cakap_domain::audit::Area;
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
+
+use crate::error::Result;
+
+/// The revisions of one tenant's areas (national changes included).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Revisions {
+    pub org: i64,
+    pub access: i64,
+    pub competency: i64,
+    pub akpk: i64,
+}
+
+impl Revisions {
+    pub fn of(&self, area: Area) -> i64 {
+        match area {
+            Area::Org => self.org,
+            Area::Access => self.access,
+            Area::Competency => self.competency,
+            Area::Akpk => self.akpk,
+        }
+    }
+
+    fn add(&mut self, area: Area, value: i64) {
+        let slot = match area {
+            Area::Org => &mut self.org,
+            Area::Access => &mut self.access,
+            Area::Competency => &mut self.competency,
+            Area::Akpk => &mut self.akpk,
+        };
+        // Tenant and national counters only grow, so their sum changes whenever either does.
+        *slot = slot.saturating_add(value);
+    }
+}
+
+#[derive(FromQueryResult)]
+struct Row {
+    area: String,
+    value: i64,
+}
+
+/// The current revisions of `tenant_id` (plus the national ones).
+pub async fn current<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Revisions> {
+    let backend = db.get_database_backend();
+    let stmt = Statement::from_sql_and_values(backend, "SELECT area, value FROM data_revision WHERE tenant_id IN ($1, 0)", [tenant_id.into()]);
+    let mut out = Revisions::default();
+    for r in Row::find_by_statement(stmt).all(db).await? {
+        // An area this build does not know (written by a newer one) cannot be cached here.
+        if let Some(area) = Area::from_code(&r.area) {
+            out.add(area, r.value);
+        }
+    }
+    Ok(out)
+}
+
+/// The SQL that bumps one area; the same text on both backends. Binds: tenant id, area code.
+pub const BUMP_SQL: &str =
+    "INSERT INTO data_revision (tenant_id, area, value) VALUES ($1, $2, 1) ON CONFLICT (tenant_id, area) DO UPDATE SET value = data_revision.value + 1";
+
+/// Marks `area` of `tenant_id` changed, inside the caller's transaction.
+pub async fn bump<C: ConnectionTrait>(conn: &C, tenant_id: i64, area: Area) -> Result<()> {
+    let stmt = Statement::from_sql_and_values(conn.get_database_backend(), BUMP_SQL, [tenant_id.into(), area.code().into()]);
+    conn.execute_raw(stmt).await?;
+    Ok(())
+}
