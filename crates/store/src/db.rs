@@ -27,13 +27,22 @@ const DIRECTORY_TTL: Duration = Duration::from_secs(600);
 /// Directories kept at once (a 10,000-employee tenant takes about 2 MB).
 const DIRECTORY_CAP: usize = 64;
 
+/// How long revisions read from the database are trusted without asking again, unless this
+/// process has written since (then at once). Writes by other processes (the CLI, a second
+/// server) are therefore seen within this time; writes through this process immediately.
+pub const REVISION_RECHECK: Duration = Duration::from_millis(250);
+
 pub(crate) struct Caches {
     pub(crate) directory: Memo<i64, i64, Arc<cakap_domain::org::directory::Directory>>,
+    /// Per tenant: revisions, when read, and the local write count before reading.
+    pub(crate) revisions: std::sync::Mutex<std::collections::HashMap<i64, (crate::revision::Revisions, std::time::Instant, u64)>>,
+    /// Writes completed through this process ([`Store::note_write`]).
+    pub(crate) writes: std::sync::atomic::AtomicU64,
 }
 
 impl Default for Caches {
     fn default() -> Self {
-        Caches { directory: Memo::new(DIRECTORY_TTL, DIRECTORY_CAP) }
+        Caches { directory: Memo::new(DIRECTORY_TTL, DIRECTORY_CAP), revisions: Default::default(), writes: Default::default() }
     }
 }
 
@@ -86,6 +95,12 @@ impl Store {
             opt.max_connections(16);
         }
         Ok(Store { db: Database::connect(opt).await?, caches: Default::default() })
+    }
+
+    /// A write through this process has completed (the web layer calls this after every
+    /// request that may write): revisions are read from the database again on next use.
+    pub fn note_write(&self) {
+        self.caches.writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub fn backend(&self) -> DatabaseBackend {

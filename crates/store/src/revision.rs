@@ -62,6 +62,33 @@ pub async fn current<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Revis
     Ok(out)
 }
 
+/// The revisions of `tenant_id` as this process knows them: read from the database when it has
+/// written since the last read or the last read is older than [`crate::db::REVISION_RECHECK`].
+/// Saves one query on nearly every page view while a write through this process is seen by the
+/// very next request.
+pub async fn known(store: &crate::Store, tenant_id: i64) -> Result<Revisions> {
+    use std::sync::atomic::Ordering;
+    let writes = store.caches.writes.load(Ordering::SeqCst);
+    {
+        let map = store.caches.revisions.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((r, at, w)) = map.get(&tenant_id)
+            && *w == writes
+            && at.elapsed() < crate::db::REVISION_RECHECK
+        {
+            return Ok(*r);
+        }
+    }
+    // The write count is taken before reading, so a write that completes meanwhile makes the
+    // remembered value stale at once.
+    let r = current(&store.db, tenant_id).await?;
+    let mut map = store.caches.revisions.lock().unwrap_or_else(|p| p.into_inner());
+    if map.len() > 10_000 {
+        map.clear();
+    }
+    map.insert(tenant_id, (r, std::time::Instant::now(), writes));
+    Ok(r)
+}
+
 /// The SQL that bumps one area; the same text on both backends. Binds: tenant id, area code.
 pub const BUMP_SQL: &str =
     "INSERT INTO data_revision (tenant_id, area, value) VALUES ($1, $2, 1) ON CONFLICT (tenant_id, area) DO UPDATE SET value = data_revision.value + 1";

@@ -200,9 +200,10 @@ impl Scope {
         if self.can(p) { Ok(()) } else { Err(StoreError::Forbidden) }
     }
 
-    /// The tenant's data revisions as of this request's first cached read (one query).
+    /// The tenant's data revisions as of this request's first cached read
+    /// ([`crate::revision::known`]: at most one query).
     pub async fn revisions(&self) -> Result<crate::revision::Revisions> {
-        self.revisions.get_or_try_init(|| crate::revision::current(&self.store.db, self.tenant_id())).await.copied()
+        self.revisions.get_or_try_init(|| crate::revision::known(&self.store, self.tenant_id())).await.copied()
     }
 
     pub(crate) fn store(&self) -> &Store {

@@ -33,6 +33,10 @@ pub const PRINCIPAL_TTL: Duration = Duration::from_secs(30);
 pub struct Caches {
     generation: AtomicU64,
     analysis: Memo<i64, Revisions, Arc<Analysis>>,
+    /// One employee's analysis (their AKPK page, their Beranda card), per (tenant, employee).
+    own: Memo<(i64, i64), Revisions, Arc<Analysis>>,
+    /// Beranda's last imports per tenant.
+    jobs: Memo<i64, Revisions, Arc<Vec<cakap_store::import::employees::JobSummary>>>,
     /// None: the user is missing or inactive (remembered too, so a stale cookie costs no query).
     principals: Memo<i64, u64, Option<Arc<Principal>>>,
     units: Memo<i64, i64, Arc<Vec<UnitOption>>>,
@@ -46,6 +50,8 @@ impl Default for Caches {
         Caches {
             generation: AtomicU64::new(0),
             analysis: Memo::new(TTL, 64),
+            own: Memo::new(TTL, 20_000),
+            jobs: Memo::new(TTL, 1_000),
             principals: Memo::new(PRINCIPAL_TTL, 20_000),
             units: Memo::new(TTL, 1_000),
             need_counts: Memo::new(TTL, 1_000),
@@ -63,6 +69,22 @@ impl Caches {
     pub async fn tenant(&self, store: &Store, scope: &Scope) -> Result<Arc<Analysis>, StoreError> {
         let t = scope.tenant_id();
         self.analysis.get_or_load(t, scope.revisions().await?, async { Ok(Arc::new(Analysis::load(&store.db, t, &EmployeeScope::Tenant).await?)) }).await
+    }
+
+    /// One employee's analysis; the caller has checked that the employee is within reach.
+    pub async fn own(&self, store: &Store, scope: &Scope, employee_id: i64) -> Result<Arc<Analysis>, StoreError> {
+        let t = scope.tenant_id();
+        self.own
+            .get_or_load((t, employee_id), scope.revisions().await?, async {
+                Ok(Arc::new(Analysis::load(&store.db, t, &EmployeeScope::Own(employee_id)).await?))
+            })
+            .await
+    }
+
+    /// The tenant's last completed imports, newest first.
+    pub async fn recent_jobs(&self, store: &Store, scope: &Scope) -> Result<Arc<Vec<cakap_store::import::employees::JobSummary>>, StoreError> {
+        let t = scope.tenant_id();
+        self.jobs.get_or_load(t, scope.revisions().await?, async { Ok(Arc::new(cakap_store::import::employees::recent_jobs(&store.db, t, 5).await?)) }).await
     }
 
     /// The active user `user_id` as a principal, or None.

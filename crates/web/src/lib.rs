@@ -115,11 +115,12 @@ async fn body_limit(axum::extract::State(s): axum::extract::State<AppState>, req
     if res.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { res }
 }
 
-/// Any request that may write makes cached analyses stale once it has completed.
+/// Any request that may write makes cached principals and revisions stale once it has completed.
 async fn stale_after_write(axum::extract::State(s): axum::extract::State<AppState>, req: Request, next: Next) -> Response {
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
     let res = next.run(req).await;
     if writes {
+        s.store.note_write();
         s.cache.bump();
     }
     res

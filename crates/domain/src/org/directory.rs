@@ -168,6 +168,37 @@ pub struct Directory {
     nips: Texts,
     /// Row indexes in NIP order (ties by id).
     by_nip: Vec<u32>,
+    /// The last answers of [`Directory::matching`], oldest first.
+    recent: std::sync::Mutex<std::collections::VecDeque<(SearchKey, std::sync::Arc<[u32]>)>>,
+}
+
+/// How many recent answers a directory keeps (each at most 4 bytes per employee).
+const RECENT: usize = 16;
+
+/// What decides an answer of [`Directory::matching`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SearchKey {
+    reach: EmployeeScope,
+    q: String,
+    unit_id: Option<i64>,
+    kind: Option<PositionKind>,
+    status: Option<EmployeeStatus>,
+    include_inactive: bool,
+    sort: EmployeeSort,
+}
+
+impl SearchKey {
+    fn of(reach: &EmployeeScope, f: &EmployeeFilter) -> SearchKey {
+        SearchKey {
+            reach: reach.clone(),
+            q: f.q.as_deref().map(str::trim).unwrap_or("").to_string(),
+            unit_id: f.unit_id,
+            kind: f.kind,
+            status: f.status,
+            include_inactive: f.include_inactive,
+            sort: f.sort,
+        }
+    }
 }
 
 impl Directory {
@@ -204,7 +235,7 @@ impl Directory {
             let (a, b) = (&rows[a as usize], &rows[b as usize]);
             a.nip.cmp(&b.nip).then(a.id.cmp(&b.id))
         });
-        Directory { units, unit_at, positions, rows, names, nips, by_nip }
+        Directory { units, unit_at, positions, rows, names, nips, by_nip, recent: Default::default() }
     }
 
     pub fn len(&self) -> usize {
@@ -253,12 +284,41 @@ impl Directory {
     /// One page (1-based) of the rows `reach` allows that pass `f`, and how many pass in all.
     /// None when `f.unit_id` is not a unit of this tenant.
     pub fn search(&self, reach: &EmployeeScope, f: &EmployeeFilter, page: u64, per_page: u64) -> Option<(Vec<Employee>, u64)> {
+        let rows = self.matching(reach, f)?;
+        let per_page = per_page.max(1);
+        let skip = usize::try_from(page.saturating_sub(1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+        let take = usize::try_from(per_page).unwrap_or(usize::MAX);
+        let items = rows.iter().skip(skip).take(take).map(|&i| self.record(&self.rows[i as usize])).collect();
+        Some((items, rows.len() as u64))
+    }
+
+    /// The rows that pass, in the requested order. The last few answers are kept: paging
+    /// through one search (page 1, 2, 3 …) or many people opening the same list does not scan
+    /// again, and the directory itself is replaced when the data changes.
+    fn matching(&self, reach: &EmployeeScope, f: &EmployeeFilter) -> Option<std::sync::Arc<[u32]>> {
+        let key = SearchKey::of(reach, f);
+        {
+            let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((_, rows)) = recent.iter().find(|(k, _)| *k == key) {
+                return Some(rows.clone());
+            }
+        }
+        let rows: std::sync::Arc<[u32]> = self.scan(reach, f)?.into();
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        if recent.len() >= RECENT {
+            recent.pop_front();
+        }
+        recent.push_back((key, rows.clone()));
+        Some(rows)
+    }
+
+    fn scan(&self, reach: &EmployeeScope, f: &EmployeeFilter) -> Option<Vec<u32>> {
         let within = match f.unit_id {
             Some(id) => Some(self.units[*self.unit_at.get(&id)? as usize].path.as_str()),
             None => None,
         };
         if *reach == EmployeeScope::Nothing {
-            return Some((vec![], 0));
+            return Some(vec![]);
         }
         let units = self.unit_mask(reach, within);
         let hits = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| {
@@ -272,35 +332,22 @@ impl Directory {
             EmployeeScope::Own(id) => Some(*id),
             _ => None,
         };
-        let keep = |i: usize| {
-            let r = &self.rows[i];
+        let keep = |i: u32| {
+            let r = &self.rows[i as usize];
             (f.include_inactive || r.active)
                 && f.status.is_none_or(|s| r.status == s)
                 && f.kind.is_none_or(|k| self.positions[r.position as usize].kind == k)
                 && own.is_none_or(|id| r.id == id)
                 && units.as_ref().is_none_or(|m| m[r.unit as usize])
-                && hits.as_ref().is_none_or(|h| h[i])
+                && hits.as_ref().is_none_or(|h| h[i as usize])
         };
-        let per_page = per_page.max(1);
-        let skip = page.saturating_sub(1).saturating_mul(per_page);
-        let mut total = 0u64;
-        let mut items = Vec::new();
-        let mut visit = |i: usize| {
-            if keep(i) {
-                if total >= skip && total - skip < per_page {
-                    items.push(self.record(&self.rows[i]));
-                }
-                total += 1;
-            }
-        };
-        let n = self.rows.len();
-        match f.sort {
-            EmployeeSort::NameAsc => (0..n).for_each(&mut visit),
-            EmployeeSort::NameDesc => (0..n).rev().for_each(&mut visit),
-            EmployeeSort::NipAsc => self.by_nip.iter().for_each(|&i| visit(i as usize)),
-            EmployeeSort::NipDesc => self.by_nip.iter().rev().for_each(|&i| visit(i as usize)),
-        }
-        Some((items, total))
+        let n = self.rows.len() as u32;
+        Some(match f.sort {
+            EmployeeSort::NameAsc => (0..n).filter(|&i| keep(i)).collect(),
+            EmployeeSort::NameDesc => (0..n).rev().filter(|&i| keep(i)).collect(),
+            EmployeeSort::NipAsc => self.by_nip.iter().copied().filter(|&i| keep(i)).collect(),
+            EmployeeSort::NipDesc => self.by_nip.iter().rev().copied().filter(|&i| keep(i)).collect(),
+        })
     }
 
     /// Active employees within `reach`.
@@ -414,5 +461,20 @@ mod tests {
         let (one, _) = d.search(&EmployeeScope::Own(2), &EmployeeFilter::default(), 1, 10).unwrap();
         assert_eq!((one[0].unit_name.as_str(), one[0].position_name.as_str()), ("Bidang Pelayanan", "Analis"));
         assert_eq!(one[0].target_position_name.as_deref(), Some("Kepala Dinas"));
+    }
+
+    #[test]
+    fn kept_answers_are_per_key_and_bounded() {
+        let d = dir();
+        let budi = EmployeeFilter { q: Some("budi".into()), ..Default::default() };
+        let first = names(&d, &EmployeeScope::Tenant, &budi);
+        // Same words, other reach or order: not the kept answer.
+        assert_eq!(names(&d, &EmployeeScope::Own(3), &budi), ["Budi Santoso#3"]);
+        assert_eq!(names(&d, &EmployeeScope::Tenant, &EmployeeFilter { sort: EmployeeSort::NameDesc, ..budi.clone() }), ["Budi Santoso#3", "Budi Santoso#1"]);
+        for i in 0..(RECENT * 2) {
+            names(&d, &EmployeeScope::Tenant, &EmployeeFilter { q: Some(format!("x{i}")), ..Default::default() });
+        }
+        assert!(d.recent.lock().unwrap().len() <= RECENT);
+        assert_eq!(names(&d, &EmployeeScope::Tenant, &budi), first, "scanned again after eviction, same answer");
     }
 }

@@ -161,9 +161,32 @@ impl Analysis {
         let comp_idx: HashMap<i64, usize> = competencies.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
         let units: HashMap<i64, unit::Model> = crate::org::units::list(db, tenant_id).await?.into_iter().map(|u| (u.id, u)).collect();
         let positions: HashMap<i64, position::Model> = crate::org::positions::all(db, tenant_id).await?.into_iter().map(|p| (p.id, p)).collect();
-        let overrides = crate::competency::standards::overrides(db, tenant_id).await?;
-        let standards = positions
-            .values()
+        let employees: Vec<employee::Model> = crate::org::employees::scoped(tenant_id, scope)
+            .filter(employee::Column::Active.eq(true))
+            .order_by_asc(employee::Column::Name)
+            .order_by_asc(employee::Column::Id)
+            .all(db)
+            .await?;
+        let only = match scope {
+            EmployeeScope::Own(id) => Some(*id),
+            _ => None,
+        };
+        // One employee's analysis needs the standards of the positions held and aimed at only
+        // (`against` asks for no other): two positions, not the tenant's hundreds. A tenant or
+        // team keeps all, since the heatmap's columns are what any standard requires.
+        let wanted: Vec<i64> = match only {
+            Some(_) => {
+                let mut w: Vec<i64> = employees.iter().flat_map(|e| std::iter::once(e.position_id).chain(e.target_position_id)).collect();
+                w.sort_unstable();
+                w.dedup();
+                w
+            }
+            None => positions.keys().copied().collect(),
+        };
+        let overrides = crate::competency::standards::overrides_of(db, tenant_id, only.map(|_| wanted.as_slice())).await?;
+        let standards = wanted
+            .iter()
+            .filter_map(|id| positions.get(id))
             .map(|p| {
                 let j = Jenjang::from_code(&p.jenjang);
                 let req = competencies
@@ -173,17 +196,7 @@ impl Analysis {
                 (p.id, req)
             })
             .collect();
-        let employees: Vec<employee::Model> = crate::org::employees::scoped(tenant_id, scope)
-            .filter(employee::Column::Active.eq(true))
-            .order_by_asc(employee::Column::Name)
-            .order_by_asc(employee::Column::Id)
-            .all(db)
-            .await?;
         let emp_idx: HashMap<i64, usize> = employees.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
-        let only = match scope {
-            EmployeeScope::Own(id) => Some(*id),
-            _ => None,
-        };
         let ratings = super::assessments::ratings(db, tenant_id, only).await?;
         let nc = competencies.len();
         let mut effective = vec![0u8; employees.len() * nc];
@@ -203,7 +216,7 @@ impl Analysis {
                 calibration.push(Disagreement { employee: ei, competency: ci, latest });
             }
         }
-        let skp = super::performance::latest(db, tenant_id).await?;
+        let skp = super::performance::latest(db, tenant_id, only).await?;
         let priority = super::priorities::list(db, tenant_id).await?.into_iter().map(|p| p.competency_id).collect();
         Ok(Analysis { settings, competencies, comp_idx, units, positions, standards, employees, effective, decided_by, calibration, skp, priority })
     }

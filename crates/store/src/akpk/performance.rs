@@ -74,9 +74,13 @@ pub async fn for_employee<C: ConnectionTrait>(db: &C, tenant_id: i64, employee_i
 }
 
 /// The latest rating of every employee of the tenant who has one.
-pub async fn latest<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<HashMap<i64, (i32, SkpRating)>> {
+pub async fn latest<C: ConnectionTrait>(db: &C, tenant_id: i64, only_employee: Option<i64>) -> Result<HashMap<i64, (i32, SkpRating)>> {
     let mut out: HashMap<i64, (i32, SkpRating)> = HashMap::new();
-    for r in performance_rating::Entity::find().filter(performance_rating::Column::TenantId.eq(tenant_id)).all(db).await? {
+    let mut q = performance_rating::Entity::find().filter(performance_rating::Column::TenantId.eq(tenant_id));
+    if let Some(e) = only_employee {
+        q = q.filter(performance_rating::Column::EmployeeId.eq(e));
+    }
+    for r in q.all(db).await? {
         let Some(rating) = SkpRating::from_code(&r.rating) else { continue };
         let e = out.entry(r.employee_id).or_insert((r.year, rating));
         if r.year > e.0 {

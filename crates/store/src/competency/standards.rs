@@ -74,13 +74,16 @@ pub fn resolve(
 
 /// Every override of the tenant, keyed by (position, competency).
 pub async fn overrides<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<HashMap<(i64, i64), i16>> {
-    Ok(position_standard::Entity::find()
-        .filter(position_standard::Column::TenantId.eq(tenant_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| ((o.position_id, o.competency_id), o.required_level))
-        .collect())
+    overrides_of(db, tenant_id, None).await
+}
+
+/// The overrides of the given positions only (None: all of the tenant's).
+pub async fn overrides_of<C: ConnectionTrait>(db: &C, tenant_id: i64, positions: Option<&[i64]>) -> Result<HashMap<(i64, i64), i16>> {
+    let mut q = position_standard::Entity::find().filter(position_standard::Column::TenantId.eq(tenant_id));
+    if let Some(ps) = positions {
+        q = q.filter(position_standard::Column::PositionId.is_in(ps.iter().copied()));
+    }
+    Ok(q.all(db).await?.into_iter().map(|o| ((o.position_id, o.competency_id), o.required_level)).collect())
 }
 
 /// Sets the required levels of one position. A value equal to the default removes the override,

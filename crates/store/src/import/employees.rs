@@ -520,7 +520,17 @@ pub async fn commit_table(store: &Store, ctx: &Ctx, mode: ImportMode, file_name:
 }
 
 /// Recent import jobs of the tenant, newest first.
-pub async fn recent_jobs<C: ConnectionTrait>(db: &C, tenant_id: i64, limit: u64) -> Result<Vec<import_job::Model>> {
+/// A completed import as Beranda lists it.
+#[derive(Debug, Clone)]
+pub struct JobSummary {
+    pub created_at: time::OffsetDateTime,
+    pub file_name: String,
+    pub rows: i64,
+    pub inserted: i64,
+    pub updated: i64,
+}
+
+pub async fn recent_jobs<C: ConnectionTrait>(db: &C, tenant_id: i64, limit: u64) -> Result<Vec<JobSummary>> {
     use sea_orm::QueryOrder;
     Ok(import_job::Entity::find()
         .filter(import_job::Column::TenantId.eq(tenant_id))
@@ -528,7 +538,10 @@ pub async fn recent_jobs<C: ConnectionTrait>(db: &C, tenant_id: i64, limit: u64)
         .order_by_desc(import_job::Column::CreatedAt)
         .limit(limit)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(|j| JobSummary { created_at: j.created_at, file_name: j.file_name, rows: j.row_count, inserted: j.inserted, updated: j.updated })
+        .collect())
 }
 
 /// Streams a CSV file from disk twice (check, then write) so a million rows fit in little memory.

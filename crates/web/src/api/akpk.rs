@@ -7,9 +7,8 @@ use cakap_domain::Permission;
 use cakap_domain::akpk::Assessment;
 use cakap_domain::competency::Method;
 use cakap_domain::rollup::Agg;
-use cakap_store::akpk::analysis::{self, Against, Analysis, NeedRow};
+use cakap_store::akpk::analysis::{self, Against, NeedRow};
 use cakap_store::akpk::assessments::AssessmentInput;
-use cakap_store::org::employees::EmployeeScope;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiResult, parse_json};
@@ -161,9 +160,8 @@ pub struct AkpkDto {
 #[utoipa::path(get, path = "/api/v1/employees/{id}/akpk", params(("id" = i64, Path)), responses((status = 200, description = "Kesenjangan terhadap jabatan saat ini dan target, JPM, kategori, kinerja"), (status = 404, description = "Tidak ditemukan atau di luar cakupan")))]
 pub async fn employee_akpk(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<AkpkDto> {
     a.require(Permission::ReadAkpk)?;
-    let t = a.tenant()?;
     let e = a.scope()?.employees()?.get(id).await?;
-    let an = Analysis::load(&s.store.db, t, &EmployeeScope::Own(id)).await?;
+    let an = s.cache.own(&s.store, a.scope()?, id).await?;
     let ei = an.employee_index(id).ok_or(ApiError(AppError::NotFound))?;
     Ok(Json(AkpkDto {
         employee_id: id,

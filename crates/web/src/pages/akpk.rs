@@ -301,7 +301,7 @@ async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, type
     let t = a.tenant()?;
     let db = &s.store.db;
     let e = a.scope()?.employees()?.get(id).await?;
-    let an = Analysis::load(db, t, &EmployeeScope::Own(id)).await?;
+    let an = s.cache.own(&s.store, a.scope()?, id).await?;
     let ei = an.employee_index(id).ok_or(AppError::NotFound)?;
     let held = an.against(ei, e.position_id);
     let target = e.target_position_id.filter(|p| *p != e.position_id).and_then(|p| an.against(ei, p));

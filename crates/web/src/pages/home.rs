@@ -120,9 +120,7 @@ struct HomePage {
 }
 
 /// AKPK at a glance: the planner's open needs and calibration list; an employee's own JPM.
-async fn akpk_cards(s: &AppState, a: &Actor, t: i64, cards: &mut Vec<Card>) -> Result<()> {
-    use cakap_store::akpk::analysis::Analysis;
-    use cakap_store::org::employees::EmployeeScope;
+async fn akpk_cards(s: &AppState, a: &Actor, cards: &mut Vec<Card>) -> Result<()> {
     if a.can(Permission::ReadNeeds) {
         let an = s.cache.tenant(&s.store, a.scope()?).await?;
         let (needs, high) = s.cache.need_counts(&s.store, a.scope()?, 60).await?;
@@ -132,7 +130,7 @@ async fn akpk_cards(s: &AppState, a: &Actor, t: i64, cards: &mut Vec<Card>) -> R
     } else if a.can(Permission::ReadAkpk)
         && let Some(e) = a.employee_id
     {
-        let an = Analysis::load(&s.store.db, t, &EmployeeScope::Own(e)).await?;
+        let an = s.cache.own(&s.store, a.scope()?, e).await?;
         if let Some(ei) = an.employee_index(e) {
             let me = an.summary(ei);
             let value = super::akpk::jpm_shown(me.jpm);
@@ -154,7 +152,6 @@ pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor
         cards.push(Card { label: "Instansi terdaftar".into(), value: view::int(tenants.len() as u64), href: "/instansi".into() });
     }
     if let Ok(scope) = a.scope() {
-        let t = scope.tenant_id();
         visi = scope.tenant().settings.visi.clone();
         if let Ok(employees) = scope.employees() {
             let label = if a.roles.has(Role::Supervisor) && !a.roles.has(Role::Admin) { "Pegawai di unit Anda" } else { "Pegawai aktif" };
@@ -167,11 +164,11 @@ pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor
                 value: view::int(units.iter().filter(|u| u.active).count() as u64),
                 href: "/organisasi/unit".into(),
             });
-            for j in cakap_store::import::employees::recent_jobs(&s.store.db, t, 5).await? {
-                jobs.push((view::datetime(&j.created_at, a.zone), j.file_name, j.row_count, j.inserted, j.updated));
+            for j in s.cache.recent_jobs(&s.store, scope).await?.iter() {
+                jobs.push((view::datetime(&j.created_at, a.zone), j.file_name.clone(), j.rows, j.inserted, j.updated));
             }
         }
-        akpk_cards(&s, &a, t, &mut cards).await?;
+        akpk_cards(&s, &a, &mut cards).await?;
     }
     Ok(render(HomePage { layout, cards, jobs, visi }))
 }

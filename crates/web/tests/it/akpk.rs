@@ -523,7 +523,7 @@ async fn the_cached_analysis_follows_the_tenants_revisions() {
     let ctx = cakap_store::audit::Ctx::system(t);
     let today = time::OffsetDateTime::now_utc().date();
     // Written behind the app's back, as the CLI would: audited, so the revision moves and the
-    // very next page view sees it.
+    // first page view after the recheck interval sees it.
     for (method, level) in [(cakap_domain::competency::Method::SelfAssessment, 5), (cakap_domain::competency::Method::Supervisor, 1)] {
         let input = cakap_store::akpk::assessments::AssessmentInput {
             competency_id: integ,
@@ -535,7 +535,8 @@ async fn the_cached_analysis_follows_the_tenants_revisions() {
         };
         cakap_store::akpk::assessments::add(&app.store, &ctx, emp, &input).await.unwrap();
     }
-    assert_eq!(count(&c.get("/").await.body), before + 1, "the new disagreement counts at once");
+    tokio::time::sleep(cakap_store::db::REVISION_RECHECK + std::time::Duration::from_millis(50)).await;
+    assert_eq!(count(&c.get("/").await.body), before + 1, "the new disagreement counts after the recheck interval");
     // A change that bypasses the revisions (raw SQL) is not seen: the page is served from the
     // cache, not recomputed per request.
     let del = sea_orm::Statement::from_sql_and_values(

