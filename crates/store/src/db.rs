@@ -34,15 +34,22 @@ pub const REVISION_RECHECK: Duration = Duration::from_millis(250);
 
 pub(crate) struct Caches {
     pub(crate) directory: Memo<i64, i64, Arc<cakap_domain::org::directory::Directory>>,
-    /// Per tenant: revisions, when read, and the local write count before reading.
-    pub(crate) revisions: std::sync::Mutex<std::collections::HashMap<i64, (crate::revision::Revisions, std::time::Instant, u64)>>,
+    /// Per tenant, under (local writes, recheck period): the revisions last read.
+    pub(crate) revisions: Memo<i64, (u64, u64), crate::revision::Revisions>,
+    /// Start of the recheck periods.
+    pub(crate) started: std::time::Instant,
     /// Writes completed through this process ([`Store::note_write`]).
     pub(crate) writes: std::sync::atomic::AtomicU64,
 }
 
 impl Default for Caches {
     fn default() -> Self {
-        Caches { directory: Memo::new(DIRECTORY_TTL, DIRECTORY_CAP), revisions: Default::default(), writes: Default::default() }
+        Caches {
+            directory: Memo::new(DIRECTORY_TTL, DIRECTORY_CAP),
+            revisions: Memo::new(DIRECTORY_TTL, 100_000),
+            started: std::time::Instant::now(),
+            writes: Default::default(),
+        }
     }
 }
 

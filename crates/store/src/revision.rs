@@ -67,26 +67,13 @@ pub async fn current<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Revis
 /// Saves one query on nearly every page view while a write through this process is seen by the
 /// very next request.
 pub async fn known(store: &crate::Store, tenant_id: i64) -> Result<Revisions> {
-    use std::sync::atomic::Ordering;
-    let writes = store.caches.writes.load(Ordering::SeqCst);
-    {
-        let map = store.caches.revisions.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((r, at, w)) = map.get(&tenant_id)
-            && *w == writes
-            && at.elapsed() < crate::db::REVISION_RECHECK
-        {
-            return Ok(*r);
-        }
-    }
+    let c = &store.caches;
     // The write count is taken before reading, so a write that completes meanwhile makes the
-    // remembered value stale at once.
-    let r = current(&store.db, tenant_id).await?;
-    let mut map = store.caches.revisions.lock().unwrap_or_else(|p| p.into_inner());
-    if map.len() > 10_000 {
-        map.clear();
-    }
-    map.insert(tenant_id, (r, std::time::Instant::now(), writes));
-    Ok(r)
+    // value stale at once; the period number moves every REVISION_RECHECK. One read per tenant
+    // at a time: requests arriving together wait for it instead of all asking.
+    let writes = c.writes.load(std::sync::atomic::Ordering::SeqCst);
+    let period = (c.started.elapsed().as_millis() / crate::db::REVISION_RECHECK.as_millis().max(1)) as u64;
+    c.revisions.get_or_load(tenant_id, (writes, period), current(&store.db, tenant_id)).await
 }
 
 /// The SQL that bumps one area; the same text on both backends. Binds: tenant id, area code.

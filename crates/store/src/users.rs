@@ -446,6 +446,30 @@ pub async fn create_token(store: &Store, ctx: &Ctx, user_id: i64, name: &str, da
 
 /// The active user behind a bearer secret, if the token is valid. `writing`: the request may
 /// change data, and only then is `last_used_at` recorded (a GET never writes to the database).
+/// Whose a token is and until when, for a token that exists and is not revoked (whether the
+/// user is active is the principal's question). Reads only: the web caches this per token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenHolder {
+    pub user_id: i64,
+    pub expires_at: Option<time::OffsetDateTime>,
+}
+
+impl TokenHolder {
+    pub fn expired(&self) -> bool {
+        self.expires_at.is_some_and(|e| e < crate::now())
+    }
+}
+
+pub async fn token_holder(store: &Store, secret: &str) -> Result<Option<TokenHolder>> {
+    let tok = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(token_hash(secret))).one(&store.db).await?;
+    Ok(tok.filter(|t| t.revoked_at.is_none()).map(|t| TokenHolder { user_id: t.user_id, expires_at: t.expires_at }))
+}
+
+/// The cache key of a token secret: its hash, never the secret itself.
+pub fn token_key(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
+}
+
 pub async fn user_for_token(store: &Store, secret: &str, writing: bool) -> Result<Option<app_user::Model>> {
     let Some(tok) = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(token_hash(secret))).one(&store.db).await? else {
         return Ok(None);

@@ -39,6 +39,8 @@ pub struct Caches {
     jobs: Memo<i64, Revisions, Arc<Vec<cakap_store::import::employees::JobSummary>>>,
     /// None: the user is missing or inactive (remembered too, so a stale cookie costs no query).
     principals: Memo<i64, u64, Option<Arc<Principal>>>,
+    /// API token (by hash) → its holder, for reads; writes check the token in the database.
+    tokens: Memo<[u8; 32], u64, Option<cakap_store::users::TokenHolder>>,
     units: Memo<i64, i64, Arc<Vec<UnitOption>>>,
     /// Beranda's AKPK numbers per tenant: (needs, high-priority needs); computing them walks
     /// every need of the tenant.
@@ -53,6 +55,7 @@ impl Default for Caches {
             own: Memo::new(TTL, 20_000),
             jobs: Memo::new(TTL, 1_000),
             principals: Memo::new(PRINCIPAL_TTL, 20_000),
+            tokens: Memo::new(PRINCIPAL_TTL, 20_000),
             units: Memo::new(TTL, 1_000),
             need_counts: Memo::new(TTL, 1_000),
         }
@@ -91,6 +94,13 @@ impl Caches {
     pub async fn principal(&self, store: &Store, user_id: i64) -> Result<Option<Arc<Principal>>, StoreError> {
         let generation = self.generation.load(Ordering::SeqCst);
         self.principals.get_or_load(user_id, generation, async { Ok(Principal::load(store, user_id).await?.map(Arc::new)) }).await
+    }
+
+    /// The holder of an API token that is not revoked (revocation through the web: at once;
+    /// from the CLI: within [`PRINCIPAL_TTL`]).
+    pub async fn token_holder(&self, store: &Store, secret: &str) -> Result<Option<cakap_store::users::TokenHolder>, StoreError> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        self.tokens.get_or_load(cakap_store::users::token_key(secret), generation, cakap_store::users::token_holder(store, secret)).await
     }
 
     /// The tenant's open needs and how many of them have a high priority (≥ `high`).

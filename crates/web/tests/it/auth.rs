@@ -233,3 +233,19 @@ async fn the_user_form_saves_all_or_nothing() {
     let mut p = app.client();
     assert_eq!(p.login("ppk.medan", "sandi-baru-2026").await.status, StatusCode::SEE_OTHER);
 }
+
+/// API reads use a cached token lookup; revoking the token on the profile page must end its
+/// use at the very next request.
+#[tokio::test]
+async fn a_revoked_token_stops_working_at_once() {
+    let app = TestApp::demo().await;
+    let mut c = app.login("perencana.medan").await;
+    let token = token_for(&app, "perencana.medan").await;
+    assert_eq!(c.api("GET", "/api/v1/me", &token, None).await.status, StatusCode::OK);
+    assert_eq!(c.api("GET", "/api/v1/me", &token, None).await.status, StatusCode::OK, "from the cache");
+    let u = cakap_store::users::by_login(&app.store.db, "perencana.medan").await.unwrap().unwrap();
+    let id = cakap_store::users::tokens_of(&app.store.db, u.id).await.unwrap()[0].id;
+    c.get("/profil").await;
+    assert_eq!(c.post(&format!("/profil/token/{id}/cabut"), &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(c.api("GET", "/api/v1/me", &token, None).await.status, StatusCode::UNAUTHORIZED);
+}
