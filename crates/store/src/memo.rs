@@ -76,6 +76,11 @@ impl<K: Eq + Hash + Copy, Ver: Eq + Copy, V: Clone> Memo<K, Ver, V> {
         Ok(value)
     }
 
+    /// Forgets one entry (its source was just written by this process).
+    pub fn forget(&self, key: &K) {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    }
+
     /// Forgets every entry (tests; a database swapped under a running process).
     pub fn clear(&self) {
         self.entries.lock().unwrap_or_else(|p| p.into_inner()).clear();

@@ -31,7 +31,8 @@ pub const TTL: Duration = Duration::from_secs(600);
 pub const PRINCIPAL_TTL: Duration = Duration::from_secs(30);
 
 pub struct Caches {
-    generation: AtomicU64,
+    /// Shared with the session store, which keeps records under it too.
+    generation: Arc<AtomicU64>,
     analysis: Memo<i64, Revisions, Arc<Analysis>>,
     /// One employee's analysis (their AKPK page, their Beranda card), per (tenant, employee).
     own: Memo<(i64, i64), Revisions, Arc<Analysis>>,
@@ -50,7 +51,7 @@ pub struct Caches {
 impl Default for Caches {
     fn default() -> Self {
         Caches {
-            generation: AtomicU64::new(0),
+            generation: Arc::new(AtomicU64::new(0)),
             analysis: Memo::new(TTL, 64),
             own: Memo::new(TTL, 20_000),
             jobs: Memo::new(TTL, 1_000),
@@ -63,6 +64,11 @@ impl Default for Caches {
 }
 
 impl Caches {
+    /// The write generation, for the session store.
+    pub fn generation(&self) -> Arc<AtomicU64> {
+        self.generation.clone()
+    }
+
     /// A request that may have written has completed: cached principals are stale.
     pub fn bump(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);

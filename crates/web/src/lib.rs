@@ -73,7 +73,7 @@ impl Default for WebConfig {
 
 pub fn router(store: Store, cfg: WebConfig) -> Router {
     let state = AppState { store: store.clone(), cfg: cfg.clone(), cache: Default::default() };
-    let sessions = SessionManagerLayer::new(session::DbSessionStore { store })
+    let sessions = SessionManagerLayer::new(session::DbSessionStore::new(store, state.cache.generation()))
         .with_name("cakap_sid")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

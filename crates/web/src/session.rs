@@ -1,16 +1,53 @@
-//! tower-sessions records kept in the `web_session` table, through the same store on both backends.
+//! tower-sessions records kept in the `web_session` table, through the same store on both
+//! backends, with the records this process has read kept in memory.
+//!
+//! Every page view starts with the session; reading it from the database was the one query left
+//! on most pages. A record is kept under the process's write generation (any request that may
+//! write bumps it, `crate::cache`) for at most [`crate::cache::PRINCIPAL_TTL`]; saving or
+//! deleting a session here forgets it at once, so a logout or a new flash message through this
+//! process is seen by the next request. A session deleted by another process (a second server,
+//! the CLI's purge) stops working within the TTL, as a user deactivated from the CLI does.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
 use cakap_store::Store;
 use cakap_store::entity::web_session;
+use cakap_store::memo::Memo;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DbSessionStore {
     pub store: Store,
+    records: Arc<Memo<i128, u64, Option<Record>>>,
+    generation: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for DbSessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DbSessionStore").finish_non_exhaustive()
+    }
+}
+
+impl DbSessionStore {
+    pub fn new(store: Store, generation: Arc<AtomicU64>) -> Self {
+        DbSessionStore { store, records: Arc::new(Memo::new(crate::cache::PRINCIPAL_TTL, 50_000)), generation }
+    }
+
+    async fn read(&self, id: &Id) -> Result<Option<Record>, cakap_store::StoreError> {
+        let row = web_session::Entity::find_by_id(id.to_string()).filter(web_session::Column::ExpiresAt.gt(cakap_store::now())).one(&self.store.db).await?;
+        match row {
+            None => Ok(None),
+            Some(m) => {
+                let data = serde_json::from_str(&m.data).map_err(|e| cakap_store::StoreError::Other(e.to_string()))?;
+                Ok(Some(Record { id: *id, data, expiry_date: m.expires_at }))
+            }
+        }
+    }
 }
 
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
@@ -22,31 +59,26 @@ impl SessionStore for DbSessionStore {
     async fn save(&self, r: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&r.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let am = web_session::ActiveModel { id: Set(r.id.to_string()), data: Set(data), expires_at: Set(r.expiry_date) };
-        web_session::Entity::insert(am)
+        let res = web_session::Entity::insert(am)
             .on_conflict(OnConflict::column(web_session::Column::Id).update_columns([web_session::Column::Data, web_session::Column::ExpiresAt]).to_owned())
             .exec(&self.store.db)
-            .await
-            .map_err(backend)?;
+            .await;
+        self.records.forget(&r.id.0);
+        res.map_err(backend)?;
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row = web_session::Entity::find_by_id(id.to_string())
-            .filter(web_session::Column::ExpiresAt.gt(cakap_store::now()))
-            .one(&self.store.db)
-            .await
-            .map_err(backend)?;
-        match row {
-            None => Ok(None),
-            Some(m) => {
-                let data = serde_json::from_str(&m.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-                Ok(Some(Record { id: *id, data, expiry_date: m.expires_at }))
-            }
-        }
+        let generation = self.generation.load(Ordering::SeqCst);
+        let record = self.records.get_or_load(id.0, generation, self.read(id)).await.map_err(backend)?;
+        // A kept record past its expiry is as gone as the row would be.
+        Ok(record.filter(|r| r.expiry_date > cakap_store::now()))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        web_session::Entity::delete_by_id(id.to_string()).exec(&self.store.db).await.map_err(backend)?;
+        let res = web_session::Entity::delete_by_id(id.to_string()).exec(&self.store.db).await;
+        self.records.forget(&id.0);
+        res.map_err(backend)?;
         Ok(())
     }
 }

@@ -1,6 +1,5 @@
 //! Organisation: tenants, units (tree), positions, employees. Every function takes `tenant_id`.
 
-pub mod directory;
 pub mod employees;
 pub mod positions;
 pub mod tenants;

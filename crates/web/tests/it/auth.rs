@@ -24,10 +24,15 @@ async fn login_rotates_session_and_logout_ends_it() {
     let mut old = app.client();
     old.cookie = anonymous_cookie;
     assert_eq!(old.get("/").await.status, StatusCode::SEE_OTHER);
-    // Logout.
+    // Logout. The session record was cached by the views above; the old cookie, replayed after
+    // logout, must find nothing.
     c.get("/").await;
+    let logged_in = c.cookie.clone();
     assert_eq!(c.post("/keluar", &[]).await.status, StatusCode::SEE_OTHER);
     assert_eq!(c.get("/organisasi/pegawai").await.status, StatusCode::SEE_OTHER);
+    let mut replay = app.client();
+    replay.cookie = logged_in;
+    assert_eq!(replay.get("/organisasi/pegawai").await.status, StatusCode::SEE_OTHER, "a logged-out session is gone at once");
 }
 
 #[tokio::test]
