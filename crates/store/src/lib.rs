@@ -16,6 +16,7 @@ pub mod migration;
 pub mod org;
 pub mod revision;
 pub mod scope;
+pub mod sessions;
 pub mod transfer;
 pub mod users;
 

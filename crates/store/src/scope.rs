@@ -227,6 +227,25 @@ impl Scope {
         Ok(crate::org::employees::OrgAdmin { scope: self })
     }
 
+    /// The tenant-wide AKPK analysis (planners, admins, PPK: `ReadNeeds`), kept while the
+    /// tenant's revisions stand.
+    pub async fn analysis(&self) -> Result<Arc<crate::akpk::analysis::Analysis>> {
+        self.require(Permission::ReadNeeds)?;
+        let t = self.tenant_id();
+        let load = async { Ok(Arc::new(crate::akpk::analysis::Analysis::load(&self.store.db, t, &EmployeeScope::Tenant).await?)) };
+        self.store.caches.analysis.get_or_load(t, self.revisions().await?, load).await
+    }
+
+    /// One employee's AKPK analysis, if the employee is within reach (`ReadAkpk`); another
+    /// tenant's or an unreachable one is "not found".
+    pub async fn employee_analysis(&self, employee_id: i64) -> Result<Arc<crate::akpk::analysis::Analysis>> {
+        self.require(Permission::ReadAkpk)?;
+        self.employees()?.get(employee_id).await?;
+        let t = self.tenant_id();
+        let load = async { Ok(Arc::new(crate::akpk::analysis::Analysis::load(&self.store.db, t, &EmployeeScope::Own(employee_id)).await?)) };
+        self.store.caches.own.get_or_load((t, employee_id), self.revisions().await?, load).await
+    }
+
     /// Recording assessments: who may rate whom with which method is decided inside.
     pub fn assessor(&self) -> Result<crate::akpk::assessments::Assessor<'_>> {
         self.require(Permission::ReadAkpk)?;

@@ -1,8 +1,6 @@
 //! What the web process keeps between requests.
 //!
-//! - The tenant-wide AKPK analysis: loading it reads every assessment of the tenant (a
-//!   20,000-employee tenant: ~280,000 rows, 0.4–0.9 s, `cakap bench akpk`); the heatmap, needs
-//!   list, export, calibration list and home page all use the same one.
+//! (The AKPK analyses and the employee directory are the store's, behind the scope.)
 //! - The principal behind a session or token (user, tenant with its settings and zone, roles,
 //!   supervised unit): four reads that every request would otherwise repeat.
 //! - A tenant's unit list for filter and form selects (hundreds of rows).
@@ -18,9 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use cakap_store::akpk::analysis::Analysis;
 use cakap_store::memo::Memo;
-use cakap_store::org::employees::EmployeeScope;
 use cakap_store::org::units::UnitOption;
 use cakap_store::revision::Revisions;
 use cakap_store::{Principal, Scope, Store, StoreError};
@@ -33,9 +29,6 @@ pub const PRINCIPAL_TTL: Duration = Duration::from_secs(30);
 pub struct Caches {
     /// Shared with the session store, which keeps records under it too.
     generation: Arc<AtomicU64>,
-    analysis: Memo<i64, Revisions, Arc<Analysis>>,
-    /// One employee's analysis (their AKPK page, their Beranda card), per (tenant, employee).
-    own: Memo<(i64, i64), Revisions, Arc<Analysis>>,
     /// Beranda's last imports per tenant.
     jobs: Memo<i64, Revisions, Arc<Vec<cakap_store::import::employees::JobSummary>>>,
     /// None: the user is missing or inactive (remembered too, so a stale cookie costs no query).
@@ -52,8 +45,6 @@ impl Default for Caches {
     fn default() -> Self {
         Caches {
             generation: Arc::new(AtomicU64::new(0)),
-            analysis: Memo::new(TTL, 64),
-            own: Memo::new(TTL, 20_000),
             jobs: Memo::new(TTL, 1_000),
             principals: Memo::new(PRINCIPAL_TTL, 20_000),
             tokens: Memo::new(PRINCIPAL_TTL, 20_000),
@@ -72,22 +63,6 @@ impl Caches {
     /// A request that may have written has completed: cached principals are stale.
     pub fn bump(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-    }
-
-    /// The whole tenant's analysis, from the cache while the tenant's revisions stand.
-    pub async fn tenant(&self, store: &Store, scope: &Scope) -> Result<Arc<Analysis>, StoreError> {
-        let t = scope.tenant_id();
-        self.analysis.get_or_load(t, scope.revisions().await?, async { Ok(Arc::new(Analysis::load(&store.db, t, &EmployeeScope::Tenant).await?)) }).await
-    }
-
-    /// One employee's analysis; the caller has checked that the employee is within reach.
-    pub async fn own(&self, store: &Store, scope: &Scope, employee_id: i64) -> Result<Arc<Analysis>, StoreError> {
-        let t = scope.tenant_id();
-        self.own
-            .get_or_load((t, employee_id), scope.revisions().await?, async {
-                Ok(Arc::new(Analysis::load(&store.db, t, &EmployeeScope::Own(employee_id)).await?))
-            })
-            .await
     }
 
     /// The tenant's last completed imports, newest first.
@@ -110,12 +85,10 @@ impl Caches {
     }
 
     /// The tenant's open needs and how many of them have a high priority (≥ `high`).
-    pub async fn need_counts(&self, store: &Store, scope: &Scope, high: u8) -> Result<(usize, usize), StoreError> {
-        let analysis = self.tenant(store, scope).await?;
-        let t = scope.tenant_id();
+    pub async fn need_counts(&self, scope: &Scope, high: u8) -> Result<(usize, usize), StoreError> {
         self.need_counts
-            .get_or_load((t, high), scope.revisions().await?, async {
-                let needs = analysis.needs(&cakap_store::akpk::needs::open(&store.db, t).await?, &Default::default());
+            .get_or_load((scope.tenant_id(), high), scope.revisions().await?, async {
+                let (_, needs) = cakap_store::akpk::needs::list(scope, &Default::default()).await?;
                 Ok((needs.len(), needs.iter().filter(|n| n.priority >= high).count()))
             })
             .await

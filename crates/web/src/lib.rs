@@ -20,6 +20,7 @@ pub mod cache;
 pub mod charts;
 pub mod error;
 pub mod pages;
+pub mod params;
 pub mod session;
 pub mod view;
 
@@ -127,8 +128,7 @@ async fn stale_after_write(axum::extract::State(s): axum::extract::State<AppStat
 }
 
 async fn healthz(axum::extract::State(s): axum::extract::State<AppState>) -> Response {
-    use sea_orm::ConnectionTrait;
-    match s.store.db.execute_unprepared("SELECT 1").await {
+    match s.store.ping().await {
         Ok(_) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))).into_response(),
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "error", "detail": e.to_string()}))).into_response(),
     }

@@ -13,10 +13,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
 use cakap_store::Store;
-use cakap_store::entity::web_session;
 use cakap_store::memo::Memo;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use cakap_store::sessions::{self, SessionRow};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
@@ -39,12 +37,11 @@ impl DbSessionStore {
     }
 
     async fn read(&self, id: &Id) -> Result<Option<Record>, cakap_store::StoreError> {
-        let row = web_session::Entity::find_by_id(id.to_string()).filter(web_session::Column::ExpiresAt.gt(cakap_store::now())).one(&self.store.db).await?;
-        match row {
+        match sessions::load(&self.store, &id.to_string()).await? {
             None => Ok(None),
-            Some(m) => {
-                let data = serde_json::from_str(&m.data).map_err(|e| cakap_store::StoreError::Other(e.to_string()))?;
-                Ok(Some(Record { id: *id, data, expiry_date: m.expires_at }))
+            Some(row) => {
+                let data = serde_json::from_str(&row.data).map_err(|e| cakap_store::StoreError::Other(e.to_string()))?;
+                Ok(Some(Record { id: *id, data, expiry_date: row.expires_at }))
             }
         }
     }
@@ -58,11 +55,7 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
 impl SessionStore for DbSessionStore {
     async fn save(&self, r: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&r.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let am = web_session::ActiveModel { id: Set(r.id.to_string()), data: Set(data), expires_at: Set(r.expiry_date) };
-        let res = web_session::Entity::insert(am)
-            .on_conflict(OnConflict::column(web_session::Column::Id).update_columns([web_session::Column::Data, web_session::Column::ExpiresAt]).to_owned())
-            .exec(&self.store.db)
-            .await;
+        let res = sessions::save(&self.store, &r.id.to_string(), &SessionRow { data, expires_at: r.expiry_date }).await;
         self.records.forget(&r.id.0);
         res.map_err(backend)?;
         Ok(())
@@ -76,7 +69,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        let res = web_session::Entity::delete_by_id(id.to_string()).exec(&self.store.db).await;
+        let res = sessions::delete(&self.store, &id.to_string()).await;
         self.records.forget(&id.0);
         res.map_err(backend)?;
         Ok(())

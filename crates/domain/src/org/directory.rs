@@ -168,6 +168,8 @@ pub struct Directory {
     nips: Texts,
     /// Row indexes in NIP order (ties by id).
     by_nip: Vec<u32>,
+    /// Row index of each employee id.
+    at: HashMap<i64, u32>,
     /// The last answers of [`Directory::matching`], oldest first.
     recent: std::sync::Mutex<std::collections::VecDeque<(SearchKey, std::sync::Arc<[u32]>)>>,
 }
@@ -235,7 +237,8 @@ impl Directory {
             let (a, b) = (&rows[a as usize], &rows[b as usize]);
             a.nip.cmp(&b.nip).then(a.id.cmp(&b.id))
         });
-        Directory { units, unit_at, positions, rows, names, nips, by_nip, recent: Default::default() }
+        let at = rows.iter().enumerate().map(|(i, r)| (r.id, i as u32)).collect();
+        Directory { units, unit_at, positions, rows, names, nips, by_nip, at, recent: Default::default() }
     }
 
     pub fn len(&self) -> usize {
@@ -350,6 +353,18 @@ impl Directory {
         })
     }
 
+    /// One employee (active or not) if `reach` allows it.
+    pub fn get(&self, reach: &EmployeeScope, id: i64) -> Option<Employee> {
+        let r = &self.rows[*self.at.get(&id)? as usize];
+        let allowed = match reach {
+            EmployeeScope::Tenant => true,
+            EmployeeScope::UnitPath(prefix) => self.units[r.unit as usize].path.starts_with(prefix.as_str()),
+            EmployeeScope::Own(own) => *own == id,
+            EmployeeScope::Nothing => false,
+        };
+        allowed.then(|| self.record(r))
+    }
+
     /// Active employees within `reach`.
     pub fn count_active(&self, reach: &EmployeeScope) -> u64 {
         self.search(reach, &EmployeeFilter::default(), 1, 1).map_or(0, |(_, n)| n)
@@ -441,6 +456,11 @@ mod tests {
         assert_eq!(names(&d, &EmployeeScope::Own(3), &EmployeeFilter::default()), ["Budi Santoso#3"]);
         assert_eq!(names(&d, &EmployeeScope::Nothing, &EmployeeFilter::default()), Vec::<String>::new());
         assert!(d.search(&EmployeeScope::Tenant, &EmployeeFilter { unit_id: Some(99), ..Default::default() }, 1, 10).is_none());
+        assert_eq!(d.get(&sub, 2).map(|e| e.name), Some("ANI RAHAYU".into()));
+        assert_eq!(d.get(&sub, 3), None, "outside the subtree");
+        assert_eq!(d.get(&EmployeeScope::Tenant, 5).map(|e| e.active), Some(false), "inactive rows are found by id");
+        assert_eq!(d.get(&EmployeeScope::Own(4), 2), None);
+        assert_eq!(d.get(&EmployeeScope::Tenant, 6), None, "left out at build");
         assert_eq!(d.count_active(&EmployeeScope::Tenant), 4);
         assert_eq!(d.count_active(&sub), 3);
         let kind = EmployeeFilter { kind: Some(PositionKind::Jpt), ..Default::default() };

@@ -105,3 +105,12 @@ pub async fn close(store: &Store, ctx: &Ctx, id: i64) -> Result<()> {
     txn.commit().await?;
     Ok(())
 }
+
+/// The needs list (gap needs from the analysis and the open needs added by hand), filtered,
+/// highest priority first: what the needs page, its export, the API and Beranda show.
+pub async fn list(scope: &crate::Scope, f: &super::analysis::NeedFilter) -> Result<(std::sync::Arc<super::analysis::Analysis>, Vec<super::analysis::NeedRow>)> {
+    let an = scope.analysis().await?;
+    let manual = open(&scope.store().db, scope.tenant_id()).await?;
+    let rows = an.needs(&manual, f);
+    Ok((an, rows))
+}

@@ -230,7 +230,7 @@ impl Employees<'_> {
 
     /// One employee within reach; another tenant's or an unreachable one is "not found".
     pub async fn get(&self, id: i64) -> Result<Employee> {
-        one_joined(&self.scope.store().db, self.scope.tenant_id(), &self.reach, id).await
+        self.directory().await?.get(&self.reach, id).ok_or(StoreError::NotFound)
     }
 
     /// How many active employees are within reach.

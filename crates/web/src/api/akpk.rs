@@ -15,7 +15,7 @@ use super::{ApiResult, parse_json};
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::{ApiError, AppError};
-use crate::pages::akpk::NeedQuery;
+use crate::params::NeedQuery;
 
 #[derive(Serialize)]
 pub struct CompetencyDto {
@@ -158,10 +158,10 @@ pub struct AkpkDto {
 }
 
 #[utoipa::path(get, path = "/api/v1/employees/{id}/akpk", params(("id" = i64, Path)), responses((status = 200, description = "Kesenjangan terhadap jabatan saat ini dan target, JPM, kategori, kinerja"), (status = 404, description = "Tidak ditemukan atau di luar cakupan")))]
-pub async fn employee_akpk(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<AkpkDto> {
+pub async fn employee_akpk(ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<AkpkDto> {
     a.require(Permission::ReadAkpk)?;
     let e = a.scope()?.employees()?.get(id).await?;
-    let an = s.cache.own(&s.store, a.scope()?, id).await?;
+    let an = a.scope()?.employee_analysis(id).await?;
     let ei = an.employee_index(id).ok_or(ApiError(AppError::NotFound))?;
     Ok(Json(AkpkDto {
         employee_id: id,
@@ -173,10 +173,10 @@ pub async fn employee_akpk(State(s): State<AppState>, ApiActor(a): ApiActor, Pat
 }
 
 #[utoipa::path(get, path = "/api/v1/needs", params(("unit" = Option<i64>, Query), ("competency" = Option<i64>, Query), ("family" = Option<String>, Query), ("kind" = Option<String>, Query), ("jabatan" = Option<String>, Query), ("source" = Option<String>, Query), ("page" = Option<u64>, Query)), responses((status = 200, description = "Kebutuhan pengembangan kompetensi, prioritas tertinggi dahulu, 500 per halaman")))]
-pub async fn list_needs(State(s): State<AppState>, ApiActor(a): ApiActor, Query(q): Query<NeedQuery>) -> ApiResult<super::PageDto<NeedRow>> {
+pub async fn list_needs(ApiActor(a): ApiActor, Query(q): Query<NeedQuery>) -> ApiResult<super::PageDto<NeedRow>> {
     const PER_PAGE: u64 = 500;
-    let (_, rows) = crate::pages::akpk::load_needs(&s, &a, &q).await?;
-    let page = q.page.unwrap_or(1).max(1);
+    let (_, rows) = cakap_store::akpk::needs::list(a.scope()?, &q.filter()).await?;
+    let page = q.page.unwrap_or(1).clamp(1, crate::params::MAX_PAGE);
     let total = rows.len() as u64;
     let items = rows.into_iter().skip(((page - 1) * PER_PAGE) as usize).take(PER_PAGE as usize).collect();
     Ok(Json(super::PageDto { items, total, page, per_page: PER_PAGE }))
@@ -233,9 +233,9 @@ pub struct RollupQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/rollups/units", params(("unit" = Option<i64>, Query, description = "Induk; kosong = unit teratas")), responses((status = 200, description = "Rekap per unit × kompetensi (peta kesenjangan) dan sebaran JPM")))]
-pub async fn unit_rollup(State(s): State<AppState>, ApiActor(a): ApiActor, Query(q): Query<RollupQuery>) -> ApiResult<RollupDto> {
+pub async fn unit_rollup(ApiActor(a): ApiActor, Query(q): Query<RollupQuery>) -> ApiResult<RollupDto> {
     a.require(Permission::ReadNeeds)?;
-    let an = s.cache.tenant(&s.store, a.scope()?).await?;
+    let an = a.scope()?.analysis().await?;
     if q.unit.is_some_and(|u| !an.units.contains_key(&u)) {
         return Err(ApiError(AppError::NotFound));
     }

@@ -176,7 +176,7 @@ pub struct PageDto<T> {
 
 #[utoipa::path(get, path = "/api/v1/employees", params(("q" = Option<String>, Query), ("unit" = Option<i64>, Query), ("kind" = Option<String>, Query), ("status" = Option<String>, Query), ("page" = Option<u64>, Query)), responses((status = 200, description = "Pegawai yang boleh dilihat pemilik token")))]
 async fn list_employees(ApiActor(a): ApiActor, ApiQuery(q): ApiQuery<EmployeeQuery>) -> ApiResult<PageDto<Employee>> {
-    let page = q.page.unwrap_or(1).clamp(1, crate::pages::employees::MAX_PAGE);
+    let page = q.page.unwrap_or(1).clamp(1, crate::params::MAX_PAGE);
     let res = a.scope()?.employees()?.list(&q.filter(), page, 100).await?;
     Ok(Json(PageDto { items: res.items, total: res.total, page, per_page: 100 }))
 }

@@ -11,7 +11,7 @@ use cakap_domain::akpk::{NeedSource, PrioritySource, SkpRating, priority_label};
 use cakap_domain::competency::{Family, Method};
 use cakap_domain::format::decimal;
 use cakap_domain::{Permission, PositionKind, Role};
-use cakap_store::akpk::analysis::{self, Against, Analysis, EmployeeSummary, NeedFilter, NeedRow};
+use cakap_store::akpk::analysis::{self, Against, Analysis, EmployeeSummary, NeedRow};
 use cakap_store::akpk::assessments::AssessmentInput;
 use cakap_store::akpk::needs::NeedInput;
 use cakap_store::akpk::performance::SkpInput;
@@ -26,6 +26,7 @@ use crate::AppState;
 use crate::auth::Actor;
 use crate::charts::{self, Cell};
 use crate::error::{AppError, Result};
+pub use crate::params::NeedQuery;
 use crate::view::{self, FormErrors, Layout, flash};
 
 fn pct(x: Option<f64>) -> String {
@@ -116,7 +117,7 @@ pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor,
     let scope = map_scope(&a)?;
     let t = a.tenant()?;
     let (an, unit, home) = match &scope {
-        MapScope::Tenant => (s.cache.tenant(&s.store, a.scope()?).await?, opt_id(&q.unit), None),
+        MapScope::Tenant => (a.scope()?.analysis().await?, opt_id(&q.unit), None),
         MapScope::Team { path, root } => {
             let an = std::sync::Arc::new(Analysis::load(&s.store.db, t, &EmployeeScope::UnitPath(path.clone())).await?);
             (an, Some(opt_id(&q.unit).unwrap_or(*root)), Some(path.clone()))
@@ -301,7 +302,7 @@ async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, type
     let t = a.tenant()?;
     let db = &s.store.db;
     let e = a.scope()?.employees()?.get(id).await?;
-    let an = s.cache.own(&s.store, a.scope()?, id).await?;
+    let an = a.scope()?.employee_analysis(id).await?;
     let ei = an.employee_index(id).ok_or(AppError::NotFound)?;
     let held = an.against(ei, e.position_id);
     let target = e.target_position_id.filter(|p| *p != e.position_id).and_then(|p| an.against(ei, p));
@@ -454,48 +455,8 @@ pub async fn view_skp_post(State(s): State<AppState>, session: Session, a: Actor
 
 // ---------------------------------------------------------------- needs
 
-#[derive(Deserialize, Default, Clone)]
-pub struct NeedQuery {
-    pub unit: Option<String>,
-    pub competency: Option<String>,
-    pub family: Option<String>,
-    pub kind: Option<String>,
-    pub jabatan: Option<String>,
-    pub source: Option<String>,
-    pub page: Option<u64>,
-}
-
-impl NeedQuery {
-    pub fn filter(&self) -> NeedFilter {
-        NeedFilter {
-            unit_id: opt_id(&self.unit),
-            competency_id: opt_id(&self.competency),
-            family: self.family.as_deref().and_then(Family::from_code),
-            position_kind: self.kind.as_deref().and_then(PositionKind::from_code),
-            position_name: self.jabatan.clone(),
-            source: self.source.as_deref().and_then(NeedSource::from_code),
-        }
-    }
-    fn pairs(&self) -> Vec<(&'static str, String)> {
-        let v = |o: &Option<String>| o.clone().unwrap_or_default();
-        vec![
-            ("unit", v(&self.unit)),
-            ("competency", v(&self.competency)),
-            ("family", v(&self.family)),
-            ("kind", v(&self.kind)),
-            ("jabatan", v(&self.jabatan)),
-            ("source", v(&self.source)),
-        ]
-    }
-}
-
-pub async fn load_needs(s: &AppState, a: &Actor, q: &NeedQuery) -> Result<(std::sync::Arc<Analysis>, Vec<NeedRow>)> {
-    a.require(Permission::ReadNeeds)?;
-    let t = a.tenant()?;
-    let an = s.cache.tenant(&s.store, a.scope()?).await?;
-    let manual = cakap_store::akpk::needs::open(&s.store.db, t).await?;
-    let rows = an.needs(&manual, &q.filter());
-    Ok((an, rows))
+async fn load_needs(a: &Actor, q: &NeedQuery) -> Result<(std::sync::Arc<Analysis>, Vec<NeedRow>)> {
+    Ok(cakap_store::akpk::needs::list(a.scope()?, &q.filter()).await?)
 }
 
 #[derive(Template)]
@@ -543,8 +504,8 @@ fn unit_options<'a>(units: impl Iterator<Item = &'a cakap_store::entity::unit::M
     units.into_iter().map(|u| (u.id, format!("{}{}", "— ".repeat(cakap_store::org::units::depth(u)), u.name))).collect()
 }
 
-pub async fn view_needs_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<NeedQuery>) -> Result<Response> {
-    let (an, rows) = load_needs(&s, &a, &q).await?;
+pub async fn view_needs_get(session: Session, a: Actor, Query(q): Query<NeedQuery>) -> Result<Response> {
+    let (an, rows) = load_needs(&a, &q).await?;
     let total = rows.len();
     let pages = (total as u64).div_ceil(NEEDS_PER_PAGE).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
@@ -599,8 +560,8 @@ pub const NEED_EXPORT_HEADERS: [&str; 14] = [
     "Jenis Jabatan",
 ];
 
-pub async fn view_needs_xlsx_get(State(s): State<AppState>, a: Actor, Query(q): Query<NeedQuery>) -> Result<Response> {
-    let (_, rows) = load_needs(&s, &a, &q).await?;
+pub async fn view_needs_xlsx_get(a: Actor, Query(q): Query<NeedQuery>) -> Result<Response> {
+    let (_, rows) = load_needs(&a, &q).await?;
     let opt = |v: Option<u8>| v.map(|x| XCell::Num(f64::from(x))).unwrap_or(XCell::Text(String::new()));
     let out = rows.into_iter().map(|r| {
         vec![
@@ -731,9 +692,9 @@ struct CalibrationPage {
     rows: Vec<(i64, String, String, String, String, String)>,
 }
 
-pub async fn view_calibration_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
+pub async fn view_calibration_get(session: Session, a: Actor) -> Result<Response> {
     a.require(Permission::ReadNeeds)?;
-    let an = s.cache.tenant(&s.store, a.scope()?).await?;
+    let an = a.scope()?.analysis().await?;
     let rows = an
         .calibration
         .iter()

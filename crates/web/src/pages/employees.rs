@@ -20,8 +20,7 @@ use crate::view::{self, FormErrors, Layout, page_query};
 pub const PER_PAGE: u64 = 25;
 /// Exports stop here; a bigger export is a job for the CLI.
 pub const EXPORT_LIMIT: u64 = 100_000;
-/// Page numbers past this are refused as out of range rather than turned into a huge OFFSET.
-pub const MAX_PAGE: u64 = 100_000;
+pub use crate::params::MAX_PAGE;
 
 #[derive(Deserialize, Default, Clone)]
 pub struct ListQuery {

@@ -122,15 +122,15 @@ struct HomePage {
 /// AKPK at a glance: the planner's open needs and calibration list; an employee's own JPM.
 async fn akpk_cards(s: &AppState, a: &Actor, cards: &mut Vec<Card>) -> Result<()> {
     if a.can(Permission::ReadNeeds) {
-        let an = s.cache.tenant(&s.store, a.scope()?).await?;
-        let (needs, high) = s.cache.need_counts(&s.store, a.scope()?, 60).await?;
+        let an = a.scope()?.analysis().await?;
+        let (needs, high) = s.cache.need_counts(a.scope()?, 60).await?;
         cards.push(Card { label: "Kebutuhan pengembangan kompetensi".into(), value: view::int(needs as u64), href: "/akpk/kebutuhan".into() });
         cards.push(Card { label: "Kebutuhan prioritas tinggi".into(), value: view::int(high as u64), href: "/akpk/kebutuhan".into() });
         cards.push(Card { label: "Penilaian perlu kalibrasi".into(), value: view::int(an.calibration.len() as u64), href: "/akpk/kalibrasi".into() });
     } else if a.can(Permission::ReadAkpk)
         && let Some(e) = a.employee_id
     {
-        let an = s.cache.own(&s.store, a.scope()?, e).await?;
+        let an = a.scope()?.employee_analysis(e).await?;
         if let Some(ei) = an.employee_index(e) {
             let me = an.summary(ei);
             let value = super::akpk::jpm_shown(me.jpm);

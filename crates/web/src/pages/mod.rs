@@ -192,9 +192,7 @@ pub fn see_other(to: &str) -> Response {
 }
 
 /// Empty form fields arrive as "": parse optional ids leniently.
-pub fn opt_id(s: &Option<String>) -> Option<i64> {
-    s.as_deref().and_then(|v| v.trim().parse().ok())
-}
+pub use crate::params::opt_id;
 
 /// The end of every form post: saved → flash "Data berhasil disimpan." and go to `to`;
 /// invalid → show the form again with its errors (and what the user typed); anything else is an

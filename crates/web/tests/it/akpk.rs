@@ -39,6 +39,8 @@ async fn hand_worked(app: &TestApp, c: &mut Client) -> Setup {
     let mut am: employee::ActiveModel = employee::Entity::find_by_id((t, emp.id)).one(&app.store.db).await.unwrap().unwrap().into();
     am.target_position_id = Set(Some(target.id));
     let emp = am.update(&app.store.db).await.unwrap();
+    // A raw update bypasses the store's write path; say what it changed, as every write does.
+    cakap_store::revision::bump(&app.store.db, t, cakap_domain::audit::Area::Org).await.unwrap();
     let comps: Vec<(String, i64)> = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().map(|c| (c.code, c.id)).collect();
     let s = Setup { emp, comps };
     let levels = [("M.1", 3), ("M.2", 3), ("M.3", 2), ("M.4", 4), ("M.5", 3), ("M.6", 2), ("M.7", 3), ("M.8", 1), ("SK.1", 3), ("TK-KEUDA", 2)];
