@@ -21,8 +21,8 @@ use cakap_store::org::units::UnitOption;
 use cakap_store::revision::Revisions;
 use cakap_store::{Principal, Scope, Store, StoreError};
 
-/// A guard for entries tied to revisions (which already say when they are stale).
-pub const TTL: Duration = Duration::from_secs(600);
+/// Entries tied to revisions need no time limit (their revisions say when they are stale).
+pub const TTL: Duration = Duration::MAX;
 /// A user deactivated from the CLI loses access within this time (web writes: at once).
 pub const PRINCIPAL_TTL: Duration = Duration::from_secs(30);
 
