@@ -40,27 +40,21 @@ pub async fn setup_org(store: &Store) -> Res<Org> {
     )
     .await?;
     let ctx = Ctx::system(t.id);
+    let scope = cakap_store::Scope::operator(store, t.id).await?;
+    let admin = scope.org_admin()?;
     let mut slots = vec![];
     for u in 0..20 {
-        let unit = cakap_store::org::units::create(
-            store,
-            &ctx,
-            &UnitInput { parent_id: None, code: format!("U{u:02}"), name: format!("Unit Uji {u:02}"), kind: "opd".into() },
-        )
-        .await?;
+        let unit = admin.create_unit(&UnitInput { parent_id: None, code: format!("U{u:02}"), name: format!("Unit Uji {u:02}"), kind: "opd".into() }).await?;
         for (p, j) in ["pelaksana", "ahli_muda", "ahli_pertama", "pengawas", "terampil"].iter().enumerate() {
-            let pos = cakap_store::org::positions::create(
-                store,
-                &ctx,
-                &PositionInput {
+            let pos = admin
+                .create_position(&PositionInput {
                     unit_id: unit.id,
                     code: format!("P{u:02}{p}"),
                     name: format!("Jabatan {p} Unit {u:02}"),
                     jenjang: j.to_string(),
                     criticality: 2,
-                },
-            )
-            .await?;
+                })
+                .await?;
             slots.push((unit.name.clone(), pos.name.clone(), unit.id, pos.id));
         }
     }
@@ -317,8 +311,9 @@ async fn check_only(store: &Store, org: &Org, path: &Path) -> Res<()> {
 async fn setup_org_if_missing(store: &Store) -> Res<Org> {
     if let Some(t) = cakap_store::org::tenants::by_code(&store.db, "bench").await? {
         let ctx = Ctx::system(t.id);
-        let units = cakap_store::org::units::list(&store.db, t.id).await?;
-        let positions = cakap_store::org::positions::all(&store.db, t.id).await?;
+        let scope = cakap_store::Scope::operator(store, t.id).await?;
+        let units = scope.units()?.list().await?;
+        let positions = scope.positions()?.all().await?;
         let mut slots = vec![];
         for u in &units {
             let mut ps: Vec<_> = positions.iter().filter(|p| p.unit_id == u.id).collect();

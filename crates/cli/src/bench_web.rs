@@ -18,8 +18,9 @@ type Res<T> = Result<T, Box<dyn std::error::Error>>;
 pub async fn setup(store: &Store, password: &str, employees: u64) -> Res<()> {
     cakap_store::demo::load(store, password).await?;
     let t = cakap_store::org::tenants::by_code(&store.db, "medan").await?.ok_or("demo tenant medan missing")?;
-    let units = cakap_store::org::units::list(&store.db, t.id).await?;
-    let positions = cakap_store::org::positions::all(&store.db, t.id).await?;
+    let scope = cakap_store::Scope::operator(store, t.id).await?;
+    let units = scope.units()?.list().await?;
+    let positions = scope.positions()?.all().await?;
     let slots: Vec<(String, String)> =
         positions.iter().filter(|p| p.active).filter_map(|p| units.iter().find(|u| u.id == p.unit_id).map(|u| (u.code.clone(), p.code.clone()))).collect();
     let have = store.db.query_one_raw(Statement::from_sql_and_values(store.backend(), count_sql(store), [Value::from(t.id)])).await?;

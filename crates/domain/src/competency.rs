@@ -14,6 +14,43 @@ code_enum! {
     }
 }
 
+/// A competency of a tenant's dictionary: a national one (PermenPAN-RB 38/2017, read-only in the
+/// tenant) or the tenant's own teknis one. `version` names the indicator texts in force.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Competency {
+    pub id: i64,
+    pub code: String,
+    pub family: Family,
+    pub name: String,
+    pub description: String,
+    pub national_code: Option<String>,
+    pub version: i32,
+    pub active: bool,
+}
+
+impl Competency {
+    pub fn is_national(&self) -> bool {
+        self.national_code.is_some()
+    }
+
+    /// Dictionary order: manajerial, then sosial kultural (by code), then teknis by name.
+    pub fn dictionary_order(a: &Competency, b: &Competency) -> std::cmp::Ordering {
+        let rank = |c: &Competency| match c.family {
+            Family::Manajerial => 0,
+            Family::SosialKultural => 1,
+            _ => 2,
+        };
+        rank(a).cmp(&rank(b)).then_with(|| if rank(a) == 2 { a.name.cmp(&b.name) } else { a.code.cmp(&b.code) })
+    }
+}
+
+/// The indicator text of one level (1–5) of a competency version.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LevelIndicator {
+    pub level: u8,
+    pub indicator: String,
+}
+
 /// A proficiency level 1–5 (1 self, 2 team, 3 unit, 4 instansi, 5 national).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]

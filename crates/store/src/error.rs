@@ -51,4 +51,10 @@ impl StoreError {
     }
 }
 
+/// A stored code no enum variant has (the row was written outside Cakap): an error naming it,
+/// never a silent default.
+pub(crate) fn code<T>(parsed: Option<T>, what: &str, value: &str) -> Result<T> {
+    parsed.ok_or_else(|| StoreError::Other(format!("kode {what} '{value}' yang tersimpan tidak dikenal")))
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -175,6 +175,12 @@ impl Scope {
         Some(Scope { store: store.clone(), principal, request_id, revisions: Default::default() })
     }
 
+    /// The operator's scope in a named tenant (CLI commands, benches, test fixtures).
+    pub async fn operator(store: &Store, tenant_id: i64) -> Result<Scope> {
+        let p = Principal::operator(store, tenant_id).await?;
+        Scope::of(store, Arc::new(p), None).ok_or(StoreError::NotFound)
+    }
+
     pub fn principal(&self) -> &Principal {
         &self.principal
     }
@@ -222,9 +228,33 @@ impl Scope {
     }
 
     /// Creating and changing units, positions and employees (BKPSDM admin).
-    pub fn org_admin(&self) -> Result<crate::org::employees::OrgAdmin<'_>> {
+    pub fn org_admin(&self) -> Result<crate::org::OrgAdmin<'_>> {
         self.require(Permission::ManageOrg)?;
-        Ok(crate::org::employees::OrgAdmin { scope: self })
+        Ok(crate::org::OrgAdmin { scope: self })
+    }
+
+    /// The competency dictionary and position standards (`ReadCompetency`).
+    pub fn competencies(&self) -> Result<crate::competency::Competencies<'_>> {
+        self.require(Permission::ReadCompetency)?;
+        Ok(crate::competency::Competencies { scope: self })
+    }
+
+    /// Keeping teknis competencies and position standards (`ManageCompetency`).
+    pub fn competency_admin(&self) -> Result<crate::competency::CompetencyAdmin<'_>> {
+        self.require(Permission::ManageCompetency)?;
+        Ok(crate::competency::CompetencyAdmin { scope: self })
+    }
+
+    /// The unit tree (`ReadOrg`).
+    pub fn units(&self) -> Result<crate::org::units::Units<'_>> {
+        self.require(Permission::ReadOrg)?;
+        Ok(crate::org::units::Units { scope: self })
+    }
+
+    /// The tenant's positions (`ReadOrg`).
+    pub fn positions(&self) -> Result<crate::org::positions::Positions<'_>> {
+        self.require(Permission::ReadOrg)?;
+        Ok(crate::org::positions::Positions { scope: self })
     }
 
     /// The tenant-wide AKPK analysis (planners, admins, PPK: `ReadNeeds`), kept while the

@@ -95,8 +95,8 @@ impl Caches {
     }
 
     /// The tenant's units in tree order, for selects.
-    pub async fn units(&self, store: &Store, scope: &Scope) -> Result<Arc<Vec<UnitOption>>, StoreError> {
-        let t = scope.tenant_id();
-        self.units.get_or_load(t, scope.revisions().await?.org, async { Ok(Arc::new(cakap_store::org::units::options(&store.db, t).await?)) }).await
+    pub async fn units(&self, scope: &Scope) -> Result<Arc<Vec<UnitOption>>, StoreError> {
+        let units = scope.units()?;
+        self.units.get_or_load(scope.tenant_id(), scope.revisions().await?.org, async { Ok(Arc::new(units.options().await?)) }).await
     }
 }

@@ -86,6 +86,56 @@ code_enum! {
     }
 }
 
+/// A unit kerja: a node of the tenant's tree. `path` is the materialised path (`/12/40/`) that
+/// subtree queries use.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unit {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    #[serde(skip)]
+    pub path: String,
+    pub active: bool,
+}
+
+impl Unit {
+    /// Depth in the tree, 0 for a root.
+    pub fn depth(&self) -> usize {
+        path_depth(&self.path)
+    }
+
+    /// Whether `other` is this unit or lies under it.
+    pub fn contains(&self, other: &Unit) -> bool {
+        other.path.starts_with(&self.path)
+    }
+
+    /// "— — Kelurahan Harjosari I": the name indented by depth, for selects.
+    pub fn indented(&self) -> String {
+        format!("{}{}", "— ".repeat(self.depth()), self.name)
+    }
+}
+
+/// Depth of a materialised path: `/7/` is 0, `/7/9/` is 1.
+pub fn path_depth(path: &str) -> usize {
+    path.matches('/').count().saturating_sub(2)
+}
+
+/// A position (jabatan): a seat in one unit, with the jenjang that sets its default standard.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Position {
+    pub id: i64,
+    pub unit_id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: PositionKind,
+    pub jenjang: Jenjang,
+    /// 1 (rendah) – 3 (tinggi).
+    pub criticality: i16,
+    pub active: bool,
+}
+
 impl Gender {
     /// Accepts L/P, Laki-laki/Perempuan, and the NIP digits 1/2.
     pub fn parse_any(s: &str) -> Option<Gender> {
@@ -111,5 +161,25 @@ mod tests {
         assert_eq!(Jenjang::AhliMuda.kind(), PositionKind::Fungsional);
         assert_eq!(Gender::parse_any("Perempuan"), Some(Gender::P));
         assert_eq!(Gender::parse_any("x"), None);
+    }
+
+    #[test]
+    fn depth_and_containment_follow_the_path() {
+        let unit = |id: i64, path: &str| Unit {
+            id,
+            parent_id: None,
+            code: id.to_string(),
+            name: format!("U{id}"),
+            kind: UnitKind::Bidang,
+            path: path.into(),
+            active: true,
+        };
+        let (root, child, other) = (unit(7, "/7/"), unit(9, "/7/9/"), unit(79, "/79/"));
+        assert_eq!((root.depth(), child.depth()), (0, 1));
+        assert!(root.contains(&child) && root.contains(&root));
+        assert!(!child.contains(&root));
+        // "/79/" starts with "/7" but not with "/7/": the trailing slash keeps siblings apart.
+        assert!(!root.contains(&other));
+        assert_eq!(child.indented(), "— U9");
     }
 }

@@ -10,13 +10,14 @@
 use std::collections::{HashMap, HashSet};
 
 use cakap_domain::akpk::{NeedFacts, NeedSource, SkpRating};
-use cakap_domain::competency::{Family, Method, Rating, jpm, latest_per_method, needs_calibration};
+use cakap_domain::competency::{Competency, Family, Method, Rating, jpm, latest_per_method, needs_calibration};
+use cakap_domain::org::{Position, Unit};
 use cakap_domain::rollup::{Agg, Columns, Engine};
 use cakap_domain::{Jenjang, PositionKind};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
-use crate::entity::{competency, employee, need, position, tenant, unit};
+use crate::entity::{employee, need, tenant};
 use crate::error::Result;
 use crate::org::employees::EmployeeScope;
 use crate::org::tenants::TenantSettings;
@@ -25,14 +26,14 @@ use crate::org::tenants::TenantSettings;
 pub struct Analysis {
     pub settings: TenantSettings,
     /// Active competencies in dictionary order.
-    pub competencies: Vec<competency::Model>,
+    pub competencies: Vec<Competency>,
     comp_idx: HashMap<i64, usize>,
-    pub units: HashMap<i64, unit::Model>,
-    pub positions: HashMap<i64, position::Model>,
+    pub units: HashMap<i64, Unit>,
+    pub positions: HashMap<i64, Position>,
     /// Position id → required level per competency index (0 = not required).
     standards: HashMap<i64, Vec<u8>>,
     /// Active employees of the scope, by name.
-    pub employees: Vec<employee::Model>,
+    pub employees: Vec<Staff>,
     /// `employees.len() × competencies.len()`: effective level, 0 = not assessed.
     effective: Vec<u8>,
     /// Method that decided each effective level.
@@ -41,6 +42,17 @@ pub struct Analysis {
     pub calibration: Vec<Disagreement>,
     pub skp: HashMap<i64, (i32, SkpRating)>,
     pub priority: HashSet<i64>,
+}
+
+/// What the analysis knows of an employee.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub id: i64,
+    pub nip: String,
+    pub name: String,
+    pub unit_id: i64,
+    pub position_id: i64,
+    pub target_position_id: Option<i64>,
 }
 
 /// Raters of one employee's competency who disagree by 2 levels or more: the planner's
@@ -61,7 +73,7 @@ pub struct GapRow {
     pub competency_id: i64,
     pub code: String,
     pub name: String,
-    pub family: String,
+    pub family: Family,
     pub required: u8,
     /// Effective level; None = not yet assessed.
     pub actual: Option<u8>,
@@ -77,7 +89,7 @@ pub struct GapRow {
 pub struct Against {
     pub position_id: i64,
     pub position_name: String,
-    pub jenjang: String,
+    pub jenjang: Jenjang,
     pub rows: Vec<GapRow>,
     pub jpm: Option<f64>,
     pub band: Option<String>,
@@ -94,10 +106,10 @@ pub struct NeedRow {
     pub unit_id: Option<i64>,
     pub unit_name: String,
     pub position_name: String,
-    pub position_kind: String,
+    pub position_kind: Option<PositionKind>,
     pub competency_id: i64,
     pub competency_name: String,
-    pub family: String,
+    pub family: Family,
     pub source: NeedSource,
     pub required: Option<u8>,
     pub actual: Option<u8>,
@@ -120,7 +132,7 @@ pub struct NeedFilter {
 /// One row of the heatmap: a unit and its whole subtree.
 #[derive(Debug, Clone)]
 pub struct HeatRow {
-    pub unit: unit::Model,
+    pub unit: Unit,
     /// True for the row of the parent's own staff (not its sub-units).
     pub own_staff: bool,
     pub employees: usize,
@@ -133,7 +145,7 @@ pub struct HeatRow {
 
 #[derive(Debug, Clone)]
 pub struct Heatmap {
-    pub competencies: Vec<competency::Model>,
+    pub competencies: Vec<Competency>,
     pub rows: Vec<HeatRow>,
     pub bands: Vec<String>,
 }
@@ -157,16 +169,19 @@ impl Analysis {
     /// assessments, SKP and the priority competencies.
     pub async fn load<C: ConnectionTrait>(db: &C, tenant_id: i64, scope: &EmployeeScope) -> Result<Analysis> {
         let settings = TenantSettings::parse(&crate::org::tenants::get(db, tenant_id).await?.settings)?;
-        let competencies: Vec<competency::Model> = crate::competency::list(db, tenant_id).await?.into_iter().filter(|c| c.active).collect();
+        let competencies: Vec<Competency> = crate::competency::list(db, tenant_id).await?.into_iter().filter(|c| c.active).collect();
         let comp_idx: HashMap<i64, usize> = competencies.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-        let units: HashMap<i64, unit::Model> = crate::org::units::list(db, tenant_id).await?.into_iter().map(|u| (u.id, u)).collect();
-        let positions: HashMap<i64, position::Model> = crate::org::positions::all(db, tenant_id).await?.into_iter().map(|p| (p.id, p)).collect();
-        let employees: Vec<employee::Model> = crate::org::employees::scoped(tenant_id, scope)
+        let units: HashMap<i64, Unit> = crate::org::units::list(db, tenant_id).await?.into_iter().map(|u| (u.id, u)).collect();
+        let positions: HashMap<i64, Position> = crate::org::positions::all(db, tenant_id).await?.into_iter().map(|p| (p.id, p)).collect();
+        let employees: Vec<Staff> = crate::org::employees::scoped(tenant_id, scope)
             .filter(employee::Column::Active.eq(true))
             .order_by_asc(employee::Column::Name)
             .order_by_asc(employee::Column::Id)
             .all(db)
-            .await?;
+            .await?
+            .into_iter()
+            .map(|e| Staff { id: e.id, nip: e.nip, name: e.name, unit_id: e.unit_id, position_id: e.position_id, target_position_id: e.target_position_id })
+            .collect();
         let only = match scope {
             EmployeeScope::Own(id) => Some(*id),
             _ => None,
@@ -188,7 +203,7 @@ impl Analysis {
             .iter()
             .filter_map(|id| positions.get(id))
             .map(|p| {
-                let j = Jenjang::from_code(&p.jenjang);
+                let j = Some(p.jenjang);
                 let req = competencies
                     .iter()
                     .map(|c| crate::competency::standards::resolve(&settings.standard_defaults, j, c, overrides.get(&(p.id, c.id)).copied()).1.unwrap_or(0))
@@ -253,7 +268,7 @@ impl Analysis {
                     competency_id: c.id,
                     code: c.code.clone(),
                     name: c.name.clone(),
-                    family: c.family.clone(),
+                    family: c.family,
                     required: req[ci],
                     actual,
                     decided_by: self.decided_by[ei * nc + ci],
@@ -267,7 +282,7 @@ impl Analysis {
         Some(Against {
             position_id: p.id,
             position_name: p.name.clone(),
-            jenjang: Jenjang::from_code(&p.jenjang).map(|j| j.label().to_string()).unwrap_or_default(),
+            jenjang: p.jenjang,
             band: score.map(|s| self.settings.jpm_bands.band(s).to_string()),
             jpm: score,
             rows,
@@ -303,7 +318,7 @@ impl Analysis {
         self.units.get(&id).map(|u| u.name.clone()).unwrap_or_default()
     }
 
-    fn in_subtree(&self, unit_id: i64, root: &unit::Model) -> bool {
+    fn in_subtree(&self, unit_id: i64, root: &Unit) -> bool {
         self.units.get(&unit_id).is_some_and(|u| u.path.starts_with(&root.path))
     }
 
@@ -331,10 +346,10 @@ impl Analysis {
                         unit_id: Some(e.unit_id),
                         unit_name: self.unit_name(e.unit_id),
                         position_name: p.name.clone(),
-                        position_kind: p.kind.clone(),
+                        position_kind: Some(p.kind),
                         competency_id: r.competency_id,
                         competency_name: r.name.clone(),
-                        family: r.family.clone(),
+                        family: r.family,
                         source,
                         required: Some(r.required),
                         actual: r.actual,
@@ -376,10 +391,10 @@ impl Analysis {
                 unit_id,
                 unit_name: unit_id.map(|u| self.unit_name(u)).unwrap_or_default(),
                 position_name: pos.map(|p| p.name.clone()).unwrap_or_default(),
-                position_kind: pos.map(|p| p.kind.clone()).unwrap_or_default(),
+                position_kind: pos.map(|p| p.kind),
                 competency_id: c.id,
                 competency_name: c.name.clone(),
-                family: c.family.clone(),
+                family: c.family,
                 source: cakap_domain::akpk::NeedSource::from_code(&n.source).unwrap_or(NeedSource::Manual),
                 required: None,
                 actual: None,
@@ -392,8 +407,8 @@ impl Analysis {
         out.retain(|n| {
             pos_q.as_deref().is_none_or(|q| n.position_name.to_lowercase().contains(q))
                 && f.competency_id.is_none_or(|c| n.competency_id == c)
-                && f.family.is_none_or(|fam| n.family == fam.code())
-                && f.position_kind.is_none_or(|k| n.position_kind == k.code())
+                && f.family.is_none_or(|fam| n.family == fam)
+                && f.position_kind.is_none_or(|k| n.position_kind == Some(k))
                 && f.source.is_none_or(|s| n.source == s)
         });
         out.sort_by(|a, b| b.priority.cmp(&a.priority).then(b.gap.cmp(&a.gap)).then_with(|| a.employee_name.cmp(&b.employee_name)));
@@ -404,7 +419,7 @@ impl Analysis {
     /// subtree, plus a row for the parent's own staff. Columns: competencies some standard
     /// requires. Computed by the roll-up engine over (row, competency, actual, required).
     pub fn heatmap(&self, parent: Option<i64>) -> Heatmap {
-        let mut row_units: Vec<(unit::Model, bool)> = self.units.values().filter(|u| u.active && u.parent_id == parent).map(|u| (u.clone(), false)).collect();
+        let mut row_units: Vec<(Unit, bool)> = self.units.values().filter(|u| u.active && u.parent_id == parent).map(|u| (u.clone(), false)).collect();
         row_units.sort_by(|a, b| a.0.name.cmp(&b.0.name));
         if let Some(p) = parent.and_then(|p| self.units.get(&p)) {
             row_units.push((p.clone(), true));
@@ -478,7 +493,7 @@ impl Analysis {
     }
 
     /// Competency of a calibration entry.
-    pub fn competency(&self, ci: usize) -> &competency::Model {
+    pub fn competency(&self, ci: usize) -> &Competency {
         &self.competencies[ci]
     }
 }

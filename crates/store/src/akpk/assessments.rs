@@ -2,14 +2,14 @@
 //! evidence. Never edited in place: a new judgement is a new row, so the history stays.
 
 use cakap_domain::akpk::{Assessment, RaterFacts, methods_for};
-use cakap_domain::competency::{Method, Rating};
+use cakap_domain::competency::{Competency, Method, Rating};
 use cakap_domain::{FieldError, Permission};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::audit::{self, Ctx};
-use crate::entity::{assessment, competency};
+use crate::entity::assessment;
 use crate::error::{Result, StoreError};
 use crate::ids::next_id;
 use crate::scope::Scope;
@@ -48,15 +48,15 @@ impl AssessmentInput {
     }
 }
 
-pub(crate) async fn active_competency<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<competency::Model> {
-    match crate::competency::get(db, tenant_id, id).await {
+pub(crate) async fn active_competency<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<Competency> {
+    match crate::competency::get(db, tenant_id, id).await.and_then(crate::competency::typed) {
         Ok(c) if c.active => Ok(c),
         Ok(_) | Err(StoreError::NotFound) => Err(StoreError::invalid("competency_id", "kompetensi tidak ditemukan atau tidak aktif")),
         Err(e) => Err(e),
     }
 }
 
-pub(crate) fn model(tenant_id: i64, employee_id: i64, c: &competency::Model, input: &AssessmentInput, rater_user_id: Option<i64>) -> assessment::ActiveModel {
+pub(crate) fn model(tenant_id: i64, employee_id: i64, c: &Competency, input: &AssessmentInput, rater_user_id: Option<i64>) -> assessment::ActiveModel {
     assessment::ActiveModel {
         tenant_id: Set(tenant_id),
         id: Set(next_id()),

@@ -12,7 +12,7 @@ use super::assessments::AssessmentInput;
 use super::performance::SkpInput;
 use crate::Store;
 use crate::audit::{self, Ctx};
-use crate::entity::{competency, employee};
+use crate::entity::employee;
 use crate::error::Result;
 use crate::import::table::{ColumnSpec, RowError, Table, map_columns, norm_header};
 
@@ -76,7 +76,7 @@ pub async fn import_assessments(store: &Store, ctx: &Ctx, table: &Table) -> Resu
     };
     let txn = store.write().await?;
     let nips = employees_by_nip(&txn, ctx.tenant_id).await?;
-    let comps: Vec<competency::Model> = crate::competency::list(&txn, ctx.tenant_id).await?.into_iter().filter(|c| c.active).collect();
+    let comps: Vec<cakap_domain::competency::Competency> = crate::competency::list(&txn, ctx.tenant_id).await?.into_iter().filter(|c| c.active).collect();
     let find_comp = |s: &str| comps.iter().find(|c| c.code.eq_ignore_ascii_case(s) || c.name.eq_ignore_ascii_case(s));
     let today = crate::now().date();
     let mut errs = vec![];

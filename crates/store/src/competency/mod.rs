@@ -5,15 +5,108 @@ pub mod national;
 pub mod standards;
 
 use cakap_domain::FieldError;
-use cakap_domain::competency::Family;
+use cakap_domain::competency::{Competency, Family, LevelIndicator};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
 use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::{competency, competency_level, tenant};
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, code};
 use crate::ids::next_id;
+use crate::scope::Scope;
+
+/// Reading the tenant's competency dictionary: the handle [`Scope::competencies`] hands out.
+pub struct Competencies<'a> {
+    pub(crate) scope: &'a Scope,
+}
+
+impl Competencies<'_> {
+    /// National first (dictionary order), then teknis by name; inactive ones included.
+    pub async fn list(&self) -> Result<Vec<Competency>> {
+        list(&self.scope.store().db, self.scope.tenant_id()).await
+    }
+
+    pub async fn get(&self, id: i64) -> Result<Competency> {
+        typed(get(&self.scope.store().db, self.scope.tenant_id(), id).await?)
+    }
+
+    /// Indicator texts of the competency's current version, level 1 first.
+    pub async fn levels(&self, c: &Competency) -> Result<Vec<LevelIndicator>> {
+        levels(&self.scope.store().db, self.scope.tenant_id(), c.id, c.version).await
+    }
+
+    /// The standard of one position: every active competency with its default and required level.
+    pub async fn standard(&self, position_id: i64) -> Result<Vec<standards::StandardRow>> {
+        standards::for_position(&self.scope.store().db, self.scope.tenant_id(), position_id).await
+    }
+
+    /// The standard page of one position: the position and its unit's name beside the rows, so
+    /// readers of the dictionary (an employee looking at their own position) need not read the
+    /// organisation.
+    pub async fn position_standard(&self, position_id: i64) -> Result<standards::PositionStandard> {
+        let db = &self.scope.store().db;
+        let t = self.scope.tenant_id();
+        let position = crate::org::positions::typed(crate::org::positions::get(db, t, position_id).await?)?;
+        let unit = crate::org::units::get(db, t, position.unit_id).await?.name;
+        let rows = standards::for_position(db, t, position_id).await?;
+        Ok(standards::PositionStandard { position, unit, rows })
+    }
+
+    /// Every required level set by hand (not the jenjang default), keyed by (position, competency).
+    pub async fn overrides(&self) -> Result<std::collections::HashMap<(i64, i64), i16>> {
+        standards::overrides(&self.scope.store().db, self.scope.tenant_id()).await
+    }
+
+    /// The current indicator text of every (competency, level), in one query.
+    pub async fn current_indicators(&self) -> Result<std::collections::HashMap<(i64, u8), String>> {
+        current_indicators(&self.scope.store().db, self.scope.tenant_id()).await
+    }
+}
+
+/// Keeping the dictionary and the position standards (`ManageCompetency`): the handle
+/// [`Scope::competency_admin`] hands out.
+pub struct CompetencyAdmin<'a> {
+    pub(crate) scope: &'a Scope,
+}
+
+impl CompetencyAdmin<'_> {
+    pub async fn create_teknis(&self, input: &TeknisInput) -> Result<Competency> {
+        typed(create_teknis(self.scope.store(), &self.scope.ctx(), input).await?)
+    }
+
+    pub async fn update_teknis(&self, id: i64, input: &TeknisInput) -> Result<Competency> {
+        typed(update_teknis(self.scope.store(), &self.scope.ctx(), id, input).await?)
+    }
+
+    /// All or nothing: (added, updated) or every problem by row and column.
+    pub async fn import_teknis(&self, table: &crate::import::table::Table) -> Result<std::result::Result<(usize, usize), Vec<crate::import::table::RowError>>> {
+        import_teknis(self.scope.store(), &self.scope.ctx(), table).await
+    }
+
+    /// Sets the required levels of one position (a value equal to the default removes the override).
+    pub async fn set_standard(&self, position_id: i64, levels: &[(i64, Option<u8>)]) -> Result<()> {
+        standards::set_many(self.scope.store(), &self.scope.ctx(), &[(position_id, levels.to_vec())]).await
+    }
+
+    /// Sets the levels of many positions at once (the bulk grid), all or nothing.
+    pub async fn set_standards(&self, changes: &[standards::PositionLevels]) -> Result<()> {
+        standards::set_many(self.scope.store(), &self.scope.ctx(), changes).await
+    }
+}
+
+pub(crate) fn typed(m: competency::Model) -> Result<Competency> {
+    Ok(Competency {
+        family: code(Family::from_code(&m.family), "rumpun kompetensi", &m.family)?,
+        id: m.id,
+        code: m.code,
+        name: m.name,
+        description: m.description,
+        national_code: m.national_code,
+        version: m.version,
+        active: m.active,
+    })
+}
 
 /// A teknis competency as typed: code, name, description and the indicator of each level 1–5.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -61,7 +154,7 @@ async fn insert_levels<C: ConnectionTrait>(db: &C, tenant_id: i64, competency_id
 }
 
 /// Adds a teknis competency of the tenant, version 1.
-pub async fn create_teknis(store: &Store, ctx: &Ctx, input: &TeknisInput) -> Result<competency::Model> {
+pub(crate) async fn create_teknis(store: &Store, ctx: &Ctx, input: &TeknisInput) -> Result<competency::Model> {
     input.check()?;
     let txn = store.write().await?;
     let m = create_in(&txn, ctx, input).await?;
@@ -93,7 +186,7 @@ async fn create_in<C: ConnectionTrait>(txn: &C, ctx: &Ctx, input: &TeknisInput) 
 /// Edits a teknis competency. Changed indicator texts become a new version; the old version's
 /// texts stay, so assessments made against them keep their meaning. National competencies are
 /// read-only in a tenant.
-pub async fn update_teknis(store: &Store, ctx: &Ctx, id: i64, input: &TeknisInput) -> Result<competency::Model> {
+pub(crate) async fn update_teknis(store: &Store, ctx: &Ctx, id: i64, input: &TeknisInput) -> Result<competency::Model> {
     input.check()?;
     let txn = store.write().await?;
     let m = update_in(&txn, ctx, id, input).await?;
@@ -106,7 +199,7 @@ async fn update_in<C: ConnectionTrait>(txn: &C, ctx: &Ctx, id: i64, input: &Tekn
     if before.national_code.is_some() {
         return Err(StoreError::invalid("code", "kompetensi nasional (PermenPAN-RB 38/2017) tidak dapat diubah oleh instansi"));
     }
-    let old_levels: Vec<String> = levels(txn, ctx.tenant_id, &before).await?.into_iter().map(|l| l.indicator).collect();
+    let old_levels: Vec<String> = levels(txn, ctx.tenant_id, before.id, before.version).await?.into_iter().map(|l| l.indicator).collect();
     let new_levels: Vec<String> = input.levels.iter().map(|l| l.trim().to_string()).collect();
     let mut version = before.version;
     if old_levels != new_levels {
@@ -146,7 +239,7 @@ const TEKNIS_COLUMNS: [crate::import::table::ColumnSpec; 8] = [
 /// Imports teknis competencies from a table, all or nothing: a new code is added, an existing
 /// teknis code is updated (changed indicators become a new version, as in the form), a
 /// national code is refused. Returns (added, updated) or every problem by row and column.
-pub async fn import_teknis(
+pub(crate) async fn import_teknis(
     store: &Store,
     ctx: &Ctx,
     table: &crate::import::table::Table,
@@ -215,34 +308,33 @@ pub async fn import_teknis(
 }
 
 /// The tenant's competencies: national first (in dictionary order), then teknis by name.
-pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<competency::Model>> {
-    let mut rows = competency::Entity::find().filter(competency::Column::TenantId.eq(tenant_id)).order_by_asc(competency::Column::Code).all(db).await?;
-    let rank = |c: &competency::Model| match Family::from_code(&c.family) {
-        Some(Family::Manajerial) => 0,
-        Some(Family::SosialKultural) => 1,
-        _ => 2,
-    };
-    rows.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| if rank(a) == 2 { a.name.cmp(&b.name) } else { a.code.cmp(&b.code) }));
+pub(crate) async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<Competency>> {
+    let rows = competency::Entity::find().filter(competency::Column::TenantId.eq(tenant_id)).order_by_asc(competency::Column::Code).all(db).await?;
+    let mut rows = rows.into_iter().map(typed).collect::<Result<Vec<_>>>()?;
+    rows.sort_by(Competency::dictionary_order);
     Ok(rows)
 }
 
-pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<competency::Model> {
+pub(crate) async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<competency::Model> {
     competency::Entity::find_by_id((tenant_id, id)).one(db).await?.ok_or(StoreError::NotFound)
 }
 
 /// Indicator texts of the competency's current version, level 1 first.
-pub async fn levels<C: ConnectionTrait>(db: &C, tenant_id: i64, c: &competency::Model) -> Result<Vec<competency_level::Model>> {
+pub(crate) async fn levels<C: ConnectionTrait>(db: &C, tenant_id: i64, competency_id: i64, version: i32) -> Result<Vec<LevelIndicator>> {
     Ok(competency_level::Entity::find()
         .filter(competency_level::Column::TenantId.eq(tenant_id))
-        .filter(competency_level::Column::CompetencyId.eq(c.id))
-        .filter(competency_level::Column::Version.eq(c.version))
+        .filter(competency_level::Column::CompetencyId.eq(competency_id))
+        .filter(competency_level::Column::Version.eq(version))
         .order_by_asc(competency_level::Column::Level)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(|l| LevelIndicator { level: l.level.clamp(0, 5) as u8, indicator: l.indicator })
+        .collect())
 }
 
 /// The current indicator text of every (competency, level) of the tenant, in one query.
-pub async fn current_indicators<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<std::collections::HashMap<(i64, u8), String>> {
+pub(crate) async fn current_indicators<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<std::collections::HashMap<(i64, u8), String>> {
     let versions: std::collections::HashMap<i64, i32> = list(db, tenant_id).await?.into_iter().map(|c| (c.id, c.version)).collect();
     Ok(competency_level::Entity::find()
         .filter(competency_level::Column::TenantId.eq(tenant_id))
@@ -255,7 +347,7 @@ pub async fn current_indicators<C: ConnectionTrait>(db: &C, tenant_id: i64) -> R
 }
 
 /// Copies the national dictionary into one tenant where it is missing (idempotent).
-pub async fn ensure_national_for<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<usize> {
+pub(crate) async fn ensure_national_for<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<usize> {
     let dict = national::dictionary();
     let have: Vec<String> = competency::Entity::find()
         .filter(competency::Column::TenantId.eq(tenant_id))

@@ -5,19 +5,19 @@
 use std::collections::HashMap;
 
 use cakap_domain::Jenjang;
-use cakap_domain::competency::Family;
+use cakap_domain::competency::{Competency, Family};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::Store;
 use crate::audit::{self, Ctx};
-use crate::entity::{competency, position_standard};
+use crate::entity::position_standard;
 use crate::error::{Result, StoreError};
 use crate::org::tenants::TenantSettings;
 
 #[derive(Debug, Clone)]
 pub struct StandardRow {
-    pub competency: competency::Model,
+    pub competency: Competency,
     /// The default for this position (jenjang default for national competencies).
     pub default: Option<u8>,
     /// What applies: the override if any, else the default; None = not required.
@@ -30,7 +30,7 @@ async fn defaults<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<cakap_do
 }
 
 /// The standard of one position, every active competency of the tenant in dictionary order.
-pub async fn for_position<C: ConnectionTrait>(db: &C, tenant_id: i64, position_id: i64) -> Result<Vec<StandardRow>> {
+pub(crate) async fn for_position<C: ConnectionTrait>(db: &C, tenant_id: i64, position_id: i64) -> Result<Vec<StandardRow>> {
     let pos = crate::org::positions::get(db, tenant_id, position_id).await?;
     let defaults = defaults(db, tenant_id).await?;
     let overrides: HashMap<i64, i16> = position_standard::Entity::find()
@@ -55,15 +55,10 @@ pub async fn for_position<C: ConnectionTrait>(db: &C, tenant_id: i64, position_i
 
 /// The rule of a standard for one competency: (default, required). National competencies
 /// default to the jenjang's level; an override replaces the default, 0 meaning "not required".
-pub fn resolve(
-    defaults: &cakap_domain::competency::StandardDefaults,
-    jenjang: Option<Jenjang>,
-    c: &competency::Model,
-    over: Option<i16>,
-) -> (Option<u8>, Option<u8>) {
-    let default = match Family::from_code(&c.family) {
-        Some(Family::Manajerial | Family::SosialKultural) => jenjang.and_then(|j| defaults.required(j)),
-        _ => None,
+pub fn resolve(defaults: &cakap_domain::competency::StandardDefaults, jenjang: Option<Jenjang>, c: &Competency, over: Option<i16>) -> (Option<u8>, Option<u8>) {
+    let default = match c.family {
+        Family::Manajerial | Family::SosialKultural => jenjang.and_then(|j| defaults.required(j)),
+        Family::Teknis => None,
     };
     let required = match over {
         Some(l) => u8::try_from(l).ok().filter(|l| *l > 0),
@@ -73,12 +68,12 @@ pub fn resolve(
 }
 
 /// Every override of the tenant, keyed by (position, competency).
-pub async fn overrides<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<HashMap<(i64, i64), i16>> {
+pub(crate) async fn overrides<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<HashMap<(i64, i64), i16>> {
     overrides_of(db, tenant_id, None).await
 }
 
 /// The overrides of the given positions only (None: all of the tenant's).
-pub async fn overrides_of<C: ConnectionTrait>(db: &C, tenant_id: i64, positions: Option<&[i64]>) -> Result<HashMap<(i64, i64), i16>> {
+pub(crate) async fn overrides_of<C: ConnectionTrait>(db: &C, tenant_id: i64, positions: Option<&[i64]>) -> Result<HashMap<(i64, i64), i16>> {
     let mut q = position_standard::Entity::find().filter(position_standard::Column::TenantId.eq(tenant_id));
     if let Some(ps) = positions {
         q = q.filter(position_standard::Column::PositionId.is_in(ps.iter().copied()));
@@ -86,17 +81,20 @@ pub async fn overrides_of<C: ConnectionTrait>(db: &C, tenant_id: i64, positions:
     Ok(q.all(db).await?.into_iter().map(|o| ((o.position_id, o.competency_id), o.required_level)).collect())
 }
 
-/// Sets the required levels of one position. A value equal to the default removes the override,
-/// so changing the tenant's defaults later still reaches this position.
-pub async fn set_for_position(store: &Store, ctx: &Ctx, position_id: i64, levels: &[(i64, Option<u8>)]) -> Result<()> {
-    set_many(store, ctx, &[(position_id, levels.to_vec())]).await
+/// One position's standard with what its page shows beside it.
+#[derive(Debug, Clone)]
+pub struct PositionStandard {
+    pub position: cakap_domain::org::Position,
+    pub unit: String,
+    pub rows: Vec<StandardRow>,
 }
 
 /// Required levels of one position: (competency, level or None for not required).
 pub type PositionLevels = (i64, Vec<(i64, Option<u8>)>);
 
-/// Sets the levels of many positions at once (the bulk grid), all or nothing.
-pub async fn set_many(store: &Store, ctx: &Ctx, changes: &[PositionLevels]) -> Result<()> {
+/// Sets the levels of many positions at once (the bulk grid), all or nothing. A value equal to
+/// the default removes the override, so changing the tenant's defaults later still reaches it.
+pub(crate) async fn set_many(store: &Store, ctx: &Ctx, changes: &[PositionLevels]) -> Result<()> {
     let txn = store.write().await?;
     for (position_id, levels) in changes {
         set_in(&txn, ctx, *position_id, levels).await?;

@@ -4,7 +4,7 @@
 
 use cakap_domain::Jenjang;
 use cakap_domain::akpk::{PrioritySource, SkpRating};
-use cakap_domain::competency::{Family, Method};
+use cakap_domain::competency::{Competency, Family, Method};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::Rng;
@@ -82,7 +82,7 @@ pub async fn load<C: ConnectionTrait>(db: &C, t: i64, region: &str, seed: u64) -
         .exec(db)
         .await?;
     }
-    let comps = competency::Entity::find().filter(competency::Column::TenantId.eq(t)).all(db).await?;
+    let comps = crate::competency::list(db, t).await?;
     let comp = |code: &str| comps.iter().find(|c| c.code == code).expect("demo competency");
     let positions = position::Entity::find().filter(position::Column::TenantId.eq(t)).all(db).await?;
     let mut standards = vec![];
@@ -112,7 +112,7 @@ pub async fn load<C: ConnectionTrait>(db: &C, t: i64, region: &str, seed: u64) -
     for e in &employees {
         let Some(p) = positions.iter().find(|p| p.id == e.position_id) else { continue };
         let base = Jenjang::from_code(&p.jenjang).and_then(|j| settings.standard_defaults.required(j)).unwrap_or(1);
-        let mut required: Vec<(&competency::Model, u8)> = comps.iter().filter(|c| c.national_code.is_some()).map(|c| (c, base)).collect();
+        let mut required: Vec<(&Competency, u8)> = comps.iter().filter(|c| c.national_code.is_some()).map(|c| (c, base)).collect();
         for (name, code, level) in NEEDS {
             if p.name == name {
                 required.push((comp(code), level));
@@ -203,7 +203,7 @@ pub async fn load<C: ConnectionTrait>(db: &C, t: i64, region: &str, seed: u64) -
 }
 
 #[allow(clippy::too_many_arguments)]
-fn row(t: i64, e: i64, c: &competency::Model, level: i16, method: Method, on: time::Date, rater: &str, evidence: &str) -> assessment::ActiveModel {
+fn row(t: i64, e: i64, c: &Competency, level: i16, method: Method, on: time::Date, rater: &str, evidence: &str) -> assessment::ActiveModel {
     assessment::ActiveModel {
         tenant_id: Set(t),
         id: Set(next_id()),

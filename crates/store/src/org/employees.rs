@@ -8,7 +8,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatemen
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 
-use super::Page;
+use super::{OrgAdmin, Page};
 use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::{employee, position, unit};
@@ -244,11 +244,6 @@ impl Employees<'_> {
         q.and_where(Expr::col((Alias::new("e"), employee::Column::Nip)).eq(nip));
         Ok(fetch(&self.scope.store().db, &q).await?.pop())
     }
-}
-
-/// Changing the organisation's records (BKPSDM admin): the handle [`Scope::org_admin`] hands out.
-pub struct OrgAdmin<'a> {
-    pub(crate) scope: &'a Scope,
 }
 
 impl OrgAdmin<'_> {

@@ -5,6 +5,14 @@ pub mod positions;
 pub mod tenants;
 pub mod units;
 
+use crate::scope::Scope;
+
+/// Changing the organisation's records (BKPSDM admin, `ManageOrg`): the handle
+/// [`Scope::org_admin`] hands out; its methods live beside the records they change.
+pub struct OrgAdmin<'a> {
+    pub(crate) scope: &'a Scope,
+}
+
 /// One page of a list and the total across pages.
 #[derive(Debug, Clone)]
 pub struct Page<T> {

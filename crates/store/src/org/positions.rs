@@ -1,3 +1,4 @@
+use cakap_domain::org::Position;
 use cakap_domain::{FieldError, Jenjang, PositionKind};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
@@ -6,8 +7,58 @@ use super::{Page, like_contains};
 use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::{employee, position};
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, code};
 use crate::ids::next_id;
+use crate::scope::Scope;
+
+use super::OrgAdmin;
+
+/// Reading positions: the handle [`Scope::positions`] hands out (`ReadOrg`).
+pub struct Positions<'a> {
+    pub(crate) scope: &'a Scope,
+}
+
+impl Positions<'_> {
+    pub async fn list(&self, f: &PositionFilter, page: u64, per_page: u64) -> Result<Page<Position>> {
+        list(&self.scope.store().db, self.scope.tenant_id(), f, page, per_page).await
+    }
+
+    /// Every position of the tenant, by name (selects, the API).
+    pub async fn all(&self) -> Result<Vec<Position>> {
+        all(&self.scope.store().db, self.scope.tenant_id()).await
+    }
+
+    pub async fn get(&self, id: i64) -> Result<Position> {
+        typed(get(&self.scope.store().db, self.scope.tenant_id(), id).await?)
+    }
+}
+
+impl OrgAdmin<'_> {
+    pub async fn create_position(&self, input: &PositionInput) -> Result<Position> {
+        typed(create(self.scope.store(), &self.scope.ctx(), input).await?)
+    }
+
+    pub async fn update_position(&self, id: i64, input: &PositionInput) -> Result<Position> {
+        typed(update(self.scope.store(), &self.scope.ctx(), id, input).await?)
+    }
+
+    pub async fn set_position_active(&self, id: i64, active: bool) -> Result<Position> {
+        typed(set_active(self.scope.store(), &self.scope.ctx(), id, active).await?)
+    }
+}
+
+pub(crate) fn typed(m: position::Model) -> Result<Position> {
+    Ok(Position {
+        kind: code(PositionKind::from_code(&m.kind), "jenis jabatan", &m.kind)?,
+        jenjang: code(Jenjang::from_code(&m.jenjang), "jenjang", &m.jenjang)?,
+        id: m.id,
+        unit_id: m.unit_id,
+        code: m.code,
+        name: m.name,
+        criticality: m.criticality,
+        active: m.active,
+    })
+}
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct PositionInput {
@@ -46,7 +97,7 @@ pub struct PositionFilter {
     pub include_inactive: bool,
 }
 
-pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64, f: &PositionFilter, page: u64, per_page: u64) -> Result<Page<position::Model>> {
+pub(crate) async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64, f: &PositionFilter, page: u64, per_page: u64) -> Result<Page<Position>> {
     let mut q = position::Entity::find().filter(position::Column::TenantId.eq(tenant_id));
     if let Some(s) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let pat = like_contains(s);
@@ -63,19 +114,27 @@ pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64, f: &PositionFilter
     }
     let total = q.clone().count(db).await?;
     let items = q.order_by_asc(position::Column::Name).order_by_asc(position::Column::Id).paginate(db, per_page).fetch_page(page.saturating_sub(1)).await?;
+    let items = items.into_iter().map(typed).collect::<Result<_>>()?;
     Ok(Page { items, total, page, per_page })
 }
 
 /// Every position of the tenant (for selects and import lookups).
-pub async fn all<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<position::Model>> {
-    Ok(position::Entity::find().filter(position::Column::TenantId.eq(tenant_id)).order_by_asc(position::Column::Name).all(db).await?)
+pub(crate) async fn all<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<Position>> {
+    position::Entity::find()
+        .filter(position::Column::TenantId.eq(tenant_id))
+        .order_by_asc(position::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(typed)
+        .collect()
 }
 
-pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<position::Model> {
+pub(crate) async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<position::Model> {
     position::Entity::find_by_id((tenant_id, id)).one(db).await?.ok_or(StoreError::NotFound)
 }
 
-pub async fn create(store: &Store, ctx: &Ctx, input: &PositionInput) -> Result<position::Model> {
+pub(crate) async fn create(store: &Store, ctx: &Ctx, input: &PositionInput) -> Result<position::Model> {
     let jenjang = input.check()?;
     let txn = store.write().await?;
     super::units::get(&txn, ctx.tenant_id, input.unit_id).await.map_err(|_| StoreError::invalid("unit_id", "unit tidak ditemukan"))?;
@@ -99,7 +158,7 @@ pub async fn create(store: &Store, ctx: &Ctx, input: &PositionInput) -> Result<p
     Ok(m)
 }
 
-pub async fn update(store: &Store, ctx: &Ctx, id: i64, input: &PositionInput) -> Result<position::Model> {
+pub(crate) async fn update(store: &Store, ctx: &Ctx, id: i64, input: &PositionInput) -> Result<position::Model> {
     let jenjang = input.check()?;
     let txn = store.write().await?;
     let before = get(&txn, ctx.tenant_id, id).await?;
@@ -119,7 +178,7 @@ pub async fn update(store: &Store, ctx: &Ctx, id: i64, input: &PositionInput) ->
 
 /// Deactivating a position held by active employees is refused: they would hold a position no
 /// list offers.
-pub async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Result<position::Model> {
+pub(crate) async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Result<position::Model> {
     let txn = store.write().await?;
     let before = get(&txn, ctx.tenant_id, id).await?;
     if !active {
@@ -142,6 +201,6 @@ pub async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Resu
     Ok(m)
 }
 
-pub fn snapshot(m: &position::Model) -> serde_json::Value {
+pub(crate) fn snapshot(m: &position::Model) -> serde_json::Value {
     serde_json::json!({"code": m.code, "name": m.name, "unit_id": m.unit_id, "jenjang": m.jenjang, "criticality": m.criticality, "active": m.active})
 }

@@ -1,6 +1,7 @@
 //! The unit kerja tree. Subtrees are found by materialised path (`/12/40/`), so a supervisor's
 //! scope and drill-downs are one indexed prefix query rather than a recursive walk.
 
+use cakap_domain::org::Unit;
 use cakap_domain::{FieldError, UnitKind};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
@@ -8,8 +9,71 @@ use serde::{Deserialize, Serialize};
 use crate::Store;
 use crate::audit::{self, Ctx};
 use crate::entity::{employee, unit};
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, code};
 use crate::ids::next_id;
+use crate::scope::Scope;
+
+use super::OrgAdmin;
+
+/// Reading the unit tree: the handle [`Scope::units`] hands out (`ReadOrg`).
+pub struct Units<'a> {
+    pub(crate) scope: &'a Scope,
+}
+
+impl Units<'_> {
+    fn t(&self) -> i64 {
+        self.scope.tenant_id()
+    }
+
+    /// All units in tree order (a tenant has hundreds, not millions).
+    pub async fn list(&self) -> Result<Vec<Unit>> {
+        list(&self.scope.store().db, self.t()).await
+    }
+
+    /// The units as select options (four columns), tree order.
+    pub async fn options(&self) -> Result<Vec<UnitOption>> {
+        options(&self.scope.store().db, self.t()).await
+    }
+
+    pub async fn get(&self, id: i64) -> Result<Unit> {
+        typed(get(&self.scope.store().db, self.t(), id).await?)
+    }
+
+    /// The chain of ancestors, root first, ending with the unit itself (for breadcrumbs).
+    pub async fn ancestors(&self, u: &Unit) -> Result<Vec<Unit>> {
+        let ids: Vec<i64> = u.path.split('/').filter_map(|s| s.parse().ok()).collect();
+        let rows = unit::Entity::find().filter(unit::Column::TenantId.eq(self.t())).filter(unit::Column::Id.is_in(ids)).all(&self.scope.store().db).await?;
+        let mut rows = rows.into_iter().map(typed).collect::<Result<Vec<_>>>()?;
+        rows.sort_by_key(|r| r.path.len());
+        Ok(rows)
+    }
+}
+
+impl OrgAdmin<'_> {
+    pub async fn create_unit(&self, input: &UnitInput) -> Result<Unit> {
+        typed(create(self.scope.store(), &self.scope.ctx(), input).await?)
+    }
+
+    pub async fn update_unit(&self, id: i64, input: &UnitInput) -> Result<Unit> {
+        typed(update(self.scope.store(), &self.scope.ctx(), id, input).await?)
+    }
+
+    pub async fn set_unit_active(&self, id: i64, active: bool) -> Result<Unit> {
+        typed(set_active(self.scope.store(), &self.scope.ctx(), id, active).await?)
+    }
+}
+
+pub(crate) fn typed(m: unit::Model) -> Result<Unit> {
+    Ok(Unit {
+        kind: code(UnitKind::from_code(&m.kind), "jenis unit", &m.kind)?,
+        id: m.id,
+        parent_id: m.parent_id,
+        code: m.code,
+        name: m.name,
+        path: m.path,
+        active: m.active,
+    })
+}
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct UnitInput {
@@ -36,8 +100,8 @@ impl UnitInput {
 }
 
 /// All units of the tenant in tree order (path order keeps children under their parent).
-pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<unit::Model>> {
-    Ok(unit::Entity::find().filter(unit::Column::TenantId.eq(tenant_id)).order_by_asc(unit::Column::Path).all(db).await?)
+pub(crate) async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<Unit>> {
+    unit::Entity::find().filter(unit::Column::TenantId.eq(tenant_id)).order_by_asc(unit::Column::Path).all(db).await?.into_iter().map(typed).collect()
 }
 
 /// A unit as a select option: what filters and forms show, in tree order.
@@ -58,7 +122,7 @@ impl UnitOption {
 }
 
 /// The tenant's units as options (id, name, path, active), tree order; the web caches it.
-pub async fn options<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<UnitOption>> {
+pub(crate) async fn options<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<UnitOption>> {
     let rows: Vec<(i64, String, String, bool)> = unit::Entity::find()
         .select_only()
         .columns([unit::Column::Id, unit::Column::Name, unit::Column::Path, unit::Column::Active])
@@ -67,27 +131,14 @@ pub async fn options<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<U
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|(id, name, path, active)| UnitOption { depth: path.matches('/').count().saturating_sub(2), id, name, path, active }).collect())
+    Ok(rows.into_iter().map(|(id, name, path, active)| UnitOption { depth: cakap_domain::org::path_depth(&path), id, name, path, active }).collect())
 }
 
-pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<unit::Model> {
+pub(crate) async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<unit::Model> {
     unit::Entity::find_by_id((tenant_id, id)).one(db).await?.ok_or(StoreError::NotFound)
 }
 
-/// Depth in the tree, 0 for a root.
-pub fn depth(u: &unit::Model) -> usize {
-    u.path.matches('/').count().saturating_sub(2)
-}
-
-/// The chain of ancestors, root first, ending with the unit itself (for breadcrumbs).
-pub async fn ancestors<C: ConnectionTrait>(db: &C, tenant_id: i64, u: &unit::Model) -> Result<Vec<unit::Model>> {
-    let ids: Vec<i64> = u.path.split('/').filter_map(|s| s.parse().ok()).collect();
-    let mut rows = unit::Entity::find().filter(unit::Column::TenantId.eq(tenant_id)).filter(unit::Column::Id.is_in(ids)).all(db).await?;
-    rows.sort_by_key(|r| r.path.len());
-    Ok(rows)
-}
-
-pub async fn create(store: &Store, ctx: &Ctx, input: &UnitInput) -> Result<unit::Model> {
+pub(crate) async fn create(store: &Store, ctx: &Ctx, input: &UnitInput) -> Result<unit::Model> {
     input.check()?;
     let txn = store.write().await?;
     let id = next_id();
@@ -117,7 +168,7 @@ pub async fn create(store: &Store, ctx: &Ctx, input: &UnitInput) -> Result<unit:
 }
 
 /// Updates a unit; moving it under another parent rewrites the paths of its whole subtree.
-pub async fn update(store: &Store, ctx: &Ctx, id: i64, input: &UnitInput) -> Result<unit::Model> {
+pub(crate) async fn update(store: &Store, ctx: &Ctx, id: i64, input: &UnitInput) -> Result<unit::Model> {
     input.check()?;
     let txn = store.write().await?;
     let before = get(&txn, ctx.tenant_id, id).await?;
@@ -161,7 +212,7 @@ pub async fn update(store: &Store, ctx: &Ctx, id: i64, input: &UnitInput) -> Res
 
 /// Deactivates (or reactivates) a unit. A unit with active employees or active sub-units
 /// cannot be deactivated: they would be left in a unit that no list shows.
-pub async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Result<unit::Model> {
+pub(crate) async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Result<unit::Model> {
     let txn = store.write().await?;
     let before = get(&txn, ctx.tenant_id, id).await?;
     if !active {
@@ -193,13 +244,6 @@ pub async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Resu
     Ok(m)
 }
 
-/// Ids of the unit and all units under it.
-pub async fn subtree_ids<C: ConnectionTrait>(db: &C, tenant_id: i64, unit_id: i64) -> Result<Vec<i64>> {
-    let root = get(db, tenant_id, unit_id).await?;
-    let rows = unit::Entity::find().filter(unit::Column::TenantId.eq(tenant_id)).filter(unit::Column::Path.like(format!("{}%", root.path))).all(db).await?;
-    Ok(rows.into_iter().map(|u| u.id).collect())
-}
-
-pub fn snapshot(m: &unit::Model) -> serde_json::Value {
+pub(crate) fn snapshot(m: &unit::Model) -> serde_json::Value {
     serde_json::json!({"code": m.code, "name": m.name, "kind": m.kind, "parent_id": m.parent_id, "active": m.active})
 }

@@ -21,7 +21,7 @@ use crate::params::NeedQuery;
 pub struct CompetencyDto {
     id: i64,
     code: String,
-    family: String,
+    family: cakap_domain::competency::Family,
     name: String,
     description: String,
     national_code: Option<String>,
@@ -31,12 +31,13 @@ pub struct CompetencyDto {
 }
 
 #[utoipa::path(get, path = "/api/v1/competencies", responses((status = 200, description = "Kamus kompetensi instansi: nasional (manajerial, sosial kultural) dan teknis, dengan indikator level 1–5")))]
-pub async fn list_competencies(State(s): State<AppState>, ApiActor(a): ApiActor) -> ApiResult<Vec<CompetencyDto>> {
-    a.require(Permission::ReadCompetency)?;
-    let t = a.tenant()?;
+pub async fn list_competencies(ApiActor(a): ApiActor) -> ApiResult<Vec<CompetencyDto>> {
+    let competencies = a.scope()?.competencies()?;
+    // Two queries for the whole dictionary, not one per competency.
+    let indicators = competencies.current_indicators().await?;
     let mut out = vec![];
-    for c in cakap_store::competency::list(&s.store.db, t).await?.into_iter().filter(|c| c.active) {
-        let levels = cakap_store::competency::levels(&s.store.db, t, &c).await?.into_iter().map(|l| l.indicator).collect();
+    for c in competencies.list().await?.into_iter().filter(|c| c.active) {
+        let levels = (1..=5u8).filter_map(|l| indicators.get(&(c.id, l)).cloned()).collect();
         out.push(CompetencyDto {
             id: c.id,
             code: c.code,
@@ -64,9 +65,8 @@ pub struct StandardDto {
 }
 
 #[utoipa::path(get, path = "/api/v1/positions/{id}/standard", params(("id" = i64, Path)), responses((status = 200, description = "Standar kompetensi jabatan"), (status = 404, description = "Tidak ditemukan")))]
-pub async fn position_standard(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<Vec<StandardDto>> {
-    a.require(Permission::ReadCompetency)?;
-    let rows = cakap_store::competency::standards::for_position(&s.store.db, a.tenant()?, id).await?;
+pub async fn position_standard(ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<Vec<StandardDto>> {
+    let rows = a.scope()?.competencies()?.standard(id).await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| StandardDto {

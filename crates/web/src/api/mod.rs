@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use cakap_domain::Permission;
-use cakap_store::entity::{position, unit};
+use cakap_domain::org::{Position, Unit};
 use cakap_store::org::employees::EmployeeForm;
 use serde::Serialize;
 use utoipa::OpenApi;
@@ -85,56 +85,19 @@ async fn me(ApiActor(a): ApiActor) -> ApiResult<Me> {
     Ok(Json(Me { id: a.user_id, login: a.login, name: a.name, tenant_id: a.tenant_id, roles: a.roles.0.iter().map(|r| r.code()).collect() }))
 }
 
-#[derive(Serialize)]
-pub struct UnitDto {
-    id: i64,
-    parent_id: Option<i64>,
-    code: String,
-    name: String,
-    kind: String,
-    active: bool,
-}
-
-impl From<unit::Model> for UnitDto {
-    fn from(u: unit::Model) -> Self {
-        UnitDto { id: u.id, parent_id: u.parent_id, code: u.code, name: u.name, kind: u.kind, active: u.active }
-    }
-}
-
 #[utoipa::path(get, path = "/api/v1/units", responses((status = 200, description = "Unit kerja instansi, urut pohon")))]
-async fn list_units(State(s): State<AppState>, ApiActor(a): ApiActor) -> ApiResult<Vec<UnitDto>> {
-    a.require(Permission::ReadOrg)?;
-    Ok(Json(cakap_store::org::units::list(&s.store.db, a.tenant()?).await?.into_iter().map(Into::into).collect()))
+async fn list_units(ApiActor(a): ApiActor) -> ApiResult<Vec<Unit>> {
+    Ok(Json(a.scope()?.units()?.list().await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/units/{id}", params(("id" = i64, Path)), responses((status = 200, description = "Satu unit"), (status = 404, description = "Tidak ditemukan")))]
-async fn get_unit(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<UnitDto> {
-    a.require(Permission::ReadOrg)?;
-    Ok(Json(cakap_store::org::units::get(&s.store.db, a.tenant()?, id).await?.into()))
-}
-
-#[derive(Serialize)]
-pub struct PositionDto {
-    id: i64,
-    unit_id: i64,
-    code: String,
-    name: String,
-    kind: String,
-    jenjang: String,
-    criticality: i16,
-    active: bool,
-}
-
-impl From<position::Model> for PositionDto {
-    fn from(p: position::Model) -> Self {
-        PositionDto { id: p.id, unit_id: p.unit_id, code: p.code, name: p.name, kind: p.kind, jenjang: p.jenjang, criticality: p.criticality, active: p.active }
-    }
+async fn get_unit(ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<Unit> {
+    Ok(Json(a.scope()?.units()?.get(id).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/positions", responses((status = 200, description = "Jabatan instansi")))]
-async fn list_positions(State(s): State<AppState>, ApiActor(a): ApiActor) -> ApiResult<Vec<PositionDto>> {
-    a.require(Permission::ReadOrg)?;
-    Ok(Json(cakap_store::org::positions::all(&s.store.db, a.tenant()?).await?.into_iter().map(Into::into).collect()))
+async fn list_positions(ApiActor(a): ApiActor) -> ApiResult<Vec<Position>> {
+    Ok(Json(a.scope()?.positions()?.all().await?))
 }
 
 /// Query parameters parsed into a typed value; a bad one is a problem document naming it.
@@ -201,19 +164,17 @@ async fn update_employee(ApiActor(a): ApiActor, Path(id): Path<i64>, body: axum:
 }
 
 #[utoipa::path(post, path = "/api/v1/units", request_body(content = String, content_type = "application/json", description = "UnitInput: parent_id, code, name, kind"), responses((status = 200, description = "Unit dibuat"), (status = 422, description = "Isian tidak valid")))]
-async fn create_unit(State(s): State<AppState>, ApiActor(a): ApiActor, body: axum::body::Bytes) -> ApiResult<UnitDto> {
-    a.require(Permission::ManageOrg)?;
-    a.tenant()?;
+async fn create_unit(ApiActor(a): ApiActor, body: axum::body::Bytes) -> ApiResult<Unit> {
+    let admin = a.scope()?.org_admin()?;
     let input: cakap_store::org::units::UnitInput = parse_json(&body)?;
-    Ok(Json(cakap_store::org::units::create(&s.store, &a.ctx(), &input).await?.into()))
+    Ok(Json(admin.create_unit(&input).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/positions", request_body(content = String, content_type = "application/json", description = "PositionInput: unit_id, code, name, jenjang, criticality"), responses((status = 200, description = "Jabatan dibuat"), (status = 422, description = "Isian tidak valid")))]
-async fn create_position(State(s): State<AppState>, ApiActor(a): ApiActor, body: axum::body::Bytes) -> ApiResult<PositionDto> {
-    a.require(Permission::ManageOrg)?;
-    a.tenant()?;
+async fn create_position(ApiActor(a): ApiActor, body: axum::body::Bytes) -> ApiResult<Position> {
+    let admin = a.scope()?.org_admin()?;
     let input: cakap_store::org::positions::PositionInput = parse_json(&body)?;
-    Ok(Json(cakap_store::org::positions::create(&s.store, &a.ctx(), &input).await?.into()))
+    Ok(Json(admin.create_position(&input).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/users", responses((status = 200, description = "Pengguna instansi dengan perannya")))]

@@ -10,6 +10,7 @@ use axum::response::Response;
 use cakap_domain::akpk::{NeedSource, PrioritySource, SkpRating, priority_label};
 use cakap_domain::competency::{Family, Method};
 use cakap_domain::format::decimal;
+use cakap_domain::org::Unit;
 use cakap_domain::{Permission, PositionKind, Role};
 use cakap_store::akpk::analysis::{self, Against, Analysis, EmployeeSummary, NeedRow};
 use cakap_store::akpk::assessments::AssessmentInput;
@@ -171,8 +172,9 @@ pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor,
     };
     let mut crumbs = vec![("Peta Kesenjangan".to_string(), "/akpk".to_string())];
     if let Some(u) = &focus {
-        let chain = cakap_store::org::units::ancestors(&s.store.db, t, u).await?;
-        let visible = chain.into_iter().filter(|c| home.as_deref().is_none_or(|p| c.path.starts_with(p)));
+        // The chain from the analysis' own units (already loaded), root first.
+        let chain = u.path.split('/').filter_map(|id| id.parse::<i64>().ok()).filter_map(|id| an.units.get(&id));
+        let visible = chain.filter(|c| home.as_deref().is_none_or(|p| c.path.starts_with(p)));
         crumbs.extend(visible.map(|c| (c.name.clone(), format!("/akpk?unit={}", c.id))));
     }
     let title = focus.as_ref().map(|u| format!("Peta Kesenjangan: {}", u.name)).unwrap_or_else(|| "Peta Kesenjangan Kompetensi".into());
@@ -316,7 +318,7 @@ async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, type
         })
         .collect();
     let names: std::collections::HashMap<i64, (String, i32)> = an.competencies.iter().map(|c| (c.id, (c.name.clone(), c.version))).collect();
-    let indicators = cakap_store::competency::current_indicators(db, t).await?;
+    let indicators = a.scope()?.competencies()?.current_indicators().await?;
     let calibration = an
         .calibration
         .iter()
@@ -498,10 +500,10 @@ impl NeedsPage {
 const NEEDS_PER_PAGE: u64 = 50;
 
 /// Units as indented options (tree order).
-fn unit_options<'a>(units: impl Iterator<Item = &'a cakap_store::entity::unit::Model>) -> Vec<(i64, String)> {
-    let mut units: Vec<&cakap_store::entity::unit::Model> = units.filter(|u| u.active).collect();
+fn unit_options<'a>(units: impl Iterator<Item = &'a Unit>) -> Vec<(i64, String)> {
+    let mut units: Vec<&Unit> = units.filter(|u| u.active).collect();
     units.sort_by(|a, b| a.path.cmp(&b.path));
-    units.into_iter().map(|u| (u.id, format!("{}{}", "— ".repeat(cakap_store::org::units::depth(u)), u.name))).collect()
+    units.into_iter().map(|u| (u.id, u.indented())).collect()
 }
 
 pub async fn view_needs_get(session: Session, a: Actor, Query(q): Query<NeedQuery>) -> Result<Response> {
@@ -572,13 +574,13 @@ pub async fn view_needs_xlsx_get(a: Actor, Query(q): Query<NeedQuery>) -> Result
             XCell::Text(r.unit_name),
             XCell::Text(r.position_name),
             XCell::Text(r.competency_name),
-            XCell::Text(Family::from_code(&r.family).map(|f| f.label()).unwrap_or("").into()),
+            XCell::Text(r.family.label().into()),
             XCell::Text(r.source.label().into()),
             opt(r.required),
             opt(r.actual),
             XCell::Num(f64::from(r.gap)),
             XCell::Text(r.note),
-            XCell::Text(PositionKind::from_code(&r.position_kind).map(|k| k.label()).unwrap_or("").into()),
+            XCell::Text(r.position_kind.map(|k| k.label()).unwrap_or("").into()),
         ]
     });
     xlsx_download("kebutuhan-pengembangan-kompetensi.xlsx", &NEED_EXPORT_HEADERS, out, &[(2, 20.0), (3, 30.0), (4, 30.0), (5, 30.0), (6, 28.0), (12, 40.0)])
@@ -612,10 +614,10 @@ struct NeedFormPage {
     gaps: Vec<(&'static str, &'static str)>,
 }
 
-async fn need_form(s: &AppState, session: &Session, a: &Actor, f: NeedForm, errors: FormErrors) -> Result<Response> {
-    let t = a.tenant()?;
-    let units = cakap_store::org::units::list(&s.store.db, t).await?;
-    let competencies = cakap_store::competency::list(&s.store.db, t).await?.into_iter().filter(|c| c.active).map(|c| (c.id, c.name)).collect();
+async fn need_form(session: &Session, a: &Actor, f: NeedForm, errors: FormErrors) -> Result<Response> {
+    let scope = a.scope()?;
+    let units = scope.units()?.list().await?;
+    let competencies = scope.competencies()?.list().await?.into_iter().filter(|c| c.active).map(|c| (c.id, c.name)).collect();
     let layout = Layout::new(a, session, "Tambah Kebutuhan", "/akpk/kebutuhan")
         .await
         .crumbs(vec![("Kebutuhan".into(), "/akpk/kebutuhan".into()), ("Tambah".into(), String::new())]);
@@ -634,9 +636,9 @@ async fn need_form(s: &AppState, session: &Session, a: &Actor, f: NeedForm, erro
     ))
 }
 
-pub async fn view_need_new_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
+pub async fn view_need_new_get(session: Session, a: Actor) -> Result<Response> {
     a.require(Permission::ManageNeeds)?;
-    need_form(&s, &session, &a, NeedForm { gap: "1".into(), ..Default::default() }, FormErrors::default()).await
+    need_form(&session, &a, NeedForm { gap: "1".into(), ..Default::default() }, FormErrors::default()).await
 }
 
 pub async fn view_need_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<NeedForm>) -> Result<Response> {
@@ -671,7 +673,7 @@ pub async fn view_need_new_post(State(s): State<AppState>, session: Session, a: 
     // Report the NIP together with every other problem of the form.
     errs.extend(input.check());
     let result = if errs.is_empty() { cakap_store::akpk::needs::create(&s.store, &a.ctx(), &input).await } else { Err(cakap_store::StoreError::Invalid(errs)) };
-    saved_or_again(&session, result, |_| "/akpk/kebutuhan".into(), |errs| need_form(&s, &session, &a, f.clone(), errs)).await
+    saved_or_again(&session, result, |_| "/akpk/kebutuhan".into(), |errs| need_form(&session, &a, f.clone(), errs)).await
 }
 
 pub async fn view_need_close_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
@@ -746,19 +748,16 @@ async fn priorities_page(
         .filter_map(|p| Some(PriorityInput { competency_id: p.competency_id, source: PrioritySource::from_code(&p.source)?, reason: p.reason }))
         .collect();
     let (misi, program, chosen) = typed.unwrap_or((settings.misi.clone(), settings.program_prioritas.clone(), current));
-    let rows = cakap_store::competency::list(db, t)
+    let rows = a
+        .scope()?
+        .competencies()?
+        .list()
         .await?
         .into_iter()
         .filter(|c| c.active)
         .map(|c| {
             let pick = chosen.iter().find(|p| p.competency_id == c.id);
-            (
-                c.id,
-                c.name,
-                Family::from_code(&c.family).map(|f| f.label()).unwrap_or(""),
-                pick.map(|p| p.source.code().to_string()).unwrap_or_default(),
-                pick.map(|p| p.reason.clone()).unwrap_or_default(),
-            )
+            (c.id, c.name, c.family.label(), pick.map(|p| p.source.code().to_string()).unwrap_or_default(), pick.map(|p| p.reason.clone()).unwrap_or_default())
         })
         .collect();
     let layout = Layout::new(a, session, "Prioritas Kebijakan", "/akpk/prioritas").await;

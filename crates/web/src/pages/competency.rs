@@ -4,8 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use cakap_domain::Permission;
-use cakap_domain::competency::Family;
-use cakap_store::entity::{competency, competency_level};
+use cakap_domain::competency::{Competency, Family, LevelIndicator};
 use tower_sessions::Session;
 
 use axum::Form;
@@ -29,13 +28,12 @@ struct DictionaryPage {
     can_manage: bool,
 }
 
-pub async fn view_dictionary_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
-    a.require(Permission::ReadCompetency)?;
-    let all = cakap_store::competency::list(&s.store.db, a.tenant()?).await?;
+pub async fn view_dictionary_get(session: Session, a: Actor) -> Result<Response> {
+    let all = a.scope()?.competencies()?.list().await?;
     let groups = Family::ALL
         .iter()
         .map(|f| {
-            let rows = all.iter().filter(|c| c.family == f.code() && c.active).map(|c| (c.code.clone(), c.id, c.name.clone(), c.description.clone())).collect();
+            let rows = all.iter().filter(|c| c.family == *f && c.active).map(|c| (c.code.clone(), c.id, c.name.clone(), c.description.clone())).collect();
             (f.label(), rows)
         })
         .collect();
@@ -48,21 +46,19 @@ pub async fn view_dictionary_get(State(s): State<AppState>, session: Session, a:
 struct CompetencyPage {
     layout: Layout,
     can_edit: bool,
-    c: competency::Model,
-    family: &'static str,
-    levels: Vec<competency_level::Model>,
+    c: Competency,
+    levels: Vec<LevelIndicator>,
 }
 
-pub async fn view_competency_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
-    a.require(Permission::ReadCompetency)?;
-    let t = a.tenant()?;
-    let c = cakap_store::competency::get(&s.store.db, t, id).await?;
-    let levels = cakap_store::competency::levels(&s.store.db, t, &c).await?;
+pub async fn view_competency_get(session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    let competencies = a.scope()?.competencies()?;
+    let c = competencies.get(id).await?;
+    let levels = competencies.levels(&c).await?;
     let layout = Layout::new(&a, &session, c.name.clone(), "/kompetensi/kamus")
         .await
         .crumbs(vec![("Kamus Kompetensi".into(), "/kompetensi/kamus".into()), (c.name.clone(), String::new())]);
-    let can_edit = a.can(Permission::ManageCompetency) && c.national_code.is_none();
-    Ok(render(CompetencyPage { layout, can_edit, family: Family::from_code(&c.family).map(|f| f.label()).unwrap_or("-"), c, levels }))
+    let can_edit = a.can(Permission::ManageCompetency) && !c.is_national();
+    Ok(render(CompetencyPage { layout, can_edit, c, levels }))
 }
 
 #[derive(Deserialize, Default)]
@@ -114,28 +110,26 @@ async fn form_page(session: &Session, a: &Actor, title: &str, f: TeknisInput, er
 }
 
 pub async fn view_competency_new_get(session: Session, a: Actor) -> Result<Response> {
-    a.require(Permission::ManageCompetency)?;
-    a.tenant()?;
+    a.scope()?.competency_admin()?;
     form_page(&session, &a, "Tambah Kompetensi Teknis", TeknisInput::default(), FormErrors::default()).await
 }
 
-pub async fn view_competency_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<FormData>) -> Result<Response> {
-    a.require(Permission::ManageCompetency)?;
-    a.tenant()?;
+pub async fn view_competency_new_post(session: Session, a: Actor, Form(f): Form<FormData>) -> Result<Response> {
     let input = f.input();
-    let result = cakap_store::competency::create_teknis(&s.store, &a.ctx(), &input).await;
+    let result = a.scope()?.competency_admin()?.create_teknis(&input).await;
     saved_or_again(&session, result, |c| format!("/kompetensi/kamus/{}", c.id), |errs| form_page(&session, &a, "Tambah Kompetensi Teknis", input.clone(), errs))
         .await
 }
 
-pub async fn view_competency_edit_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
-    a.require(Permission::ManageCompetency)?;
-    let t = a.tenant()?;
-    let c = cakap_store::competency::get(&s.store.db, t, id).await?;
-    if c.national_code.is_some() {
+pub async fn view_competency_edit_get(session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    let scope = a.scope()?;
+    scope.competency_admin()?;
+    let competencies = scope.competencies()?;
+    let c = competencies.get(id).await?;
+    if c.is_national() {
         return Err(crate::error::AppError::Forbidden);
     }
-    let texts: Vec<String> = cakap_store::competency::levels(&s.store.db, t, &c).await?.into_iter().map(|l| l.indicator).collect();
+    let texts: Vec<String> = competencies.levels(&c).await?.into_iter().map(|l| l.indicator).collect();
     let mut levels: [String; 5] = Default::default();
     for (slot, text) in levels.iter_mut().zip(texts) {
         *slot = text;
@@ -144,17 +138,12 @@ pub async fn view_competency_edit_get(State(s): State<AppState>, session: Sessio
     form_page(&session, &a, &format!("Ubah Kompetensi: {}", c.name), input, FormErrors::default()).await
 }
 
-pub async fn view_competency_edit_post(
-    State(s): State<AppState>,
-    session: Session,
-    a: Actor,
-    Path(id): Path<i64>,
-    Form(f): Form<FormData>,
-) -> Result<Response> {
-    a.require(Permission::ManageCompetency)?;
-    let c = cakap_store::competency::get(&s.store.db, a.tenant()?, id).await?;
+pub async fn view_competency_edit_post(session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<FormData>) -> Result<Response> {
+    let scope = a.scope()?;
+    let admin = scope.competency_admin()?;
+    let c = scope.competencies()?.get(id).await?;
     let input = f.input();
-    let result = cakap_store::competency::update_teknis(&s.store, &a.ctx(), id, &input).await;
+    let result = admin.update_teknis(id, &input).await;
     let title = format!("Ubah Kompetensi: {}", c.name);
     saved_or_again(&session, result, |_| format!("/kompetensi/kamus/{id}"), |errs| form_page(&session, &a, &title, input.clone(), errs)).await
 }
@@ -180,16 +169,15 @@ struct StandardPage {
     can_edit: bool,
 }
 
-async fn standard_page(s: &AppState, session: &Session, a: &Actor, position_id: i64, status: StatusCode) -> Result<Response> {
-    let t = a.tenant()?;
-    let pos = cakap_store::org::positions::get(&s.store.db, t, position_id).await?;
-    let unit = cakap_store::org::units::get(&s.store.db, t, pos.unit_id).await?.name;
-    let rows = cakap_store::competency::standards::for_position(&s.store.db, t, position_id)
-        .await?
+async fn standard_page(session: &Session, a: &Actor, position_id: i64, status: StatusCode) -> Result<Response> {
+    let standard = a.scope()?.competencies()?.position_standard(position_id).await?;
+    let (pos, unit) = (standard.position, standard.unit);
+    let rows = standard
+        .rows
         .into_iter()
         .map(|r| StandardView {
             id: r.competency.id,
-            family: Family::from_code(&r.competency.family).map(|f| f.label()).unwrap_or("-"),
+            family: r.competency.family.label(),
             name: r.competency.name,
             default: r.default.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
             required: r.required.unwrap_or(0),
@@ -199,25 +187,22 @@ async fn standard_page(s: &AppState, session: &Session, a: &Actor, position_id: 
     let layout = Layout::new(a, session, format!("Standar {}", pos.name), "/organisasi/jabatan")
         .await
         .crumbs(vec![("Jabatan".into(), "/organisasi/jabatan".into()), (pos.name.clone(), String::new())]);
-    let jenjang = cakap_domain::Jenjang::from_code(&pos.jenjang).map(|j| j.label()).unwrap_or("-");
+    let jenjang = pos.jenjang.label();
     Ok(render_status(status, StandardPage { layout, position: pos.name, jenjang, unit, rows, can_edit: a.can(Permission::ManageCompetency) }))
 }
 
-pub async fn view_standard_get(State(s): State<AppState>, session: Session, a: Actor, Path(position_id): Path<i64>) -> Result<Response> {
-    a.require(Permission::ReadCompetency)?;
-    standard_page(&s, &session, &a, position_id, StatusCode::OK).await
+pub async fn view_standard_get(session: Session, a: Actor, Path(position_id): Path<i64>) -> Result<Response> {
+    standard_page(&session, &a, position_id, StatusCode::OK).await
 }
 
 /// Fields `c_<competency id>` = "" (not required) or 1–5.
 pub async fn view_standard_post(
-    State(s): State<AppState>,
     session: Session,
     a: Actor,
     Path(position_id): Path<i64>,
     Form(f): Form<std::collections::HashMap<String, String>>,
 ) -> Result<Response> {
-    a.require(Permission::ManageCompetency)?;
-    a.tenant()?;
+    let admin = a.scope()?.competency_admin()?;
     let mut levels = vec![];
     for (k, v) in &f {
         if let Some(id) = k.strip_prefix("c_").and_then(|i| i.parse::<i64>().ok()) {
@@ -229,7 +214,7 @@ pub async fn view_standard_post(
             levels.push((id, level));
         }
     }
-    let result = cakap_store::competency::standards::set_for_position(&s.store, &a.ctx(), position_id, &levels).await;
+    let result = admin.set_standard(position_id, &levels).await;
     match result {
         Ok(()) => {
             crate::view::flash(&session, "Data berhasil disimpan.").await;
@@ -238,7 +223,7 @@ pub async fn view_standard_post(
         Err(cakap_store::StoreError::Invalid(errs)) => {
             crate::view::flash(&session, &format!("Periksa kembali isian Anda: {}.", errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")))
                 .await;
-            standard_page(&s, &session, &a, position_id, StatusCode::UNPROCESSABLE_ENTITY).await
+            standard_page(&session, &a, position_id, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }
@@ -261,8 +246,7 @@ async fn import_page(a: &Actor, session: &Session, errors: Vec<cakap_store::impo
 }
 
 pub async fn view_import_get(session: Session, a: Actor) -> Result<Response> {
-    a.require(Permission::ManageCompetency)?;
-    a.tenant()?;
+    a.scope()?.competency_admin()?;
     import_page(&a, &session, vec![], String::new()).await
 }
 
@@ -271,9 +255,8 @@ pub async fn view_import_template_get(a: Actor) -> Result<Response> {
     Ok(super::csv_template("templat-kompetensi-teknis.csv", &cakap_store::competency::TEKNIS_HEADERS))
 }
 
-pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Actor, mp: axum::extract::Multipart) -> Result<Response> {
-    a.require(Permission::ManageCompetency)?;
-    a.tenant()?;
+pub async fn view_import_post(session: Session, a: Actor, mp: axum::extract::Multipart) -> Result<Response> {
+    let admin = a.scope()?.competency_admin()?;
     let super::Upload { file_name, bytes, .. } = super::read_upload(&a, mp).await?;
     if bytes.is_empty() {
         return import_page(&a, &session, vec![], "Pilih berkas yang akan diunggah.".into()).await;
@@ -282,7 +265,7 @@ pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Ac
         Ok(t) => t,
         Err(e) => return import_page(&a, &session, vec![], e.to_string()).await,
     };
-    match cakap_store::competency::import_teknis(&s.store, &a.ctx(), &table).await? {
+    match admin.import_teknis(&table).await? {
         Ok((added, updated)) => {
             crate::view::flash(&session, &format!("Impor selesai: {added} kompetensi baru, {updated} diperbarui.")).await;
             Ok(super::see_other("/kompetensi/kamus"))
@@ -333,30 +316,31 @@ struct GridPage {
 const GRID_PER_PAGE: u64 = 30;
 
 async fn grid_page(s: &AppState, session: &Session, a: &Actor, q: GridQuery, status: StatusCode) -> Result<Response> {
-    let t = a.tenant()?;
-    let db = &s.store.db;
+    let scope = a.scope()?;
     let page = q.page.unwrap_or(1).max(1);
     let f = cakap_store::org::positions::PositionFilter { q: Some(q.q.clone()), kind: cakap_domain::PositionKind::from_code(&q.kind), ..Default::default() };
-    let res = cakap_store::org::positions::list(db, t, &f, page, GRID_PER_PAGE).await?;
+    let res = scope.positions()?.list(&f, page, GRID_PER_PAGE).await?;
     let pages = res.pages();
-    let comps: Vec<competency::Model> = cakap_store::competency::list(db, t).await?.into_iter().filter(|c| c.active).collect();
-    let settings = cakap_store::org::tenants::TenantSettings::parse(&cakap_store::org::tenants::get(db, t).await?.settings)?;
-    let overrides = cakap_store::competency::standards::overrides(db, t).await?;
-    let units: std::collections::HashMap<i64, String> = cakap_store::org::units::list(db, t).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let competencies = scope.competencies()?;
+    let comps: Vec<Competency> = competencies.list().await?.into_iter().filter(|c| c.active).collect();
+    let defaults = &scope.tenant().settings.standard_defaults;
+    let overrides = competencies.overrides().await?;
+    let options = s.cache.units(scope).await?;
+    let units: std::collections::HashMap<i64, &str> = options.iter().map(|u| (u.id, u.name.as_str())).collect();
     let rows = res
         .items
         .into_iter()
         .map(|p| {
-            let j = cakap_domain::Jenjang::from_code(&p.jenjang);
+            let j = p.jenjang;
             let cells = comps
                 .iter()
                 .map(|c| {
                     let over = overrides.get(&(p.id, c.id)).copied();
-                    let (default, required) = cakap_store::competency::standards::resolve(&settings.standard_defaults, j, c, over);
+                    let (default, required) = cakap_store::competency::standards::resolve(defaults, Some(j), c, over);
                     (c.id, required.unwrap_or(0), over.is_some() && required != default)
                 })
                 .collect();
-            GridRow { id: p.id, unit: units.get(&p.unit_id).cloned().unwrap_or_default(), name: p.name, jenjang: j.map(|j| j.label()).unwrap_or("-"), cells }
+            GridRow { id: p.id, unit: units.get(&p.unit_id).map(|n| n.to_string()).unwrap_or_default(), name: p.name, jenjang: j.label(), cells }
         })
         .collect();
     let pairs = [("q", q.q.clone()), ("kind", q.kind.clone())];
@@ -385,17 +369,16 @@ pub async fn view_grid_get(
     a: Actor,
     axum::extract::Query(q): axum::extract::Query<GridQuery>,
 ) -> Result<Response> {
-    // The grid lists every position of the instansi: for those who read the organisation.
-    a.require(Permission::ReadCompetency)?;
-    a.require(Permission::ReadOrg)?;
+    // The grid lists every position of the instansi: for those who read the organisation
+    // (the positions handle) and the dictionary (the competencies handle), both asked in grid_page.
     grid_page(&s, &session, &a, q, StatusCode::OK).await
 }
 
 /// Fields `s_<position>_<competency>` = "" (not required) or 1–5, for the positions shown; the
 /// page's filters come back as `q`, `kind`, `page` so the user returns to the same page.
 pub async fn view_grid_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<Vec<(String, String)>>) -> Result<Response> {
-    a.require(Permission::ManageCompetency)?;
-    a.tenant()?;
+    let scope = a.scope()?;
+    let admin = scope.competency_admin()?;
     let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let q = GridQuery { q: get("q"), kind: get("kind"), page: get("page").parse().ok() };
     let mut changes: Vec<cakap_store::competency::standards::PositionLevels> = vec![];
@@ -418,11 +401,7 @@ pub async fn view_grid_post(State(s): State<AppState>, session: Session, a: Acto
             None => changes.push((p, vec![(c, level)])),
         }
     }
-    let result = if bad.is_empty() {
-        cakap_store::competency::standards::set_many(&s.store, &a.ctx(), &changes).await
-    } else {
-        Err(cakap_store::StoreError::invalid("competency", bad.join("; ")))
-    };
+    let result = if bad.is_empty() { admin.set_standards(&changes).await } else { Err(cakap_store::StoreError::invalid("competency", bad.join("; "))) };
     match result {
         Ok(()) => {
             crate::view::flash(&session, "Data berhasil disimpan.").await;

@@ -114,7 +114,7 @@ async fn unit_options(s: &AppState, a: &Actor) -> Result<Vec<(i64, String)>> {
         return Ok(vec![]);
     }
     let whole = a.roles.employee_scope() == cakap_domain::ReadScope::Tenant;
-    let units = s.cache.units(&s.store, a.scope()?).await?;
+    let units = s.cache.units(a.scope()?).await?;
     Ok(units.iter().filter(|u| u.active && (whole || a.unit_path.as_deref().is_some_and(|p| u.path.starts_with(p)))).map(|u| (u.id, u.label())).collect())
 }
 
@@ -283,11 +283,13 @@ struct FormPage {
 }
 
 async fn form_page(s: &AppState, session: &Session, a: &Actor, title: &str, form: EmployeeForm, errors: FormErrors) -> Result<Response> {
-    let t = a.scope()?.tenant_id();
-    let all_units = s.cache.units(&s.store, a.scope()?).await?;
+    let scope = a.scope()?;
+    let all_units = s.cache.units(scope).await?;
     let unit_names: HashMap<i64, &str> = all_units.iter().map(|u| (u.id, u.name.as_str())).collect();
     let units = all_units.iter().filter(|u| u.active).map(|u| (u.id, u.label())).collect();
-    let positions = cakap_store::org::positions::all(&s.store.db, t)
+    let positions = scope
+        .positions()?
+        .all()
         .await?
         .into_iter()
         .filter(|p| p.active)

@@ -158,7 +158,7 @@ pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor
             cards.push(Card { label: label.into(), value: view::int(employees.count_active().await?), href: "/organisasi/pegawai".into() });
         }
         if a.can(Permission::ManageOrg) {
-            let units = s.cache.units(&s.store, scope).await?;
+            let units = s.cache.units(scope).await?;
             cards.push(Card {
                 label: "Unit kerja".into(),
                 value: view::int(units.iter().filter(|u| u.active).count() as u64),

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use cakap_domain::{Jenjang, Permission, PositionKind};
-use cakap_store::org::positions::{self, PositionFilter, PositionInput};
+use cakap_store::org::positions::{PositionFilter, PositionInput};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -53,12 +53,13 @@ struct ListPage {
 }
 
 pub async fn view_positions_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
-    a.require(Permission::ReadOrg)?;
-    let t = a.tenant()?;
+    let scope = a.scope()?;
     let page = q.page.unwrap_or(1).max(1);
     let f = PositionFilter { q: Some(q.q.clone()), kind: PositionKind::from_code(&q.kind), ..Default::default() };
-    let res = positions::list(&s.store.db, t, &f, page, PER_PAGE).await?;
-    let units: HashMap<i64, String> = cakap_store::org::units::list(&s.store.db, t).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let res = scope.positions()?.list(&f, page, PER_PAGE).await?;
+    // Labels from the cached unit options (kept per org revision), not a load per view.
+    let options = s.cache.units(scope).await?;
+    let units: HashMap<i64, &str> = options.iter().map(|u| (u.id, u.name.as_str())).collect();
     let pages = res.pages();
     let rows = res
         .items
@@ -67,8 +68,8 @@ pub async fn view_positions_get(State(s): State<AppState>, session: Session, a: 
             id: p.id,
             code: p.code,
             name: p.name,
-            jenjang: Jenjang::from_code(&p.jenjang).map(|j| j.label()).unwrap_or("-"),
-            unit: units.get(&p.unit_id).cloned().unwrap_or_default(),
+            jenjang: p.jenjang.label(),
+            unit: units.get(&p.unit_id).map(|n| n.to_string()).unwrap_or_default(),
             criticality: p.criticality,
         })
         .collect();
@@ -121,13 +122,7 @@ async fn form_page(
     errors: FormErrors,
     editing: Option<(i64, bool)>,
 ) -> Result<Response> {
-    let t = a.tenant()?;
-    let units = cakap_store::org::units::list(&s.store.db, t)
-        .await?
-        .into_iter()
-        .filter(|u| u.active)
-        .map(|u| (u.id, format!("{}{}", "— ".repeat(cakap_store::org::units::depth(&u)), u.name)))
-        .collect();
+    let units = s.cache.units(a.scope()?).await?.iter().filter(|u| u.active).map(|u| (u.id, u.label())).collect();
     let layout = Layout::new(a, session, title, "/organisasi/jabatan").await;
     let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(render_status(
@@ -155,35 +150,29 @@ pub async fn view_position_new_get(State(s): State<AppState>, session: Session, 
 }
 
 pub async fn view_position_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<FormData>) -> Result<Response> {
-    a.require(Permission::ManageOrg)?;
-    let result = positions::create(&s.store, &a.ctx(), &input(&f)).await;
+    let result = a.scope()?.org_admin()?.create_position(&input(&f)).await;
     saved_or_again(&session, result, |_| "/organisasi/jabatan".into(), |errs| form_page(&s, &session, &a, "Tambah Jabatan", f, errs, None)).await
 }
 
 pub async fn view_position_edit_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
-    a.require(Permission::ManageOrg)?;
-    let p = positions::get(&s.store.db, a.tenant()?, id).await?;
-    let form = FormData { unit_id: p.unit_id, code: p.code, name: p.name.clone(), jenjang: p.jenjang, criticality: p.criticality };
+    let scope = a.scope()?;
+    scope.org_admin()?;
+    let p = scope.positions()?.get(id).await?;
+    let form = FormData { unit_id: p.unit_id, code: p.code, name: p.name.clone(), jenjang: p.jenjang.code().to_string(), criticality: p.criticality };
     form_page(&s, &session, &a, &format!("Ubah Jabatan: {}", p.name), form, FormErrors::default(), Some((id, p.active))).await
 }
 
 pub async fn view_position_edit_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<FormData>) -> Result<Response> {
-    a.require(Permission::ManageOrg)?;
-    let p = positions::get(&s.store.db, a.tenant()?, id).await?;
-    let result = positions::update(&s.store, &a.ctx(), id, &input(&f)).await;
+    let scope = a.scope()?;
+    let admin = scope.org_admin()?;
+    let p = scope.positions()?.get(id).await?;
+    let result = admin.update_position(id, &input(&f)).await;
     let title = format!("Ubah Jabatan: {}", p.name);
     saved_or_again(&session, result, |_| "/organisasi/jabatan".into(), |errs| form_page(&s, &session, &a, &title, f, errs, Some((id, p.active)))).await
 }
 
-pub async fn view_position_status_post(
-    State(s): State<AppState>,
-    session: Session,
-    a: Actor,
-    Path(id): Path<i64>,
-    Form(f): Form<super::units::StatusForm>,
-) -> Result<Response> {
-    a.require(Permission::ManageOrg)?;
-    let result = positions::set_active(&s.store, &a.ctx(), id, f.active).await;
+pub async fn view_position_status_post(session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<super::units::StatusForm>) -> Result<Response> {
+    let result = a.scope()?.org_admin()?.set_position_active(id, f.active).await;
     let done = if f.active { "Jabatan diaktifkan kembali." } else { "Jabatan dinonaktifkan." };
     status_done(&session, result, done, "Jabatan tidak dapat dinonaktifkan", "/organisasi/jabatan").await
 }

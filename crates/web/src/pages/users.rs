@@ -97,12 +97,7 @@ struct FormState {
 }
 
 async fn form_page(s: &AppState, session: &Session, a: &Actor, title: &str, st: FormState, errors: FormErrors) -> Result<Response> {
-    let units = cakap_store::org::units::list(&s.store.db, a.tenant()?)
-        .await?
-        .into_iter()
-        .filter(|u| u.active)
-        .map(|u| (u.id, format!("{}{}", "— ".repeat(cakap_store::org::units::depth(&u)), u.name)))
-        .collect();
+    let units = s.cache.units(a.scope()?).await?.iter().filter(|u| u.active).map(|u| (u.id, u.label())).collect();
     let roles = Role::ALL.iter().filter(|r| r.assignable_by_tenant_admin()).map(|r| (r.code(), r.label(), st.grants.iter().any(|g| g.role == *r))).collect();
     let supervisor_unit = st.grants.iter().find(|g| g.role == Role::Supervisor).and_then(|g| g.unit_id);
     let layout = Layout::new(a, session, title, "/organisasi/pengguna").await;

@@ -4,9 +4,12 @@
 
 use axum::http::StatusCode;
 use cakap_store::akpk::analysis::Analysis;
-use cakap_store::entity::{employee, position};
+use cakap_store::entity::employee;
 use cakap_store::org::employees::EmployeeScope;
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+
+use cakap_domain::UnitKind;
+use cakap_domain::competency::Family;
 
 use crate::helpers::*;
 
@@ -31,9 +34,9 @@ impl Setup {
 /// centre results today (newer than any demo rating, so they decide every effective level).
 async fn hand_worked(app: &TestApp, c: &mut Client) -> Setup {
     let t = app.tenant_id("medan").await;
-    let positions = cakap_store::org::positions::all(&app.store.db, t).await.unwrap();
-    let held: Vec<&position::Model> = positions.iter().filter(|p| p.name == "Sekretaris").collect();
-    let target = positions.iter().find(|p| p.jenjang == "jpt_pratama").unwrap();
+    let positions = op(app, t).await.positions().unwrap().all().await.unwrap();
+    let held: Vec<&cakap_domain::org::Position> = positions.iter().filter(|p| p.name == "Sekretaris").collect();
+    let target = positions.iter().find(|p| p.jenjang.code() == "jpt_pratama").unwrap();
     let emps = op(app, t).await.employees().unwrap().list(&Default::default(), 1, 10_000).await.unwrap().items;
     let emp = emps.into_iter().find(|e| held.iter().any(|p| p.id == e.position_id)).expect("a Sekretaris in the demo");
     let mut am: employee::ActiveModel = employee::Entity::find_by_id((t, emp.id)).one(&app.store.db).await.unwrap().unwrap().into();
@@ -41,7 +44,7 @@ async fn hand_worked(app: &TestApp, c: &mut Client) -> Setup {
     let emp = am.update(&app.store.db).await.unwrap();
     // A raw update bypasses the store's write path; say what it changed, as every write does.
     cakap_store::revision::bump(&app.store.db, t, cakap_domain::audit::Area::Org).await.unwrap();
-    let comps: Vec<(String, i64)> = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().map(|c| (c.code, c.id)).collect();
+    let comps: Vec<(String, i64)> = op(app, t).await.competencies().unwrap().list().await.unwrap().into_iter().map(|c| (c.code, c.id)).collect();
     let s = Setup { emp, comps };
     let levels = [("M.1", 3), ("M.2", 3), ("M.3", 2), ("M.4", 4), ("M.5", 3), ("M.6", 2), ("M.7", 3), ("M.8", 1), ("SK.1", 3), ("TK-KEUDA", 2)];
     let page = format!("/akpk/pegawai/{}", s.emp.id);
@@ -81,9 +84,9 @@ async fn planner_drills_from_heatmap_to_a_hand_worked_akpk_and_exports_needs() {
     // Heatmap: every root unit is a row, as a link, in the SVG and in the table.
     let map = c.get("/akpk").await;
     assert_eq!(map.status, StatusCode::OK);
-    let unit = cakap_store::org::units::get(&app.store.db, t, s.emp.unit_id).await.unwrap();
+    let unit = op(&app, t).await.units().unwrap().get(s.emp.unit_id).await.unwrap();
     let root_id: i64 = unit.path.split('/').find(|x| !x.is_empty()).unwrap().parse().unwrap();
-    let root = cakap_store::org::units::get(&app.store.db, t, root_id).await.unwrap();
+    let root = op(&app, t).await.units().unwrap().get(root_id).await.unwrap();
     assert!(map.body.contains("<svg") && map.body.contains("class=\"chart heatmap\""));
     assert!(map.body.matches(&format!("href=\"/akpk?unit={root_id}\"")).count() >= 2, "SVG label and table link");
     assert!(map.body.contains("Sebaran JPM"));
@@ -104,8 +107,8 @@ async fn planner_drills_from_heatmap_to_a_hand_worked_akpk_and_exports_needs() {
     assert!(page.contains("JPM <strong>66,67</strong> · kategori <strong>Kurang Optimal</strong>"));
     assert!(page.contains("kesenjangan kinerja 2 tingkat"));
     // Under a competency with a gap: what the required level asks (current indicator text).
-    let m8 = cakap_store::competency::get(&app.store.db, t, s.comp("M.8")).await.unwrap();
-    let l3 = cakap_store::competency::levels(&app.store.db, t, &m8).await.unwrap()[2].indicator.clone();
+    let m8 = op(&app, t).await.competencies().unwrap().get(s.comp("M.8")).await.unwrap();
+    let l3 = op(&app, t).await.competencies().unwrap().levels(&m8).await.unwrap()[2].indicator.clone();
     assert!(page.contains(&format!("Level 3: {}", l3.replace('\'', "&#39;").replace('"', "&quot;"))), "{l3}");
     assert!(page.contains("window.print()"), "printable");
 
@@ -157,7 +160,7 @@ async fn each_role_assesses_only_whom_and_how_it_may() {
     let app = TestApp::demo().await;
     let t = app.tenant_id("medan").await;
     let me = cakap_store::users::by_login(&app.store.db, "pegawai.medan").await.unwrap().unwrap().employee_id.unwrap();
-    let integ = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.code == "M.1").unwrap().id.to_string();
+    let integ = op(&app, t).await.competencies().unwrap().list().await.unwrap().into_iter().find(|c| c.code == "M.1").unwrap().id.to_string();
     let page = format!("/akpk/pegawai/{me}");
     let form = |method: &'static str, level: &'static str| {
         vec![
@@ -294,7 +297,7 @@ async fn national_rollup_equals_the_sum_of_employees() {
         assert!(body.contains(&t.name), "{} missing", t.name);
         let a = Analysis::load(&app.store.db, t.id, &EmployeeScope::Tenant).await.unwrap();
         for (ei, e) in a.employees.iter().enumerate() {
-            for r in a.against(ei, e.position_id).unwrap().rows.iter().filter(|r| r.family != "teknis") {
+            for r in a.against(ei, e.position_id).unwrap().rows.iter().filter(|r| r.family != Family::Teknis) {
                 if let Some(g) = r.gap {
                     assessed += 1;
                     gap += u64::from(g);
@@ -315,9 +318,9 @@ async fn hand_added_needs_join_the_list_and_can_be_closed() {
     let app = TestApp::demo().await;
     let t = app.tenant_id("ambon").await;
     let mut c = app.login("perencana.ambon").await;
-    let comps = cakap_store::competency::list(&app.store.db, t).await.unwrap();
+    let comps = op(&app, t).await.competencies().unwrap().list().await.unwrap();
     let etika = comps.iter().find(|c| c.code == "TK-ETIKA").unwrap().id.to_string();
-    let unit = cakap_store::org::units::list(&app.store.db, t).await.unwrap().into_iter().find(|u| u.code == "DISDUKCAPIL").unwrap();
+    let unit = op(&app, t).await.units().unwrap().list().await.unwrap().into_iter().find(|u| u.code == "DISDUKCAPIL").unwrap();
     c.get("/akpk/kebutuhan/baru").await;
     // Bad NIP and empty note: the form comes back with both messages and the typed values.
     let res = c
@@ -352,7 +355,7 @@ async fn effective_rule_and_priority_weights_are_tenant_settings() {
     let app = TestApp::demo().await;
     let t = app.tenant_id("serang").await;
     let emp = op(&app, t).await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().items.remove(0);
-    let integ = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.code == "M.1").unwrap().id;
+    let integ = op(&app, t).await.competencies().unwrap().list().await.unwrap().into_iter().find(|c| c.code == "M.1").unwrap().id;
     let today = time::OffsetDateTime::now_utc().date();
     let ctx = cakap_store::audit::Ctx::system(t);
     for (method, level, on) in
@@ -565,7 +568,7 @@ async fn the_cached_analysis_follows_the_tenants_revisions() {
 async fn a_supervisor_sees_the_heatmap_of_the_supervised_units_only() {
     let app = TestApp::demo().await;
     let t = app.tenant_id("medan").await;
-    let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
+    let units = op(&app, t).await.units().unwrap().list().await.unwrap();
     let kec = units.iter().find(|u| u.name == "Kecamatan Medan Amplas").unwrap();
     let dinkes = units.iter().find(|u| u.name == "Dinas Kesehatan").unwrap();
     let mut a = app.login("atasan.medan").await;
@@ -589,9 +592,9 @@ async fn a_supervisor_sees_the_heatmap_of_the_supervised_units_only() {
 async fn an_employee_never_assessed_is_belum_dinilai_not_kurang_optimal() {
     let app = TestApp::demo().await;
     let t = app.tenant_id("ambon").await;
-    let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
-    let unit = units.iter().find(|u| u.kind == "kelurahan").unwrap();
-    let pos = cakap_store::org::positions::all(&app.store.db, t).await.unwrap().into_iter().find(|p| p.unit_id == unit.id).unwrap();
+    let units = op(&app, t).await.units().unwrap().list().await.unwrap();
+    let unit = units.iter().find(|u| u.kind == UnitKind::Kelurahan).unwrap();
+    let pos = op(&app, t).await.positions().unwrap().all().await.unwrap().into_iter().find(|p| p.unit_id == unit.id).unwrap();
     let form = cakap_store::org::employees::EmployeeForm {
         person: cakap_domain::employee::EmployeeInput {
             nip: "199502022020122001".into(),

@@ -64,7 +64,7 @@ async fn forms_without_csrf_token_are_rejected() {
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let res = c.post_raw("/organisasi/unit/baru", "_csrf=salah&code=X-1&name=Unit+Palsu&kind=bidang".into()).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let units = cakap_store::org::units::list(&app.store.db, app.tenant_id("medan").await).await.unwrap();
+    let units = op(&app, app.tenant_id("medan").await).await.units().unwrap().list().await.unwrap();
     assert!(!units.iter().any(|u| u.name == "Unit Palsu"));
     // With the token it works, and the change is audited in the same transaction.
     let res = c.post("/organisasi/unit/baru", &[("code", "X-1"), ("name", "Unit Asli"), ("kind", "bidang")]).await;

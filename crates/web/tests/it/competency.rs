@@ -23,7 +23,7 @@ async fn every_tenant_role_reads_the_national_dictionary() {
     // The demo's teknis competencies are the tenant's own, listed after the national ones.
     assert!(body.contains("Administrasi Kependudukan") && body.find("Perekat Bangsa") < body.find("Administrasi Kependudukan"));
     let t = app.tenant_id("ambon").await;
-    let integ = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.name == "Integritas").unwrap();
+    let integ = op(&app, t).await.competencies().unwrap().list().await.unwrap().into_iter().find(|c| c.name == "Integritas").unwrap();
     let page = c.get(&format!("/kompetensi/kamus/{}", integ.id)).await.body;
     assert!(page.contains("role model dalam penerapan standar keadilan dan etika di tingkat nasional"), "{page}");
     // Another tenant's copy is not found.
@@ -59,11 +59,10 @@ async fn a_new_tenant_gets_the_dictionary_once() {
     assert_eq!(admin.login("admin.acehutara", "sandi-awal-123").await.status, StatusCode::SEE_OTHER);
     assert!(admin.get("/").await.body.contains("Pemerintah Kabupaten Aceh Utara"));
     assert_eq!(admin.get("/organisasi/pengguna").await.status, StatusCode::OK);
-    assert_eq!(cakap_store::competency::list(&app.store.db, t).await.unwrap().len(), 9);
+    assert_eq!(op(&app, t).await.competencies().unwrap().list().await.unwrap().len(), 9);
     // Seeding again (as every start does) adds nothing.
-    assert_eq!(cakap_store::competency::ensure_national_for(&app.store.db, t).await.unwrap(), 0);
     cakap_store::competency::ensure_national(&app.store.db).await.unwrap();
-    assert_eq!(cakap_store::competency::list(&app.store.db, t).await.unwrap().len(), 9);
+    assert_eq!(op(&app, t).await.competencies().unwrap().list().await.unwrap().len(), 9);
 }
 
 #[tokio::test]
@@ -89,23 +88,23 @@ async fn planner_adds_and_versions_a_teknis_competency() {
     fields.push(levels[4]);
     let res = p.post("/kompetensi/kamus/baru", &fields).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let c = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.code == "T.BENCANA").unwrap();
-    assert_eq!((c.family.as_str(), c.version), ("teknis", 1));
+    let c = op(&app, t).await.competencies().unwrap().list().await.unwrap().into_iter().find(|c| c.code == "T.BENCANA").unwrap();
+    assert_eq!((c.family.code(), c.version), ("teknis", 1));
     assert!(p.get("/kompetensi/kamus").await.body.contains("Manajemen Bencana"));
     // Editing one indicator makes version 2; version 1's texts stay for past assessments.
     let mut edited = fields.clone();
     edited[5] = ("level3", "Menyusun dan menguji rencana kontinjensi unit kerja.");
     p.get(&format!("/kompetensi/kamus/{}/ubah", c.id)).await;
     assert_eq!(p.post(&format!("/kompetensi/kamus/{}/ubah", c.id), &edited).await.status, StatusCode::SEE_OTHER);
-    let c2 = cakap_store::competency::get(&app.store.db, t, c.id).await.unwrap();
+    let c2 = op(&app, t).await.competencies().unwrap().get(c.id).await.unwrap();
     assert_eq!(c2.version, 2);
-    assert_eq!(cakap_store::competency::levels(&app.store.db, t, &c2).await.unwrap()[2].indicator, "Menyusun dan menguji rencana kontinjensi unit kerja.");
-    assert_eq!(cakap_store::competency::levels(&app.store.db, t, &c).await.unwrap()[2].indicator, "Menyusun rencana kontinjensi unit kerja.");
+    assert_eq!(op(&app, t).await.competencies().unwrap().levels(&c2).await.unwrap()[2].indicator, "Menyusun dan menguji rencana kontinjensi unit kerja.");
+    assert_eq!(op(&app, t).await.competencies().unwrap().levels(&c).await.unwrap()[2].indicator, "Menyusun rencana kontinjensi unit kerja.");
     // Saving without changes keeps the version.
     assert_eq!(p.post(&format!("/kompetensi/kamus/{}/ubah", c.id), &edited).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(cakap_store::competency::get(&app.store.db, t, c.id).await.unwrap().version, 2);
+    assert_eq!(op(&app, t).await.competencies().unwrap().get(c.id).await.unwrap().version, 2);
     // National competencies are read-only; employees and approvers cannot add; other tenants cannot see.
-    let integ = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.name == "Integritas").unwrap();
+    let integ = op(&app, t).await.competencies().unwrap().list().await.unwrap().into_iter().find(|c| c.name == "Integritas").unwrap();
     assert_eq!(p.get(&format!("/kompetensi/kamus/{}/ubah", integ.id)).await.status, StatusCode::FORBIDDEN);
     let res = p.post(&format!("/kompetensi/kamus/{}/ubah", integ.id), &edited).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -124,12 +123,12 @@ async fn planner_adds_and_versions_a_teknis_competency() {
 async fn position_standards_default_by_jenjang_and_take_overrides() {
     let app = TestApp::demo().await;
     let t = app.tenant_id("ambon").await;
-    let pos = cakap_store::org::positions::all(&app.store.db, t).await.unwrap().into_iter().find(|p| p.name.starts_with("Lurah")).unwrap();
-    assert_eq!(pos.jenjang, "pengawas");
-    let comps = cakap_store::competency::list(&app.store.db, t).await.unwrap();
+    let pos = op(&app, t).await.positions().unwrap().all().await.unwrap().into_iter().find(|p| p.name.starts_with("Lurah")).unwrap();
+    assert_eq!(pos.jenjang.code(), "pengawas");
+    let comps = op(&app, t).await.competencies().unwrap().list().await.unwrap();
     let id = |name: &str| comps.iter().find(|c| c.name == name).unwrap().id;
     // Defaults: pengawas → 2 for the nine national competencies.
-    let std = cakap_store::competency::standards::for_position(&app.store.db, t, pos.id).await.unwrap();
+    let std = op(&app, t).await.competencies().unwrap().standard(pos.id).await.unwrap();
     assert_eq!(std.iter().filter(|r| r.required == Some(2)).count(), 9);
     let mut p = app.login("perencana.ambon").await;
     let page = p.get(&format!("/kompetensi/standar/{}", pos.id)).await;
@@ -138,14 +137,14 @@ async fn position_standards_default_by_jenjang_and_take_overrides() {
     let (pp, pb, integ) = (format!("c_{}", id("Pelayanan Publik")), format!("c_{}", id("Perekat Bangsa")), format!("c_{}", id("Integritas")));
     let res = p.post(&format!("/kompetensi/standar/{}", pos.id), &[(pp.as_str(), "3"), (pb.as_str(), ""), (integ.as_str(), "2")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let std = cakap_store::competency::standards::for_position(&app.store.db, t, pos.id).await.unwrap();
+    let std = op(&app, t).await.competencies().unwrap().standard(pos.id).await.unwrap();
     let get = |name: &str| std.iter().find(|r| r.competency.name == name).unwrap().clone();
     assert_eq!((get("Pelayanan Publik").required, get("Pelayanan Publik").overridden), (Some(3), true));
     assert_eq!((get("Perekat Bangsa").required, get("Perekat Bangsa").overridden), (None, true));
     assert_eq!((get("Integritas").required, get("Integritas").overridden), (Some(2), false));
     // Back to the default removes the override.
     p.post(&format!("/kompetensi/standar/{}", pos.id), &[(pp.as_str(), "2")]).await;
-    let std = cakap_store::competency::standards::for_position(&app.store.db, t, pos.id).await.unwrap();
+    let std = op(&app, t).await.competencies().unwrap().standard(pos.id).await.unwrap();
     assert!(!std.iter().find(|r| r.competency.name == "Pelayanan Publik").unwrap().overridden);
     // Out-of-range level is refused with a message; nothing changes.
     let res = p.post(&format!("/kompetensi/standar/{}", pos.id), &[(pp.as_str(), "7")]).await;
@@ -188,8 +187,8 @@ async fn settings_change_jenjang_defaults_and_jpm_bands() {
     let saved = cakap_store::org::tenants::TenantSettings::parse(&cakap_store::org::tenants::get(&app.store.db, t).await.unwrap().settings).unwrap();
     assert_eq!(saved.jpm_bands.band(85.5), "Optimal");
     assert_eq!(saved.jpm_bands.band(80.0), "Cukup Optimal");
-    let lurah = cakap_store::org::positions::all(&app.store.db, t).await.unwrap().into_iter().find(|p| p.name.starts_with("Lurah")).unwrap();
-    let std = cakap_store::competency::standards::for_position(&app.store.db, t, lurah.id).await.unwrap();
+    let lurah = op(&app, t).await.positions().unwrap().all().await.unwrap().into_iter().find(|p| p.name.starts_with("Lurah")).unwrap();
+    let std = op(&app, t).await.competencies().unwrap().standard(lurah.id).await.unwrap();
     assert!(std.iter().filter(|r| r.competency.national_code.is_some()).all(|r| r.required == Some(3)));
     let (log, _) = cakap_store::audit::list(&app.store.db, t, Some("settings"), 1, 10).await.unwrap();
     assert_eq!(log.len(), 1);
@@ -213,7 +212,7 @@ async fn teknis_import_is_all_or_nothing_and_versions_changed_indicators() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("kompetensi nasional (PermenPAN-RB 38/2017) dan tidak dapat diubah"), "{}", res.body);
     assert!(res.body.contains("<td class=\"num\">5</td><td>Level 4</td><td>indikator level 4 wajib diisi"), "{}", res.body);
-    let comps = cakap_store::competency::list(&app.store.db, t).await.unwrap();
+    let comps = op(&app, t).await.competencies().unwrap().list().await.unwrap();
     assert!(!comps.iter().any(|c| c.code == "TK-GIS"), "nothing written");
     let andat = comps.iter().find(|c| c.code == "TK-ANDAT").unwrap().clone();
     assert_eq!(andat.version, 1);
@@ -237,15 +236,15 @@ async fn teknis_import_is_all_or_nothing_and_versions_changed_indicators() {
     let res = c.upload_with("/kompetensi/kamus/impor", "teknis.csv", good.as_bytes(), &[("_csrf", &csrf)]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert!(c.get("/kompetensi/kamus").await.body.contains("Impor selesai: 1 kompetensi baru, 1 diperbarui."));
-    let now = cakap_store::competency::get(&app.store.db, t, andat.id).await.unwrap();
+    let now = op(&app, t).await.competencies().unwrap().get(andat.id).await.unwrap();
     assert_eq!(now.version, 2);
     let page = c.get(&format!("/akpk/pegawai/{}", emp.id)).await.body;
     let row = page.split("sebelum revisi").next().unwrap().rsplit("<tr>").next().unwrap();
     assert!(row.contains("Analisis Data <small class=\"muted\">(indikator versi 1)</small>"), "{row}");
-    assert_eq!(cakap_store::competency::levels(&app.store.db, t, &now).await.unwrap()[2].indicator, "andat baru level 3");
+    assert_eq!(op(&app, t).await.competencies().unwrap().levels(&now).await.unwrap()[2].indicator, "andat baru level 3");
     // The old indicators stay for assessments made against version 1.
     assert_eq!(
-        cakap_store::competency::levels(&app.store.db, t, &andat).await.unwrap()[2].indicator,
+        op(&app, t).await.competencies().unwrap().levels(&andat).await.unwrap()[2].indicator,
         "Mengelola pengolahan dan analisis data di tingkat unit kerja dan memperbaiki prosedurnya."
     );
 }
@@ -256,18 +255,18 @@ async fn the_standards_grid_saves_a_page_all_or_nothing() {
     let t = app.tenant_id("semarang").await;
     let mut c = app.login("perencana.semarang").await;
     let page = c.get("/kompetensi/standar?kind=pelaksana").await.body;
-    let positions = cakap_store::org::positions::all(&app.store.db, t).await.unwrap();
-    let pel: Vec<_> = positions.iter().filter(|p| p.kind == "pelaksana").collect();
+    let positions = op(&app, t).await.positions().unwrap().all().await.unwrap();
+    let pel: Vec<_> = positions.iter().filter(|p| p.kind.code() == "pelaksana").collect();
     assert!(page.contains(&format!("name=\"s_{}_", pel[0].id)));
-    assert!(!page.contains(&format!("name=\"s_{}_", positions.iter().find(|p| p.kind == "jpt").unwrap().id)), "filtered by kind");
-    let integ = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.code == "M.1").unwrap().id;
+    assert!(!page.contains(&format!("name=\"s_{}_", positions.iter().find(|p| p.kind.code() == "jpt").unwrap().id)), "filtered by kind");
+    let integ = op(&app, t).await.competencies().unwrap().list().await.unwrap().into_iter().find(|c| c.code == "M.1").unwrap().id;
     let (a, b) = (format!("s_{}_{integ}", pel[0].id), format!("s_{}_{integ}", pel[1].id));
     let res = c.post("/kompetensi/standar", &[(a.as_str(), "4"), (b.as_str(), "9"), ("kind", "pelaksana")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Tidak ada yang disimpan") && res.body.contains("harus 1–5"), "{}", res.body);
     let req = |p: i64| {
-        let db = app.store.db.clone();
-        async move { cakap_store::competency::standards::for_position(&db, t, p).await.unwrap().into_iter().find(|r| r.competency.id == integ).unwrap().required }
+        let app = &app;
+        async move { op(app, t).await.competencies().unwrap().standard(p).await.unwrap().into_iter().find(|r| r.competency.id == integ).unwrap().required }
     };
     assert_eq!(req(pel[0].id).await, Some(1), "first change rolled back");
     let res = c.post("/kompetensi/standar", &[(a.as_str(), "4"), (b.as_str(), "0"), ("kind", "pelaksana"), ("page", "1")]).await;

@@ -1,11 +1,13 @@
 use axum::http::StatusCode;
 
+use cakap_domain::UnitKind;
+
 use crate::helpers::*;
 
 async fn first_kelurahan_and_position(app: &TestApp, tenant: i64) -> (i64, i64) {
-    let units = cakap_store::org::units::list(&app.store.db, tenant).await.unwrap();
-    let kel = units.iter().find(|u| u.kind == "kelurahan").unwrap();
-    let pos = cakap_store::org::positions::all(&app.store.db, tenant).await.unwrap();
+    let units = op(app, tenant).await.units().unwrap().list().await.unwrap();
+    let kel = units.iter().find(|u| u.kind == UnitKind::Kelurahan).unwrap();
+    let pos = op(app, tenant).await.positions().unwrap().all().await.unwrap();
     let p = pos.iter().find(|p| p.unit_id == kel.id).unwrap();
     (kel.id, p.id)
 }
@@ -101,7 +103,7 @@ async fn supervisor_sees_own_subtree_and_employee_only_self() {
     let t = app.tenant_id("medan").await;
     let mut sup = app.login("atasan.medan").await;
     let body = sup.get("/organisasi/pegawai").await.body;
-    let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
+    let units = op(&app, t).await.units().unwrap().list().await.unwrap();
     let kec = units.iter().find(|u| u.name == "Kecamatan Medan Amplas").unwrap();
     let in_scope = scope_of(&app, "atasan.medan").await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().total;
     let all = op(&app, t).await.employees().unwrap().count_active().await.unwrap();
@@ -218,7 +220,7 @@ async fn an_employee_position_belongs_to_the_chosen_unit_and_golongan_is_a_list(
     let app = TestApp::demo().await;
     let t = app.tenant_id("medan").await;
     let (unit, _) = first_kelurahan_and_position(&app, t).await;
-    let other = cakap_store::org::positions::all(&app.store.db, t).await.unwrap().into_iter().find(|p| p.unit_id != unit).unwrap();
+    let other = op(&app, t).await.positions().unwrap().all().await.unwrap().into_iter().find(|p| p.unit_id != unit).unwrap();
     let mut c = app.login("admin.medan").await;
     let page = c.get("/organisasi/pegawai/baru").await;
     assert!(

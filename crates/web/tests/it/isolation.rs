@@ -4,6 +4,8 @@
 
 use axum::http::StatusCode;
 
+use cakap_domain::UnitKind;
+
 use crate::helpers::*;
 
 struct Target {
@@ -25,8 +27,8 @@ struct Target {
 async fn target(app: &TestApp, code: &str) -> Target {
     let ids = crate::shape::ids_of(app, code).await;
     let t = ids.tenant;
-    let unit = cakap_store::org::units::get(&app.store.db, t, ids.unit).await.unwrap();
-    let pos = cakap_store::org::positions::get(&app.store.db, t, ids.position).await.unwrap();
+    let unit = op(app, t).await.units().unwrap().get(ids.unit).await.unwrap();
+    let pos = op(app, t).await.positions().unwrap().get(ids.position).await.unwrap();
     let emp = op(app, t).await.employees().unwrap().get(ids.employee).await.unwrap();
     Target {
         unit: ids.unit,
@@ -47,8 +49,8 @@ async fn target(app: &TestApp, code: &str) -> Target {
 /// B's rows as text, to prove nothing changed.
 async fn snapshot(app: &TestApp, code: &str) -> String {
     let t = app.tenant_id(code).await;
-    let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
-    let pos = cakap_store::org::positions::all(&app.store.db, t).await.unwrap();
+    let units = op(app, t).await.units().unwrap().list().await.unwrap();
+    let pos = op(app, t).await.positions().unwrap().all().await.unwrap();
     let emps = op(app, t)
         .await
         .employees()
@@ -93,9 +95,9 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
         tenant: app.tenant_id("ambon").await,
     };
     let a_t = app.tenant_id("medan").await;
-    let a_units = cakap_store::org::units::list(&app.store.db, a_t).await.unwrap();
-    let a_unit = a_units.iter().find(|u| u.kind == "kelurahan").unwrap().id;
-    let a_pos = cakap_store::org::positions::all(&app.store.db, a_t).await.unwrap().into_iter().find(|p| p.unit_id == a_unit).unwrap().id;
+    let a_units = op(&app, a_t).await.units().unwrap().list().await.unwrap();
+    let a_unit = a_units.iter().find(|u| u.kind == UnitKind::Kelurahan).unwrap().id;
+    let a_pos = op(&app, a_t).await.positions().unwrap().all().await.unwrap().into_iter().find(|p| p.unit_id == a_unit).unwrap().id;
     let before = snapshot(&app, "ambon").await;
     let secrets = [b.unit_name.as_str(), b.position_name.as_str(), b.employee_name.as_str(), "admin.ambon", "Kebutuhan rahasia ambon"];
 

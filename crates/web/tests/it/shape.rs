@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use axum::http::StatusCode;
 use sea_orm::{ConnectionTrait, Statement};
 
+use cakap_domain::UnitKind;
+
 use crate::helpers::*;
 
 /// Ids of one tenant's records, for filling in route parameters.
@@ -45,16 +47,16 @@ pub fn concrete(path: &str, ids: &Ids) -> String {
 /// Creates a token, an import preview and a hand-added need in the tenant, and returns ids.
 pub async fn ids_of(app: &TestApp, code: &str) -> Ids {
     let t = app.tenant_id(code).await;
-    let units = cakap_store::org::units::list(&app.store.db, t).await.unwrap();
-    let unit = units.iter().find(|u| u.kind == "kelurahan").unwrap();
-    let position = cakap_store::org::positions::all(&app.store.db, t).await.unwrap().into_iter().find(|p| p.unit_id == unit.id).unwrap().id;
+    let units = op(app, t).await.units().unwrap().list().await.unwrap();
+    let unit = units.iter().find(|u| u.kind == UnitKind::Kelurahan).unwrap();
+    let position = op(app, t).await.positions().unwrap().all().await.unwrap().into_iter().find(|p| p.unit_id == unit.id).unwrap().id;
     let employee = op(app, t).await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().items.remove(0).id;
     let admin = cakap_store::users::by_login(&app.store.db, &format!("admin.{code}")).await.unwrap().unwrap();
     let ctx = cakap_store::audit::Ctx { tenant_id: t, user_id: Some(admin.id), request_id: None };
     let (tok, _) = cakap_store::users::create_token(&app.store, &ctx, admin.id, "uji", None).await.unwrap();
     let table = cakap_store::import::Table { headers: vec!["NIP".into()], rows: vec![] };
     let job = cakap_store::import::employees::save_preview(&app.store, &ctx, "uji.csv", Default::default(), &table, &Default::default()).await.unwrap();
-    let competency = cakap_store::competency::list(&app.store.db, t).await.unwrap().into_iter().find(|c| c.code == "TK-ETIKA").unwrap().id;
+    let competency = op(app, t).await.competencies().unwrap().list().await.unwrap().into_iter().find(|c| c.code == "TK-ETIKA").unwrap().id;
     let need_input = cakap_store::akpk::needs::NeedInput {
         employee_id: None,
         unit_id: Some(unit.id),
