@@ -1,5 +1,6 @@
 //! The audit log: every change of a record, role or setting writes a row in the same transaction.
 
+use cakap_domain::audit::AuditEntity;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
@@ -53,13 +54,59 @@ fn to_json<T: Serialize + ?Sized>(v: Option<&T>) -> Option<String> {
     v.map(|v| serde_json::to_string(v).unwrap_or_default())
 }
 
-/// Newest first, one page.
-pub async fn list<C: ConnectionTrait>(conn: &C, tenant_id: i64, entity: Option<&str>, page: u64, per_page: u64) -> Result<(Vec<audit_log::Model>, u64)> {
-    let mut q = audit_log::Entity::find().filter(audit_log::Column::TenantId.eq(tenant_id));
-    if let Some(e) = entity.filter(|e| !e.is_empty()) {
-        q = q.filter(audit_log::Column::Entity.eq(e));
+/// One row of the log as the audit page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRow {
+    pub at: time::OffsetDateTime,
+    /// The actor's login; None for the system (CLI, imports without a user).
+    pub actor: Option<String>,
+    pub action: String,
+    /// None for an entity code this build does not know (rows written by a newer version).
+    pub entity: Option<AuditEntity>,
+    pub entity_code: String,
+    pub entity_id: String,
+    /// The snapshot after the change, or before it for a removal.
+    pub change: Option<String>,
+}
+
+/// Reading one audit log: the tenant's ([`crate::Scope::audit`]) or the national one
+/// ([`crate::national::National::audit`]).
+pub struct AuditLog<'a> {
+    pub(crate) store: &'a crate::Store,
+    pub(crate) tenant_id: i64,
+}
+
+impl AuditLog<'_> {
+    /// Newest first, one page, with the actors' logins (one query for the page, not one per row).
+    pub async fn page(&self, entity: Option<AuditEntity>, page: u64, per_page: u64) -> Result<crate::org::Page<AuditRow>> {
+        let db = &self.store.db;
+        let mut q = audit_log::Entity::find().filter(audit_log::Column::TenantId.eq(self.tenant_id));
+        if let Some(e) = entity {
+            q = q.filter(audit_log::Column::Entity.eq(e.code()));
+        }
+        let total = q.clone().count(db).await?;
+        let rows =
+            q.order_by_desc(audit_log::Column::At).order_by_desc(audit_log::Column::Id).paginate(db, per_page).fetch_page(page.saturating_sub(1)).await?;
+        let ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_user_id).collect();
+        let logins: std::collections::HashMap<i64, String> = crate::entity::app_user::Entity::find()
+            .filter(crate::entity::app_user::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.login))
+            .collect();
+        let items = rows
+            .into_iter()
+            .map(|r| AuditRow {
+                at: r.at,
+                actor: r.actor_user_id.map(|u| logins.get(&u).cloned().unwrap_or_else(|| u.to_string())),
+                action: r.action,
+                entity: AuditEntity::from_code(&r.entity),
+                entity_code: r.entity,
+                entity_id: r.entity_id.unwrap_or_default(),
+                change: r.after_json.or(r.before_json),
+            })
+            .collect();
+        Ok(crate::org::Page { items, total, page, per_page })
     }
-    let total = q.clone().count(conn).await?;
-    let rows = q.order_by_desc(audit_log::Column::At).order_by_desc(audit_log::Column::Id).paginate(conn, per_page).fetch_page(page.saturating_sub(1)).await?;
-    Ok((rows, total))
 }

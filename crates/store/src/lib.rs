@@ -13,6 +13,7 @@ pub mod ids;
 pub mod import;
 pub mod memo;
 pub mod migration;
+pub mod national;
 pub mod org;
 pub mod revision;
 pub mod scope;

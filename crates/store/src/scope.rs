@@ -276,6 +276,44 @@ impl Scope {
         self.store.caches.own.get_or_load((t, employee_id), self.revisions().await?, load).await
     }
 
+    /// One employee's assessment history and SKP ratings, within the principal's reach.
+    pub fn akpk_records(&self) -> Result<crate::akpk::Records<'_>> {
+        self.require(Permission::ReadAkpk)?;
+        Ok(crate::akpk::Records { scope: self })
+    }
+
+    /// Manual needs, SKP ratings, policy priorities and the AKPK imports (planner, admin).
+    pub fn needs_admin(&self) -> Result<crate::akpk::NeedsAdmin<'_>> {
+        self.require(Permission::ManageNeeds)?;
+        Ok(crate::akpk::NeedsAdmin { scope: self })
+    }
+
+    /// The analysis of the supervised subtree: the supervisor's own team, never a path the
+    /// caller chooses.
+    pub async fn team_analysis(&self) -> Result<Arc<crate::akpk::analysis::Analysis>> {
+        self.require(Permission::ReadAkpk)?;
+        let path = self.principal.supervised().ok_or(StoreError::Forbidden)?.path.clone();
+        Ok(Arc::new(crate::akpk::analysis::Analysis::load(&self.store.db, self.tenant_id(), &EmployeeScope::UnitPath(path)).await?))
+    }
+
+    /// The tenant's users and roles (`ManageUsers`).
+    pub fn user_admin(&self) -> Result<crate::users::UserAdmin<'_>> {
+        self.require(Permission::ManageUsers)?;
+        Ok(crate::users::UserAdmin { scope: self })
+    }
+
+    /// The tenant's settings (`ManageSettings`).
+    pub fn settings_admin(&self) -> Result<crate::org::tenants::SettingsAdmin<'_>> {
+        self.require(Permission::ManageSettings)?;
+        Ok(crate::org::tenants::SettingsAdmin { scope: self })
+    }
+
+    /// The tenant's audit log (`ReadAudit`).
+    pub fn audit(&self) -> Result<crate::audit::AuditLog<'_>> {
+        self.require(Permission::ReadAudit)?;
+        Ok(crate::audit::AuditLog { store: &self.store, tenant_id: self.tenant_id() })
+    }
+
     /// Recording assessments: who may rate whom with which method is decided inside.
     pub fn assessor(&self) -> Result<crate::akpk::assessments::Assessor<'_>> {
         self.require(Permission::ReadAkpk)?;

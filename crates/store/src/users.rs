@@ -509,3 +509,100 @@ pub async fn revoke_token(store: &Store, ctx: &Ctx, user_id: i64, token_id: i64)
 pub async fn by_login<C: ConnectionTrait>(db: &C, login: &str) -> Result<Option<app_user::Model>> {
     Ok(app_user::Entity::find().filter(app_user::Column::Login.eq(login.trim().to_ascii_lowercase())).one(db).await?)
 }
+
+// ---- handles ----
+
+/// Keeping the tenant's users and their roles (`ManageUsers`): the handle
+/// [`crate::Scope::user_admin`] hands out.
+pub struct UserAdmin<'a> {
+    pub(crate) scope: &'a crate::Scope,
+}
+
+impl UserAdmin<'_> {
+    /// One page of the tenant's users (search on login and name).
+    pub async fn list(&self, q: Option<&str>, page: u64, per_page: u64) -> Result<crate::org::Page<UserWithRoles>> {
+        list(&self.scope.store().db, self.scope.tenant_id(), q, page, per_page).await
+    }
+
+    pub async fn get(&self, id: i64) -> Result<UserWithRoles> {
+        let db = &self.scope.store().db;
+        let t = self.scope.tenant_id();
+        let m = get(db, t, id).await?;
+        Ok(UserWithRoles { user: (&m).into(), roles: roles_of(db, t, id).await? })
+    }
+
+    pub async fn create(&self, input: &UserForCreate) -> Result<UserWithRoles> {
+        create(self.scope.store(), &self.scope.ctx(), input).await
+    }
+
+    /// Roles, active flag and password of one user, in one transaction.
+    pub async fn update(&self, id: i64, change: &UserUpdate) -> Result<()> {
+        update(self.scope.store(), &self.scope.ctx(), id, change).await
+    }
+}
+
+/// One API token as its owner sees it (never the secret).
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenView {
+    pub id: i64,
+    pub name: String,
+    pub created_at: time::OffsetDateTime,
+    pub expires_at: Option<time::OffsetDateTime>,
+    pub last_used_at: Option<time::OffsetDateTime>,
+    pub revoked: bool,
+}
+
+/// A principal's own account (any logged-in user, with or without a tenant): its API tokens
+/// and its password. Made by [`Account::of`] for a principal that is a user.
+pub struct Account<'a> {
+    store: &'a Store,
+    user_id: i64,
+    tenant_id: i64,
+    request_id: Option<String>,
+}
+
+impl<'a> Account<'a> {
+    pub fn of(store: &'a Store, principal: &crate::Principal, request_id: Option<String>) -> Result<Account<'a>> {
+        let user_id = principal.user_id().ok_or(StoreError::Forbidden)?;
+        Ok(Account { store, user_id, tenant_id: principal.tenant().map_or(0, |t| t.id), request_id })
+    }
+
+    fn ctx(&self) -> Ctx {
+        Ctx { tenant_id: self.tenant_id, user_id: Some(self.user_id), request_id: self.request_id.clone() }
+    }
+
+    /// The user's tokens, newest first.
+    pub async fn tokens(&self) -> Result<Vec<TokenView>> {
+        Ok(tokens_of(&self.store.db, self.user_id)
+            .await?
+            .into_iter()
+            .map(|t| TokenView {
+                id: t.id,
+                name: t.name,
+                created_at: t.created_at,
+                expires_at: t.expires_at,
+                last_used_at: t.last_used_at,
+                revoked: t.revoked_at.is_some(),
+            })
+            .collect())
+    }
+
+    /// A new token; the secret, shown once.
+    pub async fn create_token(&self, name: &str) -> Result<String> {
+        Ok(create_token(self.store, &self.ctx(), self.user_id, name, None).await?.1)
+    }
+
+    /// Revokes one of the user's own tokens (another user's: not found).
+    pub async fn revoke_token(&self, token_id: i64) -> Result<()> {
+        revoke_token(self.store, &self.ctx(), self.user_id, token_id).await
+    }
+
+    /// Changes the password after checking the current one (a field error on `old` when wrong).
+    pub async fn change_password(&self, old: &str, new: &str) -> Result<()> {
+        let u = get_any(&self.store.db, self.user_id).await?;
+        if !verify_password(old, &u.password_hash) {
+            return Err(StoreError::invalid("old", "Kata sandi lama salah."));
+        }
+        set_password(self.store, &self.ctx(), None, self.user_id, new).await
+    }
+}

@@ -6,7 +6,6 @@ use axum::http::request::Parts;
 use std::sync::Arc;
 
 use cakap_domain::{Permission, Role, Roles, Zone};
-use cakap_store::audit::Ctx;
 use cakap_store::org::employees::EmployeeScope;
 use cakap_store::users::RoleGrant;
 use cakap_store::{Principal, Scope, Store};
@@ -66,21 +65,22 @@ impl Actor {
         self.scope.as_ref().ok_or(AppError::Forbidden)
     }
 
+    /// The national door (super admin): instansi, the national log and roll-up.
+    pub fn nation(&self, store: &Store) -> Result<cakap_store::national::Nation> {
+        Ok(cakap_store::national::Nation::of(store, self.principal.clone(), Some(request_id()))?)
+    }
+
+    /// The actor's own account: API tokens and password.
+    pub fn account<'a>(&self, store: &'a Store) -> Result<cakap_store::users::Account<'a>> {
+        Ok(cakap_store::users::Account::of(store, &self.principal, Some(request_id()))?)
+    }
+
     pub fn can(&self, p: Permission) -> bool {
         self.roles.allows(p)
     }
 
     pub fn require(&self, p: Permission) -> Result<()> {
         if self.can(p) { Ok(()) } else { Err(AppError::Forbidden) }
-    }
-
-    /// The actor's tenant; national users have none and are refused tenant pages.
-    pub fn tenant(&self) -> Result<i64> {
-        self.tenant_id.ok_or(AppError::Forbidden)
-    }
-
-    pub fn ctx(&self) -> Ctx {
-        Ctx { tenant_id: self.tenant_id.unwrap_or(0), user_id: Some(self.user_id), request_id: Some(request_id()) }
     }
 
     /// Which employee rows this actor may read (the principal's rule, `Principal::employee_scope`).

@@ -66,9 +66,9 @@ impl Caches {
     }
 
     /// The tenant's last completed imports, newest first.
-    pub async fn recent_jobs(&self, store: &Store, scope: &Scope) -> Result<Arc<Vec<cakap_store::import::employees::JobSummary>>, StoreError> {
-        let t = scope.tenant_id();
-        self.jobs.get_or_load(t, scope.revisions().await?, async { Ok(Arc::new(cakap_store::import::employees::recent_jobs(&store.db, t, 5).await?)) }).await
+    pub async fn recent_jobs(&self, scope: &Scope) -> Result<Arc<Vec<cakap_store::import::employees::JobSummary>>, StoreError> {
+        let admin = scope.org_admin()?;
+        self.jobs.get_or_load(scope.tenant_id(), scope.revisions().await?, async { Ok(Arc::new(admin.recent_imports(5).await?)) }).await
     }
 
     /// The active user `user_id` as a principal, or None.

@@ -122,6 +122,17 @@ pub fn path_depth(path: &str) -> usize {
     path.matches('/').count().saturating_sub(2)
 }
 
+/// An instansi (the tenant) as the super admin lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Tenant {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: TenantKind,
+    pub timezone: crate::Zone,
+    pub active: bool,
+}
+
 /// A position (jabatan): a seat in one unit, with the jenjang that sets its default standard.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Position {

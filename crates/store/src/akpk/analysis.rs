@@ -17,7 +17,7 @@ use cakap_domain::{Jenjang, PositionKind};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
-use crate::entity::{employee, need, tenant};
+use crate::entity::{employee, need};
 use crate::error::Result;
 use crate::org::employees::EmployeeScope;
 use crate::org::tenants::TenantSettings;
@@ -504,12 +504,12 @@ pub struct National {
     /// (national code, name)
     pub competencies: Vec<(String, String)>,
     /// (tenant, employees, per competency, over all competencies)
-    pub tenants: Vec<(tenant::Model, usize, Vec<Agg>, Agg)>,
+    pub tenants: Vec<(cakap_domain::org::Tenant, usize, Vec<Agg>, Agg)>,
     pub total: Vec<Agg>,
     pub overall: Agg,
 }
 
-pub async fn national<C: ConnectionTrait>(db: &C) -> Result<National> {
+pub(crate) async fn national<C: ConnectionTrait>(db: &C) -> Result<National> {
     let dict = crate::competency::national::dictionary();
     let codes: Vec<(String, String)> = dict.competencies.iter().map(|c| (c.code.clone(), c.name.clone())).collect();
     let tenants = crate::org::tenants::list(db).await?;
@@ -552,8 +552,8 @@ pub async fn national<C: ConnectionTrait>(db: &C) -> Result<National> {
                 (0..nk).map(|k| if ti < engine.n_tenant && k < engine.n_comp { by_tc[ti * engine.n_comp + k] } else { Agg::default() }).collect();
             let mut all = Agg::default();
             cells.iter().for_each(|a| all.merge(a));
-            (t, heads[ti], cells, all)
+            Ok((crate::org::tenants::typed(t)?, heads[ti], cells, all))
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     Ok(National { competencies: codes, tenants: rows, total: by_c, overall })
 }

@@ -138,7 +138,7 @@ pub async fn add(store: &crate::Store, ctx: &Ctx, employee_id: i64, input: &Asse
     Ok(m)
 }
 
-fn typed(m: assessment::Model) -> Result<Assessment> {
+pub(crate) fn typed(m: assessment::Model) -> Result<Assessment> {
     Ok(Assessment {
         method: Method::from_code(&m.method).ok_or_else(|| StoreError::Other(format!("metode penilaian '{}' tidak dikenal", m.method)))?,
         level: u8::try_from(m.level).map_err(|_| StoreError::Other(format!("level penilaian {} tidak wajar", m.level)))?,

@@ -8,3 +8,95 @@ pub mod imports;
 pub mod needs;
 pub mod performance;
 pub mod priorities;
+
+use cakap_domain::akpk::{Assessment, SkpRating};
+
+use crate::error::Result;
+use crate::import::table::Table;
+use crate::scope::Scope;
+
+/// One SKP rating of an employee.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SkpRecord {
+    pub year: i32,
+    pub rating: SkpRating,
+    pub score: Option<f64>,
+}
+
+/// Reading one employee's AKPK records (`ReadAkpk`, within the principal's employee reach): the
+/// handle [`Scope::akpk_records`] hands out.
+pub struct Records<'a> {
+    pub(crate) scope: &'a Scope,
+}
+
+impl Records<'_> {
+    /// Not found outside the principal's reach, so an id of another unit or tenant tells nothing.
+    async fn check(&self, employee_id: i64) -> Result<()> {
+        self.scope.employees()?.get(employee_id).await.map(|_| ())
+    }
+
+    /// The employee's assessments, newest first.
+    pub async fn history(&self, employee_id: i64) -> Result<Vec<Assessment>> {
+        self.check(employee_id).await?;
+        assessments::for_employee(&self.scope.store().db, self.scope.tenant_id(), employee_id).await?.into_iter().map(assessments::typed).collect()
+    }
+
+    /// The employee's SKP ratings, latest year first.
+    pub async fn skp(&self, employee_id: i64) -> Result<Vec<SkpRecord>> {
+        self.check(employee_id).await?;
+        performance::for_employee(&self.scope.store().db, self.scope.tenant_id(), employee_id)
+            .await?
+            .into_iter()
+            .map(|r| Ok(SkpRecord { rating: crate::error::code(SkpRating::from_code(&r.rating), "predikat SKP", &r.rating)?, year: r.year, score: r.score }))
+            .collect()
+    }
+}
+
+/// Keeping the needs list and its inputs (`ManageNeeds`: the planner, the BKPSDM admin): manual
+/// needs, SKP ratings, the policy priorities and the bulk imports. The handle
+/// [`Scope::needs_admin`] hands out.
+pub struct NeedsAdmin<'a> {
+    pub(crate) scope: &'a Scope,
+}
+
+impl NeedsAdmin<'_> {
+    /// Adds a need by hand; its id.
+    pub async fn create_need(&self, input: &needs::NeedInput) -> Result<i64> {
+        Ok(needs::create(self.scope.store(), &self.scope.ctx(), input).await?.id)
+    }
+
+    pub async fn close_need(&self, id: i64) -> Result<()> {
+        needs::close(self.scope.store(), &self.scope.ctx(), id).await
+    }
+
+    /// Sets one employee's SKP rating of a year (replacing that year's).
+    pub async fn set_skp(&self, employee_id: i64, input: &performance::SkpInput) -> Result<()> {
+        performance::set(self.scope.store(), &self.scope.ctx(), employee_id, input).await
+    }
+
+    /// The policy priorities as they stand.
+    pub async fn priorities(&self) -> Result<Vec<priorities::PriorityInput>> {
+        priorities::list(&self.scope.store().db, self.scope.tenant_id())
+            .await?
+            .into_iter()
+            .map(|p| {
+                let source = crate::error::code(cakap_domain::akpk::PrioritySource::from_code(&p.source), "sumber prioritas", &p.source)?;
+                Ok(priorities::PriorityInput { competency_id: p.competency_id, source, reason: p.reason })
+            })
+            .collect()
+    }
+
+    /// Misi, priority programs and priority competencies, saved together or not at all.
+    pub async fn set_policy(&self, misi: &str, program: &str, items: &[priorities::PriorityInput]) -> Result<()> {
+        priorities::set_policy(self.scope.store(), &self.scope.ctx(), misi, program, items).await
+    }
+
+    /// All or nothing: rows written, or every problem by row and column.
+    pub async fn import_assessments(&self, table: &Table) -> Result<imports::Outcome> {
+        imports::import_assessments(self.scope.store(), &self.scope.ctx(), table).await
+    }
+
+    pub async fn import_skp(&self, table: &Table) -> Result<imports::Outcome> {
+        imports::import_skp(self.scope.store(), &self.scope.ctx(), table).await
+    }
+}

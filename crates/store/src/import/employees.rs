@@ -710,3 +710,35 @@ pub async fn commit_preview(store: &Store, ctx: &Ctx, job_id: i64) -> Result<Imp
     }
     Ok(summary)
 }
+
+impl crate::org::OrgAdmin<'_> {
+    /// Checks an employee table without writing anything.
+    pub async fn check_employee_table(&self, mode: ImportMode, table: &Table) -> ImportSummary {
+        check_table(self.scope.store(), self.scope.tenant_id(), mode, table).await
+    }
+
+    /// Checks and writes an employee table, all or nothing (the CLI's one-step import).
+    pub async fn import_employee_table(&self, mode: ImportMode, file_name: &str, table: &Table) -> Result<ImportSummary> {
+        commit_table(self.scope.store(), &self.scope.ctx(), mode, file_name, table).await
+    }
+
+    /// Streams a CSV file from disk (the CLI's import of a million rows).
+    pub async fn import_employee_csv(&self, mode: ImportMode, path: &std::path::Path) -> Result<ImportSummary> {
+        import_csv_file(self.scope.store(), &self.scope.ctx(), mode, path).await
+    }
+
+    /// Keeps a checked table until the user confirms it; the preview's id.
+    pub async fn save_employee_preview(&self, file_name: &str, mode: ImportMode, table: &Table, s: &ImportSummary) -> Result<i64> {
+        save_preview(self.scope.store(), &self.scope.ctx(), file_name, mode, table, s).await
+    }
+
+    /// Writes a preview the same user saved (someone else's, or another tenant's: not found).
+    pub async fn commit_employee_preview(&self, job_id: i64) -> Result<ImportSummary> {
+        commit_preview(self.scope.store(), &self.scope.ctx(), job_id).await
+    }
+
+    /// The tenant's last completed imports, newest first.
+    pub async fn recent_imports(&self, limit: u64) -> Result<Vec<JobSummary>> {
+        recent_jobs(&self.scope.store().db, self.scope.tenant_id(), limit).await
+    }
+}

@@ -119,6 +119,35 @@ impl TenantForCreate {
     }
 }
 
+/// Reading and changing the tenant's own settings (`ManageSettings`): the handle
+/// [`crate::Scope::settings_admin`] hands out.
+pub struct SettingsAdmin<'a> {
+    pub(crate) scope: &'a crate::Scope,
+}
+
+impl SettingsAdmin<'_> {
+    /// The settings as stored now (not the copy the request's principal carries).
+    pub async fn current(&self) -> Result<TenantSettings> {
+        TenantSettings::parse(&get(&self.scope.store().db, self.scope.tenant_id()).await?.settings)
+    }
+
+    /// Reads, applies and saves in one write transaction, so a concurrent change is not lost.
+    pub async fn update(&self, apply: impl FnOnce(TenantSettings) -> TenantSettings) -> Result<TenantSettings> {
+        update_settings(self.scope.store(), &self.scope.ctx(), self.scope.tenant_id(), apply).await
+    }
+}
+
+pub(crate) fn typed(m: tenant::Model) -> Result<cakap_domain::org::Tenant> {
+    Ok(cakap_domain::org::Tenant {
+        kind: crate::error::code(TenantKind::from_code(&m.kind), "jenis instansi", &m.kind)?,
+        timezone: crate::error::code(cakap_domain::Zone::from_code(&m.timezone), "zona waktu", &m.timezone)?,
+        id: m.id,
+        code: m.code,
+        name: m.name,
+        active: m.active,
+    })
+}
+
 pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<tenant::Model>> {
     Ok(tenant::Entity::find().order_by_asc(tenant::Column::Name).all(db).await?)
 }

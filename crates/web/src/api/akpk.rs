@@ -7,7 +7,7 @@ use cakap_domain::Permission;
 use cakap_domain::akpk::Assessment;
 use cakap_domain::competency::Method;
 use cakap_domain::rollup::Agg;
-use cakap_store::akpk::analysis::{self, Against, NeedRow};
+use cakap_store::akpk::analysis::{Against, NeedRow};
 use cakap_store::akpk::assessments::AssessmentInput;
 use serde::{Deserialize, Serialize};
 
@@ -81,39 +81,9 @@ pub async fn position_standard(ApiActor(a): ApiActor, Path(id): Path<i64>) -> Ap
     ))
 }
 
-#[derive(Serialize)]
-pub struct AssessmentDto {
-    id: i64,
-    competency_id: i64,
-    competency_version: i32,
-    level: i16,
-    method: String,
-    rater_name: String,
-    assessed_on: String,
-    evidence: String,
-}
-
-impl From<cakap_store::entity::assessment::Model> for AssessmentDto {
-    fn from(m: cakap_store::entity::assessment::Model) -> Self {
-        AssessmentDto {
-            id: m.id,
-            competency_id: m.competency_id,
-            competency_version: m.competency_version,
-            level: m.level,
-            method: m.method,
-            rater_name: m.rater_name,
-            assessed_on: m.assessed_on.to_string(),
-            evidence: m.evidence,
-        }
-    }
-}
-
 #[utoipa::path(get, path = "/api/v1/employees/{id}/assessments", params(("id" = i64, Path)), responses((status = 200, description = "Riwayat penilaian pegawai, terbaru dahulu"), (status = 404, description = "Tidak ditemukan atau di luar cakupan")))]
-pub async fn list_assessments(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<Vec<AssessmentDto>> {
-    a.require(Permission::ReadAkpk)?;
-    let t = a.tenant()?;
-    a.scope()?.employees()?.get(id).await?;
-    Ok(Json(cakap_store::akpk::assessments::for_employee(&s.store.db, t, id).await?.into_iter().map(Into::into).collect()))
+pub async fn list_assessments(ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<Vec<Assessment>> {
+    Ok(Json(a.scope()?.akpk_records()?.history(id).await?))
 }
 
 #[derive(Deserialize)]
@@ -279,8 +249,7 @@ pub struct NationalTenantDto {
 
 #[utoipa::path(get, path = "/api/v1/rollups/national", responses((status = 200, description = "Rekap nasional per instansi × kompetensi nasional (super admin)")))]
 pub async fn national_rollup(State(s): State<AppState>, ApiActor(a): ApiActor) -> ApiResult<NationalDto> {
-    a.require(Permission::ReadAllTenants)?;
-    let n = analysis::national(&s.store.db).await?;
+    let n = a.nation(&s.store)?.analysis().await?;
     Ok(Json(NationalDto {
         competencies: n.competencies,
         tenants: n

@@ -178,17 +178,15 @@ async fn create_position(ApiActor(a): ApiActor, body: axum::body::Bytes) -> ApiR
 }
 
 #[utoipa::path(get, path = "/api/v1/users", responses((status = 200, description = "Pengguna instansi dengan perannya")))]
-async fn list_users(State(s): State<AppState>, ApiActor(a): ApiActor) -> ApiResult<Vec<cakap_store::users::UserWithRoles>> {
-    a.require(Permission::ManageUsers)?;
-    Ok(Json(cakap_store::users::list(&s.store.db, a.tenant()?, None, 1, 10_000).await?.items))
+async fn list_users(ApiActor(a): ApiActor) -> ApiResult<Vec<cakap_store::users::UserWithRoles>> {
+    Ok(Json(a.scope()?.user_admin()?.list(None, 1, 10_000).await?.items))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", request_body(content = String, content_type = "application/json", description = "UserForCreate: login, name, password, employee_id, roles [{role, unit_id}]"), responses((status = 200, description = "Pengguna dibuat"), (status = 422, description = "Isian tidak valid")))]
-async fn create_user(State(s): State<AppState>, ApiActor(a): ApiActor, body: axum::body::Bytes) -> ApiResult<cakap_store::users::UserWithRoles> {
-    a.require(Permission::ManageUsers)?;
-    a.tenant()?;
+async fn create_user(ApiActor(a): ApiActor, body: axum::body::Bytes) -> ApiResult<cakap_store::users::UserWithRoles> {
+    let admin = a.scope()?.user_admin()?;
     let input: cakap_store::users::UserForCreate = parse_json(&body)?;
-    Ok(Json(cakap_store::users::create(&s.store, &a.ctx(), &input).await?))
+    Ok(Json(admin.create(&input).await?))
 }
 
 /// JSON bodies are parsed here so a malformed body gets an Indonesian message, not a 500.
@@ -196,23 +194,8 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError
     serde_json::from_slice(body).map_err(|e| ApiError(crate::error::AppError::BadRequest(format!("JSON tidak valid: {e}"))))
 }
 
-#[derive(Serialize)]
-pub struct TenantDto {
-    id: i64,
-    code: String,
-    name: String,
-    kind: String,
-    active: bool,
-}
-
 #[utoipa::path(get, path = "/api/v1/tenants", responses((status = 200, description = "Semua instansi (super admin)")))]
-async fn list_tenants(State(s): State<AppState>, ApiActor(a): ApiActor) -> ApiResult<Vec<TenantDto>> {
+async fn list_tenants(State(s): State<AppState>, ApiActor(a): ApiActor) -> ApiResult<Vec<cakap_domain::org::Tenant>> {
     a.require(Permission::ManageTenants)?;
-    Ok(Json(
-        cakap_store::org::tenants::list(&s.store.db)
-            .await?
-            .into_iter()
-            .map(|t| TenantDto { id: t.id, code: t.code, name: t.name, kind: t.kind, active: t.active })
-            .collect(),
-    ))
+    Ok(Json(a.nation(&s.store)?.tenants().await?))
 }

@@ -1,7 +1,5 @@
 //! Tenant settings, the audit log, and tenants (super admin).
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -9,8 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use cakap_domain::audit::AuditEntity;
 use cakap_domain::{Permission, TenantKind};
-use cakap_store::entity::tenant;
-use cakap_store::org::tenants::{self, TIMEZONES, TenantForCreate, TenantSettings};
+use cakap_store::org::tenants::{TIMEZONES, TenantForCreate, TenantSettings};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -39,11 +36,10 @@ impl SettingsPage {
     }
 }
 
-pub async fn view_settings_get(State(st): State<AppState>, session: Session, a: Actor) -> Result<Response> {
-    a.require(Permission::ManageSettings)?;
-    let t = tenants::get(&st.store.db, a.tenant()?).await?;
+pub async fn view_settings_get(session: Session, a: Actor) -> Result<Response> {
+    let current = a.scope()?.settings_admin()?.current().await?;
     let layout = Layout::new(&a, &session, "Pengaturan", "/pengaturan").await;
-    Ok(render(SettingsPage::new(layout, TenantSettings::parse(&t.settings)?, FormErrors::default())))
+    Ok(render(SettingsPage::new(layout, current, FormErrors::default())))
 }
 
 /// The settings form: fixed fields, `jenjang_<code>` per jenjang default, `band_0`/`band_1`.
@@ -90,11 +86,9 @@ fn apply_form(current: TenantSettings, f: &SettingsForm) -> TenantSettings {
     s
 }
 
-pub async fn view_settings_post(State(st): State<AppState>, session: Session, a: Actor, Form(f): Form<SettingsForm>) -> Result<Response> {
-    a.require(Permission::ManageSettings)?;
-    let t = a.tenant()?;
-
-    match tenants::update_settings(&st.store, &a.ctx(), t, |current| apply_form(current, &f)).await {
+pub async fn view_settings_post(session: Session, a: Actor, Form(f): Form<SettingsForm>) -> Result<Response> {
+    let admin = a.scope()?.settings_admin()?;
+    match admin.update(|current| apply_form(current, &f)).await {
         Ok(_) => {
             flash(&session, "Data berhasil disimpan.").await;
             Ok(see_other("/pengaturan"))
@@ -102,7 +96,7 @@ pub async fn view_settings_post(State(st): State<AppState>, session: Session, a:
         Err(e) => match AppError::from(e) {
             AppError::Invalid(errs) => {
                 // Shown again as typed, over what is stored now.
-                let s = apply_form(TenantSettings::parse(&tenants::get(&st.store.db, t).await?.settings)?, &f);
+                let s = apply_form(admin.current().await?, &f);
                 let layout = Layout::new(&a, &session, "Pengaturan", "/pengaturan").await;
                 Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, SettingsPage::new(layout, s, FormErrors(errs))))
             }
@@ -148,32 +142,31 @@ fn action_label(a: &str) -> &str {
 }
 
 pub async fn view_audit_get(State(st): State<AppState>, session: Session, a: Actor, Query(q): Query<AuditQuery>) -> Result<Response> {
-    a.require(Permission::ReadAudit)?;
-    // Tenant users read their tenant's log; the super admin reads the national one (tenant 0).
-    let tenant_id = a.tenant_id.unwrap_or(0);
     let tz = a.zone;
     let page = q.page.unwrap_or(1).max(1);
-    let (rows, total) = cakap_store::audit::list(&st.store.db, tenant_id, Some(&q.entity), page, 50).await?;
-    let mut names: HashMap<i64, String> = HashMap::new();
-    for r in &rows {
-        if let Some(uid) = r.actor_user_id
-            && !names.contains_key(&uid)
-        {
-            let n = cakap_store::users::get_any(&st.store.db, uid).await.map(|u| u.login).unwrap_or_else(|_| uid.to_string());
-            names.insert(uid, n);
+    let entity = AuditEntity::from_code(&q.entity);
+    // Tenant users read their tenant's log; the super admin reads the national one.
+    let nation;
+    let log = match a.scope() {
+        Ok(scope) => scope.audit()?,
+        Err(_) => {
+            nation = a.nation(&st.store)?;
+            nation.audit()?
         }
-    }
-    let rows = rows
+    };
+    let res = log.page(entity, page, 50).await?;
+    let total = res.total;
+    let rows = res
+        .items
         .into_iter()
         .map(|r| {
-            let change = r.after_json.clone().or(r.before_json.clone()).unwrap_or_default();
-            let change: String = change.chars().take(160).collect();
+            let change: String = r.change.unwrap_or_default().chars().take(160).collect();
             (
                 view::datetime(&r.at, tz),
-                r.actor_user_id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "sistem".into()),
+                r.actor.unwrap_or_else(|| "sistem".into()),
                 action_label(&r.action).to_string(),
-                AuditEntity::from_code(&r.entity).map(|e| e.label().to_string()).unwrap_or(r.entity),
-                r.entity_id.unwrap_or_default(),
+                r.entity.map(|e| e.label().to_string()).unwrap_or(r.entity_code),
+                r.entity_id,
                 change,
             )
         })
@@ -197,12 +190,12 @@ pub async fn view_audit_get(State(st): State<AppState>, session: Session, a: Act
 #[template(path = "tenants.html")]
 struct TenantsPage {
     layout: Layout,
-    rows: Vec<tenant::Model>,
+    rows: Vec<cakap_domain::org::Tenant>,
 }
 
 pub async fn view_tenants_get(State(st): State<AppState>, session: Session, a: Actor) -> Result<Response> {
     a.require(Permission::ManageTenants)?;
-    let rows = tenants::list(&st.store.db).await?;
+    let rows = a.nation(&st.store)?.tenants().await?;
     let layout = Layout::new(&a, &session, "Instansi", "/instansi").await;
     Ok(render(TenantsPage { layout, rows }))
 }
@@ -236,7 +229,7 @@ pub async fn view_tenant_new_get(session: Session, a: Actor) -> Result<Response>
 
 pub async fn view_tenant_new_post(State(st): State<AppState>, session: Session, a: Actor, Form(f): Form<TenantForCreate>) -> Result<Response> {
     a.require(Permission::ManageTenants)?;
-    match tenants::create(&st.store, &a.ctx(), &f).await {
+    match a.nation(&st.store)?.create_tenant(&f).await {
         Ok(_) => {
             flash(&session, "Data berhasil disimpan.").await;
             Ok(see_other("/instansi"))
@@ -250,8 +243,8 @@ pub async fn view_tenant_new_post(State(st): State<AppState>, session: Session, 
 
 pub async fn view_tenant_edit_get(State(st): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
     a.require(Permission::ManageTenants)?;
-    let t = tenants::get(&st.store.db, id).await?;
-    let f = TenantForCreate { code: t.code, name: t.name.clone(), kind: t.kind, timezone: t.timezone, ..Default::default() };
+    let t = a.nation(&st.store)?.tenant(id).await?;
+    let f = TenantForCreate { code: t.code, name: t.name.clone(), kind: t.kind.code().into(), timezone: t.timezone.code().into(), ..Default::default() };
     Ok(tenant_form(&a, &session, &format!("Ubah Instansi: {}", t.name), f, true, t.active, FormErrors::default()).await)
 }
 
@@ -271,7 +264,7 @@ pub async fn view_tenant_edit_post(
 ) -> Result<Response> {
     a.require(Permission::ManageTenants)?;
     let active = f.active.as_deref() != Some("false");
-    match tenants::update(&st.store, &a.ctx(), id, &f.f, active).await {
+    match a.nation(&st.store)?.update_tenant(id, &f.f, active).await {
         Ok(_) => {
             flash(&session, "Data berhasil disimpan.").await;
             Ok(see_other("/instansi"))

@@ -18,7 +18,6 @@ use cakap_store::akpk::needs::NeedInput;
 use cakap_store::akpk::performance::SkpInput;
 use cakap_store::akpk::priorities::PriorityInput;
 use cakap_store::import::table::RowError;
-use cakap_store::org::employees::EmployeeScope;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -114,15 +113,11 @@ fn map_scope(a: &Actor) -> Result<MapScope> {
     }
 }
 
-pub async fn view_map_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<MapQuery>) -> Result<Response> {
+pub async fn view_map_get(session: Session, a: Actor, Query(q): Query<MapQuery>) -> Result<Response> {
     let scope = map_scope(&a)?;
-    let t = a.tenant()?;
     let (an, unit, home) = match &scope {
         MapScope::Tenant => (a.scope()?.analysis().await?, opt_id(&q.unit), None),
-        MapScope::Team { path, root } => {
-            let an = std::sync::Arc::new(Analysis::load(&s.store.db, t, &EmployeeScope::UnitPath(path.clone())).await?);
-            (an, Some(opt_id(&q.unit).unwrap_or(*root)), Some(path.clone()))
-        }
+        MapScope::Team { path, root } => (a.scope()?.team_analysis().await?, Some(opt_id(&q.unit).unwrap_or(*root)), Some(path.clone())),
     };
     let focus = match unit {
         // A supervisor sees only units within the supervised subtree.
@@ -227,7 +222,7 @@ struct HistoryRow {
     /// "versi N" when judged against older indicators than the current ones.
     version: String,
     method: &'static str,
-    level: i16,
+    level: u8,
     rater: String,
     evidence: String,
 }
@@ -298,33 +293,27 @@ struct Typed {
     skp_errors: FormErrors,
 }
 
-async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, typed: Typed) -> Result<Response> {
+async fn employee_page(session: &Session, a: &Actor, id: i64, typed: Typed) -> Result<Response> {
     let Typed { assess: form, assess_errors: errors, skp: skp_form, skp_errors } = typed;
-    a.require(Permission::ReadAkpk)?;
-    let t = a.tenant()?;
-    let db = &s.store.db;
-    let e = a.scope()?.employees()?.get(id).await?;
-    let an = a.scope()?.employee_analysis(id).await?;
+    let scope = a.scope()?;
+    let records = scope.akpk_records()?;
+    let e = scope.employees()?.get(id).await?;
+    let an = scope.employee_analysis(id).await?;
     let ei = an.employee_index(id).ok_or(AppError::NotFound)?;
     let held = an.against(ei, e.position_id);
     let target = e.target_position_id.filter(|p| *p != e.position_id).and_then(|p| an.against(ei, p));
     let unit = an.units.get(&e.unit_id).cloned();
-    let skp = cakap_store::akpk::performance::for_employee(db, t, id)
-        .await?
-        .into_iter()
-        .filter_map(|r| {
-            let rating = SkpRating::from_code(&r.rating)?;
-            Some((r.year, rating.label(), r.score.map(|x| decimal(x, 2)).unwrap_or_default(), rating.gap()))
-        })
-        .collect();
+    let skp =
+        records.skp(id).await?.into_iter().map(|r| (r.year, r.rating.label(), r.score.map(|x| decimal(x, 2)).unwrap_or_default(), r.rating.gap())).collect();
     let names: std::collections::HashMap<i64, (String, i32)> = an.competencies.iter().map(|c| (c.id, (c.name.clone(), c.version))).collect();
-    let indicators = a.scope()?.competencies()?.current_indicators().await?;
+    let indicators = scope.competencies()?.current_indicators().await?;
     let calibration = an
         .calibration
         .iter()
         .map(|d| (an.competency(d.competency).name.clone(), d.latest.iter().map(|(m, l)| format!("{} {l}", m.label())).collect::<Vec<_>>().join(", ")))
         .collect();
-    let history = cakap_store::akpk::assessments::for_employee(db, t, id)
+    let history = records
+        .history(id)
         .await?
         .into_iter()
         .map(|h| HistoryRow {
@@ -334,7 +323,7 @@ async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, type
                 Some((_, v)) if *v != h.competency_version => format!("indikator versi {}", h.competency_version),
                 _ => String::new(),
             },
-            method: Method::from_code(&h.method).map(|m| m.label()).unwrap_or("-"),
+            method: h.method.label(),
             level: h.level,
             rater: h.rater_name,
             evidence: h.evidence,
@@ -379,8 +368,8 @@ async fn employee_page(s: &AppState, session: &Session, a: &Actor, id: i64, type
     ))
 }
 
-pub async fn view_employee_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
-    employee_page(&s, &session, &a, id, Typed::default()).await
+pub async fn view_employee_get(session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    employee_page(&session, &a, id, Typed::default()).await
 }
 
 fn parse_assessment(f: &AssessForm) -> std::result::Result<AssessmentInput, Vec<cakap_domain::FieldError>> {
@@ -412,20 +401,19 @@ async fn record_assessment(a: &Actor, id: i64, f: &AssessForm) -> Result<cakap_d
     Ok(assessor.assess(id, input).await?)
 }
 
-pub async fn view_assess_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<AssessForm>) -> Result<Response> {
+pub async fn view_assess_post(session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<AssessForm>) -> Result<Response> {
     let result = record_assessment(&a, id, &f).await;
     saved_or_again(
         &session,
         result,
         |_| format!("/akpk/pegawai/{id}"),
-        |errs| employee_page(&s, &session, &a, id, Typed { assess: f.clone(), assess_errors: errs, ..Default::default() }),
+        |errs| employee_page(&session, &a, id, Typed { assess: f.clone(), assess_errors: errs, ..Default::default() }),
     )
     .await
 }
 
-pub async fn view_skp_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<SkpForm>) -> Result<Response> {
-    a.require(Permission::ManageNeeds)?;
-    a.tenant()?;
+pub async fn view_skp_post(session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<SkpForm>) -> Result<Response> {
+    let admin = a.scope()?.needs_admin()?;
     use cakap_domain::FieldError;
     let mut errs = vec![];
     let year = f.year.trim().parse::<i32>().map_err(|_| errs.push(FieldError::new("year", "tahun SKP wajib diisi, misalnya 2025"))).unwrap_or(0);
@@ -443,14 +431,14 @@ pub async fn view_skp_post(State(s): State<AppState>, session: Session, a: Actor
         v
     };
     let result = match rating {
-        Some(rating) if errs.is_empty() => cakap_store::akpk::performance::set(&s.store, &a.ctx(), id, &SkpInput { year, rating, score }).await,
+        Some(rating) if errs.is_empty() => admin.set_skp(id, &SkpInput { year, rating, score }).await,
         _ => Err(cakap_store::StoreError::Invalid(errs)),
     };
     saved_or_again(
         &session,
         result,
         |_| format!("/akpk/pegawai/{id}"),
-        |errs| employee_page(&s, &session, &a, id, Typed { skp: f.clone(), skp_errors: errs, ..Default::default() }),
+        |errs| employee_page(&session, &a, id, Typed { skp: f.clone(), skp_errors: errs, ..Default::default() }),
     )
     .await
 }
@@ -641,14 +629,14 @@ pub async fn view_need_new_get(session: Session, a: Actor) -> Result<Response> {
     need_form(&session, &a, NeedForm { gap: "1".into(), ..Default::default() }, FormErrors::default()).await
 }
 
-pub async fn view_need_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<NeedForm>) -> Result<Response> {
-    a.require(Permission::ManageNeeds)?;
-    a.tenant()?;
+pub async fn view_need_new_post(session: Session, a: Actor, Form(f): Form<NeedForm>) -> Result<Response> {
+    let scope = a.scope()?;
+    let admin = scope.needs_admin()?;
     use cakap_domain::FieldError;
     let mut errs = vec![];
     let employee_id = match f.nip.chars().filter(|c| !c.is_whitespace()).collect::<String>() {
         n if n.is_empty() => None,
-        n => match a.scope()?.employees()?.by_nip(&n).await? {
+        n => match scope.employees()?.by_nip(&n).await? {
             Some(e) => Some(e.id),
             None => {
                 errs.push(FieldError::new("nip", format!("NIP {n} tidak terdaftar di instansi ini")));
@@ -672,14 +660,12 @@ pub async fn view_need_new_post(State(s): State<AppState>, session: Session, a: 
     };
     // Report the NIP together with every other problem of the form.
     errs.extend(input.check());
-    let result = if errs.is_empty() { cakap_store::akpk::needs::create(&s.store, &a.ctx(), &input).await } else { Err(cakap_store::StoreError::Invalid(errs)) };
+    let result = if errs.is_empty() { admin.create_need(&input).await } else { Err(cakap_store::StoreError::Invalid(errs)) };
     saved_or_again(&session, result, |_| "/akpk/kebutuhan".into(), |errs| need_form(&session, &a, f.clone(), errs)).await
 }
 
-pub async fn view_need_close_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
-    a.require(Permission::ManageNeeds)?;
-    a.tenant()?;
-    cakap_store::akpk::needs::close(&s.store, &a.ctx(), id).await?;
+pub async fn view_need_close_post(session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    a.scope()?.needs_admin()?.close_need(id).await?;
     flash(&session, "Kebutuhan ditutup.").await;
     Ok(see_other("/akpk/kebutuhan"))
 }
@@ -732,24 +718,12 @@ struct PrioritiesPage {
     can_edit: bool,
 }
 
-async fn priorities_page(
-    s: &AppState,
-    session: &Session,
-    a: &Actor,
-    typed: Option<(String, String, Vec<PriorityInput>)>,
-    errors: FormErrors,
-) -> Result<Response> {
-    let t = a.tenant()?;
-    let db = &s.store.db;
-    let settings = cakap_store::org::tenants::TenantSettings::parse(&cakap_store::org::tenants::get(db, t).await?.settings)?;
-    let current: Vec<PriorityInput> = cakap_store::akpk::priorities::list(db, t)
-        .await?
-        .into_iter()
-        .filter_map(|p| Some(PriorityInput { competency_id: p.competency_id, source: PrioritySource::from_code(&p.source)?, reason: p.reason }))
-        .collect();
+async fn priorities_page(session: &Session, a: &Actor, typed: Option<(String, String, Vec<PriorityInput>)>, errors: FormErrors) -> Result<Response> {
+    let scope = a.scope()?;
+    let settings = &scope.tenant().settings;
+    let current = scope.needs_admin()?.priorities().await?;
     let (misi, program, chosen) = typed.unwrap_or((settings.misi.clone(), settings.program_prioritas.clone(), current));
-    let rows = a
-        .scope()?
+    let rows = scope
         .competencies()?
         .list()
         .await?
@@ -766,7 +740,7 @@ async fn priorities_page(
         status,
         PrioritiesPage {
             layout,
-            visi: settings.visi,
+            visi: settings.visi.clone(),
             misi,
             program,
             rows,
@@ -777,16 +751,15 @@ async fn priorities_page(
     ))
 }
 
-pub async fn view_priorities_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
+pub async fn view_priorities_get(session: Session, a: Actor) -> Result<Response> {
     a.require(Permission::ReadNeeds)?;
-    priorities_page(&s, &session, &a, None, FormErrors::default()).await
+    priorities_page(&session, &a, None, FormErrors::default()).await
 }
 
 /// Form fields: `misi`, `program`, and per competency `src_<id>` (empty = not a priority) and
 /// `why_<id>`.
-pub async fn view_priorities_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<Vec<(String, String)>>) -> Result<Response> {
-    a.require(Permission::ManageNeeds)?;
-    a.tenant()?;
+pub async fn view_priorities_post(session: Session, a: Actor, Form(f): Form<Vec<(String, String)>>) -> Result<Response> {
+    let admin = a.scope()?.needs_admin()?;
     let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let items: Vec<PriorityInput> = f
         .iter()
@@ -797,12 +770,12 @@ pub async fn view_priorities_post(State(s): State<AppState>, session: Session, a
         })
         .collect();
     let (misi, program) = (get("misi"), get("program"));
-    let result = cakap_store::akpk::priorities::set_policy(&s.store, &a.ctx(), &misi, &program, &items).await;
+    let result = admin.set_policy(&misi, &program, &items).await;
     saved_or_again(
         &session,
         result,
         |_| "/akpk/prioritas".into(),
-        |errs| priorities_page(&s, &session, &a, Some((misi.clone(), program.clone(), items.clone())), errs),
+        |errs| priorities_page(&session, &a, Some((misi.clone(), program.clone(), items.clone())), errs),
     )
     .await
 }
@@ -825,8 +798,7 @@ async fn import_page(a: &Actor, session: &Session, kind: String, errors: Vec<Row
 }
 
 pub async fn view_import_get(session: Session, a: Actor) -> Result<Response> {
-    a.require(Permission::ManageNeeds)?;
-    a.tenant()?;
+    a.scope()?.needs_admin()?;
     import_page(&a, &session, "penilaian".into(), vec![], String::new()).await
 }
 
@@ -840,9 +812,8 @@ pub async fn view_import_template_get(a: Actor, Path(kind): Path<String>) -> Res
     Ok(super::csv_template(name, headers))
 }
 
-pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Actor, mp: Multipart) -> Result<Response> {
-    a.require(Permission::ManageNeeds)?;
-    a.tenant()?;
+pub async fn view_import_post(session: Session, a: Actor, mp: Multipart) -> Result<Response> {
+    let admin = a.scope()?.needs_admin()?;
     let up = super::read_upload(&a, mp).await?;
     let kind = up.field("kind").to_string();
     let super::Upload { file_name, bytes, .. } = up;
@@ -854,8 +825,8 @@ pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Ac
         Err(e) => return import_page(&a, &session, kind, vec![], e.to_string()).await,
     };
     let outcome = match kind.as_str() {
-        "skp" => cakap_store::akpk::imports::import_skp(&s.store, &a.ctx(), &table).await?,
-        _ => cakap_store::akpk::imports::import_assessments(&s.store, &a.ctx(), &table).await?,
+        "skp" => admin.import_skp(&table).await?,
+        _ => admin.import_assessments(&table).await?,
     };
     match outcome {
         Ok(n) => {
@@ -885,8 +856,7 @@ struct NationalPage {
 }
 
 pub async fn view_national_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
-    a.require(Permission::ReadAllTenants)?;
-    let n = analysis::national(&s.store.db).await?;
+    let n = a.nation(&s.store)?.analysis().await?;
     let columns: Vec<String> = n.competencies.iter().map(|c| c.1.clone()).collect();
     let labels: Vec<(String, Option<String>)> = n.tenants.iter().map(|t| (t.0.name.clone(), None)).collect();
     let cells: Vec<Vec<Cell>> =

@@ -148,7 +148,7 @@ pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor
     let mut jobs = vec![];
     let mut visi = String::new();
     if a.is_super_admin() {
-        let tenants = cakap_store::org::tenants::list(&s.store.db).await?;
+        let tenants = a.nation(&s.store)?.tenants().await?;
         cards.push(Card { label: "Instansi terdaftar".into(), value: view::int(tenants.len() as u64), href: "/instansi".into() });
     }
     if let Ok(scope) = a.scope() {
@@ -164,7 +164,7 @@ pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor
                 value: view::int(units.iter().filter(|u| u.active).count() as u64),
                 href: "/organisasi/unit".into(),
             });
-            for j in s.cache.recent_jobs(&s.store, scope).await?.iter() {
+            for j in s.cache.recent_jobs(scope).await?.iter() {
                 jobs.push((view::datetime(&j.created_at, a.zone), j.file_name.clone(), j.rows, j.inserted, j.updated));
             }
         }

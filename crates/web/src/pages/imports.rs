@@ -1,15 +1,14 @@
 //! Employee import: upload → check every row (preview) → commit, all or nothing.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path};
 use axum::response::Response;
 use cakap_domain::Permission;
-use cakap_store::import::employees::{ImportMode, ImportSummary, TEMPLATE_HEADERS, commit_preview, save_preview};
+use cakap_store::import::employees::{ImportMode, ImportSummary, TEMPLATE_HEADERS};
 use cakap_store::import::read_table;
 use tower_sessions::Session;
 
 use super::{render_status, see_other};
-use crate::AppState;
 use crate::auth::Actor;
 use crate::error::Result;
 use crate::view::{Layout, flash};
@@ -34,8 +33,7 @@ async fn page(a: &Actor, session: &Session, summary: Option<ImportSummary>, file
 }
 
 pub async fn view_import_get(session: Session, a: Actor) -> Result<Response> {
-    a.require(Permission::ManageOrg)?;
-    a.tenant()?;
+    a.scope()?.org_admin()?;
     page(&a, &session, None, String::new(), None, String::new()).await
 }
 
@@ -44,9 +42,8 @@ pub async fn view_template_get(a: Actor) -> Result<Response> {
     Ok(super::csv_template("templat-pegawai.csv", &TEMPLATE_HEADERS))
 }
 
-pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Actor, mp: Multipart) -> Result<Response> {
-    a.require(Permission::ManageOrg)?;
-    let t = a.tenant()?;
+pub async fn view_import_post(session: Session, a: Actor, mp: Multipart) -> Result<Response> {
+    let admin = a.scope()?.org_admin()?;
     let up = super::read_upload(&a, mp).await?;
     let mode = if up.field("mode") == "insert" { ImportMode::InsertOnly } else { ImportMode::Upsert };
     let super::Upload { file_name, bytes, .. } = up;
@@ -57,17 +54,14 @@ pub async fn view_import_post(State(s): State<AppState>, session: Session, a: Ac
         Ok(t) => t,
         Err(e) => return page(&a, &session, None, file_name, None, e.to_string()).await,
     };
-    let summary = cakap_store::import::employees::check_table(&s.store, t, mode, &table).await;
-    let job_id =
-        if summary.error_count == 0 && summary.rows > 0 { Some(save_preview(&s.store, &a.ctx(), &file_name, mode, &table, &summary).await?) } else { None };
+    let summary = admin.check_employee_table(mode, &table).await;
+    let job_id = if summary.error_count == 0 && summary.rows > 0 { Some(admin.save_employee_preview(&file_name, mode, &table, &summary).await?) } else { None };
     let msg = if summary.rows == 0 && summary.error_count == 0 { "Berkas tidak berisi baris data.".to_string() } else { String::new() };
     page(&a, &session, Some(summary), file_name, job_id, msg).await
 }
 
-pub async fn view_import_commit_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
-    a.require(Permission::ManageOrg)?;
-    a.tenant()?;
-    let summary = commit_preview(&s.store, &a.ctx(), id).await?;
+pub async fn view_import_commit_post(session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    let summary = a.scope()?.org_admin()?.commit_employee_preview(id).await?;
     if summary.written {
         flash(&session, &format!("Impor selesai: {} pegawai baru, {} diperbarui.", summary.inserted, summary.updated)).await;
         Ok(see_other("/organisasi/pegawai"))

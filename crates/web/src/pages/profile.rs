@@ -23,11 +23,13 @@ struct ProfilePage {
 }
 
 async fn page(s: &AppState, session: &Session, a: &Actor, new_token: String, error: String) -> Result<Response> {
-    let tokens = cakap_store::users::tokens_of(&s.store.db, a.user_id)
+    let tokens = a
+        .account(&s.store)?
+        .tokens()
         .await?
         .into_iter()
         .map(|t| {
-            let status = if t.revoked_at.is_some() { "Dicabut" } else { "Aktif" };
+            let status = if t.revoked { "Dicabut" } else { "Aktif" };
             (t.id, t.name, view::datetime(&t.created_at, a.zone), t.last_used_at.map(|d| view::datetime(&d, a.zone)).unwrap_or_else(|| "-".into()), status)
         })
         .collect();
@@ -45,15 +47,15 @@ pub struct TokenForm {
 }
 
 pub async fn view_token_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<TokenForm>) -> Result<Response> {
-    match cakap_store::users::create_token(&s.store, &a.ctx(), a.user_id, &f.name, None).await {
-        Ok((_, secret)) => page(&s, &session, &a, secret, String::new()).await,
+    match a.account(&s.store)?.create_token(&f.name).await {
+        Ok(secret) => page(&s, &session, &a, secret, String::new()).await,
         Err(cakap_store::StoreError::Invalid(e)) => page(&s, &session, &a, String::new(), e[0].message.clone()).await,
         Err(e) => Err(e.into()),
     }
 }
 
 pub async fn view_token_revoke_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
-    cakap_store::users::revoke_token(&s.store, &a.ctx(), a.user_id, id).await?;
+    a.account(&s.store)?.revoke_token(id).await?;
     flash(&session, "Token dicabut.").await;
     Ok(see_other("/profil"))
 }
@@ -65,11 +67,7 @@ pub struct PasswordForm {
 }
 
 pub async fn view_password_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<PasswordForm>) -> Result<Response> {
-    let u = cakap_store::users::get_any(&s.store.db, a.user_id).await?;
-    if !cakap_store::users::verify_password(&f.old, &u.password_hash) {
-        return page(&s, &session, &a, String::new(), "Kata sandi lama salah.".into()).await;
-    }
-    match cakap_store::users::set_password(&s.store, &a.ctx(), None, a.user_id, &f.new).await {
+    match a.account(&s.store)?.change_password(&f.old, &f.new).await {
         Ok(()) => {
             flash(&session, "Kata sandi berhasil diubah.").await;
             Ok(see_other("/profil"))

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use cakap_domain::{Permission, Role};
-use cakap_store::users::{self, RoleGrant, UserForCreate};
+use cakap_store::users::{self, RoleGrant, UserForCreate, UserWithRoles};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -38,10 +38,9 @@ struct ListPage {
     next_q: String,
 }
 
-pub async fn view_users_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
-    a.require(Permission::ManageUsers)?;
+pub async fn view_users_get(session: Session, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
     let page_no = q.page.unwrap_or(1).max(1);
-    let page = users::list(&s.store.db, a.tenant()?, Some(&q.q), page_no, PER_PAGE).await?;
+    let page = a.scope()?.user_admin()?.list(Some(&q.q), page_no, PER_PAGE).await?;
     let pages = page.pages();
     let rows = page
         .items
@@ -133,15 +132,15 @@ pub async fn view_user_new_get(State(s): State<AppState>, session: Session, a: A
 }
 
 pub async fn view_user_new_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<HashMap<String, String>>) -> Result<Response> {
-    a.require(Permission::ManageUsers)?;
-    a.tenant()?;
+    let scope = a.scope()?;
+    let admin = scope.user_admin()?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let grants = grants_from(&f);
     let nip: String = get("employee_nip").chars().filter(|c| !c.is_whitespace()).collect();
     let mut employee_id = None;
     let mut pre_errors = vec![];
     if !nip.is_empty() {
-        match a.scope()?.employees()?.by_nip(&nip).await? {
+        match scope.employees()?.by_nip(&nip).await? {
             Some(e) => employee_id = Some(e.id),
             None => pre_errors.push(cakap_domain::FieldError::new("employee_id", "pegawai dengan NIP ini tidak ditemukan")),
         }
@@ -151,7 +150,7 @@ pub async fn view_user_new_post(State(s): State<AppState>, session: Session, a: 
     if !pre_errors.is_empty() {
         return form_page(&s, &session, &a, "Tambah Pengguna", st, FormErrors(pre_errors)).await;
     }
-    match users::create(&s.store, &a.ctx(), &input).await {
+    match admin.create(&input).await {
         Ok(_) => {
             flash(&session, "Data berhasil disimpan.").await;
             Ok(see_other("/organisasi/pengguna"))
@@ -164,10 +163,7 @@ pub async fn view_user_new_post(State(s): State<AppState>, session: Session, a: 
 }
 
 pub async fn view_user_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
-    a.require(Permission::ManageUsers)?;
-    let t = a.tenant()?;
-    let u = users::get(&s.store.db, t, id).await?;
-    let grants = users::roles_of(&s.store.db, t, id).await?;
+    let UserWithRoles { user: u, roles: grants } = a.scope()?.user_admin()?.get(id).await?;
     let st = FormState { is_new: false, login: u.login.clone(), name: u.name.clone(), employee_nip: String::new(), grants, active: u.active };
     form_page(&s, &session, &a, &format!("Pengguna: {}", u.login), st, FormErrors::default()).await
 }
@@ -179,15 +175,14 @@ pub async fn view_user_post(
     Path(id): Path<i64>,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response> {
-    a.require(Permission::ManageUsers)?;
-    let t = a.tenant()?;
-    let u = users::get(&s.store.db, t, id).await?;
+    let admin = a.scope()?.user_admin()?;
+    let u = admin.get(id).await?.user;
     let grants = grants_from(&f);
     let active = f.get("active").map(|v| v == "true").unwrap_or(u.active);
     let password = f.get("password").cloned().unwrap_or_default();
     let st = FormState { is_new: false, login: u.login.clone(), name: u.name.clone(), employee_nip: String::new(), grants: grants.clone(), active };
     let change = users::UserUpdate { roles: grants.clone(), active: Some(active), password: Some(password) };
-    let result = users::update(&s.store, &a.ctx(), id, &change).await;
+    let result = admin.update(id, &change).await;
     match result {
         Ok(()) => {
             flash(&session, "Data berhasil disimpan.").await;

@@ -69,8 +69,9 @@ async fn forms_without_csrf_token_are_rejected() {
     // With the token it works, and the change is audited in the same transaction.
     let res = c.post("/organisasi/unit/baru", &[("code", "X-1"), ("name", "Unit Asli"), ("kind", "bidang")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let (log, _) = cakap_store::audit::list(&app.store.db, app.tenant_id("medan").await, Some("unit"), 1, 10).await.unwrap();
-    assert!(log.iter().any(|l| l.action == "create" && l.after_json.as_deref().unwrap_or("").contains("Unit Asli")));
+    let log =
+        op(&app, app.tenant_id("medan").await).await.audit().unwrap().page(cakap_domain::audit::AuditEntity::from_code("unit"), 1, 10).await.unwrap().items;
+    assert!(log.iter().any(|l| l.action == "create" && l.change.as_deref().unwrap_or("").contains("Unit Asli")));
 }
 
 #[tokio::test]
