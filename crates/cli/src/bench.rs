@@ -7,8 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use cakap_store::Store;
-use cakap_store::audit::Ctx;
-use cakap_store::import::employees::{ImportMode, import_csv_file};
+use cakap_store::import::employees::ImportMode;
 use cakap_store::org::positions::PositionInput;
 use cakap_store::org::tenants::TenantForCreate;
 use cakap_store::org::units::UnitInput;
@@ -18,17 +17,15 @@ use sea_orm::sqlx::postgres::PgPoolCopyExt;
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 pub struct Org {
-    pub ctx: Ctx,
+    pub tenant_id: i64,
     /// (unit name, position name) pairs rows are spread over.
     pub slots: Vec<(String, String, i64, i64)>,
 }
 
 /// A bench tenant with 20 units and 5 positions each.
 pub async fn setup_org(store: &Store) -> Res<Org> {
-    let t = cakap_store::org::tenants::create(
-        store,
-        &Ctx::system(0),
-        &TenantForCreate {
+    let t = cakap_store::national::Nation::operator(store)
+        .create_tenant(&TenantForCreate {
             code: "bench".into(),
             name: "Pemerintah Kota Uji".into(),
             kind: "kota".into(),
@@ -36,10 +33,8 @@ pub async fn setup_org(store: &Store) -> Res<Org> {
             admin_login: "admin.bench".into(),
             admin_name: "Admin Uji".into(),
             admin_password: "bench-admin-2026".into(),
-        },
-    )
-    .await?;
-    let ctx = Ctx::system(t.id);
+        })
+        .await?;
     let scope = cakap_store::Scope::operator(store, t.id).await?;
     let admin = scope.org_admin()?;
     let mut slots = vec![];
@@ -58,7 +53,7 @@ pub async fn setup_org(store: &Store) -> Res<Org> {
             slots.push((unit.name.clone(), pos.name.clone(), unit.id, pos.id));
         }
     }
-    Ok(Org { ctx, slots })
+    Ok(Org { tenant_id: t.id, slots })
 }
 
 /// Row `i` of the synthetic file: a valid, unique NIP whose birth date and gender agree.
@@ -99,7 +94,7 @@ fn write_copy_file(path: &Path, org: &Org, rows: u64) -> Res<()> {
     for i in 0..rows {
         let (nip, name, g, birth, slot) = row(i);
         let (_, _, unit, pos) = &org.slots[slot % org.slots.len()];
-        writeln!(w, "{}\t{}\t{nip}\t{name}\t{g}\t{birth}\tpns\tIII/a\t{unit}\t{pos}\t\\N\t\\N\tt\t{now}", org.ctx.tenant_id, 1_000_000_000 + i)?;
+        writeln!(w, "{}\t{}\t{nip}\t{name}\t{g}\t{birth}\tpns\tIII/a\t{unit}\t{pos}\t\\N\t\\N\tt\t{now}", org.tenant_id, 1_000_000_000 + i)?;
     }
     w.flush()?;
     Ok(())
@@ -168,7 +163,7 @@ pub async fn run(rows: u64, pg_url: Option<String>, dir: &Path) -> Res<()> {
     let ck = t0.elapsed().as_secs_f64();
     println!("| SQLite WAL checkpoint after the import | - | {ck:.2} | - | - |");
     println!("| SQLite import incl. checkpoint | {rows} | {:.2} | {:.0} | - |", secs + ck, rows as f64 / (secs + ck));
-    assert_eq!(count(&store, org.ctx.tenant_id).await? as u64, rows);
+    assert_eq!(count(&store, org.tenant_id).await? as u64, rows);
 
     // A file whose last row is bad writes nothing.
     let bad = dir.join("pegawai-bad.csv");
@@ -177,12 +172,12 @@ pub async fn run(rows: u64, pg_url: Option<String>, dir: &Path) -> Res<()> {
     fresh.db.execute_unprepared("DELETE FROM employee").await?;
     let org2 = setup_org_if_missing(&fresh).await?;
     write_csv(&bad, &org2, small, true)?;
-    let s = import_csv_file(&fresh, &org2.ctx, ImportMode::Upsert, &bad).await?;
+    let s = cakap_store::Scope::operator(&fresh, org2.tenant_id).await?.org_admin()?.import_employee_csv(ImportMode::Upsert, &bad).await?;
     println!(
         "| SQLite, bad last row | {small} | - | - | - |\n\n(bad last row: written = {}, errors = {}, rows in table = {}: {})\n",
         s.written,
         s.error_count,
-        count(&fresh, org2.ctx.tenant_id).await?,
+        count(&fresh, org2.tenant_id).await?,
         s.errors.first().map(|e| e.to_string()).unwrap_or_default()
     );
 
@@ -203,7 +198,7 @@ pub async fn run(rows: u64, pg_url: Option<String>, dir: &Path) -> Res<()> {
     let bytes = wb.save_to_buffer()?;
     let t0 = Instant::now();
     let table = cakap_store::import::read_table("pegawai.xlsx", &bytes).map_err(|e| e.to_string())?;
-    let s = cakap_store::import::employees::commit_table(&store, &org.ctx, ImportMode::Upsert, "pegawai.xlsx", &table).await?;
+    let s = cakap_store::Scope::operator(&store, org.tenant_id).await?.org_admin()?.import_employee_table(ImportMode::Upsert, "pegawai.xlsx", &table).await?;
     let secs = t0.elapsed().as_secs_f64();
     assert!(s.written, "xlsx: {:?}", s.errors.first());
     println!("| SQLite XLSX import (read+check+write) | {xrows} | {secs:.2} | {:.0} | - |", xrows as f64 / secs);
@@ -216,7 +211,7 @@ pub async fn run(rows: u64, pg_url: Option<String>, dir: &Path) -> Res<()> {
             let org = setup_org(&pg).await?;
             write_csv(&csv, &org, rows, false)?;
             let (import_secs, rss) = import_in_child(&db.url, &csv)?;
-            assert_eq!(count(&pg, org.ctx.tenant_id).await? as u64, rows);
+            assert_eq!(count(&pg, org.tenant_id).await? as u64, rows);
             println!("| PostgreSQL CSV import (`cakap import-employees`) | {rows} | {import_secs:.2} | {:.0} | {rss:.0} |", rows as f64 / import_secs);
             let copy_file = dir.join("pegawai.copy");
             write_copy_file(&copy_file, &org, rows)?;
@@ -295,7 +290,7 @@ async fn check_only(store: &Store, org: &Org, path: &Path) -> Res<()> {
     rdr.read_record(&mut rec)?;
     let headers: Vec<String> = rec.iter().map(str::to_string).collect();
     let mut imp =
-        cakap_store::import::employees::EmployeeImport::new(&store.db, org.ctx.tenant_id, ImportMode::Upsert, &headers).await.map_err(|e| format!("{e:?}"))?;
+        cakap_store::import::employees::EmployeeImport::new(&store.db, org.tenant_id, ImportMode::Upsert, &headers).await.map_err(|e| format!("{e:?}"))?;
     let mut cells = Vec::new();
     let mut row = 1;
     while rdr.read_record(&mut rec)? {
@@ -310,7 +305,6 @@ async fn check_only(store: &Store, org: &Org, path: &Path) -> Res<()> {
 
 async fn setup_org_if_missing(store: &Store) -> Res<Org> {
     if let Some(t) = cakap_store::org::tenants::by_code(&store.db, "bench").await? {
-        let ctx = Ctx::system(t.id);
         let scope = cakap_store::Scope::operator(store, t.id).await?;
         let units = scope.units()?.list().await?;
         let positions = scope.positions()?.all().await?;
@@ -322,7 +316,7 @@ async fn setup_org_if_missing(store: &Store) -> Res<Org> {
                 slots.push((u.name.clone(), p.name.clone(), u.id, p.id));
             }
         }
-        return Ok(Org { ctx, slots });
+        return Ok(Org { tenant_id: t.id, slots });
     }
     setup_org(store).await
 }

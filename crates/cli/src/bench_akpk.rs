@@ -9,7 +9,6 @@ use std::time::Instant;
 use cakap_store::Store;
 use cakap_store::akpk::analysis::Analysis;
 use cakap_store::org::employees::EmployeeScope;
-use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::bench::{TempPg, best_of};
 
@@ -19,7 +18,7 @@ async fn measure(label: &str, store: &Store, employees: usize) -> Res<()> {
     let t0 = Instant::now();
     let t = cakap_store::demo::load_sized(store, "medan", employees, "bench-akpk-2026").await?;
     let setup = t0.elapsed().as_secs_f64();
-    let assessments = cakap_store::entity::assessment::Entity::find().count(&store.db).await?;
+    let assessments = cakap_store::akpk::assessments::count_all(store).await?;
     let mut load = f64::MAX;
     let mut an = None;
     for _ in 0..3 {

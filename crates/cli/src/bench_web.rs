@@ -6,9 +6,8 @@
 use std::fmt::Write as _;
 
 use cakap_store::Store;
-use cakap_store::audit::Ctx;
 use cakap_store::import::Table;
-use cakap_store::import::employees::{ImportMode, commit_table};
+use cakap_store::import::employees::ImportMode;
 use sea_orm::{ConnectionTrait, Statement, Value};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -34,7 +33,7 @@ pub async fn setup(store: &Store, password: &str, employees: u64) -> Res<()> {
             vec![nip, name, g.to_string(), birth, "PNS".into(), "III/a".into(), unit.clone(), pos.clone()]
         })
         .collect();
-    let s = commit_table(store, &Ctx::system(t.id), ImportMode::Upsert, "bench-web.csv", &Table { headers, rows }).await?;
+    let s = scope.org_admin()?.import_employee_table(ImportMode::Upsert, "bench-web.csv", &Table { headers, rows }).await?;
     if !s.written {
         return Err(format!("bench data not written: {:?}", s.errors.iter().take(3).collect::<Vec<_>>()).into());
     }

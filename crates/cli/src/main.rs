@@ -8,8 +8,7 @@ mod bench_web;
 use std::path::PathBuf;
 
 use cakap_store::Store;
-use cakap_store::audit::Ctx;
-use cakap_store::import::employees::{ImportMode, import_csv_file};
+use cakap_store::import::employees::ImportMode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -231,16 +230,17 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Cmd::ImportEmployees { tenant, file } => {
             let t = cakap_store::org::tenants::by_code(&store.db, &tenant).await?.ok_or("instansi tidak ditemukan")?;
             let started = std::time::Instant::now();
-            let ctx = Ctx::system(t.id);
+            let scope = cakap_store::Scope::operator(&store, t.id).await?;
+            let admin = scope.org_admin()?;
             let is_csv = file.extension().and_then(|e| e.to_str()).is_none_or(|e| !e.eq_ignore_ascii_case("xlsx") && !e.eq_ignore_ascii_case("xls"));
             let s = if is_csv {
                 // CSV streams: a million rows never sit in memory at once.
-                import_csv_file(&store, &ctx, ImportMode::Upsert, &file).await?
+                admin.import_employee_csv(ImportMode::Upsert, &file).await?
             } else {
                 // XLSX goes through the web's reader and checks: the same messages for the same file.
                 let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("pegawai.xlsx").to_string();
                 let table = cakap_store::import::read_table(&name, &std::fs::read(&file)?).map_err(|e| e.to_string())?;
-                cakap_store::import::employees::commit_table(&store, &ctx, ImportMode::Upsert, &name, &table).await?
+                admin.import_employee_table(ImportMode::Upsert, &name, &table).await?
             };
             for e in &s.errors {
                 println!("{e}");
@@ -281,9 +281,10 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Cmd::Token { cmd: TokenCmd::Create { login, name, days } } => {
-            let u = cakap_store::users::by_login(&store.db, &login).await?.ok_or("pengguna tidak ditemukan")?;
-            let ctx = Ctx { tenant_id: u.tenant_id.unwrap_or(0), user_id: Some(u.id), request_id: None };
-            let (_, secret) = cakap_store::users::create_token(&store, &ctx, u.id, &name, days).await?;
+            let secret = match cakap_store::users::issue_token(&store, &login, &name, days).await {
+                Err(cakap_store::StoreError::NotFound) => return Err("pengguna tidak ditemukan".into()),
+                other => other?,
+            };
             println!("{secret}");
         }
     }

@@ -7,8 +7,10 @@ pub mod audit;
 pub mod competency;
 pub mod db;
 pub mod demo;
-pub mod entity;
+pub(crate) mod entity;
 pub mod error;
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
 pub mod ids;
 pub mod import;
 pub mod memo;

@@ -29,6 +29,11 @@ impl Nation {
         Ok(Nation { store: store.clone(), principal, request_id })
     }
 
+    /// The CLI operator's national door.
+    pub fn operator(store: &Store) -> Nation {
+        Nation { store: store.clone(), principal: Arc::new(Principal::national_operator()), request_id: None }
+    }
+
     fn require(&self, p: Permission) -> Result<()> {
         if self.principal.can(p) { Ok(()) } else { Err(StoreError::Forbidden) }
     }

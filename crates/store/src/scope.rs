@@ -108,6 +108,20 @@ impl Principal {
         })
     }
 
+    /// The operator at the CLI acting nationally, as the super admin (benches, fixtures).
+    pub fn national_operator() -> Principal {
+        Principal {
+            user_id: None,
+            login: "cli".into(),
+            name: "Operator (CLI)".into(),
+            tenant: None,
+            roles: Roles(vec![Role::SuperAdmin]),
+            grants: vec![RoleGrant { role: Role::SuperAdmin, unit_id: None }],
+            employee_id: None,
+            supervised: None,
+        }
+    }
+
     pub fn user_id(&self) -> Option<i64> {
         self.user_id
     }

@@ -107,7 +107,7 @@ async fn check_roles<C: ConnectionTrait>(db: &C, tenant_id: i64, roles: &[RoleGr
 }
 
 /// Creates a user of `ctx.tenant_id` with its roles.
-pub async fn create(store: &Store, ctx: &Ctx, input: &UserForCreate) -> Result<UserWithRoles> {
+pub(crate) async fn create(store: &Store, ctx: &Ctx, input: &UserForCreate) -> Result<UserWithRoles> {
     let hash = check_new_user(input)?;
     let txn = store.write().await?;
     let user = insert_user(&txn, ctx, input, hash).await?;
@@ -205,33 +205,22 @@ async fn write_roles<C: ConnectionTrait>(db: &C, tenant_id: i64, user_id: i64, r
     Ok(())
 }
 
-pub async fn roles_of<C: ConnectionTrait>(db: &C, tenant_id: i64, user_id: i64) -> Result<Vec<RoleGrant>> {
+pub(crate) async fn roles_of<C: ConnectionTrait>(db: &C, tenant_id: i64, user_id: i64) -> Result<Vec<RoleGrant>> {
     let rows = user_role::Entity::find().filter(user_role::Column::TenantId.eq(tenant_id)).filter(user_role::Column::UserId.eq(user_id)).all(db).await?;
     Ok(rows.into_iter().filter_map(|r| Role::from_code(&r.role).map(|role| RoleGrant { role, unit_id: r.unit_id })).collect())
 }
 
-pub async fn set_roles(store: &Store, ctx: &Ctx, user_id: i64, roles: &[RoleGrant]) -> Result<()> {
-    let txn = store.write().await?;
-    get(&txn, ctx.tenant_id, user_id).await?;
-    check_roles(&txn, ctx.tenant_id, roles).await?;
-    let before = roles_of(&txn, ctx.tenant_id, user_id).await?;
-    write_roles(&txn, ctx.tenant_id, user_id, roles).await?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("update", cakap_domain::audit::AuditEntity::UserRole, user_id), Some(&before), Some(&roles)).await?;
-    txn.commit().await?;
-    Ok(())
-}
-
 /// A user of this tenant.
-pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<app_user::Model> {
+pub(crate) async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<app_user::Model> {
     app_user::Entity::find_by_id(id).filter(app_user::Column::TenantId.eq(tenant_id)).one(db).await?.ok_or(StoreError::NotFound)
 }
 
 /// Any user by id (for the session: the tenant comes from the user row).
-pub async fn get_any<C: ConnectionTrait>(db: &C, id: i64) -> Result<app_user::Model> {
+pub(crate) async fn get_any<C: ConnectionTrait>(db: &C, id: i64) -> Result<app_user::Model> {
     app_user::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)
 }
 
-pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64, q: Option<&str>, page: u64, per_page: u64) -> Result<crate::org::Page<UserWithRoles>> {
+pub(crate) async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64, q: Option<&str>, page: u64, per_page: u64) -> Result<crate::org::Page<UserWithRoles>> {
     let mut sel = app_user::Entity::find().filter(app_user::Column::TenantId.eq(tenant_id));
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
         let pat = crate::org::like_contains(q);
@@ -255,19 +244,6 @@ pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64, q: Option<&str>, p
     Ok(crate::org::Page { items, total, page, per_page })
 }
 
-pub async fn set_active(store: &Store, ctx: &Ctx, id: i64, active: bool) -> Result<()> {
-    let txn = store.write().await?;
-    let before = get(&txn, ctx.tenant_id, id).await?;
-    let mut am: app_user::ActiveModel = before.into();
-    am.active = Set(active);
-    am.update(&txn).await?;
-    let action = if active { "activate" } else { "deactivate" };
-    audit::record(&txn, ctx, ctx.tenant_id, (action, cakap_domain::audit::AuditEntity::User, id), None::<&()>, Some(&serde_json::json!({"active": active})))
-        .await?;
-    txn.commit().await?;
-    Ok(())
-}
-
 /// What the user form changes: roles always, the active flag and password when given.
 #[derive(Debug, Clone, Default)]
 pub struct UserUpdate {
@@ -277,7 +253,7 @@ pub struct UserUpdate {
 }
 
 /// Applies the user form in one transaction: a refused password leaves the roles as they were.
-pub async fn update(store: &Store, ctx: &Ctx, id: i64, change: &UserUpdate) -> Result<()> {
+pub(crate) async fn update(store: &Store, ctx: &Ctx, id: i64, change: &UserUpdate) -> Result<()> {
     let hash = match change.password.as_deref().filter(|p| !p.is_empty()) {
         Some(p) => {
             check_password(p)?;
@@ -319,7 +295,7 @@ pub async fn update(store: &Store, ctx: &Ctx, id: i64, change: &UserUpdate) -> R
 }
 
 /// Sets a new password for a user of `tenant_id` (None: the user's own, any tenant).
-pub async fn set_password(store: &Store, ctx: &Ctx, tenant_id: Option<i64>, id: i64, password: &str) -> Result<()> {
+pub(crate) async fn set_password(store: &Store, ctx: &Ctx, tenant_id: Option<i64>, id: i64, password: &str) -> Result<()> {
     check_password(password)?;
     let hash = hash_password(password);
     let txn = store.write().await?;
@@ -411,7 +387,7 @@ pub fn token_hash(secret: &str) -> String {
 }
 
 /// Creates a token and returns (row, secret). The secret is shown once and stored only hashed.
-pub async fn create_token(store: &Store, ctx: &Ctx, user_id: i64, name: &str, days: Option<i64>) -> Result<(api_token::Model, String)> {
+pub(crate) async fn create_token(store: &Store, ctx: &Ctx, user_id: i64, name: &str, days: Option<i64>) -> Result<(api_token::Model, String)> {
     if name.trim().is_empty() {
         return Err(StoreError::invalid("name", "nama token wajib diisi"));
     }
@@ -470,7 +446,7 @@ pub fn token_key(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
 }
 
-pub async fn user_for_token(store: &Store, secret: &str, writing: bool) -> Result<Option<app_user::Model>> {
+pub async fn user_for_token(store: &Store, secret: &str, writing: bool) -> Result<Option<i64>> {
     let Some(tok) = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(token_hash(secret))).one(&store.db).await? else {
         return Ok(None);
     };
@@ -488,14 +464,14 @@ pub async fn user_for_token(store: &Store, secret: &str, writing: bool) -> Resul
         am.last_used_at = Set(Some(now));
         am.update(&store.db).await?;
     }
-    Ok(Some(user))
+    Ok(Some(user.id))
 }
 
-pub async fn tokens_of<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Vec<api_token::Model>> {
+pub(crate) async fn tokens_of<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Vec<api_token::Model>> {
     Ok(api_token::Entity::find().filter(api_token::Column::UserId.eq(user_id)).order_by_desc(api_token::Column::CreatedAt).all(db).await?)
 }
 
-pub async fn revoke_token(store: &Store, ctx: &Ctx, user_id: i64, token_id: i64) -> Result<()> {
+pub(crate) async fn revoke_token(store: &Store, ctx: &Ctx, user_id: i64, token_id: i64) -> Result<()> {
     let txn = store.write().await?;
     let tok = api_token::Entity::find_by_id(token_id).filter(api_token::Column::UserId.eq(user_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
     let mut am: api_token::ActiveModel = tok.into();
@@ -506,7 +482,7 @@ pub async fn revoke_token(store: &Store, ctx: &Ctx, user_id: i64, token_id: i64)
     Ok(())
 }
 
-pub async fn by_login<C: ConnectionTrait>(db: &C, login: &str) -> Result<Option<app_user::Model>> {
+pub(crate) async fn by_login<C: ConnectionTrait>(db: &C, login: &str) -> Result<Option<app_user::Model>> {
     Ok(app_user::Entity::find().filter(app_user::Column::Login.eq(login.trim().to_ascii_lowercase())).one(db).await?)
 }
 
@@ -605,4 +581,17 @@ impl<'a> Account<'a> {
         }
         set_password(self.store, &self.ctx(), None, self.user_id, new).await
     }
+}
+
+/// The user with this login, as the CLI and operators look one up.
+pub async fn find_login<C: ConnectionTrait>(db: &C, login: &str) -> Result<Option<UserView>> {
+    Ok(by_login(db, login).await?.as_ref().map(UserView::from))
+}
+
+/// A token for the user with this login, issued by the operator (`cakap token create`): the
+/// secret, shown once; audited in the user's tenant as the user's own.
+pub async fn issue_token(store: &Store, login: &str, name: &str, days: Option<i64>) -> Result<String> {
+    let u = by_login(&store.db, login).await?.ok_or(StoreError::NotFound)?;
+    let ctx = Ctx { tenant_id: u.tenant_id.unwrap_or(0), user_id: Some(u.id), request_id: None };
+    Ok(create_token(store, &ctx, u.id, name, days).await?.1)
 }

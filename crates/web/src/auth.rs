@@ -148,7 +148,7 @@ impl FromRequestParts<AppState> for ApiActor {
         let writing = !matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD);
         let user_id = if writing {
             // A write checks the token in the database (and records its use).
-            cakap_store::users::user_for_token(&state.store, secret, true).await?.ok_or(ApiError(AppError::NotLoggedIn))?.id
+            cakap_store::users::user_for_token(&state.store, secret, true).await?.ok_or(ApiError(AppError::NotLoggedIn))?
         } else {
             match state.cache.token_holder(&state.store, secret).await? {
                 Some(h) if !h.expired() => h.user_id,

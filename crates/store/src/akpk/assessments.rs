@@ -8,7 +8,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::audit::{self, Ctx};
+use crate::audit;
 use crate::entity::assessment;
 use crate::error::{Result, StoreError};
 use crate::ids::next_id;
@@ -124,20 +124,6 @@ impl Assessor<'_> {
     }
 }
 
-/// Records one assessment with no rater rule: for trusted batch callers (the demo, test
-/// fixtures) that act as the tenant itself. Pages, the API and imports use [`Assessor::assess`]
-/// or the import path.
-pub async fn add(store: &crate::Store, ctx: &Ctx, employee_id: i64, input: &AssessmentInput) -> Result<assessment::Model> {
-    input.check(crate::now().date()).map_err(StoreError::Invalid)?;
-    let txn = store.write().await?;
-    crate::org::employees::get(&txn, ctx.tenant_id, &crate::org::employees::EmployeeScope::Tenant, employee_id).await?;
-    let c = active_competency(&txn, ctx.tenant_id, input.competency_id).await?;
-    let m = model(ctx.tenant_id, employee_id, &c, input, ctx.user_id).insert(&txn).await?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("create", cakap_domain::audit::AuditEntity::Assessment, m.id), None::<&()>, Some(input)).await?;
-    txn.commit().await?;
-    Ok(m)
-}
-
 pub(crate) fn typed(m: assessment::Model) -> Result<Assessment> {
     Ok(Assessment {
         method: Method::from_code(&m.method).ok_or_else(|| StoreError::Other(format!("metode penilaian '{}' tidak dikenal", m.method)))?,
@@ -153,7 +139,7 @@ pub(crate) fn typed(m: assessment::Model) -> Result<Assessment> {
 }
 
 /// An employee's assessments, newest first.
-pub async fn for_employee<C: ConnectionTrait>(db: &C, tenant_id: i64, employee_id: i64) -> Result<Vec<assessment::Model>> {
+pub(crate) async fn for_employee<C: ConnectionTrait>(db: &C, tenant_id: i64, employee_id: i64) -> Result<Vec<assessment::Model>> {
     Ok(assessment::Entity::find()
         .filter(assessment::Column::TenantId.eq(tenant_id))
         .filter(assessment::Column::EmployeeId.eq(employee_id))
@@ -165,7 +151,7 @@ pub async fn for_employee<C: ConnectionTrait>(db: &C, tenant_id: i64, employee_i
 
 /// Every rating of the tenant as (employee, competency, rating), sorted by employee then
 /// competency: the input of the analysis, read as bare tuples.
-pub async fn ratings<C: ConnectionTrait>(db: &C, tenant_id: i64, only_employee: Option<i64>) -> Result<Vec<(i64, i64, Rating)>> {
+pub(crate) async fn ratings<C: ConnectionTrait>(db: &C, tenant_id: i64, only_employee: Option<i64>) -> Result<Vec<(i64, i64, Rating)>> {
     let mut q = assessment::Entity::find();
     if let Some(e) = only_employee {
         q = q.filter(assessment::Column::EmployeeId.eq(e));
@@ -189,4 +175,10 @@ pub async fn ratings<C: ConnectionTrait>(db: &C, tenant_id: i64, only_employee: 
         .into_iter()
         .filter_map(|(e, c, m, l, d)| Some((e, c, Rating { method: Method::from_code(&m)?, level: u8::try_from(l).ok()?, day: day(d) })))
         .collect())
+}
+
+/// How many assessments the whole database holds (benchmarks report it beside their timings).
+pub async fn count_all(store: &crate::Store) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(assessment::Entity::find().count(&store.db).await?)
 }

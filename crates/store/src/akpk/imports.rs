@@ -69,7 +69,7 @@ fn err(row: usize, column: &str, message: impl Into<String>) -> RowError {
     RowError { row, column: column.into(), message: message.into() }
 }
 
-pub async fn import_assessments(store: &Store, ctx: &Ctx, table: &Table) -> Result<Outcome> {
+pub(crate) async fn import_assessments(store: &Store, ctx: &Ctx, table: &Table) -> Result<Outcome> {
     let cols = match map_columns(&table.headers, &ASSESSMENT_COLUMNS) {
         Ok(c) => c,
         Err(e) => return Ok(Err(e)),
@@ -160,7 +160,7 @@ where
     Ok(Ok(n))
 }
 
-pub async fn import_skp(store: &Store, ctx: &Ctx, table: &Table) -> Result<Outcome> {
+pub(crate) async fn import_skp(store: &Store, ctx: &Ctx, table: &Table) -> Result<Outcome> {
     let cols = match map_columns(&table.headers, &SKP_COLUMNS) {
         Ok(c) => c,
         Err(e) => return Ok(Err(e)),

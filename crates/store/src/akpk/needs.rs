@@ -43,7 +43,7 @@ impl NeedInput {
     }
 }
 
-pub async fn create(store: &Store, ctx: &Ctx, input: &NeedInput) -> Result<need::Model> {
+pub(crate) async fn create(store: &Store, ctx: &Ctx, input: &NeedInput) -> Result<need::Model> {
     let mut errs = input.check();
     let txn = store.write().await?;
     if let Err(e) = super::assessments::active_competency(&txn, ctx.tenant_id, input.competency_id).await {
@@ -86,7 +86,7 @@ pub async fn create(store: &Store, ctx: &Ctx, input: &NeedInput) -> Result<need:
 }
 
 /// Open hand-added needs of the tenant, newest first.
-pub async fn open<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<need::Model>> {
+pub(crate) async fn open<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<need::Model>> {
     Ok(need::Entity::find()
         .filter(need::Column::TenantId.eq(tenant_id))
         .filter(need::Column::Status.eq(OPEN))
@@ -95,7 +95,7 @@ pub async fn open<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<need
         .await?)
 }
 
-pub async fn close(store: &Store, ctx: &Ctx, id: i64) -> Result<()> {
+pub(crate) async fn close(store: &Store, ctx: &Ctx, id: i64) -> Result<()> {
     let txn = store.write().await?;
     let n = need::Entity::find_by_id((ctx.tenant_id, id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
     let mut am: need::ActiveModel = n.into();

@@ -53,7 +53,7 @@ pub(crate) fn upsert(rows: Vec<performance_rating::ActiveModel>) -> sea_orm::Ins
     )
 }
 
-pub async fn set(store: &Store, ctx: &Ctx, employee_id: i64, input: &SkpInput) -> Result<()> {
+pub(crate) async fn set(store: &Store, ctx: &Ctx, employee_id: i64, input: &SkpInput) -> Result<()> {
     input.check(crate::now().year()).map_err(StoreError::Invalid)?;
     let txn = store.write().await?;
     crate::org::employees::get(&txn, ctx.tenant_id, &crate::org::employees::EmployeeScope::Tenant, employee_id).await?;
@@ -64,7 +64,7 @@ pub async fn set(store: &Store, ctx: &Ctx, employee_id: i64, input: &SkpInput) -
 }
 
 /// One employee's ratings, latest year first.
-pub async fn for_employee<C: ConnectionTrait>(db: &C, tenant_id: i64, employee_id: i64) -> Result<Vec<performance_rating::Model>> {
+pub(crate) async fn for_employee<C: ConnectionTrait>(db: &C, tenant_id: i64, employee_id: i64) -> Result<Vec<performance_rating::Model>> {
     Ok(performance_rating::Entity::find()
         .filter(performance_rating::Column::TenantId.eq(tenant_id))
         .filter(performance_rating::Column::EmployeeId.eq(employee_id))
@@ -74,7 +74,7 @@ pub async fn for_employee<C: ConnectionTrait>(db: &C, tenant_id: i64, employee_i
 }
 
 /// The latest rating of every employee of the tenant who has one.
-pub async fn latest<C: ConnectionTrait>(db: &C, tenant_id: i64, only_employee: Option<i64>) -> Result<HashMap<i64, (i32, SkpRating)>> {
+pub(crate) async fn latest<C: ConnectionTrait>(db: &C, tenant_id: i64, only_employee: Option<i64>) -> Result<HashMap<i64, (i32, SkpRating)>> {
     let mut out: HashMap<i64, (i32, SkpRating)> = HashMap::new();
     let mut q = performance_rating::Entity::find().filter(performance_rating::Column::TenantId.eq(tenant_id));
     if let Some(e) = only_employee {

@@ -17,13 +17,13 @@ pub struct PriorityInput {
     pub reason: String,
 }
 
-pub async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<priority_competency::Model>> {
+pub(crate) async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<priority_competency::Model>> {
     Ok(priority_competency::Entity::find().filter(priority_competency::Column::TenantId.eq(tenant_id)).all(db).await?)
 }
 
 /// The instansi's policy as the planner records it: misi and priority programs (tenant
 /// settings) and the priority competencies they call for, saved together or not at all.
-pub async fn set_policy(store: &Store, ctx: &Ctx, misi: &str, program: &str, items: &[PriorityInput]) -> Result<()> {
+pub(crate) async fn set_policy(store: &Store, ctx: &Ctx, misi: &str, program: &str, items: &[PriorityInput]) -> Result<()> {
     let txn = store.write().await?;
     replace(&txn, ctx, items).await?;
     // Read inside the write transaction, so a concurrent change to other settings is kept.

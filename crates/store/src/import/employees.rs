@@ -470,7 +470,7 @@ async fn for_each_tenant_nip<C: ConnectionTrait>(db: &C, tenant_id: i64, mut f: 
 }
 
 /// Checks a whole table without writing.
-pub async fn check_table(store: &Store, tenant_id: i64, mode: ImportMode, table: &Table) -> ImportSummary {
+pub(crate) async fn check_table(store: &Store, tenant_id: i64, mode: ImportMode, table: &Table) -> ImportSummary {
     match EmployeeImport::new(&store.db, tenant_id, mode, &table.headers).await {
         Err(errs) => ImportSummary { error_count: errs.len(), errors: errs, ..Default::default() },
         Ok(mut imp) => {
@@ -487,7 +487,7 @@ pub async fn check_table(store: &Store, tenant_id: i64, mode: ImportMode, table:
 
 /// Checks and, when every row passes, writes the table in one transaction with its job record
 /// and audit row. When any row fails, nothing is written and the summary lists the errors.
-pub async fn commit_table(store: &Store, ctx: &Ctx, mode: ImportMode, file_name: &str, table: &Table) -> Result<ImportSummary> {
+pub(crate) async fn commit_table(store: &Store, ctx: &Ctx, mode: ImportMode, file_name: &str, table: &Table) -> Result<ImportSummary> {
     let mut imp = match EmployeeImport::new(&store.db, ctx.tenant_id, mode, &table.headers).await {
         Ok(imp) => imp,
         Err(errs) => return Ok(ImportSummary { error_count: errs.len(), errors: errs, ..Default::default() }),
@@ -530,7 +530,7 @@ pub struct JobSummary {
     pub updated: i64,
 }
 
-pub async fn recent_jobs<C: ConnectionTrait>(db: &C, tenant_id: i64, limit: u64) -> Result<Vec<JobSummary>> {
+pub(crate) async fn recent_jobs<C: ConnectionTrait>(db: &C, tenant_id: i64, limit: u64) -> Result<Vec<JobSummary>> {
     use sea_orm::QueryOrder;
     Ok(import_job::Entity::find()
         .filter(import_job::Column::TenantId.eq(tenant_id))
@@ -545,7 +545,7 @@ pub async fn recent_jobs<C: ConnectionTrait>(db: &C, tenant_id: i64, limit: u64)
 }
 
 /// Streams a CSV file from disk twice (check, then write) so a million rows fit in little memory.
-pub async fn import_csv_file(store: &Store, ctx: &Ctx, mode: ImportMode, path: &std::path::Path) -> Result<ImportSummary> {
+pub(crate) async fn import_csv_file(store: &Store, ctx: &Ctx, mode: ImportMode, path: &std::path::Path) -> Result<ImportSummary> {
     use super::table::{csv_reader, sniff_delimiter};
     use std::io::{BufRead, BufReader};
     let open = || -> Result<(Vec<String>, csv::Reader<BufReader<std::fs::File>>)> {
@@ -668,7 +668,7 @@ async fn stream_into(
 }
 
 /// Keeps a checked table between preview and commit (status `preview`).
-pub async fn save_preview(store: &Store, ctx: &Ctx, file_name: &str, mode: ImportMode, table: &Table, s: &ImportSummary) -> Result<i64> {
+pub(crate) async fn save_preview(store: &Store, ctx: &Ctx, file_name: &str, mode: ImportMode, table: &Table, s: &ImportSummary) -> Result<i64> {
     let id = ids::next_id();
     let payload = serde_json::json!({ "mode": mode, "table": table }).to_string();
     import_job::ActiveModel {
@@ -693,7 +693,7 @@ pub async fn save_preview(store: &Store, ctx: &Ctx, file_name: &str, mode: Impor
 
 /// Commits a previewed table: checks again (the data may have changed since) and writes all or
 /// nothing. The preview row is removed once the import is written.
-pub async fn commit_preview(store: &Store, ctx: &Ctx, job_id: i64) -> Result<ImportSummary> {
+pub(crate) async fn commit_preview(store: &Store, ctx: &Ctx, job_id: i64) -> Result<ImportSummary> {
     let job = import_job::Entity::find_by_id((ctx.tenant_id, job_id)).one(&store.db).await?.ok_or(crate::StoreError::NotFound)?;
     if job.status != "preview" || job.created_by != ctx.user_id {
         return Err(crate::StoreError::NotFound);

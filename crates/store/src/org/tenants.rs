@@ -148,21 +148,22 @@ pub(crate) fn typed(m: tenant::Model) -> Result<cakap_domain::org::Tenant> {
     })
 }
 
-pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<tenant::Model>> {
+pub(crate) async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<tenant::Model>> {
     Ok(tenant::Entity::find().order_by_asc(tenant::Column::Name).all(db).await?)
 }
 
-pub async fn get<C: ConnectionTrait>(db: &C, id: i64) -> Result<tenant::Model> {
+pub(crate) async fn get<C: ConnectionTrait>(db: &C, id: i64) -> Result<tenant::Model> {
     tenant::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)
 }
 
-pub async fn by_code<C: ConnectionTrait>(db: &C, code: &str) -> Result<Option<tenant::Model>> {
-    Ok(tenant::Entity::find().filter(tenant::Column::Code.eq(code)).one(db).await?)
+/// The instansi with this code (the CLI names tenants by code).
+pub async fn by_code<C: ConnectionTrait>(db: &C, code: &str) -> Result<Option<cakap_domain::org::Tenant>> {
+    tenant::Entity::find().filter(tenant::Column::Code.eq(code)).one(db).await?.map(typed).transpose()
 }
 
 /// Creates an instansi with its national dictionary and its first admin, all in one
 /// transaction: a tenant nobody can log in to is never left behind.
-pub async fn create(store: &Store, ctx: &Ctx, input: &TenantForCreate) -> Result<tenant::Model> {
+pub(crate) async fn create(store: &Store, ctx: &Ctx, input: &TenantForCreate) -> Result<tenant::Model> {
     let admin = crate::users::UserForCreate {
         login: input.admin_login.clone(),
         name: input.admin_name.clone(),
@@ -218,7 +219,7 @@ fn admin_field(user_field: &str) -> &'static str {
     }
 }
 
-pub async fn update(store: &Store, ctx: &Ctx, id: i64, input: &TenantForCreate, active: bool) -> Result<tenant::Model> {
+pub(crate) async fn update(store: &Store, ctx: &Ctx, id: i64, input: &TenantForCreate, active: bool) -> Result<tenant::Model> {
     input.check()?;
     let txn = store.write().await?;
     let before = get(&txn, id).await?;
@@ -236,7 +237,7 @@ pub async fn update(store: &Store, ctx: &Ctx, id: i64, input: &TenantForCreate, 
 /// Changes settings from what is stored now: `apply` runs inside the write transaction on the
 /// settings read there, so a concurrent change to fields the caller does not touch (misi and
 /// program prioritas from the AKPK page, say) is never written over with a stale copy.
-pub async fn update_settings(store: &Store, ctx: &Ctx, tenant_id: i64, apply: impl FnOnce(TenantSettings) -> TenantSettings) -> Result<TenantSettings> {
+pub(crate) async fn update_settings(store: &Store, ctx: &Ctx, tenant_id: i64, apply: impl FnOnce(TenantSettings) -> TenantSettings) -> Result<TenantSettings> {
     let txn = store.write().await?;
     let current = TenantSettings::parse(&get(&txn, tenant_id).await?.settings)?;
     let next = apply(current);
@@ -244,14 +245,6 @@ pub async fn update_settings(store: &Store, ctx: &Ctx, tenant_id: i64, apply: im
     save_settings_in(&txn, ctx, tenant_id, &next).await?;
     txn.commit().await?;
     Ok(next)
-}
-
-pub async fn save_settings(store: &Store, ctx: &Ctx, tenant_id: i64, settings: &TenantSettings) -> Result<()> {
-    settings.validate()?;
-    let txn = store.write().await?;
-    save_settings_in(&txn, ctx, tenant_id, settings).await?;
-    txn.commit().await?;
-    Ok(())
 }
 
 /// Writes validated settings with their audit row inside the caller's transaction.

@@ -4,9 +4,7 @@
 
 use axum::http::StatusCode;
 use cakap_store::akpk::analysis::Analysis;
-use cakap_store::entity::employee;
 use cakap_store::org::employees::EmployeeScope;
-use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
 use cakap_domain::UnitKind;
 use cakap_domain::competency::Family;
@@ -18,7 +16,7 @@ fn today() -> String {
 }
 
 struct Setup {
-    emp: employee::Model,
+    emp: cakap_domain::employee::Employee,
     /// competency code → id
     comps: Vec<(String, i64)>,
 }
@@ -39,11 +37,10 @@ async fn hand_worked(app: &TestApp, c: &mut Client) -> Setup {
     let target = positions.iter().find(|p| p.jenjang.code() == "jpt_pratama").unwrap();
     let emps = op(app, t).await.employees().unwrap().list(&Default::default(), 1, 10_000).await.unwrap().items;
     let emp = emps.into_iter().find(|e| held.iter().any(|p| p.id == e.position_id)).expect("a Sekretaris in the demo");
-    let mut am: employee::ActiveModel = employee::Entity::find_by_id((t, emp.id)).one(&app.store.db).await.unwrap().unwrap().into();
-    am.target_position_id = Set(Some(target.id));
-    let emp = am.update(&app.store.db).await.unwrap();
+    sql_exec(app, &format!("UPDATE employee SET target_position_id = {} WHERE tenant_id = {t} AND id = {}", target.id, emp.id)).await;
     // A raw update bypasses the store's write path; say what it changed, as every write does.
     cakap_store::revision::bump(&app.store.db, t, cakap_domain::audit::Area::Org).await.unwrap();
+    let emp = op(app, t).await.employees().unwrap().get(emp.id).await.unwrap();
     let comps: Vec<(String, i64)> = op(app, t).await.competencies().unwrap().list().await.unwrap().into_iter().map(|c| (c.code, c.id)).collect();
     let s = Setup { emp, comps };
     let levels = [("M.1", 3), ("M.2", 3), ("M.3", 2), ("M.4", 4), ("M.5", 3), ("M.6", 2), ("M.7", 3), ("M.8", 1), ("SK.1", 3), ("TK-KEUDA", 2)];
@@ -151,7 +148,7 @@ async fn planner_drills_from_heatmap_to_a_hand_worked_akpk_and_exports_needs() {
     let rows = xlsx_rows(&c.get(&format!("/akpk/kebutuhan/unduh.xlsx?{q}")).await.bytes);
     assert!(find(&rows).contains(&(63.0, "Kesenjangan jabatan saat ini".into(), "2".into())), "{:?}", find(&rows));
     // The earlier priorities (Pelayanan Publik, Administrasi Kependudukan) were replaced.
-    let prio = cakap_store::akpk::priorities::list(&app.store.db, t).await.unwrap();
+    let prio = op(&app, t).await.needs_admin().unwrap().priorities().await.unwrap();
     assert_eq!(prio.len(), 1);
 }
 
@@ -159,7 +156,7 @@ async fn planner_drills_from_heatmap_to_a_hand_worked_akpk_and_exports_needs() {
 async fn each_role_assesses_only_whom_and_how_it_may() {
     let app = TestApp::demo().await;
     let t = app.tenant_id("medan").await;
-    let me = cakap_store::users::by_login(&app.store.db, "pegawai.medan").await.unwrap().unwrap().employee_id.unwrap();
+    let me = cakap_store::users::find_login(&app.store.db, "pegawai.medan").await.unwrap().unwrap().employee_id.unwrap();
     let integ = op(&app, t).await.competencies().unwrap().list().await.unwrap().into_iter().find(|c| c.code == "M.1").unwrap().id.to_string();
     let page = format!("/akpk/pegawai/{me}");
     let form = |method: &'static str, level: &'static str| {
@@ -242,7 +239,7 @@ async fn assessment_and_skp_imports_are_all_or_nothing() {
     let t = app.tenant_id("serang").await;
     let emps = op(&app, t).await.employees().unwrap().list(&Default::default(), 1, 2).await.unwrap().items;
     let (a, b) = (&emps[0].nip, &emps[1].nip);
-    let count = || async { cakap_store::entity::assessment::Entity::find().count(&app.store.db).await.unwrap() };
+    let count = || async { sql_count(&app, "SELECT COUNT(*) FROM assessment").await };
     let before = count().await;
     let mut c = app.login("perencana.serang").await;
     c.get("/akpk/impor").await;
@@ -277,12 +274,12 @@ async fn assessment_and_skp_imports_are_all_or_nothing() {
     let res = c.upload_with("/akpk/impor", "skp.csv", bad.as_bytes(), &[("_csrf", &csrf), ("kind", "skp")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("sudah ada di baris 2") && res.body.contains("Luar Biasa"), "{}", res.body);
-    assert!(cakap_store::akpk::performance::for_employee(&app.store.db, t, emps[0].id).await.unwrap().iter().all(|r| r.year != 2026));
+    assert!(op(&app, t).await.akpk_records().unwrap().skp(emps[0].id).await.unwrap().iter().all(|r| r.year != 2026));
     let good = format!("NIP,Tahun,Predikat,Nilai\n{a},2026,Sangat Kurang,\"55,5\"\n{b},2026,baik,\n");
     let res = c.upload_with("/akpk/impor", "skp.csv", good.as_bytes(), &[("_csrf", &csrf), ("kind", "skp")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let r = cakap_store::akpk::performance::for_employee(&app.store.db, t, emps[0].id).await.unwrap();
-    assert_eq!((r[0].year, r[0].rating.as_str(), r[0].score), (2026, "sangat_kurang", Some(55.5)));
+    let r = op(&app, t).await.akpk_records().unwrap().skp(emps[0].id).await.unwrap();
+    assert_eq!((r[0].year, r[0].rating.code(), r[0].score), (2026, "sangat_kurang", Some(55.5)));
 }
 
 #[tokio::test]
@@ -293,7 +290,7 @@ async fn national_rollup_equals_the_sum_of_employees() {
     let body = sa.get("/nasional").await.body;
     // Naive: every employee of every tenant, national competencies of the held standard.
     let (mut assessed, mut gap) = (0u64, 0u64);
-    for t in cakap_store::org::tenants::list(&app.store.db).await.unwrap() {
+    for t in cakap_store::national::Nation::operator(&app.store).tenants().await.unwrap() {
         assert!(body.contains(&t.name), "{} missing", t.name);
         let a = Analysis::load(&app.store.db, t.id, &EmployeeScope::Tenant).await.unwrap();
         for (ei, e) in a.employees.iter().enumerate() {
@@ -344,7 +341,7 @@ async fn hand_added_needs_join_the_list_and_can_be_closed() {
     // Priority of a unit need: gap 2 → 20, medium criticality → 10, no SKP → 6,67,
     // Etika Pelayanan is an Ambon priority (pimpinan) → 20: 56,67 → 57.
     assert!(list.contains("<td class=\"num\">57 <span class=\"muted\">Sedang</span>"), "{list}");
-    let id = cakap_store::akpk::needs::open(&app.store.db, t).await.unwrap()[0].id;
+    let id = sql_count(&app, &format!("SELECT id FROM need WHERE tenant_id = {t} AND status = 'open'")).await;
     let res = c.post(&format!("/akpk/kebutuhan/{id}/tutup"), &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(!c.get("/akpk/kebutuhan?source=community").await.body.contains(note));
@@ -357,7 +354,6 @@ async fn effective_rule_and_priority_weights_are_tenant_settings() {
     let emp = op(&app, t).await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().items.remove(0);
     let integ = op(&app, t).await.competencies().unwrap().list().await.unwrap().into_iter().find(|c| c.code == "M.1").unwrap().id;
     let today = time::OffsetDateTime::now_utc().date();
-    let ctx = cakap_store::audit::Ctx::system(t);
     for (method, level, on) in
         [(cakap_domain::competency::Method::Assessor, 1, today - time::Duration::days(10)), (cakap_domain::competency::Method::Supervisor, 4, today)]
     {
@@ -369,7 +365,7 @@ async fn effective_rule_and_priority_weights_are_tenant_settings() {
             evidence: String::new(),
             rater_name: "uji".into(),
         };
-        cakap_store::akpk::assessments::add(&app.store, &ctx, emp.id, &input).await.unwrap();
+        cakap_store::fixtures::assess(&app.store, t, emp.id, &input).await.unwrap();
     }
     let level = || async {
         let a = Analysis::load(&app.store.db, t, &EmployeeScope::Own(emp.id)).await.unwrap();
@@ -504,8 +500,8 @@ async fn assessment_import_reads_xlsx_numbers_and_dates() {
     let csrf = c.csrf.clone();
     let res = c.upload_with("/akpk/impor", "hasil.xlsx", &bytes, &[("_csrf", &csrf), ("kind", "penilaian")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let latest = cakap_store::akpk::assessments::for_employee(&app.store.db, t, emp.id).await.unwrap().into_iter().find(|a| a.rater_name == "LSP BKN").unwrap();
-    assert_eq!((latest.level, latest.method.as_str(), latest.assessed_on.to_string()), (4, "uji_kompetensi", "2026-03-09".to_string()));
+    let latest = op(&app, t).await.akpk_records().unwrap().history(emp.id).await.unwrap().into_iter().find(|a| a.rater_name == "LSP BKN").unwrap();
+    assert_eq!((latest.level, latest.method.code(), latest.assessed_on.to_string()), (4, "uji_kompetensi", "2026-03-09".to_string()));
 }
 
 #[tokio::test]
@@ -525,7 +521,6 @@ async fn the_cached_analysis_follows_the_tenants_revisions() {
         .find(|(e, c)| !a.calibration.iter().any(|d| d.employee == *e && d.competency == *c))
         .unwrap();
     let (emp, integ) = (a.employees[ei].id, a.competencies[ci].id);
-    let ctx = cakap_store::audit::Ctx::system(t);
     let today = time::OffsetDateTime::now_utc().date();
     // Written behind the app's back, as the CLI would: audited, so the revision moves and the
     // first page view after the recheck interval sees it.
@@ -538,7 +533,7 @@ async fn the_cached_analysis_follows_the_tenants_revisions() {
             evidence: String::new(),
             rater_name: "uji".into(),
         };
-        cakap_store::akpk::assessments::add(&app.store, &ctx, emp, &input).await.unwrap();
+        cakap_store::fixtures::assess(&app.store, t, emp, &input).await.unwrap();
     }
     tokio::time::sleep(cakap_store::db::REVISION_RECHECK + std::time::Duration::from_millis(50)).await;
     assert_eq!(count(&c.get("/").await.body), before + 1, "the new disagreement counts after the recheck interval");

@@ -198,21 +198,17 @@ async fn expired_sessions_and_old_login_attempts_are_purged() {
 
 #[tokio::test]
 async fn unreadable_settings_are_an_error_never_a_silent_reset() {
-    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
     let app = TestApp::demo().await;
     let t = app.tenant_id("serang").await;
-    let row = cakap_store::entity::tenant::Entity::find_by_id(t).one(&app.store.db).await.unwrap().unwrap();
-    let good = row.settings.clone();
-    let mut am: cakap_store::entity::tenant::ActiveModel = row.into();
-    am.settings = Set("{\"min_jp_per_year\": \"dua puluh\"".into());
-    am.update(&app.store.db).await.unwrap();
+    let good = sql_text(&app, &format!("SELECT settings FROM tenant WHERE id = {t}")).await;
+    sql_exec(&app, &format!("UPDATE tenant SET settings = '{{\"min_jp_per_year\": \"dua puluh\"' WHERE id = {t}")).await;
     let mut c = app.client();
     let res = c.login("admin.serang", PASSWORD).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let res = c.get("/pengaturan").await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
     assert!(res.body.contains("pengaturan instansi tidak terbaca"), "{}", res.body);
-    let still = cakap_store::entity::tenant::Entity::find_by_id(t).one(&app.store.db).await.unwrap().unwrap().settings;
+    let still = sql_text(&app, &format!("SELECT settings FROM tenant WHERE id = {t}")).await;
     assert_ne!(still, good, "nothing rewrote the stored value with defaults");
     assert!(still.contains("dua puluh"));
 }
@@ -221,8 +217,8 @@ async fn unreadable_settings_are_an_error_never_a_silent_reset() {
 async fn the_user_form_saves_all_or_nothing() {
     let app = TestApp::demo().await;
     let t = app.tenant_id("medan").await;
-    let ppk = cakap_store::users::by_login(&app.store.db, "ppk.medan").await.unwrap().unwrap();
-    let roles = || async { cakap_store::users::roles_of(&app.store.db, t, ppk.id).await.unwrap() };
+    let ppk = cakap_store::users::find_login(&app.store.db, "ppk.medan").await.unwrap().unwrap();
+    let roles = || async { op(&app, t).await.user_admin().unwrap().get(ppk.id).await.unwrap().roles };
     let before = roles().await;
     let mut c = app.login("admin.medan").await;
     let page = format!("/organisasi/pengguna/{}", ppk.id);
@@ -249,8 +245,8 @@ async fn a_revoked_token_stops_working_at_once() {
     let token = token_for(&app, "perencana.medan").await;
     assert_eq!(c.api("GET", "/api/v1/me", &token, None).await.status, StatusCode::OK);
     assert_eq!(c.api("GET", "/api/v1/me", &token, None).await.status, StatusCode::OK, "from the cache");
-    let u = cakap_store::users::by_login(&app.store.db, "perencana.medan").await.unwrap().unwrap();
-    let id = cakap_store::users::tokens_of(&app.store.db, u.id).await.unwrap()[0].id;
+    let u = cakap_store::users::find_login(&app.store.db, "perencana.medan").await.unwrap().unwrap();
+    let id = sql_count(&app, &format!("SELECT id FROM api_token WHERE user_id = {}", u.id)).await;
     c.get("/profil").await;
     assert_eq!(c.post(&format!("/profil/token/{id}/cabut"), &[]).await.status, StatusCode::SEE_OTHER);
     assert_eq!(c.api("GET", "/api/v1/me", &token, None).await.status, StatusCode::UNAUTHORIZED);

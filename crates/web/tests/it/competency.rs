@@ -174,7 +174,7 @@ async fn settings_change_jenjang_defaults_and_jpm_bands() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("batas pita JPM harus menurun"), "{}", res.body);
     assert!(res.body.contains("name=\"band_0\" value=\"70\""));
-    let saved = cakap_store::org::tenants::TenantSettings::parse(&cakap_store::org::tenants::get(&app.store.db, t).await.unwrap().settings).unwrap();
+    let saved = op(&app, t).await.settings_admin().unwrap().current().await.unwrap();
     assert_eq!(saved.standard_defaults.required(cakap_domain::Jenjang::Pengawas), Some(2));
     // Level outside 1–5 is refused too.
     let mut bad = base.to_vec();
@@ -184,7 +184,7 @@ async fn settings_change_jenjang_defaults_and_jpm_bands() {
     let mut good = base.to_vec();
     good.extend([("jenjang_pengawas", "3"), ("band_0", "85,5"), ("band_1", "75")]);
     assert_eq!(a.post("/pengaturan", &good).await.status, StatusCode::SEE_OTHER);
-    let saved = cakap_store::org::tenants::TenantSettings::parse(&cakap_store::org::tenants::get(&app.store.db, t).await.unwrap().settings).unwrap();
+    let saved = op(&app, t).await.settings_admin().unwrap().current().await.unwrap();
     assert_eq!(saved.jpm_bands.band(85.5), "Optimal");
     assert_eq!(saved.jpm_bands.band(80.0), "Cukup Optimal");
     let lurah = op(&app, t).await.positions().unwrap().all().await.unwrap().into_iter().find(|p| p.name.starts_with("Lurah")).unwrap();
@@ -227,7 +227,7 @@ async fn teknis_import_is_all_or_nothing_and_versions_changed_indicators() {
         evidence: "sebelum revisi".into(),
         rater_name: "uji".into(),
     };
-    cakap_store::akpk::assessments::add(&app.store, &cakap_store::audit::Ctx::system(t), emp.id, &input).await.unwrap();
+    cakap_store::fixtures::assess(&app.store, t, emp.id, &input).await.unwrap();
     let good = format!(
         "Kode,Nama,Deskripsi,Level 1,Level 2,Level 3,Level 4,Level 5\nTK-GIS,Sistem Informasi Geografis,Peta rawan bencana,{}\nTK-ANDAT,Analisis Data,Diubah,{}\n",
         lv("gis").replace(';', ","),

@@ -204,9 +204,7 @@ impl Client {
 
 /// Creates an API token for a demo login.
 pub async fn token_for(app: &TestApp, login: &str) -> String {
-    let u = cakap_store::users::by_login(&app.store.db, login).await.unwrap().unwrap();
-    let ctx = cakap_store::audit::Ctx { tenant_id: u.tenant_id.unwrap_or(0), user_id: Some(u.id), request_id: None };
-    cakap_store::users::create_token(&app.store, &ctx, u.id, "uji", None).await.unwrap().1
+    cakap_store::users::issue_token(&app.store, login, "uji", None).await.unwrap()
 }
 
 /// The tenant's operator scope (what the CLI acts as): the door tests use to read and set up data.
@@ -217,7 +215,33 @@ pub async fn op(app: &TestApp, tenant_id: i64) -> cakap_store::Scope {
 
 /// The scope a demo login works in, as the session would give it.
 pub async fn scope_of(app: &TestApp, login: &str) -> cakap_store::Scope {
-    let u = cakap_store::users::by_login(&app.store.db, login).await.unwrap().expect("login");
+    let u = cakap_store::users::find_login(&app.store.db, login).await.unwrap().expect("login");
     let p = cakap_store::Principal::load(&app.store, u.id).await.unwrap().expect("active");
     cakap_store::Scope::of(&app.store, std::sync::Arc::new(p), None).expect("a tenant scope")
+}
+
+/// Raw SQL for fixtures and checks that must go around the store on purpose (a corrupted
+/// row, a change that skips the revisions, a count): rows affected.
+pub async fn sql_exec(app: &TestApp, sql: &str) -> u64 {
+    app.store.db.execute_unprepared(sql).await.unwrap().rows_affected()
+}
+
+/// The first column of the first row of a query, as text (numbers cast by the query).
+pub async fn sql_text(app: &TestApp, sql: &str) -> String {
+    let stmt = sea_orm::Statement::from_string(app.store.db.get_database_backend(), sql.to_string());
+    let row = app.store.db.query_one_raw(stmt).await.unwrap().expect("a row");
+    row.try_get_by_index::<String>(0).unwrap()
+}
+
+/// A count query's result.
+pub async fn sql_count(app: &TestApp, sql: &str) -> i64 {
+    let stmt = sea_orm::Statement::from_string(app.store.db.get_database_backend(), sql.to_string());
+    let row = app.store.db.query_one_raw(stmt).await.unwrap().expect("a row");
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+/// Every row of a query whose single column is text.
+pub async fn sql_lines(app: &TestApp, sql: &str) -> Vec<String> {
+    let stmt = sea_orm::Statement::from_string(app.store.db.get_database_backend(), sql.to_string());
+    app.store.db.query_all_raw(stmt).await.unwrap().into_iter().map(|r| r.try_get_by_index::<String>(0).unwrap()).collect()
 }

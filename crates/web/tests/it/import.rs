@@ -205,10 +205,8 @@ async fn the_employee_list_sees_a_cli_import_within_the_recheck_interval() {
     let mut lines = vec![HEADER.to_string()];
     lines.extend(rows());
     let table = cakap_store::import::read_table("pegawai.csv", lines.join("\n").as_bytes()).unwrap();
-    let ctx = cakap_store::audit::Ctx::system(t);
-    let s = cakap_store::import::employees::commit_table(&app.store, &ctx, cakap_store::import::employees::ImportMode::Upsert, "pegawai.csv", &table)
-        .await
-        .unwrap();
+    let s =
+        op(&app, t).await.org_admin().unwrap().import_employee_table(cakap_store::import::employees::ImportMode::Upsert, "pegawai.csv", &table).await.unwrap();
     assert_eq!(s.inserted, 3, "{:?}", s.errors);
     tokio::time::sleep(cakap_store::db::REVISION_RECHECK + std::time::Duration::from_millis(50)).await;
     let after = c.get("/organisasi/pegawai?q=meutia").await.body;

@@ -59,16 +59,18 @@ async fn snapshot(app: &TestApp, code: &str) -> String {
         .await
         .unwrap()
         .items;
-    let users = cakap_store::users::list(&app.store.db, t, None, 1, 1000).await.unwrap().items;
-    let toks = cakap_store::users::tokens_of(&app.store.db, cakap_store::users::by_login(&app.store.db, &format!("admin.{code}")).await.unwrap().unwrap().id)
-        .await
-        .unwrap();
-    let assessments = cakap_store::akpk::assessments::ratings(&app.store.db, t, None).await.unwrap();
-    let needs = cakap_store::akpk::needs::open(&app.store.db, t).await.unwrap();
-    let prio = cakap_store::akpk::priorities::list(&app.store.db, t).await.unwrap();
-    let skp = cakap_store::akpk::performance::latest(&app.store.db, t, None).await.unwrap();
-    let mut skp: Vec<_> = skp.into_iter().collect();
-    skp.sort_by_key(|x| x.0);
+    let users = op(app, t).await.user_admin().unwrap().list(None, 1, 1000).await.unwrap().items;
+    // The AKPK tables as text, read around the store so no cache can hide a change.
+    let lines = |sql: String| async move { sql_lines(app, &sql).await };
+    let toks = lines(format!("SELECT CAST(t.id AS TEXT) || '|' || t.name || '|' || CASE WHEN t.revoked_at IS NULL THEN 'aktif' ELSE 'dicabut' END FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE u.tenant_id = {t} ORDER BY t.id")).await;
+    let assessments = lines(format!("SELECT CAST(id AS TEXT) || '|' || CAST(employee_id AS TEXT) || '|' || CAST(competency_id AS TEXT) || '|' || CAST(level AS TEXT) || '|' || method || '|' || evidence FROM assessment WHERE tenant_id = {t} ORDER BY id")).await;
+    let needs =
+        lines(format!("SELECT CAST(id AS TEXT) || '|' || status || '|' || note || '|' || CAST(gap AS TEXT) FROM need WHERE tenant_id = {t} ORDER BY id")).await;
+    let prio = lines(format!(
+        "SELECT CAST(competency_id AS TEXT) || '|' || source || '|' || reason FROM priority_competency WHERE tenant_id = {t} ORDER BY competency_id"
+    ))
+    .await;
+    let skp = lines(format!("SELECT CAST(employee_id AS TEXT) || '|' || CAST(year AS TEXT) || '|' || rating FROM performance_rating WHERE tenant_id = {t} ORDER BY employee_id, year")).await;
     format!(
         "{units:?}{pos:?}{emps:?}{assessments:?}{needs:?}{prio:?}{skp:?}{:?}{toks:?}",
         users.iter().map(|u| (&u.user.login, u.user.active, &u.roles)).collect::<Vec<_>>()
@@ -310,7 +312,8 @@ async fn unit_search_and_user_pages() {
     assert!(!body.contains("Dinas Kesehatan"));
     // 6 demo users + 25 more: two pages.
     let t = app.tenant_id("semarang").await;
-    let ctx = cakap_store::audit::Ctx::system(t);
+    let scope = op(&app, t).await;
+    let admin = scope.user_admin().unwrap();
     for i in 0..25 {
         let u = cakap_store::users::UserForCreate {
             login: format!("staf{i:02}.semarang"),
@@ -318,7 +321,7 @@ async fn unit_search_and_user_pages() {
             password: "sandi-uji-123".into(),
             ..Default::default()
         };
-        cakap_store::users::create(&app.store, &ctx, &u).await.unwrap();
+        admin.create(&u).await.unwrap();
     }
     let p1 = c.get("/organisasi/pengguna").await.body;
     assert!(p1.contains("Total 31 data · halaman 1 dari 2"), "{p1}");

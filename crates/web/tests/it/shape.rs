@@ -51,11 +51,15 @@ pub async fn ids_of(app: &TestApp, code: &str) -> Ids {
     let unit = units.iter().find(|u| u.kind == UnitKind::Kelurahan).unwrap();
     let position = op(app, t).await.positions().unwrap().all().await.unwrap().into_iter().find(|p| p.unit_id == unit.id).unwrap().id;
     let employee = op(app, t).await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().items.remove(0).id;
-    let admin = cakap_store::users::by_login(&app.store.db, &format!("admin.{code}")).await.unwrap().unwrap();
-    let ctx = cakap_store::audit::Ctx { tenant_id: t, user_id: Some(admin.id), request_id: None };
-    let (tok, _) = cakap_store::users::create_token(&app.store, &ctx, admin.id, "uji", None).await.unwrap();
+    let login = format!("admin.{code}");
+    let admin = cakap_store::users::find_login(&app.store.db, &login).await.unwrap().unwrap();
+    // As the admin itself: a preview can only be committed by the user who made it.
+    let scope = scope_of(app, &login).await;
+    let account = cakap_store::users::Account::of(&app.store, scope.principal(), None).unwrap();
+    account.create_token("uji").await.unwrap();
+    let tok = account.tokens().await.unwrap().remove(0);
     let table = cakap_store::import::Table { headers: vec!["NIP".into()], rows: vec![] };
-    let job = cakap_store::import::employees::save_preview(&app.store, &ctx, "uji.csv", Default::default(), &table, &Default::default()).await.unwrap();
+    let job = scope.org_admin().unwrap().save_employee_preview("uji.csv", Default::default(), &table, &Default::default()).await.unwrap();
     let competency = op(app, t).await.competencies().unwrap().list().await.unwrap().into_iter().find(|c| c.code == "TK-ETIKA").unwrap().id;
     let need_input = cakap_store::akpk::needs::NeedInput {
         employee_id: None,
@@ -65,7 +69,7 @@ pub async fn ids_of(app: &TestApp, code: &str) -> Ids {
         gap: 1,
         note: format!("Kebutuhan rahasia {code}"),
     };
-    let need = cakap_store::akpk::needs::create(&app.store, &ctx, &need_input).await.unwrap().id;
+    let need = scope.needs_admin().unwrap().create_need(&need_input).await.unwrap();
     Ids { unit: unit.id, position, employee, user: admin.id, token: tok.id, job, competency, need, tenant: t }
 }
 

@@ -18,7 +18,7 @@ async fn export_then_import_into_a_fresh_database_verifies_checksums() {
     let empty = TestApp::empty().await;
     let text = String::from_utf8(buf).unwrap().replacen("Pemerintah Kota Ambon", "Pemerintah Kota Palsu", 1);
     assert!(cakap_store::transfer::import(&empty.store, std::io::Cursor::new(text.as_bytes())).await.is_err());
-    assert!(cakap_store::org::tenants::list(&empty.store.db).await.unwrap().is_empty());
+    assert!(cakap_store::national::Nation::operator(&empty.store).tenants().await.unwrap().is_empty());
 }
 
 /// SQLite → PostgreSQL → SQLite, when the suite runs with TEST_DATABASE_URL=postgres://…
