@@ -150,7 +150,7 @@ async fn request_id(req: Request, next: Next) -> Response {
 }
 
 /// Every state-changing form carries the session's CSRF token in `_csrf`. URL-encoded bodies are
-/// checked here; multipart uploads are checked by their handler (see `pages::imports`), because
+/// checked here; multipart uploads are checked by their handler (see `pages::read_upload`), because
 /// reading a multipart body here would mean buffering whole files twice.
 async fn csrf_guard(session: Session, req: Request, next: Next) -> Result<Response, AppError> {
     if req.method() != Method::POST {

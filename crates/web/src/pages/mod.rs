@@ -3,13 +3,11 @@
 pub mod admin;
 pub mod akpk;
 pub mod competency;
-pub mod employees;
 pub mod home;
-pub mod imports;
-pub mod positions;
+pub mod org;
 pub mod profile;
-pub mod units;
-pub mod users;
+
+use org::{employees, imports, positions, units, users};
 
 use axum::Router;
 use axum::response::{Html, IntoResponse, Redirect, Response};

@@ -10,10 +10,10 @@ use cakap_store::org::positions::{PositionFilter, PositionInput};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{render, render_status, saved_or_again, status_done};
 use crate::AppState;
 use crate::auth::Actor;
 use crate::error::Result;
+use crate::pages::{render, render_status, saved_or_again, status_done};
 use crate::view::{FormErrors, Layout, page_query};
 
 pub const PER_PAGE: u64 = 25;
@@ -37,7 +37,7 @@ pub struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "positions.html")]
+#[template(path = "org/positions.html")]
 struct ListPage {
     layout: Layout,
     rows: Vec<Row>,
@@ -102,7 +102,7 @@ pub struct FormData {
 }
 
 #[derive(Template)]
-#[template(path = "position_form.html")]
+#[template(path = "org/position_form.html")]
 struct FormPage {
     layout: Layout,
     form: FormData,

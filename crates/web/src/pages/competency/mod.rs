@@ -21,7 +21,7 @@ use crate::view::{FormErrors, Layout};
 type Row = (String, i64, String, String);
 
 #[derive(Template)]
-#[template(path = "competencies.html")]
+#[template(path = "competency/competencies.html")]
 struct DictionaryPage {
     layout: Layout,
     groups: Vec<(&'static str, Vec<Row>)>,
@@ -42,7 +42,7 @@ pub async fn view_dictionary_get(session: Session, a: Actor) -> Result<Response>
 }
 
 #[derive(Template)]
-#[template(path = "competency.html")]
+#[template(path = "competency/competency.html")]
 struct CompetencyPage {
     layout: Layout,
     can_edit: bool,
@@ -93,7 +93,7 @@ impl FormData {
 }
 
 #[derive(Template)]
-#[template(path = "competency_form.html")]
+#[template(path = "competency/competency_form.html")]
 struct FormPage {
     layout: Layout,
     f: TeknisInput,
@@ -159,7 +159,7 @@ pub struct StandardView {
 }
 
 #[derive(Template)]
-#[template(path = "standard.html")]
+#[template(path = "competency/standard.html")]
 struct StandardPage {
     layout: Layout,
     position: String,
@@ -230,7 +230,7 @@ pub async fn view_standard_post(
 }
 
 #[derive(Template)]
-#[template(path = "competency_import.html")]
+#[template(path = "competency/competency_import.html")]
 struct ImportPage {
     layout: Layout,
     errors: Vec<cakap_store::import::table::RowError>,
@@ -298,7 +298,7 @@ struct GridRow {
 }
 
 #[derive(Template)]
-#[template(path = "standard_grid.html")]
+#[template(path = "competency/standard_grid.html")]
 struct GridPage {
     layout: Layout,
     q: GridQuery,

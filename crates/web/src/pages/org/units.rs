@@ -9,9 +9,9 @@ use cakap_store::org::units::UnitInput;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{opt_id, render, render_status, saved_or_again, status_done};
 use crate::auth::Actor;
 use crate::error::Result;
+use crate::pages::{opt_id, render, render_status, saved_or_again, status_done};
 use crate::view::{FormErrors, Layout};
 
 pub struct UnitRow {
@@ -24,7 +24,7 @@ pub struct UnitRow {
 }
 
 #[derive(Template)]
-#[template(path = "units.html")]
+#[template(path = "org/units.html")]
 struct UnitsPage {
     layout: Layout,
     rows: Vec<UnitRow>,
@@ -56,7 +56,7 @@ pub async fn view_units_get(session: Session, a: Actor, Query(q): Query<UnitsQue
 }
 
 #[derive(Template)]
-#[template(path = "unit_detail.html")]
+#[template(path = "org/unit_detail.html")]
 struct UnitPage {
     layout: Layout,
     unit: Unit,
@@ -104,7 +104,7 @@ pub struct UnitFormView {
 }
 
 #[derive(Template)]
-#[template(path = "unit_form.html")]
+#[template(path = "org/unit_form.html")]
 struct UnitForm {
     layout: Layout,
     form: UnitFormView,

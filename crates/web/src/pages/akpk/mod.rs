@@ -69,7 +69,7 @@ struct TableRow {
 }
 
 #[derive(Template)]
-#[template(path = "akpk_map.html")]
+#[template(path = "akpk/map.html")]
 struct MapPage {
     layout: Layout,
     heat_svg: String,
@@ -228,7 +228,7 @@ struct HistoryRow {
 }
 
 #[derive(Template)]
-#[template(path = "akpk_employee.html")]
+#[template(path = "akpk/employee.html")]
 struct EmployeePage {
     layout: Layout,
     e: cakap_domain::employee::Employee,
@@ -450,7 +450,7 @@ async fn load_needs(a: &Actor, q: &NeedQuery) -> Result<(std::sync::Arc<Analysis
 }
 
 #[derive(Template)]
-#[template(path = "akpk_needs.html")]
+#[template(path = "akpk/needs.html")]
 struct NeedsPage {
     layout: Layout,
     q: NeedQuery,
@@ -591,7 +591,7 @@ pub struct NeedForm {
 }
 
 #[derive(Template)]
-#[template(path = "akpk_need_form.html")]
+#[template(path = "akpk/need_form.html")]
 struct NeedFormPage {
     layout: Layout,
     f: NeedForm,
@@ -673,7 +673,7 @@ pub async fn view_need_close_post(session: Session, a: Actor, Path(id): Path<i64
 // ---------------------------------------------------------------- calibration
 
 #[derive(Template)]
-#[template(path = "akpk_calibration.html")]
+#[template(path = "akpk/calibration.html")]
 struct CalibrationPage {
     layout: Layout,
     /// (employee id, NIP, name, unit, competency, latest level per method)
@@ -705,7 +705,7 @@ pub async fn view_calibration_get(session: Session, a: Actor) -> Result<Response
 // ---------------------------------------------------------------- priorities
 
 #[derive(Template)]
-#[template(path = "akpk_priorities.html")]
+#[template(path = "akpk/priorities.html")]
 struct PrioritiesPage {
     layout: Layout,
     visi: String,
@@ -783,7 +783,7 @@ pub async fn view_priorities_post(session: Session, a: Actor, Form(f): Form<Vec<
 // ---------------------------------------------------------------- imports
 
 #[derive(Template)]
-#[template(path = "akpk_import.html")]
+#[template(path = "akpk/import.html")]
 struct ImportPage {
     layout: Layout,
     kind: String,
@@ -844,7 +844,7 @@ pub async fn view_import_post(session: Session, a: Actor, mp: Multipart) -> Resu
 // ---------------------------------------------------------------- national
 
 #[derive(Template)]
-#[template(path = "akpk_national.html")]
+#[template(path = "akpk/national.html")]
 struct NationalPage {
     layout: Layout,
     heat_svg: String,

@@ -10,10 +10,10 @@ use cakap_store::users::{self, RoleGrant, UserForCreate, UserWithRoles};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{render, render_status, see_other};
 use crate::AppState;
 use crate::auth::Actor;
 use crate::error::{AppError, Result};
+use crate::pages::{render, render_status, see_other};
 use crate::view::{FormErrors, Layout, flash};
 
 #[derive(Deserialize, Default)]
@@ -26,7 +26,7 @@ pub struct ListQuery {
 const PER_PAGE: u64 = 25;
 
 #[derive(Template)]
-#[template(path = "users.html")]
+#[template(path = "org/users.html")]
 struct ListPage {
     layout: Layout,
     q: String,
@@ -62,7 +62,7 @@ pub async fn view_users_get(session: Session, a: Actor, Query(q): Query<ListQuer
 }
 
 #[derive(Template)]
-#[template(path = "user_form.html")]
+#[template(path = "org/user_form.html")]
 struct FormPage {
     layout: Layout,
     is_new: bool,

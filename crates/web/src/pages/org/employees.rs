@@ -11,10 +11,10 @@ use cakap_store::org::employees::{EmployeeFilter, EmployeeForm};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{opt_id, render, render_status, saved_or_again, status_done};
 use crate::AppState;
 use crate::auth::Actor;
 use crate::error::{AppError, Result};
+use crate::pages::{opt_id, render, render_status, saved_or_again, status_done};
 use crate::view::{self, FormErrors, Layout, page_query};
 
 pub const PER_PAGE: u64 = 25;
@@ -78,7 +78,7 @@ pub struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "employees.html")]
+#[template(path = "org/employees.html")]
 struct ListPage {
     layout: Layout,
     rows: Vec<Row>,
@@ -184,11 +184,16 @@ pub async fn view_employees_csv_get(a: Actor, Query(q): Query<ListQuery>) -> Res
 
 pub async fn view_employees_xlsx_get(a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
     let rows = export_rows(&a, &q).await?;
-    super::xlsx_download("pegawai.xlsx", &EXPORT_HEADERS, rows.into_iter().map(|r| r.into_iter().map(super::XCell::Text).collect()), &[(0, 20.0), (1, 32.0)])
+    crate::pages::xlsx_download(
+        "pegawai.xlsx",
+        &EXPORT_HEADERS,
+        rows.into_iter().map(|r| r.into_iter().map(crate::pages::XCell::Text).collect()),
+        &[(0, 20.0), (1, 32.0)],
+    )
 }
 
 #[derive(Template)]
-#[template(path = "employee_detail.html")]
+#[template(path = "org/employee_detail.html")]
 struct DetailPage {
     layout: Layout,
     e: Employee,
@@ -267,7 +272,7 @@ impl FormData {
 }
 
 #[derive(Template)]
-#[template(path = "employee_form.html")]
+#[template(path = "org/employee_form.html")]
 struct FormPage {
     layout: Layout,
     f: EmployeeInput,

@@ -8,13 +8,13 @@ use cakap_store::import::employees::{ImportMode, ImportSummary, TEMPLATE_HEADERS
 use cakap_store::import::read_table;
 use tower_sessions::Session;
 
-use super::{render_status, see_other};
 use crate::auth::Actor;
 use crate::error::Result;
+use crate::pages::{render_status, see_other};
 use crate::view::{Layout, flash};
 
 #[derive(Template)]
-#[template(path = "import.html")]
+#[template(path = "org/import.html")]
 struct ImportPage {
     layout: Layout,
     summary: Option<ImportSummary>,
@@ -39,14 +39,14 @@ pub async fn view_import_get(session: Session, a: Actor) -> Result<Response> {
 
 pub async fn view_template_get(a: Actor) -> Result<Response> {
     a.require(Permission::ManageOrg)?;
-    Ok(super::csv_template("templat-pegawai.csv", &TEMPLATE_HEADERS))
+    Ok(crate::pages::csv_template("templat-pegawai.csv", &TEMPLATE_HEADERS))
 }
 
 pub async fn view_import_post(session: Session, a: Actor, mp: Multipart) -> Result<Response> {
     let admin = a.scope()?.org_admin()?;
-    let up = super::read_upload(&a, mp).await?;
+    let up = crate::pages::read_upload(&a, mp).await?;
     let mode = if up.field("mode") == "insert" { ImportMode::InsertOnly } else { ImportMode::Upsert };
-    let super::Upload { file_name, bytes, .. } = up;
+    let crate::pages::Upload { file_name, bytes, .. } = up;
     if bytes.is_empty() {
         return page(&a, &session, None, file_name, None, "Pilih berkas yang akan diunggah.".into()).await;
     }
