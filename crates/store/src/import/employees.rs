@@ -107,6 +107,10 @@ pub struct EmployeeImport {
     pos_by_code: HashMap<String, i64>,
     pos_by_unit_name: HashMap<(i64, String), Lookup>,
     pos_by_name: HashMap<String, Lookup>,
+    /// Unit and name of every active position: a held position must be in the row's unit.
+    pos_unit: HashMap<i64, (i64, String)>,
+    /// Unit names for messages.
+    unit_names: HashMap<i64, String>,
     existing: HashMap<u64, i64>,
     seen: HashMap<u64, u32>,
     /// The tenant's NIPs were loaded up front ([`Self::preload_existing`]), so rows are counted
@@ -165,6 +169,8 @@ impl EmployeeImport {
             pos_by_code: HashMap::new(),
             pos_by_unit_name: HashMap::new(),
             pos_by_name: HashMap::new(),
+            pos_unit: HashMap::new(),
+            unit_names: HashMap::new(),
             tenant_id,
             existing: HashMap::new(),
             seen: HashMap::new(),
@@ -177,8 +183,10 @@ impl EmployeeImport {
         for u in units {
             add(&mut s.units, norm(&u.code), u.id);
             add(&mut s.units, norm(&u.name), u.id);
+            s.unit_names.insert(u.id, u.name);
         }
         for p in positions {
+            s.pos_unit.insert(p.id, (p.unit_id, p.name.clone()));
             s.pos_by_code.insert(norm(&p.code), p.id);
             s.pos_by_unit_name.entry((p.unit_id, norm(&p.name))).and_modify(|l| *l = Lookup::Ambiguous).or_insert(Lookup::One(p.id));
             add(&mut s.pos_by_name, norm(&p.name), p.id);
@@ -370,7 +378,16 @@ impl EmployeeImport {
             None
         } else {
             match self.position_memo(unit_id, jab) {
-                Ok(id) => Some(id),
+                // The same rule as the form: the held position belongs to the chosen unit
+                // (a code, or a name unique in the tenant, can name another unit's seat).
+                Ok(id) => match (unit_id, self.pos_unit.get(&id)) {
+                    (Some(u), Some((pu, name))) if *pu != u => {
+                        let (name, other) = (name.clone(), self.unit_names.get(pu).cloned().unwrap_or_default());
+                        self.error(row, "Jabatan", format!("jabatan '{name}' berada di unit '{other}', bukan di unit pada kolom Unit"));
+                        None
+                    }
+                    _ => Some(id),
+                },
                 Err(m) => {
                     self.error(row, "Jabatan", m);
                     None

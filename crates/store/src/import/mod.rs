@@ -7,4 +7,4 @@ pub mod sink;
 pub mod table;
 
 pub use employees::{EmployeeImport, ImportMode, ImportSummary};
-pub use table::{RowError, Table, read_table};
+pub use table::{Limits, RowError, Table, read_table, read_table_blocking};

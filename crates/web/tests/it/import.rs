@@ -214,3 +214,30 @@ async fn the_employee_list_sees_a_cli_import_within_the_recheck_interval() {
     assert!(after.contains("Kelurahan Harjosari II"), "labelled with its unit");
     assert!(c.get("/").await.body.contains(&active().await), "Beranda's count follows too");
 }
+
+/// The defect: a position code (or a name unique in the tenant) of another unit was accepted,
+/// so an import could seat an employee in a unit the position does not belong to.
+#[tokio::test]
+async fn an_imported_position_must_belong_to_the_rows_unit() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let scope = op(&app, t).await;
+    let units = scope.units().unwrap().list().await.unwrap();
+    let home = units.iter().find(|u| u.name == "Kelurahan Harjosari I").expect("demo unit");
+    let elsewhere = scope.positions().unwrap().all().await.unwrap().into_iter().find(|p| p.active && p.unit_id != home.id).expect("a position elsewhere");
+    let before = count(&app, t).await;
+    let mut c = app.login("admin.medan").await;
+    c.get("/organisasi/pegawai/impor").await;
+    let csrf = c.csrf.clone();
+    let row = format!("199102032019031001;Teuku Rahmad;L;03-02-1991;PNS;III/a;{};{};;", home.name, elsewhere.code);
+    let res = c.upload("/organisasi/pegawai/impor", "pegawai.csv", format!("{HEADER}\n{row}\n").as_bytes(), "upsert", &csrf).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("<td class=\"num\">2</td><td>Jabatan</td>"), "{}", res.body);
+    assert!(
+        res.body.contains(&format!("jabatan &#39;{}&#39; berada di unit", elsewhere.name))
+            || res.body.contains(&format!("jabatan '{}' berada di unit", elsewhere.name)),
+        "{}",
+        res.body
+    );
+    assert_eq!(count(&app, t).await, before);
+}

@@ -820,7 +820,7 @@ pub async fn view_import_post(session: Session, a: Actor, mp: Multipart) -> Resu
     if bytes.is_empty() {
         return import_page(&a, &session, kind, vec![], "Pilih berkas yang akan diunggah.".into()).await;
     }
-    let table = match cakap_store::import::read_table(&file_name, &bytes) {
+    let table = match cakap_store::import::read_table_blocking(file_name.clone(), bytes).await {
         Ok(t) => t,
         Err(e) => return import_page(&a, &session, kind, vec![], e.to_string()).await,
     };

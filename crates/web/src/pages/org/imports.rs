@@ -5,7 +5,7 @@ use axum::extract::{Multipart, Path};
 use axum::response::Response;
 use cakap_domain::Permission;
 use cakap_store::import::employees::{ImportMode, ImportSummary, TEMPLATE_HEADERS};
-use cakap_store::import::read_table;
+use cakap_store::import::read_table_blocking;
 use tower_sessions::Session;
 
 use crate::auth::Actor;
@@ -50,7 +50,7 @@ pub async fn view_import_post(session: Session, a: Actor, mp: Multipart) -> Resu
     if bytes.is_empty() {
         return page(&a, &session, None, file_name, None, "Pilih berkas yang akan diunggah.".into()).await;
     }
-    let table = match read_table(&file_name, &bytes) {
+    let table = match read_table_blocking(file_name.clone(), bytes).await {
         Ok(t) => t,
         Err(e) => return page(&a, &session, None, file_name, None, e.to_string()).await,
     };
