@@ -86,7 +86,7 @@ impl AuditLog<'_> {
         }
         let total = q.clone().count(db).await?;
         let rows =
-            q.order_by_desc(audit_log::Column::At).order_by_desc(audit_log::Column::Id).paginate(db, per_page).fetch_page(page.saturating_sub(1)).await?;
+            q.order_by_desc(audit_log::Column::At).order_by_desc(audit_log::Column::Id).paginate(db, per_page).fetch_page(crate::org::page_index(page)).await?;
         let ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_user_id).collect();
         let logins: std::collections::HashMap<i64, String> = crate::entity::app_user::Entity::find()
             .filter(crate::entity::app_user::Column::Id.is_in(ids))

@@ -227,7 +227,7 @@ pub(crate) async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64, q: Option<&
         sel = sel.filter(Condition::any().add(app_user::Column::Login.like(&pat)).add(app_user::Column::Name.like(&pat)));
     }
     let total = sel.clone().count(db).await?;
-    let users = sel.order_by_asc(app_user::Column::Login).paginate(db, per_page).fetch_page(page.saturating_sub(1)).await?;
+    let users = sel.order_by_asc(app_user::Column::Login).paginate(db, per_page).fetch_page(crate::org::page_index(page)).await?;
     // One query for the page's roles, not one per user.
     let mut by_user: std::collections::HashMap<i64, Vec<RoleGrant>> = std::collections::HashMap::new();
     for r in user_role::Entity::find()

@@ -95,7 +95,16 @@ pub fn router(store: Store, cfg: WebConfig) -> Router {
         .layer(RequestBodyLimitLayer::new(cfg.max_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(300)))
         .layer(CompressionLayer::new())
+        // Inside the request id: a panic anywhere below answers with the error page and the
+        // id to quote, instead of a dropped connection.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(request_id))
+}
+
+fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = err.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| err.downcast_ref::<String>().cloned()).unwrap_or_default();
+    tracing::error!(request_id = %error::request_id(), "panic: {what}");
+    AppError::Internal("panic".into()).into_response()
 }
 
 /// A declared body over the limit is refused before it is read, with a page (or problem

@@ -7,8 +7,14 @@ use cakap_domain::competency::Family;
 use cakap_store::akpk::analysis::NeedFilter;
 use serde::Deserialize;
 
-/// Page numbers past this are refused as out of range rather than turned into a huge offset.
-pub const MAX_PAGE: u64 = 100_000;
+/// Page numbers past this are served as the last allowed page rather than turned into a huge
+/// offset (the store clamps the same way).
+pub const MAX_PAGE: u64 = cakap_store::org::MAX_PAGE;
+
+/// A `page` query parameter: missing or 0 is the first page, past [`MAX_PAGE`] is clamped.
+pub fn page(p: Option<u64>) -> u64 {
+    p.unwrap_or(1).clamp(1, MAX_PAGE)
+}
 
 /// An id from an optional text field; blank or unreadable is none.
 pub fn opt_id(s: &Option<String>) -> Option<i64> {

@@ -22,6 +22,16 @@ pub struct Page<T> {
     pub per_page: u64,
 }
 
+/// Page numbers the store serves (1-based); beyond this a list is refused as out of range by
+/// the web, and the store itself never computes an offset from a bigger one.
+pub const MAX_PAGE: u64 = 100_000;
+
+/// The zero-based page index for `fetch_page`, with `page` clamped to 1..=[`MAX_PAGE`]
+/// (page × per_page of a caller's u64::MAX would overflow).
+pub(crate) fn page_index(page: u64) -> u64 {
+    page.clamp(1, MAX_PAGE) - 1
+}
+
 impl<T> Page<T> {
     pub fn pages(&self) -> u64 {
         self.total.div_ceil(self.per_page.max(1)).max(1)

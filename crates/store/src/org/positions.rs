@@ -113,7 +113,8 @@ pub(crate) async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64, f: &Positio
         q = q.filter(position::Column::Active.eq(true));
     }
     let total = q.clone().count(db).await?;
-    let items = q.order_by_asc(position::Column::Name).order_by_asc(position::Column::Id).paginate(db, per_page).fetch_page(page.saturating_sub(1)).await?;
+    let items =
+        q.order_by_asc(position::Column::Name).order_by_asc(position::Column::Id).paginate(db, per_page).fetch_page(crate::org::page_index(page)).await?;
     let items = items.into_iter().map(typed).collect::<Result<_>>()?;
     Ok(Page { items, total, page, per_page })
 }

@@ -143,7 +143,7 @@ fn action_label(a: &str) -> &str {
 
 pub async fn view_audit_get(State(st): State<AppState>, session: Session, a: Actor, Query(q): Query<AuditQuery>) -> Result<Response> {
     let tz = a.zone;
-    let page = q.page.unwrap_or(1).max(1);
+    let page = crate::params::page(q.page);
     let entity = AuditEntity::from_code(&q.entity);
     // Tenant users read their tenant's log; the super admin reads the national one.
     let nation;

@@ -317,7 +317,7 @@ const GRID_PER_PAGE: u64 = 30;
 
 async fn grid_page(s: &AppState, session: &Session, a: &Actor, q: GridQuery, status: StatusCode) -> Result<Response> {
     let scope = a.scope()?;
-    let page = q.page.unwrap_or(1).max(1);
+    let page = crate::params::page(q.page);
     let f = cakap_store::org::positions::PositionFilter { q: Some(q.q.clone()), kind: cakap_domain::PositionKind::from_code(&q.kind), ..Default::default() };
     let res = scope.positions()?.list(&f, page, GRID_PER_PAGE).await?;
     let pages = res.pages();
@@ -407,7 +407,7 @@ pub async fn view_grid_post(State(s): State<AppState>, session: Session, a: Acto
             crate::view::flash(&session, "Data berhasil disimpan.").await;
             Ok(super::see_other(&format!(
                 "/kompetensi/standar?{}",
-                crate::view::page_query(&[("q", q.q.clone()), ("kind", q.kind.clone())], q.page.unwrap_or(1))
+                crate::view::page_query(&[("q", q.q.clone()), ("kind", q.kind.clone())], crate::params::page(q.page))
             )))
         }
         Err(cakap_store::StoreError::Invalid(errs)) => {

@@ -39,7 +39,7 @@ struct ListPage {
 }
 
 pub async fn view_users_get(session: Session, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
-    let page_no = q.page.unwrap_or(1).max(1);
+    let page_no = crate::params::page(q.page);
     let page = a.scope()?.user_admin()?.list(Some(&q.q), page_no, PER_PAGE).await?;
     let pages = page.pages();
     let rows = page
