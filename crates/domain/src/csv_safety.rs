@@ -1,11 +1,54 @@
 //! Spreadsheet formula injection: a cell starting with `=`, `+`, `-`, `@` (or tab/CR) is run as a
 //! formula by Excel and LibreOffice. Exports prefix such cells with `'` (OWASP "CSV Injection").
+//!
+//! A file is opened with the reader's list separator, not the writer's: Indonesian Excel splits
+//! on `;`, English Excel on `,`, and quoting does not survive a mismatch (text after a closing
+//! quote runs on to the next separator of the reader's choice). So every place where either
+//! separator could start a cell is treated as the start of a cell: `Budi;=1+2;` becomes
+//! `Budi;'=1+2;`.
+
+/// Characters that make a cell a formula when they come first.
+fn is_leader(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠')
+}
+
+/// Characters a reader may split cells on.
+fn is_separator(c: char) -> bool {
+    matches!(c, ',' | ';' | '\t' | '\n' | '\r' | '|')
+}
 
 pub fn escape_cell(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
-        _ => s.into(),
+    // Where a cell could start: the beginning and after each separator, past spaces and quotes.
+    let mut at_start = true;
+    let mut needs = false;
+    for c in s.chars() {
+        if at_start && (c == ' ' || c == '"') {
+            continue;
+        }
+        if at_start && is_leader(c) {
+            needs = true;
+            break;
+        }
+        at_start = is_separator(c);
     }
+    if !needs {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut at_start = true;
+    for c in s.chars() {
+        if at_start && is_leader(c) {
+            out.push('\'');
+            at_start = false;
+        } else if !(at_start && (c == ' ' || c == '"')) {
+            at_start = is_separator(c);
+        }
+        out.push(c);
+        if is_separator(c) {
+            at_start = true;
+        }
+    }
+    out.into()
 }
 
 #[cfg(test)]
@@ -19,6 +62,19 @@ mod tests {
         assert_eq!(escape_cell("-1"), "'-1");
         assert_eq!(escape_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(escape_cell("Budi"), "Budi");
+        assert_eq!(escape_cell("Budi, S.E."), "Budi, S.E.");
         assert_eq!(escape_cell(""), "");
+    }
+
+    /// The defect: only the first character was looked at, so in Indonesian Excel (list
+    /// separator `;`) a name like `Budi;=1+2;` became a formula cell.
+    #[test]
+    fn a_formula_after_either_separator_is_neutralised() {
+        assert_eq!(escape_cell("Budi;=1+2;"), "Budi;'=1+2;");
+        assert_eq!(escape_cell("Budi,=1+2"), "Budi,'=1+2");
+        assert_eq!(escape_cell("a; \"=cmd|' /C calc'!A0"), "a; \"'=cmd|' /C calc'!A0");
+        assert_eq!(escape_cell("x\n@SUM(A1)"), "x\n'@SUM(A1)");
+        assert_eq!(escape_cell("Jl. Merdeka 5; RT 01"), "Jl. Merdeka 5; RT 01");
+        assert_eq!(escape_cell("＝1+1"), "'＝1+1");
     }
 }

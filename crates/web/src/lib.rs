@@ -161,30 +161,58 @@ async fn request_id(req: Request, next: Next) -> Response {
 /// Every state-changing form carries the session's CSRF token in `_csrf`. URL-encoded bodies are
 /// checked here; multipart uploads are checked by their handler (see `pages::read_upload`), because
 /// reading a multipart body here would mean buffering whole files twice.
+/// The login form's body is a login and a password: a bigger one is refused unread.
+const LOGIN_BODY_LIMIT: usize = 16 * 1024;
+
+/// Header carrying the CSRF token for requests sent by script.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Every page POST carries the session's CSRF token, whatever its content type, checked here
+/// before the handler runs: from the `X-CSRF-Token` header, else the `_csrf` field of a
+/// URL-encoded or multipart body. A POST without a session (or, for the login form, without
+/// its double-submit cookie) is refused before its body is read, so a stranger cannot make the
+/// server buffer a large body.
 async fn csrf_guard(session: Session, req: Request, next: Next) -> Result<Response, AppError> {
     if req.method() != Method::POST {
         return Ok(next.run(req).await);
     }
-    let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    if ct.starts_with("multipart/form-data") {
-        return Ok(next.run(req).await);
-    }
+    let login = req.uri().path() == pages::home::LOGIN_PATH;
     // The login form has no session yet (a GET never writes one): its token is a double-submit
     // cookie, which a cross-site form cannot read or set.
-    let expected: Option<String> = if req.uri().path() == pages::home::LOGIN_PATH {
-        pages::home::login_cookie(req.headers())
-    } else {
-        session.get(SESSION_CSRF).await.map_err(|e| AppError::Internal(e.to_string()))?
-    };
+    let expected: Option<String> =
+        if login { pages::home::login_cookie(req.headers()) } else { session.get(SESSION_CSRF).await.map_err(|e| AppError::Internal(e.to_string()))? };
+    let Some(expected) = expected else { return Err(AppError::Csrf) };
+    let matches = |got: Option<&str>| got.is_some_and(|g| constant_time_eq(expected.as_bytes(), g.as_bytes()));
+    if let Some(h) = req.headers().get(CSRF_HEADER) {
+        return if matches(h.to_str().ok()) { Ok(next.run(req).await) } else { Err(AppError::Csrf) };
+    }
+    let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.map_err(|_| AppError::TooLarge(0))?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-    let got = pairs.iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.as_str());
-    match (expected.as_deref(), got) {
-        (Some(e), Some(g)) if constant_time_eq(e.as_bytes(), g.as_bytes()) => {}
-        _ => return Err(AppError::Csrf),
+    let limit = if login { LOGIN_BODY_LIMIT } else { usize::MAX };
+    // Bounded above by the body-limit layers (the upload limit) for every other page.
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| AppError::TooLarge(if login { LOGIN_BODY_LIMIT } else { 0 }))?;
+    let got = if ct.starts_with("multipart/form-data") {
+        multipart_field(&ct, bytes.clone(), "_csrf").await
+    } else {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).unwrap_or_default().into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v)
+    };
+    if !matches(got.as_deref()) {
+        return Err(AppError::Csrf);
     }
     Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await)
+}
+
+/// The text of one field of a buffered multipart body (files are skipped unread).
+async fn multipart_field(content_type: &str, bytes: axum::body::Bytes, name: &str) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
+    let mut mp = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = mp.next_field().await {
+        if field.name() == Some(name) && field.file_name().is_none() {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -251,3 +251,47 @@ async fn a_revoked_token_stops_working_at_once() {
     assert_eq!(c.post(&format!("/profil/token/{id}/cabut"), &[]).await.status, StatusCode::SEE_OTHER);
     assert_eq!(c.api("GET", "/api/v1/me", &token, None).await.status, StatusCode::UNAUTHORIZED);
 }
+
+/// The defect: every `multipart/form-data` POST skipped the CSRF check, and routes that read
+/// no upload never checked it themselves, so a cross-site multipart form could log a user
+/// out, close a need or commit a previewed import. Now the middleware checks every POST.
+#[tokio::test]
+async fn a_multipart_post_without_the_token_is_refused_on_every_route() {
+    let app = TestApp::demo().await;
+    let ids = crate::shape::ids_of(&app, "medan").await;
+    let mut c = app.login("admin.medan").await;
+    c.get("/").await;
+    for path in [
+        "/keluar".to_string(),
+        format!("/akpk/kebutuhan/{}/tutup", ids.need),
+        format!("/organisasi/pegawai/impor/{}/simpan", ids.job),
+        format!("/profil/token/{}/cabut", ids.token),
+    ] {
+        let res = c.upload_with(&path, "x.csv", b"", &[]).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{path}");
+        let res = c.upload_with(&path, "x.csv", b"", &[("_csrf", "salah")]).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{path} with a wrong token");
+    }
+    assert_eq!(c.get("/").await.status, StatusCode::OK, "still logged in");
+    assert!(c.get("/akpk/kebutuhan?source=community").await.body.contains("Kebutuhan rahasia medan"), "the need is still open");
+    // With the token as a field of the multipart body it goes through.
+    let csrf = c.csrf.clone();
+    assert_eq!(c.upload_with("/keluar", "x.csv", b"", &[("_csrf", &csrf)]).await.status, StatusCode::SEE_OTHER);
+    assert_ne!(c.get("/").await.status, StatusCode::OK, "logged out");
+}
+
+/// The defect: the CSRF layer read up to the upload limit (64 MiB) of any page POST before it
+/// knew there was no session. Now a POST without a session, or a login body over 16 KiB, is
+/// refused before the body is read.
+#[tokio::test]
+async fn a_post_without_a_session_is_refused_before_its_body_is_read() {
+    let app = TestApp::demo().await;
+    let mut anon = app.client();
+    let res = anon.post_raw("/organisasi/unit/baru", format!("_csrf=x&name={}", "a".repeat(1024 * 1024))).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    anon.get("/masuk").await;
+    let csrf = anon.csrf.clone();
+    let res = anon.post_raw("/masuk", format!("_csrf={csrf}&login=admin.medan&password={}", "a".repeat(20 * 1024))).await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", res.body);
+    assert_eq!(anon.login("admin.medan", PASSWORD).await.status, StatusCode::SEE_OTHER, "an ordinary login still works");
+}
