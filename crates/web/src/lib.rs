@@ -87,6 +87,7 @@ pub fn router(store: Store, cfg: WebConfig) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/app.css")) }))
         .route("/static/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../static/app.js")) }))
+        .route("/static/accent.css", get(accent_css))
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), stale_after_write))
         .layer(middleware::from_fn_with_state(state.clone(), body_limit))
@@ -98,7 +99,44 @@ pub fn router(store: Store, cfg: WebConfig) -> Router {
         // Inside the request id: a panic anywhere below answers with the error page and the
         // id to quote, instead of a dropped connection.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn_with_state(cfg.secure_cookies, security_headers))
         .layer(middleware::from_fn(request_id))
+}
+
+/// The tenant's accent colour as a stylesheet, so pages carry no inline style (CSP).
+async fn accent_css(axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>) -> Response {
+    let hex = view::accent_hex(&q.get("c").map(|c| format!("#{c}")).unwrap_or_default()).to_string();
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")], format!(":root {{ --accent: #{hex}; }}\n"))
+        .into_response()
+}
+
+/// The policy every HTML response carries: scripts, styles and images from Cakap only (no
+/// inline code), never framed, forms posted only to Cakap.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+                       object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Security headers on every response; `no-store` on everything but the static files, so
+/// pages, exports and API answers with personal data are never kept by a browser or proxy.
+async fn security_headers(axum::extract::State(https): axum::extract::State<bool>, req: Request, next: Next) -> Response {
+    let is_static = req.uri().path().starts_with("/static/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
+        h.insert(axum::http::HeaderName::from_static(k), axum::http::HeaderValue::from_static(v));
+    };
+    set(h, "content-security-policy", CSP);
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "x-frame-options", "DENY");
+    set(h, "referrer-policy", "same-origin");
+    set(h, "permissions-policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()");
+    set(h, "cross-origin-opener-policy", "same-origin");
+    if https {
+        set(h, "strict-transport-security", "max-age=31536000; includeSubDomains");
+    }
+    if !is_static {
+        set(h, "cache-control", "no-store");
+    }
+    res
 }
 
 fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {

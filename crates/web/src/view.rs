@@ -72,6 +72,12 @@ fn nav_for(a: &Actor, current: &str) -> Vec<NavItem> {
 }
 
 impl Layout {
+    /// The accent colour as six hex digits for `/static/accent.css?c=` (settings allow only
+    /// `#RRGGBB`; anything else falls back to the default).
+    pub fn accent_hex(&self) -> &str {
+        accent_hex(&self.accent)
+    }
+
     pub async fn new(a: &Actor, session: &Session, title: impl Into<String>, current: &str) -> Layout {
         // Read before removing: `remove` marks the session modified even when there was
         // nothing to remove, and a modified session is written back on a plain GET.
@@ -149,4 +155,12 @@ pub fn page_query(pairs: &[(&str, String)], page: u64) -> String {
 /// Whether a select option is the current value (`value` as typed, `option` an id or code).
 pub fn selected(value: &str, option: impl std::fmt::Display) -> bool {
     format!("{option}") == value
+}
+
+/// Six hex digits of a `#RRGGBB` colour, or the default accent's.
+pub fn accent_hex(c: &str) -> &str {
+    match c.strip_prefix('#') {
+        Some(h) if h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit()) => h,
+        _ => "0b5394",
+    }
 }

@@ -173,3 +173,62 @@ async fn every_route_answers_hostile_parameters_without_a_server_error() {
         }
     }
 }
+
+/// The defect: no CSP, frame-ancestors, HSTS (even with `--secure-cookies`) or `no-store` on
+/// pages, exports and API answers.
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::demo().await;
+    let mut c = app.login("admin.medan").await;
+    let token = token_for(&app, "admin.medan").await;
+    let page = c.get("/organisasi/pegawai").await;
+    let export = c.get("/organisasi/pegawai/unduh.csv").await;
+    let api = c.api("GET", "/api/v1/employees", &token, None).await;
+    let login = app.client().get("/masuk").await;
+    for (what, res) in [("page", &page), ("export", &export), ("api", &api), ("login", &login)] {
+        let h = |k: &str| res.headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let csp = h("content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{what}: {csp}");
+        assert_eq!(h("cache-control"), "no-store", "{what}");
+        assert_eq!(h("x-content-type-options"), "nosniff", "{what}");
+        assert!(h("permissions-policy").contains("camera=()"), "{what}");
+        assert_eq!(h("strict-transport-security"), "", "{what}: no HSTS over plain HTTP");
+    }
+    let css = app.client().get("/static/app.css").await;
+    assert_ne!(css.headers.get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "static files may be cached");
+    let cfg = cakap_web::WebConfig { secure_cookies: true, ..Default::default() };
+    let mut tls = app.login_with("admin.medan", cfg).await;
+    let res = tls.get("/").await;
+    assert!(res.headers.get("strict-transport-security").is_some_and(|v| v.to_str().unwrap().contains("max-age=31536000")));
+    // The accent colour comes as a stylesheet, and only as a colour.
+    let accent = app.client().get("/static/accent.css?c=ff0000").await;
+    assert_eq!(accent.body.trim(), ":root { --accent: #ff0000; }");
+    let hostile = app.client().get("/static/accent.css?c=ff0000;%7Dbody%7Bdisplay:none").await;
+    assert_eq!(hostile.body.trim(), ":root { --accent: #0b5394; }");
+}
+
+/// A CSP without `unsafe-inline` only works when no page has inline code: every page any role
+/// reaches is checked for style attributes, style elements, inline scripts and event handlers.
+#[tokio::test]
+async fn no_page_carries_inline_styles_or_scripts() {
+    let app = TestApp::demo().await;
+    let ids = ids_of(&app, "medan").await;
+    let mut checked = 0;
+    for login in ["admin.medan", "perencana.medan", "atasan.medan", "pegawai.medan", "superadmin"] {
+        let mut c = app.login(login).await;
+        for (route, url) in cakap_web::pages::PATHS.iter().map(|p| (p.to_string(), concrete(p, &ids))) {
+            let res = c.get(&url).await;
+            if res.status != StatusCode::OK || !res.headers.get("content-type").is_some_and(|v| v.to_str().unwrap().starts_with("text/html")) {
+                continue;
+            }
+            checked += 1;
+            let body = res.body.to_ascii_lowercase();
+            assert!(!body.contains(" style=\"") && !body.contains("<style"), "{route} as {login}: inline style");
+            assert!(!body.split("<script").skip(1).any(|s| !s.trim_start().starts_with("src=")), "{route} as {login}: inline script");
+            for on in [" onclick=", " onsubmit=", " onload=", " onchange=", "javascript:"] {
+                assert!(!body.contains(on), "{route} as {login}: {on}");
+            }
+        }
+    }
+    assert!(checked > 40, "{checked} pages checked");
+}
