@@ -39,7 +39,13 @@ pub(crate) async fn set_policy(store: &Store, ctx: &Ctx, misi: &str, program: &s
 /// Replaces the tenant's priority competencies with `items`.
 async fn replace<C: ConnectionTrait>(txn: &C, ctx: &Ctx, items: &[PriorityInput]) -> Result<()> {
     let mut errs = vec![];
+    let mut seen = std::collections::HashSet::new();
     for it in items {
+        // A form with a field twice (hand-made or replayed) would break the table's key.
+        if !seen.insert(it.competency_id) {
+            errs.push(cakap_domain::FieldError::new("competency_id", "kompetensi yang sama dipilih lebih dari sekali"));
+            continue;
+        }
         if let Err(e) = super::assessments::active_competency(txn, ctx.tenant_id, it.competency_id).await {
             errs.extend(match e {
                 StoreError::Invalid(v) => v,

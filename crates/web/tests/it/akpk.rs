@@ -617,3 +617,26 @@ async fn an_employee_never_assessed_is_belum_dinilai_not_kurang_optimal() {
     let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
     assert!(v["held"]["jpm"].is_null() && v["held"]["band"].is_null(), "{}", api.body);
 }
+
+/// The defect: a duplicated field on Prioritas Kebijakan gave HTTP 500 and lost the save. Now
+/// it is a 422 naming the problem, with the form kept and nothing changed.
+#[tokio::test]
+async fn a_duplicated_priority_field_is_a_form_error_not_a_crash() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let before = op(&app, t).await.needs_admin().unwrap().priorities().await.unwrap();
+    let m1 = op(&app, t).await.competencies().unwrap().list().await.unwrap().into_iter().find(|c| c.code == "M.1").unwrap().id;
+    let mut c = app.login("perencana.medan").await;
+    c.get("/akpk/prioritas").await;
+    let (src, why) = (format!("src_{m1}"), format!("why_{m1}"));
+    let res = c
+        .post(
+            "/akpk/prioritas",
+            &[("misi", "Misi baru"), ("program", "Program"), (&src, "visi_misi"), (&why, "alasan"), (&src, "pimpinan"), (&why, "alasan lagi")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("dipilih lebih dari sekali"), "{}", res.body);
+    assert!(res.body.contains("Misi baru"), "what was typed is kept");
+    assert_eq!(op(&app, t).await.needs_admin().unwrap().priorities().await.unwrap(), before);
+}
