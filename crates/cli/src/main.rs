@@ -33,9 +33,10 @@ enum Cmd {
         /// Set the Secure flag on cookies (when served over TLS).
         #[arg(long)]
         secure_cookies: bool,
-        /// Take client addresses from X-Forwarded-For (only behind a proxy that sets it).
-        #[arg(long)]
-        trust_forwarded_for: bool,
+        /// Address of a reverse proxy in front of Cakap (repeat for several): only requests
+        /// from it have X-Forwarded-For read, right to left, up to the first untrusted hop.
+        #[arg(long = "trusted-proxy")]
+        trusted_proxies: Vec<std::net::IpAddr>,
         /// Largest upload (imports) in MiB.
         #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1024))]
         max_upload_mb: u32,
@@ -200,12 +201,12 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Cmd::Demo => {
             load_demo(&store).await?;
         }
-        Cmd::Serve { listen, demo, secure_cookies, trust_forwarded_for, max_upload_mb } => {
+        Cmd::Serve { listen, demo, secure_cookies, trusted_proxies, max_upload_mb } => {
             if demo {
                 load_demo(&store).await?;
             }
             tokio::spawn(purge_forever(store.clone()));
-            let app = cakap_web::router(store, cakap_web::WebConfig { secure_cookies, trust_forwarded_for, max_body: max_upload_mb as usize * 1024 * 1024 });
+            let app = cakap_web::router(store, cakap_web::WebConfig { secure_cookies, trusted_proxies, max_body: max_upload_mb as usize * 1024 * 1024 });
             let listener = tokio::net::TcpListener::bind(&listen).await?;
             println!("Cakap berjalan di http://{listen}/  (basis data: {})", cli.database_url);
             axum_serve(listener, app).await?;

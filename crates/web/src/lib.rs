@@ -61,14 +61,15 @@ pub struct WebConfig {
     pub max_body: usize,
     /// Set the `Secure` cookie flag (behind TLS).
     pub secure_cookies: bool,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it;
-    /// otherwise anyone could pick their own address and dodge the per-IP login throttle).
-    pub trust_forwarded_for: bool,
+    /// Addresses of the reverse proxies in front (`--trusted-proxy`): only a request from one
+    /// of them has its `X-Forwarded-For` read, and then the right-most hop that is not one of
+    /// them is the client (the left-most hops are whatever the client wrote).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { max_body: MAX_BODY, secure_cookies: false, trust_forwarded_for: false }
+        WebConfig { max_body: MAX_BODY, secure_cookies: false, trusted_proxies: vec![] }
     }
 }
 

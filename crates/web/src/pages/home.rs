@@ -61,11 +61,29 @@ pub struct LoginForm {
     password: String,
 }
 
-/// The client address: the socket peer, or (behind a trusted proxy) the first
-/// `X-Forwarded-For` hop.
-fn client_ip(headers: &HeaderMap, peer: Option<&ConnectInfo<std::net::SocketAddr>>, trust_forwarded_for: bool) -> String {
-    let forwarded = || headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()).map(|s| s.trim().to_string());
-    trust_forwarded_for.then(forwarded).flatten().or_else(|| peer.map(|p| p.0.ip().to_string())).unwrap_or_else(|| "unknown".into())
+/// The client address: the socket peer, or, when the peer is a trusted proxy, the right-most
+/// `X-Forwarded-For` hop that is not a trusted proxy. Hops left of it were written by the
+/// client and are never believed (the first hop would let anyone pick an address to dodge the
+/// per-IP throttle, or a victim's to lock it out).
+pub fn client_ip(headers: &HeaderMap, peer: Option<std::net::IpAddr>, trusted: &[std::net::IpAddr]) -> String {
+    let Some(mut client) = peer else { return "unknown".into() };
+    if trusted.contains(&client) {
+        // Every X-Forwarded-For header in order, then its hops right to left.
+        let hops: Vec<&str> = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).collect();
+        for hop in hops.iter().rev() {
+            match hop.trim().parse::<std::net::IpAddr>() {
+                Ok(ip) => {
+                    client = ip;
+                    if !trusted.contains(&ip) {
+                        break;
+                    }
+                }
+                // A hop that is no address ends the chain: the last one read is the client.
+                Err(_) => break,
+            }
+        }
+    }
+    client.to_string()
 }
 
 pub async fn view_login_post(
@@ -75,7 +93,7 @@ pub async fn view_login_post(
     peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
     Form(f): Form<LoginForm>,
 ) -> Result<Response> {
-    let ip = client_ip(&headers, peer.as_ref().map(|e| &e.0), s.cfg.trust_forwarded_for);
+    let ip = client_ip(&headers, peer.as_ref().map(|e| e.0.0.ip()), &s.cfg.trusted_proxies);
     match cakap_store::users::authenticate(&s.store, &f.login, &f.password, &ip).await? {
         Ok(user) => {
             // New session id at login: a fixed (attacker-planted) id never becomes authenticated.
@@ -171,4 +189,42 @@ pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor
         akpk_cards(&s, &a, &mut cards).await?;
     }
     Ok(render(HomePage { layout, cards, jobs, visi }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_ip;
+    use axum::http::HeaderMap;
+    use std::net::IpAddr;
+
+    fn h(xff: &[&str]) -> HeaderMap {
+        let mut m = HeaderMap::new();
+        for v in xff {
+            m.append("x-forwarded-for", v.parse().unwrap());
+        }
+        m
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    /// The defect: with `--trust-forwarded-for` the first (client-written) hop was the address.
+    #[test]
+    fn the_right_most_untrusted_hop_is_the_client() {
+        let proxy = [ip("10.0.0.2")];
+        // Client 203.0.113.7 wrote a fake first hop; the proxy appended the real address.
+        assert_eq!(client_ip(&h(&["1.2.3.4, 203.0.113.7"]), Some(ip("10.0.0.2")), &proxy), "203.0.113.7");
+        // Two proxies, both trusted.
+        let two = [ip("10.0.0.2"), ip("10.0.0.3")];
+        assert_eq!(client_ip(&h(&["6.6.6.6, 198.51.100.9, 10.0.0.3"]), Some(ip("10.0.0.2")), &two), "198.51.100.9");
+        // Headers split over several lines read as one list.
+        assert_eq!(client_ip(&h(&["6.6.6.6", "198.51.100.9"]), Some(ip("10.0.0.2")), &proxy), "198.51.100.9");
+        // Not from a trusted proxy: the header is ignored.
+        assert_eq!(client_ip(&h(&["1.2.3.4"]), Some(ip("203.0.113.7")), &proxy), "203.0.113.7");
+        assert_eq!(client_ip(&h(&["1.2.3.4"]), Some(ip("203.0.113.7")), &[]), "203.0.113.7");
+        // Garbage ends the chain at the last address read.
+        assert_eq!(client_ip(&h(&["rubbish"]), Some(ip("10.0.0.2")), &proxy), "10.0.0.2");
+        assert_eq!(client_ip(&h(&[]), None, &proxy), "unknown");
+    }
 }
