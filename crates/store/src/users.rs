@@ -285,6 +285,8 @@ pub(crate) async fn update(store: &Store, ctx: &Ctx, id: i64, change: &UserUpdat
     }
     if let Some(hash) = hash {
         am.password_hash = Set(hash);
+        // A reset by the admin ends every session and token of the user.
+        crate::sessions::end_all_for(&txn, id, None).await?;
         audit::record(&txn, ctx, ctx.tenant_id, ("password", cakap_domain::audit::AuditEntity::User, id), None::<&()>, None::<&()>).await?;
     }
     if am.is_changed() {
@@ -295,7 +297,7 @@ pub(crate) async fn update(store: &Store, ctx: &Ctx, id: i64, change: &UserUpdat
 }
 
 /// Sets a new password for a user of `tenant_id` (None: the user's own, any tenant).
-pub(crate) async fn set_password(store: &Store, ctx: &Ctx, tenant_id: Option<i64>, id: i64, password: &str) -> Result<()> {
+pub(crate) async fn set_password(store: &Store, ctx: &Ctx, tenant_id: Option<i64>, id: i64, password: &str, keep_session: Option<&str>) -> Result<()> {
     check_password(password)?;
     let hash = hash_password(password);
     let txn = store.write().await?;
@@ -306,6 +308,7 @@ pub(crate) async fn set_password(store: &Store, ctx: &Ctx, tenant_id: Option<i64
     let mut am: app_user::ActiveModel = before.clone().into();
     am.password_hash = Set(hash);
     am.update(&txn).await?;
+    crate::sessions::end_all_for(&txn, id, keep_session).await?;
     audit::record(&txn, ctx, before.tenant_id.unwrap_or(0), ("password", cakap_domain::audit::AuditEntity::User, id), None::<&()>, None::<&()>).await?;
     txn.commit().await?;
     Ok(())
@@ -573,13 +576,14 @@ impl<'a> Account<'a> {
         revoke_token(self.store, &self.ctx(), self.user_id, token_id).await
     }
 
-    /// Changes the password after checking the current one (a field error on `old` when wrong).
-    pub async fn change_password(&self, old: &str, new: &str) -> Result<()> {
+    /// Changes the password after checking the current one (a field error on `old` when wrong),
+    /// ending the user's other sessions (all but `this_session`) and revoking their API tokens.
+    pub async fn change_password(&self, old: &str, new: &str, this_session: Option<&str>) -> Result<()> {
         let u = get_any(&self.store.db, self.user_id).await?;
         if !verify_password(old, &u.password_hash) {
             return Err(StoreError::invalid("old", "Kata sandi lama salah."));
         }
-        set_password(self.store, &self.ctx(), None, self.user_id, new).await
+        set_password(self.store, &self.ctx(), None, self.user_id, new, this_session).await
     }
 }
 

@@ -55,7 +55,8 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
 impl SessionStore for DbSessionStore {
     async fn save(&self, r: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&r.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let res = sessions::save(&self.store, &r.id.to_string(), &SessionRow { data, expires_at: r.expiry_date }).await;
+        let user_id = r.data.get(crate::auth::SESSION_USER).and_then(|v| v.as_i64());
+        let res = sessions::save(&self.store, &r.id.to_string(), &SessionRow { data, expires_at: r.expiry_date, user_id }).await;
         self.records.forget(&r.id.0);
         res.map_err(backend)?;
         Ok(())

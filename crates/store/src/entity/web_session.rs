@@ -7,6 +7,7 @@ pub struct Model {
     pub id: String,
     pub data: String,
     pub expires_at: TimeDateTimeWithTimeZone,
+    pub user_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -67,7 +67,8 @@ pub struct PasswordForm {
 }
 
 pub async fn view_password_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<PasswordForm>) -> Result<Response> {
-    match a.account(&s.store)?.change_password(&f.old, &f.new).await {
+    let this = session.id().map(|id| id.to_string());
+    match a.account(&s.store)?.change_password(&f.old, &f.new, this.as_deref()).await {
         Ok(()) => {
             flash(&session, "Kata sandi berhasil diubah.").await;
             Ok(see_other("/profil"))

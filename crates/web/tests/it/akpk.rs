@@ -107,7 +107,7 @@ async fn planner_drills_from_heatmap_to_a_hand_worked_akpk_and_exports_needs() {
     let m8 = op(&app, t).await.competencies().unwrap().get(s.comp("M.8")).await.unwrap();
     let l3 = op(&app, t).await.competencies().unwrap().levels(&m8).await.unwrap()[2].indicator.clone();
     assert!(page.contains(&format!("Level 3: {}", l3.replace('\'', "&#39;").replace('"', "&quot;"))), "{l3}");
-    assert!(page.contains("window.print()"), "printable");
+    assert!(page.contains("data-print>Cetak</button>"), "printable (app.js prints)");
 
     // Needs: Pengambilan Keputusan (M.8), required 3, actual 1, gap 2. Priority: gap 2/4·40 = 20,
     // criticality 2 → 10, SKP Kurang 2/3·20 = 13,33, not a priority competency → 43.

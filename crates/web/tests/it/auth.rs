@@ -295,3 +295,27 @@ async fn a_post_without_a_session_is_refused_before_its_body_is_read() {
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", res.body);
     assert_eq!(anon.login("admin.medan", PASSWORD).await.status, StatusCode::SEE_OTHER, "an ordinary login still works");
 }
+
+/// The defect: a password change or reset left the user's other sessions and API tokens alive.
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions_and_tokens() {
+    let app = TestApp::demo().await;
+    let mut here = app.login("perencana.medan").await;
+    let mut elsewhere = app.login("perencana.medan").await;
+    let token = token_for(&app, "perencana.medan").await;
+    assert_eq!(elsewhere.get("/").await.status, StatusCode::OK);
+    assert_eq!(here.api("GET", "/api/v1/me", &token, None).await.status, StatusCode::OK);
+    here.get("/profil").await;
+    let res = here.post("/profil/sandi", &[("old", PASSWORD), ("new", "sandi-baru-yang-panjang-2026")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(here.get("/").await.status, StatusCode::OK, "the session that changed it stays");
+    assert_ne!(elsewhere.get("/").await.status, StatusCode::OK, "the other session ended");
+    assert_eq!(here.api("GET", "/api/v1/me", &token, None).await.status, StatusCode::UNAUTHORIZED, "tokens revoked");
+    // A reset by the admin ends every session of the user.
+    let uid = cakap_store::users::find_login(&app.store.db, "perencana.medan").await.unwrap().unwrap().id;
+    let mut admin = app.login("admin.medan").await;
+    admin.get(&format!("/organisasi/pengguna/{uid}")).await;
+    let res = admin.post(&format!("/organisasi/pengguna/{uid}"), &[("role_planner", "on"), ("active", "true"), ("password", "direset-oleh-admin-2026")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_ne!(here.get("/").await.status, StatusCode::OK, "reset by the admin ends it too");
+}
