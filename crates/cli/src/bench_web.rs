@@ -33,7 +33,7 @@ pub async fn setup(store: &Store, password: &str, employees: u64) -> Res<()> {
             vec![nip, name, g.to_string(), birth, "PNS".into(), "III/a".into(), unit.clone(), pos.clone()]
         })
         .collect();
-    let s = scope.org_admin()?.import_employee_table(ImportMode::Upsert, "bench-web.csv", &Table { headers, rows }).await?;
+    let s = scope.org_admin()?.import_employee_table(ImportMode::Upsert, "bench-web.csv", &Table { headers, rows, ..Default::default() }).await?;
     if !s.written {
         return Err(format!("bench data not written: {:?}", s.errors.iter().take(3).collect::<Vec<_>>()).into());
     }

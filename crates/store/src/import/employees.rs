@@ -88,6 +88,9 @@ pub struct ImportSummary {
     pub error_count: usize,
     pub written: bool,
     pub job_id: Option<i64>,
+    /// The text encoding the file was read in when it was not UTF-8 (shown in the preview).
+    #[serde(default)]
+    pub encoding: String,
 }
 
 pub const MAX_LISTED_ERRORS: usize = 1000;
@@ -497,6 +500,7 @@ pub(crate) async fn check_table(store: &Store, tenant_id: i64, mode: ImportMode,
             if let Err(e) = imp.resolve_existing(&store.db).await {
                 imp.error(0, "-", format!("gagal membaca data: {e}"));
             }
+            imp.summary.encoding = table.encoding.clone();
             imp.summary
         }
     }

@@ -27,6 +27,9 @@ impl std::fmt::Display for RowError {
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// "" for UTF-8 (and XLSX), else the encoding a CSV was decoded from ("Windows-1252").
+    #[serde(default)]
+    pub encoding: String,
 }
 
 /// What an uploaded table may hold, whatever its size on the wire says: a 1.6 KB XLSX can
@@ -98,8 +101,30 @@ pub fn csv_reader<R: std::io::Read>(r: R, delimiter: u8) -> csv::Reader<R> {
     csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(false).from_reader(r)
 }
 
-pub fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Table, RowError> {
+/// Indonesian Excel's "CSV (Comma delimited)" is Windows-1252, not UTF-8: such a file is decoded
+/// from it (every byte is a character there) and the table says so; UTF-16 ("Unicode Text") and
+/// binary files are refused with what to do instead.
+fn decode_csv(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, [u8]>, &'static str), RowError> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(limit_error(
+            1,
+            "berkas tersimpan sebagai UTF-16 (Unicode); simpan ulang dari Excel sebagai \"CSV UTF-8\" atau \"CSV (Comma delimited)\"".into(),
+        ));
+    }
+    if bytes.contains(&0) {
+        return Err(limit_error(1, "berkas bukan teks CSV (berisi byte nol); unggah .csv atau .xlsx".into()));
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if std::str::from_utf8(bytes).is_ok() {
+        return Ok((bytes.into(), ""));
+    }
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+    Ok((text.into_owned().into_bytes().into(), "Windows-1252"))
+}
+
+pub fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Table, RowError> {
+    let (bytes, encoding) = decode_csv(bytes)?;
+    let bytes: &[u8] = &bytes;
     let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or(b"");
     let mut rdr = csv_reader(bytes, sniff_delimiter(first_line));
     let mut cells = 0usize;
@@ -114,7 +139,9 @@ pub fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Table, RowError> {
         check_cells(i + 1, cells, limits)?;
         rows.push(Ok(rec.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect()));
     }
-    table_from(rows.into_iter())
+    let mut table = table_from(rows.into_iter())?;
+    table.encoding = encoding.to_string();
+    Ok(table)
 }
 
 /// `row` is the spreadsheet row number (header = 1).
@@ -312,6 +339,20 @@ mod tests {
         let t = read_csv(b"\xEF\xBB\xBFNIP;Nama\n198005122005011001;Budi, S.E.\n", &Limits::default()).unwrap();
         assert_eq!(t.headers, vec!["NIP", "Nama"]);
         assert_eq!(t.rows, vec![vec!["198005122005011001".to_string(), "Budi, S.E.".to_string()]]);
+    }
+
+    /// The defect: Windows-1252 files (what Indonesian Excel writes for "CSV (Comma
+    /// delimited)") imported as garbled text.
+    #[test]
+    fn windows_1252_csv_is_decoded_and_said_so() {
+        // "Désa Sukamaju" and "Ny. Siti’s" in Windows-1252: é = 0xE9, ’ = 0x92.
+        let t = read_csv(b"Nama;Unit\nD\xE9sa Sukamaju;Ny. Siti\x92s\n", &Limits::default()).unwrap();
+        assert_eq!(t.rows[0], vec!["Désa Sukamaju".to_string(), "Ny. Siti’s".to_string()]);
+        assert_eq!(t.encoding, "Windows-1252");
+        assert_eq!(read_csv("Nama\nDésa\n".as_bytes(), &Limits::default()).unwrap().encoding, "");
+        let e = read_csv(b"\xFF\xFEN\x00a\x00", &Limits::default()).unwrap_err();
+        assert!(e.message.contains("UTF-16"), "{e}");
+        assert!(read_csv(b"PK\x03\x04\x00\x00", &Limits::default()).unwrap_err().message.contains("bukan teks CSV"));
     }
 
     #[test]

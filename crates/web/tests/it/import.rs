@@ -241,3 +241,21 @@ async fn an_imported_position_must_belong_to_the_rows_unit() {
     );
     assert_eq!(count(&app, t).await, before);
 }
+
+/// Indonesian Excel's "CSV (Comma delimited)" is Windows-1252: the preview says so and the
+/// names arrive as typed, not as replacement characters.
+#[tokio::test]
+async fn a_windows_1252_csv_imports_with_its_accents() {
+    let app = TestApp::demo().await;
+    let mut c = app.login("admin.medan").await;
+    c.get("/organisasi/pegawai/impor").await;
+    let csrf = c.csrf.clone();
+    let mut bytes = format!("{HEADER}\n").into_bytes();
+    bytes.extend_from_slice(b"199102032019031001;Ren\xE9 Sitorus;L;03-02-1991;PNS;III/a;Kelurahan Harjosari I;Pengadministrasi Kependudukan;;\n");
+    let res = c.upload("/organisasi/pegawai/impor", "pegawai.csv", &bytes, "upsert", &csrf).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.body.contains("Berkas dibaca sebagai teks Windows-1252"), "{}", res.body);
+    let id: String = res.body.split("action=\"/organisasi/pegawai/impor/").nth(1).unwrap().split('/').next().unwrap().to_string();
+    assert_eq!(c.post(&format!("/organisasi/pegawai/impor/{id}/simpan"), &[]).await.status, StatusCode::SEE_OTHER);
+    assert!(c.get("/organisasi/pegawai?q=sitorus").await.body.contains("René Sitorus"));
+}

@@ -58,7 +58,7 @@ pub async fn ids_of(app: &TestApp, code: &str) -> Ids {
     let account = cakap_store::users::Account::of(&app.store, scope.principal(), None).unwrap();
     account.create_token("uji").await.unwrap();
     let tok = account.tokens().await.unwrap().remove(0);
-    let table = cakap_store::import::Table { headers: vec!["NIP".into()], rows: vec![] };
+    let table = cakap_store::import::Table { headers: vec!["NIP".into()], ..Default::default() };
     let job = scope.org_admin().unwrap().save_employee_preview("uji.csv", Default::default(), &table, &Default::default()).await.unwrap();
     let competency = op(app, t).await.competencies().unwrap().list().await.unwrap().into_iter().find(|c| c.code == "TK-ETIKA").unwrap().id;
     let need_input = cakap_store::akpk::needs::NeedInput {
