@@ -158,8 +158,12 @@ enum TokenCmd {
         login: String,
         #[arg(long, default_value = "cli")]
         name: String,
+        /// Days the token lives (1–365).
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=365))]
+        days: i64,
+        /// A token that may only read.
         #[arg(long)]
-        days: Option<i64>,
+        read_only: bool,
     },
 }
 
@@ -281,8 +285,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 Err(e) => return Err(e.to_string().into()),
             }
         }
-        Cmd::Token { cmd: TokenCmd::Create { login, name, days } } => {
-            let secret = match cakap_store::users::issue_token(&store, &login, &name, days).await {
+        Cmd::Token { cmd: TokenCmd::Create { login, name, days, read_only } } => {
+            let scope = if read_only { cakap_domain::TokenScope::Read } else { cakap_domain::TokenScope::ReadWrite };
+            let secret = match cakap_store::users::issue_token(&store, &login, &name, Some(days), scope).await {
                 Err(cakap_store::StoreError::NotFound) => return Err("pengguna tidak ditemukan".into()),
                 other => other?,
             };

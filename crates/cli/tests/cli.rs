@@ -128,6 +128,11 @@ async fn bad_last_row_writes_nothing_and_exit_code_says_so() {
 async fn token_create_prints_a_working_secret() {
     let db = Db::new().await;
     assert!(db.cakap(&["demo"]).stdout(Stdio::null()).status().unwrap().success());
+    // The defect: `--days -1` was accepted (a token born expired, or worse, never checked).
+    let bad = db.cakap(&["token", "create", "--login", "admin.serang", "--days", "-1"]).output().unwrap();
+    assert!(!bad.status.success(), "--days -1 is refused");
+    let bad = db.cakap(&["token", "create", "--login", "admin.serang", "--days", "4000"]).output().unwrap();
+    assert!(!bad.status.success(), "--days 4000 is refused");
     let out = db.cakap(&["token", "create", "--login", "admin.serang"]).output().unwrap();
     assert!(out.status.success());
     let secret = String::from_utf8_lossy(&out.stdout).trim().to_string();

@@ -15,6 +15,18 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// What an API token may do on top of its holder's permissions.
+    pub enum TokenScope {
+        Read = ("read", "Hanya membaca"),
+        ReadWrite = ("read_write", "Membaca dan mengubah"),
+    }
+}
+
+/// Days an API token lives when none is asked for, and the longest it may.
+pub const TOKEN_DEFAULT_DAYS: i64 = 90;
+pub const TOKEN_MAX_DAYS: i64 = 365;
+
 /// What an actor may do. Scope (which rows) is separate: see [`ReadScope`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Permission {

@@ -14,7 +14,7 @@ pub mod org;
 pub mod rollup;
 pub mod zone;
 
-pub use access::{Permission, ReadScope, Role, Roles};
+pub use access::{Permission, ReadScope, Role, Roles, TokenScope};
 pub use employee::FieldError;
 pub use nip::{Nip, NipError, NipFacts};
 pub use org::{EmployeeStatus, Gender, Jenjang, PositionKind, TenantKind, UnitKind};

@@ -2,6 +2,7 @@
 
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Argon2, PasswordHash};
+use cakap_domain::access::{TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, TokenScope};
 use cakap_domain::{FieldError, Role};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
@@ -390,9 +391,21 @@ pub fn token_hash(secret: &str) -> String {
 }
 
 /// Creates a token and returns (row, secret). The secret is shown once and stored only hashed.
-pub(crate) async fn create_token(store: &Store, ctx: &Ctx, user_id: i64, name: &str, days: Option<i64>) -> Result<(api_token::Model, String)> {
-    if name.trim().is_empty() {
-        return Err(StoreError::invalid("name", "nama token wajib diisi"));
+pub(crate) async fn create_token(
+    store: &Store,
+    ctx: &Ctx,
+    user_id: i64,
+    name: &str,
+    days: Option<i64>,
+    scope: TokenScope,
+) -> Result<(api_token::Model, String)> {
+    if name.trim().is_empty() || name.trim().chars().count() > 100 {
+        return Err(StoreError::invalid("name", "nama token wajib diisi (maksimal 100 karakter)"));
+    }
+    // Every token expires: 90 days unless asked otherwise, never more than a year.
+    let days = days.unwrap_or(TOKEN_DEFAULT_DAYS);
+    if !(1..=TOKEN_MAX_DAYS).contains(&days) {
+        return Err(StoreError::invalid("days", format!("masa berlaku token 1–{TOKEN_MAX_DAYS} hari")));
     }
     let secret = format!("cakap_{}", hex::encode(rand::random::<[u8; 24]>()));
     let txn = store.write().await?;
@@ -404,9 +417,10 @@ pub(crate) async fn create_token(store: &Store, ctx: &Ctx, user_id: i64, name: &
         name: Set(name.trim().to_string()),
         token_hash: Set(token_hash(&secret)),
         created_at: Set(now),
-        expires_at: Set(days.map(|d| now + Duration::days(d))),
+        expires_at: Set(Some(now + Duration::days(days))),
         last_used_at: Set(None),
         revoked_at: Set(None),
+        scope: Set(scope.code().to_string()),
     }
     .insert(&txn)
     .await?;
@@ -416,7 +430,7 @@ pub(crate) async fn create_token(store: &Store, ctx: &Ctx, user_id: i64, name: &
         ctx.tenant_id,
         ("create", cakap_domain::audit::AuditEntity::ApiToken, m.id),
         None::<&()>,
-        Some(&serde_json::json!({"name": m.name, "user_id": user_id})),
+        Some(&serde_json::json!({"name": m.name, "user_id": user_id, "days": days, "scope": scope})),
     )
     .await?;
     txn.commit().await?;
@@ -449,6 +463,8 @@ pub fn token_key(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
 }
 
+/// `writing`: the request may change data, so a read-only token is refused
+/// ([`StoreError::Forbidden`]).
 pub async fn user_for_token(store: &Store, secret: &str, writing: bool) -> Result<Option<i64>> {
     let Some(tok) = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(token_hash(secret))).one(&store.db).await? else {
         return Ok(None);
@@ -456,6 +472,9 @@ pub async fn user_for_token(store: &Store, secret: &str, writing: bool) -> Resul
     let now = crate::now();
     if tok.revoked_at.is_some() || tok.expires_at.is_some_and(|e| e < now) {
         return Ok(None);
+    }
+    if writing && TokenScope::from_code(&tok.scope) != Some(TokenScope::ReadWrite) {
+        return Err(StoreError::Forbidden);
     }
     let user = get_any(&store.db, tok.user_id).await?;
     if !user.active {
@@ -529,6 +548,7 @@ pub struct TokenView {
     pub expires_at: Option<time::OffsetDateTime>,
     pub last_used_at: Option<time::OffsetDateTime>,
     pub revoked: bool,
+    pub scope: TokenScope,
 }
 
 /// A principal's own account (any logged-in user, with or without a tenant): its API tokens
@@ -552,23 +572,27 @@ impl<'a> Account<'a> {
 
     /// The user's tokens, newest first.
     pub async fn tokens(&self) -> Result<Vec<TokenView>> {
-        Ok(tokens_of(&self.store.db, self.user_id)
+        tokens_of(&self.store.db, self.user_id)
             .await?
             .into_iter()
-            .map(|t| TokenView {
-                id: t.id,
-                name: t.name,
-                created_at: t.created_at,
-                expires_at: t.expires_at,
-                last_used_at: t.last_used_at,
-                revoked: t.revoked_at.is_some(),
+            .map(|t| {
+                let scope = crate::error::code(TokenScope::from_code(&t.scope), "cakupan token", &t.scope)?;
+                Ok(TokenView {
+                    id: t.id,
+                    name: t.name,
+                    created_at: t.created_at,
+                    expires_at: t.expires_at,
+                    last_used_at: t.last_used_at,
+                    revoked: t.revoked_at.is_some(),
+                    scope,
+                })
             })
-            .collect())
+            .collect()
     }
 
-    /// A new token; the secret, shown once.
-    pub async fn create_token(&self, name: &str) -> Result<String> {
-        Ok(create_token(self.store, &self.ctx(), self.user_id, name, None).await?.1)
+    /// A new token of `days` (None: 90) and `scope`; the secret, shown once.
+    pub async fn create_token(&self, name: &str, days: Option<i64>, scope: TokenScope) -> Result<String> {
+        Ok(create_token(self.store, &self.ctx(), self.user_id, name, days, scope).await?.1)
     }
 
     /// Revokes one of the user's own tokens (another user's: not found).
@@ -594,8 +618,8 @@ pub async fn find_login<C: ConnectionTrait>(db: &C, login: &str) -> Result<Optio
 
 /// A token for the user with this login, issued by the operator (`cakap token create`): the
 /// secret, shown once; audited in the user's tenant as the user's own.
-pub async fn issue_token(store: &Store, login: &str, name: &str, days: Option<i64>) -> Result<String> {
+pub async fn issue_token(store: &Store, login: &str, name: &str, days: Option<i64>, scope: TokenScope) -> Result<String> {
     let u = by_login(&store.db, login).await?.ok_or(StoreError::NotFound)?;
     let ctx = Ctx { tenant_id: u.tenant_id.unwrap_or(0), user_id: Some(u.id), request_id: None };
-    Ok(create_token(store, &ctx, u.id, name, days).await?.1)
+    Ok(create_token(store, &ctx, u.id, name, days, scope).await?.1)
 }

@@ -12,6 +12,7 @@ pub struct Model {
     pub expires_at: Option<TimeDateTimeWithTimeZone>,
     pub last_used_at: Option<TimeDateTimeWithTimeZone>,
     pub revoked_at: Option<TimeDateTimeWithTimeZone>,
+    pub scope: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

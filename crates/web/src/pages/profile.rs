@@ -17,7 +17,9 @@ use crate::view::{self, Layout, flash};
 #[template(path = "profile.html")]
 struct ProfilePage {
     layout: Layout,
-    tokens: Vec<(i64, String, String, String, &'static str)>,
+    /// (id, name, created, last write, status, scope, expires)
+    tokens: Vec<(i64, String, String, String, &'static str, &'static str, String)>,
+    scopes: Vec<(&'static str, &'static str)>,
     new_token: String,
     error: String,
 }
@@ -29,12 +31,29 @@ async fn page(s: &AppState, session: &Session, a: &Actor, new_token: String, err
         .await?
         .into_iter()
         .map(|t| {
-            let status = if t.revoked { "Dicabut" } else { "Aktif" };
-            (t.id, t.name, view::datetime(&t.created_at, a.zone), t.last_used_at.map(|d| view::datetime(&d, a.zone)).unwrap_or_else(|| "-".into()), status)
+            let expired = t.expires_at.is_some_and(|e| e < time::OffsetDateTime::now_utc());
+            let status = if t.revoked {
+                "Dicabut"
+            } else if expired {
+                "Kedaluwarsa"
+            } else {
+                "Aktif"
+            };
+            let expires = t.expires_at.map(|d| view::datetime(&d, a.zone)).unwrap_or_else(|| "-".into());
+            (
+                t.id,
+                t.name,
+                view::datetime(&t.created_at, a.zone),
+                t.last_used_at.map(|d| view::datetime(&d, a.zone)).unwrap_or_else(|| "-".into()),
+                status,
+                t.scope.label(),
+                expires,
+            )
         })
         .collect();
+    let scopes = cakap_domain::TokenScope::ALL.iter().map(|s| (s.code(), s.label())).collect();
     let layout = Layout::new(a, session, "Profil", "/profil").await;
-    Ok(render(ProfilePage { layout, tokens, new_token, error }))
+    Ok(render(ProfilePage { layout, tokens, scopes, new_token, error }))
 }
 
 pub async fn view_profile_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
@@ -44,10 +63,19 @@ pub async fn view_profile_get(State(s): State<AppState>, session: Session, a: Ac
 #[derive(Deserialize)]
 pub struct TokenForm {
     name: String,
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    scope: String,
 }
 
 pub async fn view_token_post(State(s): State<AppState>, session: Session, a: Actor, Form(f): Form<TokenForm>) -> Result<Response> {
-    match a.account(&s.store)?.create_token(&f.name).await {
+    let days = match f.days.trim() {
+        "" => None,
+        d => Some(d.parse::<i64>().unwrap_or(0)),
+    };
+    let scope = cakap_domain::TokenScope::from_code(&f.scope).unwrap_or(cakap_domain::TokenScope::Read);
+    match a.account(&s.store)?.create_token(&f.name, days, scope).await {
         Ok(secret) => page(&s, &session, &a, secret, String::new()).await,
         Err(cakap_store::StoreError::Invalid(e)) => page(&s, &session, &a, String::new(), e[0].message.clone()).await,
         Err(e) => Err(e.into()),

@@ -319,3 +319,36 @@ async fn a_password_change_ends_the_other_sessions_and_tokens() {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_ne!(here.get("/").await.status, StatusCode::OK, "reset by the admin ends it too");
 }
+
+/// The defect: tokens never expired and carried full rights. Now every token expires (90 days
+/// unless asked, at most 365) and a read-only token cannot change data.
+#[tokio::test]
+async fn tokens_expire_and_a_read_only_token_cannot_write() {
+    let app = TestApp::demo().await;
+    let mut c = app.login("admin.medan").await;
+    c.get("/profil").await;
+    let res = c.post("/profil/token", &[("name", "baca saja"), ("scope", "read"), ("days", "")]).await;
+    let secret = res.body.split("<code class=\"token\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    assert!(res.body.contains("Hanya membaca"), "{}", res.body);
+    assert_eq!(c.api("GET", "/api/v1/units", &secret, None).await.status, StatusCode::OK);
+    let unit = serde_json::json!({"parent_id": null, "code": "BACA", "name": "Unit dari token baca", "kind": "bidang"});
+    assert_eq!(c.api("POST", "/api/v1/units", &secret, Some(unit.clone())).await.status, StatusCode::FORBIDDEN);
+    let writer = token_for(&app, "admin.medan").await;
+    assert_eq!(c.api("POST", "/api/v1/units", &writer, Some(unit)).await.status, StatusCode::OK);
+    // 90 days by default.
+    let uid = cakap_store::users::find_login(&app.store.db, "admin.medan").await.unwrap().unwrap().id;
+    let days = sql_count(&app, &format!("SELECT COUNT(*) FROM api_token WHERE user_id = {uid} AND expires_at IS NOT NULL")).await;
+    assert_eq!(days, 2, "every token has an expiry");
+    let scope = cakap_store::Scope::of(&app.store, std::sync::Arc::new(cakap_store::Principal::load(&app.store, uid).await.unwrap().unwrap()), None).unwrap();
+    let tokens = cakap_store::users::Account::of(&app.store, scope.principal(), None).unwrap().tokens().await.unwrap();
+    let left = tokens[0].expires_at.unwrap() - tokens[0].created_at;
+    assert_eq!(left.whole_days(), 90);
+    // Out of range is a message, not a token.
+    let res = c.post("/profil/token", &[("name", "lama"), ("scope", "read"), ("days", "400")]).await;
+    assert!(res.body.contains("masa berlaku token 1–365 hari"), "{}", res.body);
+    // An expired token is refused.
+    sql_exec(&app, &format!("UPDATE api_token SET expires_at = '2020-01-01T00:00:00Z' WHERE user_id = {uid}")).await;
+    // (a new router: its token cache has not seen the token yet)
+    let mut fresh = app.login_with("perencana.medan", Default::default()).await;
+    assert_eq!(fresh.api("GET", "/api/v1/units", &writer, None).await.status, StatusCode::UNAUTHORIZED);
+}

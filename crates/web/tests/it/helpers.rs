@@ -204,7 +204,7 @@ impl Client {
 
 /// Creates an API token for a demo login.
 pub async fn token_for(app: &TestApp, login: &str) -> String {
-    cakap_store::users::issue_token(&app.store, login, "uji", None).await.unwrap()
+    cakap_store::users::issue_token(&app.store, login, "uji", None, cakap_domain::TokenScope::ReadWrite).await.unwrap()
 }
 
 /// The tenant's operator scope (what the CLI acts as): the door tests use to read and set up data.

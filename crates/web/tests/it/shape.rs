@@ -56,7 +56,7 @@ pub async fn ids_of(app: &TestApp, code: &str) -> Ids {
     // As the admin itself: a preview can only be committed by the user who made it.
     let scope = scope_of(app, &login).await;
     let account = cakap_store::users::Account::of(&app.store, scope.principal(), None).unwrap();
-    account.create_token("uji").await.unwrap();
+    account.create_token("uji", None, cakap_domain::TokenScope::ReadWrite).await.unwrap();
     let tok = account.tokens().await.unwrap().remove(0);
     let table = cakap_store::import::Table { headers: vec!["NIP".into()], ..Default::default() };
     let job = scope.org_admin().unwrap().save_employee_preview("uji.csv", Default::default(), &table, &Default::default()).await.unwrap();
