@@ -168,7 +168,10 @@ enum TokenCmd {
 }
 
 fn demo_password() -> String {
-    std::env::var("CAKAP_DEMO_PASSWORD").ok().filter(|p| p.len() >= 8).unwrap_or_else(|| cakap_store::demo::DEFAULT_PASSWORD.to_string())
+    std::env::var("CAKAP_DEMO_PASSWORD")
+        .ok()
+        .filter(|p| cakap_domain::password::problem(p, "", "").is_none())
+        .unwrap_or_else(|| cakap_store::demo::DEFAULT_PASSWORD.to_string())
 }
 
 #[tokio::main]

@@ -150,7 +150,7 @@ async fn a_fresh_install_gets_its_first_super_admin_from_the_cli() {
     // Too short a password: refused with the rule, nothing created.
     let out = db.cakap(&["admin", "create", "--login", "root.nasional"]).env("CAKAP_ADMIN_PASSWORD", "pendek").output().unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("kata sandi minimal 8 karakter"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kata sandi minimal 15 karakter"), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(count(&db.url, "SELECT COUNT(*) FROM app_user").await, 0);
     // The password from standard input.
     let mut child = db

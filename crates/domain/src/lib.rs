@@ -11,6 +11,7 @@ pub mod format;
 pub mod golongan;
 pub mod nip;
 pub mod org;
+pub mod password;
 pub mod rollup;
 pub mod zone;
 

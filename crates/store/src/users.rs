@@ -19,7 +19,7 @@ use crate::ids::next_id;
 pub const MAX_FAILS_PER_LOGIN: u64 = 5;
 pub const MAX_FAILS_PER_IP: u64 = 20;
 pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
-pub const MIN_PASSWORD_LEN: usize = 8;
+pub const MIN_PASSWORD_LEN: usize = cakap_domain::password::MIN_LEN;
 
 pub fn hash_password(password: &str) -> String {
     // argon2id with the crate's defaults (m=19 MiB, t=2, p=1: OWASP's recommendation).
@@ -30,11 +30,12 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
 }
 
-fn check_password(p: &str) -> Result<()> {
-    if p.chars().count() < MIN_PASSWORD_LEN {
-        return Err(StoreError::invalid("password", format!("kata sandi minimal {MIN_PASSWORD_LEN} karakter")));
+/// `domain::password::problem` as a field error on `password`.
+fn check_password(p: &str, login: &str, name: &str) -> Result<()> {
+    match cakap_domain::password::problem(p, login, name) {
+        Some(m) => Err(StoreError::invalid("password", m)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// A role with its unit scope (supervisors).
@@ -125,7 +126,7 @@ pub(crate) fn check_new_user(input: &UserForCreate) -> Result<String> {
     if input.name.trim().is_empty() {
         errs.push(FieldError::new("name", "nama wajib diisi"));
     }
-    if let Err(StoreError::Invalid(e)) = check_password(&input.password) {
+    if let Err(StoreError::Invalid(e)) = check_password(&input.password, &login, &input.name) {
         errs.extend(e);
     }
     if !errs.is_empty() {
@@ -165,7 +166,7 @@ pub(crate) async fn insert_user<C: ConnectionTrait>(txn: &C, ctx: &Ctx, input: &
 
 /// Creates a national super admin (no tenant). Used by the CLI and demo data.
 pub async fn create_super_admin(store: &Store, login: &str, name: &str, password: &str) -> Result<i64> {
-    check_password(password)?;
+    check_password(password, login, name)?;
     let txn = store.write().await?;
     let id = next_id();
     app_user::ActiveModel {
@@ -257,7 +258,8 @@ pub struct UserUpdate {
 pub(crate) async fn update(store: &Store, ctx: &Ctx, id: i64, change: &UserUpdate) -> Result<()> {
     let hash = match change.password.as_deref().filter(|p| !p.is_empty()) {
         Some(p) => {
-            check_password(p)?;
+            let u = get(&store.db, ctx.tenant_id, id).await?;
+            check_password(p, &u.login, &u.name)?;
             Some(hash_password(p))
         }
         None => None,
@@ -299,7 +301,11 @@ pub(crate) async fn update(store: &Store, ctx: &Ctx, id: i64, change: &UserUpdat
 
 /// Sets a new password for a user of `tenant_id` (None: the user's own, any tenant).
 pub(crate) async fn set_password(store: &Store, ctx: &Ctx, tenant_id: Option<i64>, id: i64, password: &str, keep_session: Option<&str>) -> Result<()> {
-    check_password(password)?;
+    let who = match tenant_id {
+        Some(t) => get(&store.db, t, id).await?,
+        None => get_any(&store.db, id).await?,
+    };
+    check_password(password, &who.login, &who.name)?;
     let hash = hash_password(password);
     let txn = store.write().await?;
     let before = match tenant_id {

@@ -119,12 +119,12 @@ async fn api_creates_org_records_with_the_same_permissions_as_pages() {
     let emp = serde_json::json!({"nip": "199512302020122003", "nama": "Cut Nyak Dhien, S.T.", "jenis_kelamin": "P", "tanggal_lahir": "1995-12-30", "status": "PNS", "golongan": "III/a", "unit_id": unit_id, "position_id": pos_id});
     let res = c.api("POST", "/api/v1/employees", &admin, Some(emp)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let user = serde_json::json!({"login": "trc.lhokseumawe", "name": "Koordinator TRC", "password": "sandi-kuat-123", "roles": [{"role": "supervisor", "unit_id": unit_id}]});
+    let user = serde_json::json!({"login": "trc.lhokseumawe", "name": "Koordinator TRC", "password": "sandi-kuat-uji-2026", "roles": [{"role": "supervisor", "unit_id": unit_id}]});
     let res = c.api("POST", "/api/v1/users", &admin, Some(user)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     // The new supervisor sees exactly the one employee of the new unit.
     let mut sup = app.client();
-    assert_eq!(sup.login("trc.lhokseumawe", "sandi-kuat-123").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(sup.login("trc.lhokseumawe", "sandi-kuat-uji-2026").await.status, StatusCode::SEE_OTHER);
     assert!(sup.get("/organisasi/pegawai").await.body.contains("Total 1 data"));
     let res = c.api("POST", "/api/v1/employees", &admin, Some(serde_json::json!("bukan objek"))).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
@@ -226,7 +226,7 @@ async fn the_user_form_saves_all_or_nothing() {
     // A new role with a password that is too short: refused, and the role is not half-saved.
     let res = c.post(&page, &[("role_approver", "1"), ("role_planner", "1"), ("active", "true"), ("password", "pendek")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
-    assert!(res.body.contains("kata sandi minimal 8 karakter"));
+    assert!(res.body.contains("kata sandi minimal 15 karakter"));
     assert_eq!(roles().await, before, "roles changed although the form was refused");
     c.get(&page).await;
     let res = c.post(&page, &[("role_approver", "1"), ("role_planner", "1"), ("active", "true"), ("password", "sandi-baru-2026")]).await;

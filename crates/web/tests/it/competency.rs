@@ -44,19 +44,19 @@ async fn a_new_tenant_gets_the_dictionary_once() {
     assert!(cakap_store::org::tenants::by_code(&app.store.db, "kab-aceh-utara").await.unwrap().is_none());
     // A taken login rolls the whole instansi back.
     sa.get("/instansi/baru").await;
-    let taken = [&tenant[..], &[("admin_login", "admin.medan"), ("admin_name", "Admin"), ("admin_password", "sandi-awal-123")]].concat();
+    let taken = [&tenant[..], &[("admin_login", "admin.medan"), ("admin_name", "Admin"), ("admin_password", "sandi-awal-aceh-2026")]].concat();
     let res = sa.post("/instansi/baru", &taken).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert!(cakap_store::org::tenants::by_code(&app.store.db, "kab-aceh-utara").await.unwrap().is_none());
     sa.get("/instansi/baru").await;
     let with_admin =
-        [&tenant[..], &[("admin_login", "admin.acehutara"), ("admin_name", "Admin BKPSDM Aceh Utara"), ("admin_password", "sandi-awal-123")]].concat();
+        [&tenant[..], &[("admin_login", "admin.acehutara"), ("admin_name", "Admin BKPSDM Aceh Utara"), ("admin_password", "sandi-awal-aceh-2026")]].concat();
     let res = sa.post("/instansi/baru", &with_admin).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let t = app.tenant_id("kab-aceh-utara").await;
     // The first admin logs in and manages the new instansi.
     let mut admin = app.client();
-    assert_eq!(admin.login("admin.acehutara", "sandi-awal-123").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(admin.login("admin.acehutara", "sandi-awal-aceh-2026").await.status, StatusCode::SEE_OTHER);
     assert!(admin.get("/").await.body.contains("Pemerintah Kabupaten Aceh Utara"));
     assert_eq!(admin.get("/organisasi/pengguna").await.status, StatusCode::OK);
     assert_eq!(op(&app, t).await.competencies().unwrap().list().await.unwrap().len(), 9);

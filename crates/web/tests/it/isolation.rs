@@ -318,7 +318,7 @@ async fn unit_search_and_user_pages() {
         let u = cakap_store::users::UserForCreate {
             login: format!("staf{i:02}.semarang"),
             name: format!("Staf {i}"),
-            password: "sandi-uji-123".into(),
+            password: "sandi-uji-panjang-2026".into(),
             ..Default::default()
         };
         admin.create(&u).await.unwrap();
