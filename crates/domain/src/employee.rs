@@ -119,8 +119,8 @@ impl EmployeeFields<'_> {
         let name = self.nama.trim().to_string();
         if name.is_empty() {
             errs.push(FieldError::new("nama", "wajib diisi"));
-        } else if name.chars().count() > 200 {
-            errs.push(FieldError::new("nama", "terlalu panjang (maksimal 200 karakter)"));
+        } else if let Some(e) = crate::text::check("nama", "nama", &name, crate::text::NAME_MAX, false) {
+            errs.push(e);
         }
         let gender = match Gender::parse_any(self.jenis_kelamin) {
             Some(g) => Some(g),

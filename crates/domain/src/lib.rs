@@ -13,6 +13,7 @@ pub mod nip;
 pub mod org;
 pub mod password;
 pub mod rollup;
+pub mod text;
 pub mod zone;
 
 pub use access::{Permission, ReadScope, Role, Roles, TokenScope};

@@ -126,6 +126,7 @@ pub(crate) fn check_new_user(input: &UserForCreate) -> Result<String> {
     if input.name.trim().is_empty() {
         errs.push(FieldError::new("name", "nama wajib diisi"));
     }
+    errs.extend(cakap_domain::text::check("name", "nama", &input.name, cakap_domain::text::NAME_MAX, false));
     if let Err(StoreError::Invalid(e)) = check_password(&input.password, &login, &input.name) {
         errs.extend(e);
     }

@@ -39,6 +39,7 @@ impl NeedInput {
         if self.note.trim().is_empty() {
             errs.push(FieldError::new("note", "uraian kebutuhan wajib diisi"));
         }
+        errs.extend(cakap_domain::text::check("note", "uraian kebutuhan", &self.note, cakap_domain::text::NOTE_MAX, true));
         errs
     }
 }

@@ -52,6 +52,7 @@ async fn replace<C: ConnectionTrait>(txn: &C, ctx: &Ctx, items: &[PriorityInput]
                 other => return Err(other),
             });
         }
+        errs.extend(cakap_domain::text::check("reason", "alasan prioritas", &it.reason, cakap_domain::text::NOTE_MAX, true));
         if it.reason.trim().is_empty() {
             errs.push(cakap_domain::FieldError::new("reason", "alasan prioritas wajib diisi (kaitkan dengan visi, misi atau program prioritas)"));
         }

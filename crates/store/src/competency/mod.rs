@@ -126,6 +126,13 @@ impl TeknisInput {
         if self.name.trim().is_empty() {
             errs.push(FieldError::new("name", "nama kompetensi wajib diisi"));
         }
+        use cakap_domain::text::{NAME_MAX, NOTE_MAX, check};
+        errs.extend(check("name", "nama kompetensi", &self.name, NAME_MAX, false));
+        errs.extend(check("code", "kode kompetensi", &self.code, cakap_domain::text::CODE_MAX, false));
+        errs.extend(check("description", "deskripsi", &self.description, NOTE_MAX, true));
+        for (i, l) in self.levels.iter().enumerate() {
+            errs.extend(check(LEVEL_FIELDS[i], "indikator", l, NOTE_MAX, true));
+        }
         for (i, l) in self.levels.iter().enumerate() {
             if l.trim().is_empty() {
                 errs.push(FieldError::new(LEVEL_FIELDS[i], format!("indikator level {} wajib diisi", i + 1)));

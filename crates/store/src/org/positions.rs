@@ -78,6 +78,8 @@ impl PositionInput {
         if self.name.trim().is_empty() {
             errs.push(FieldError::new("name", "nama jabatan wajib diisi"));
         }
+        errs.extend(cakap_domain::text::check("name", "nama jabatan", &self.name, cakap_domain::text::NAME_MAX, false));
+        errs.extend(cakap_domain::text::check("code", "kode jabatan", &self.code, cakap_domain::text::CODE_MAX, false));
         let jenjang = Jenjang::from_code(&self.jenjang);
         if jenjang.is_none() {
             errs.push(FieldError::new("jenjang", "jenjang jabatan tidak dikenal"));

@@ -74,6 +74,17 @@ impl TenantSettings {
         }
         self.jpm_bands.validate().map_err(|m| StoreError::invalid("jpm_bands", m))?;
         self.priority_weights.validate().map_err(|m| StoreError::invalid("priority_weights", m))?;
+        use cakap_domain::text::{NAME_MAX, NOTE_MAX, check};
+        for (field, label, value, max, multi) in [
+            ("kepala_bkpsdm", "nama Kepala BKPSDM", &self.kepala_bkpsdm, NAME_MAX, false),
+            ("visi", "visi", &self.visi, NOTE_MAX, true),
+            ("misi", "misi", &self.misi, NOTE_MAX, true),
+            ("program", "program prioritas", &self.program_prioritas, NOTE_MAX, true),
+        ] {
+            if let Some(e) = check(field, label, value, max, multi) {
+                return Err(StoreError::Invalid(vec![e]));
+            }
+        }
         if self.effective_rule.tiers.iter().all(|t| t.is_empty()) {
             return Err(StoreError::invalid("effective_rule", "aturan level efektif harus memuat paling sedikit satu metode"));
         }
@@ -108,6 +119,7 @@ impl TenantForCreate {
         if self.name.trim().is_empty() {
             errs.push(FieldError::new("name", "nama instansi wajib diisi"));
         }
+        errs.extend(cakap_domain::text::check("name", "nama instansi", &self.name, cakap_domain::text::NAME_MAX, false));
         let kind = TenantKind::from_code(&self.kind);
         if kind.is_none() {
             errs.push(FieldError::new("kind", "jenis instansi tidak dikenal"));

@@ -92,6 +92,8 @@ impl UnitInput {
         if self.name.trim().is_empty() {
             errs.push(FieldError::new("name", "nama unit wajib diisi"));
         }
+        errs.extend(cakap_domain::text::check("name", "nama unit", &self.name, cakap_domain::text::NAME_MAX, false));
+        errs.extend(cakap_domain::text::check("code", "kode unit", &self.code, cakap_domain::text::CODE_MAX, false));
         if UnitKind::from_code(&self.kind).is_none() {
             errs.push(FieldError::new("kind", "jenis unit tidak dikenal"));
         }

@@ -248,3 +248,34 @@ async fn an_employee_position_belongs_to_the_chosen_unit_and_golongan_is_a_list(
     assert!(res.body.contains("value=\"Salah Unit\""), "what was typed is kept");
     assert!(op(&app, t).await.employees().unwrap().by_nip("199001012015031006").await.unwrap().is_none());
 }
+
+/// The defect: names, notes and `visi` had no length limit (one 1.9 MB unit name made the
+/// heatmap page 52 MB and every home page 1.9 MB) and NUL and control characters were accepted.
+#[tokio::test]
+async fn long_text_and_control_characters_are_refused_with_the_field_named() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let mut c = app.login("admin.medan").await;
+    let units_before = op(&app, t).await.units().unwrap().list().await.unwrap().len();
+    c.get("/organisasi/unit/baru").await;
+    let huge = "Unit ".repeat(100_000);
+    let res = c.post("/organisasi/unit/baru", &[("code", "BESAR"), ("name", &huge), ("kind", "bidang")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("nama unit paling panjang 200 karakter"), "{}", &res.body[..2000.min(res.body.len())]);
+    let res = c.post("/organisasi/unit/baru", &[("code", "NUL"), ("name", "Bidang\u{0}Rahasia"), ("kind", "bidang")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("memuat karakter kendali"));
+    let res = c.post("/organisasi/unit/baru", &[("code", "BIDI"), ("name", "Bidang \u{202E}gnaruk"), ("kind", "bidang")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(op(&app, t).await.units().unwrap().list().await.unwrap().len(), units_before, "nothing saved");
+    // The vision on the settings page, and a user's name through the API.
+    c.get("/pengaturan").await;
+    let res = c.post("/pengaturan", &[("accent_color", "#0b5394"), ("min_jp_per_year", "20"), ("visi", &"v".repeat(5000))]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("visi paling panjang 4.000 karakter"), "{}", res.body);
+    let token = token_for(&app, "admin.medan").await;
+    let user = serde_json::json!({"login": "panjang.medan", "name": "N".repeat(300), "password": "sandi-uji-panjang-2026", "roles": []});
+    let res = c.api("POST", "/api/v1/users", &token, Some(user)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("paling panjang 200 karakter"));
+}
