@@ -56,3 +56,29 @@ impl NeedQuery {
         ]
     }
 }
+
+/// Path parameters for pages: a value that does not parse (an id that is no number, or too
+/// big) is "not found", as an unknown id is, never the framework's text naming Rust types.
+pub struct Path<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S> for Path<T> {
+    type Rejection = crate::error::AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|p| Path(p.0)).map_err(|_| crate::error::AppError::NotFound)
+    }
+}
+
+/// Query parameters for pages: one that does not parse is a 400 in Bahasa Indonesia, never
+/// the framework's text.
+pub struct Query<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for Query<T> {
+    type Rejection = crate::error::AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+            .map(Query)
+            .map_err(|_| crate::error::AppError::BadRequest("parameter pada alamat tidak valid (misalnya nomor halaman harus berupa angka)".into()))
+    }
+}

@@ -1,8 +1,9 @@
 //! Tenant settings, the audit log, and tenants (super admin).
 
+use crate::params::{Path, Query};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use cakap_domain::audit::AuditEntity;

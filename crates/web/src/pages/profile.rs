@@ -1,8 +1,9 @@
 //! The user's own profile: API tokens and password.
 
+use crate::params::Path;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use tower_sessions::Session;

@@ -232,3 +232,22 @@ async fn no_page_carries_inline_styles_or_scripts() {
     }
     assert!(checked > 40, "{checked} pages checked");
 }
+
+/// The defect: framework error texts named internal types ("Cannot parse `abc` to a `i64`",
+/// "Failed to deserialize query string"). Pages answer in Bahasa Indonesia instead.
+#[tokio::test]
+async fn malformed_paths_and_queries_get_indonesian_answers() {
+    let app = TestApp::demo().await;
+    let mut c = app.login("admin.medan").await;
+    for url in ["/organisasi/unit/abc", "/organisasi/unit/99999999999999999999", "/akpk/pegawai/-x"] {
+        let res = c.get(url).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{url}");
+        assert!(!res.body.contains("parse") && !res.body.contains("i64"), "{url}: {}", res.body);
+    }
+    for url in ["/organisasi/pegawai?page=abc", "/organisasi/jabatan?page=-1", "/audit?page=1.5"] {
+        let res = c.get(url).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{url}");
+        assert!(res.body.contains("parameter pada alamat tidak valid"), "{url}: {}", res.body);
+        assert!(!res.body.contains("deserialize") && !res.body.contains("u64"), "{url}: {}", res.body);
+    }
+}

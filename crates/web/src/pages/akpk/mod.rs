@@ -2,9 +2,10 @@
 //! needs list with export, the calibration list, priority competencies, imports and the
 //! national roll-up.
 
+use crate::params::{Path, Query};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use cakap_domain::akpk::{NeedSource, PrioritySource, SkpRating, priority_label};

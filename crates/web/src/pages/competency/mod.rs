@@ -1,7 +1,8 @@
 //! Kompetensi: the dictionary (national manajerial/sosial kultural and the tenant's teknis).
 
+use crate::params::Path;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use cakap_domain::Permission;
 use cakap_domain::competency::{Competency, Family, LevelIndicator};
@@ -367,7 +368,7 @@ pub async fn view_grid_get(
     State(s): State<AppState>,
     session: Session,
     a: Actor,
-    axum::extract::Query(q): axum::extract::Query<GridQuery>,
+    crate::params::Query(q): crate::params::Query<GridQuery>,
 ) -> Result<Response> {
     // The grid lists every position of the instansi: for those who read the organisation
     // (the positions handle) and the dictionary (the competencies handle), both asked in grid_page.

@@ -1,7 +1,8 @@
 //! Employee import: upload → check every row (preview) → commit, all or nothing.
 
+use crate::params::Path;
 use askama::Template;
-use axum::extract::{Multipart, Path};
+use axum::extract::Multipart;
 use axum::response::Response;
 use cakap_domain::Permission;
 use cakap_store::import::employees::{ImportMode, ImportSummary, TEMPLATE_HEADERS};

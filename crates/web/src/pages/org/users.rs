@@ -1,8 +1,9 @@
 use std::collections::HashMap;
 
+use crate::params::{Path, Query};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use cakap_domain::{Permission, Role};
