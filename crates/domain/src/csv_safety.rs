@@ -18,37 +18,36 @@ fn is_separator(c: char) -> bool {
 }
 
 pub fn escape_cell(s: &str) -> std::borrow::Cow<'_, str> {
-    // Where a cell could start: the beginning and after each separator, past spaces and quotes.
+    let starts = formula_starts(s);
+    if starts.is_empty() {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + starts.len());
+    let mut last = 0;
+    for at in starts {
+        out.push_str(&s[last..at]);
+        out.push('\'');
+        last = at;
+    }
+    out.push_str(&s[last..]);
+    out.into()
+}
+
+/// Byte offsets of formula leaders where a cell could start: the beginning and after each
+/// separator, past spaces and quotes.
+fn formula_starts(s: &str) -> Vec<usize> {
     let mut at_start = true;
-    let mut needs = false;
-    for c in s.chars() {
+    let mut starts = vec![];
+    for (i, c) in s.char_indices() {
         if at_start && (c == ' ' || c == '"') {
             continue;
         }
         if at_start && is_leader(c) {
-            needs = true;
-            break;
+            starts.push(i);
         }
         at_start = is_separator(c);
     }
-    if !needs {
-        return s.into();
-    }
-    let mut out = String::with_capacity(s.len() + 4);
-    let mut at_start = true;
-    for c in s.chars() {
-        if at_start && is_leader(c) {
-            out.push('\'');
-            at_start = false;
-        } else if !(at_start && (c == ' ' || c == '"')) {
-            at_start = is_separator(c);
-        }
-        out.push(c);
-        if is_separator(c) {
-            at_start = true;
-        }
-    }
-    out.into()
+    starts
 }
 
 #[cfg(test)]
