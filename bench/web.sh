@@ -34,11 +34,26 @@ trap cleanup EXIT
 
 wait_up() { for _ in $(seq 1 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done; echo "not up: $1" >&2; return 1; }
 
-# Logs in as $1 and prints the session cookie.
+# The current TOTP code (RFC 6238, SHA-1, 6 digits, 30 s) of a base32 secret.
+totp() {
+  python3 -c 'import base64,hashlib,hmac,struct,sys,time
+k = base64.b32decode(sys.argv[1] + "=" * (-len(sys.argv[1]) % 8))
+h = hmac.new(k, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+o = h[-1] & 15
+print("%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7fffffff) % 1000000))' "$1"
+}
+
+csrf_of() { grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//'; }
+
+# Logs in as $1 (with the second-factor secret $2 when the user has one) and prints the session cookie.
 login() {
   local jar; jar=$(mktemp)
-  local csrf; csrf=$(curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$APP_PORT/masuk" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
-  curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" --data-urlencode "login=$1" --data-urlencode "password=$PASSWORD" "http://127.0.0.1:$APP_PORT/masuk"
+  local csrf; csrf=$(curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$APP_PORT/masuk" | csrf_of)
+  local to; to=$(curl -s -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" --data-urlencode "login=$1" --data-urlencode "password=$PASSWORD" "http://127.0.0.1:$APP_PORT/masuk")
+  if [[ "$to" == */masuk/verifikasi ]]; then
+    csrf=$(curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$APP_PORT/masuk/verifikasi" | csrf_of)
+    curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" --data-urlencode "code=$(totp "$2")" "http://127.0.0.1:$APP_PORT/masuk/verifikasi"
+  fi
   awk '$6 == "cakap_sid" { print "cakap_sid=" $7 }' "$jar"
   rm -f "$jar"
 }
@@ -59,6 +74,9 @@ run_backend() {
   local name=$1 url=$2
   echo "== $name: data ($EMPLOYEES employees in Kota Medan)"
   DATABASE_URL="$url" CAKAP_DEMO_PASSWORD="$PASSWORD" "$BIN" bench web-setup --employees "$EMPLOYEES" >/dev/null
+  # Admins log in with a second factor: set one up for the two measured here.
+  local admin_key; admin_key=$(DATABASE_URL="$url" "$BIN" admin enrol-second-factor --login admin.medan)
+  local sa_key; sa_key=$(DATABASE_URL="$url" "$BIN" admin enrol-second-factor --login superadmin)
   DATABASE_URL="$url" "$BIN" serve --listen "127.0.0.1:$APP_PORT" >"$DIR/serve-$name.log" 2>&1 & local app=$!; pids+=("$app")
   DATABASE_URL="$url" "$BIN" bench web-reference --listen "127.0.0.1:$REF_PORT" >"$DIR/ref-$name.log" 2>&1 & local ref=$!; pids+=("$ref")
   wait_up "http://127.0.0.1:$APP_PORT/healthz"; wait_up "http://127.0.0.1:$REF_PORT/"
@@ -77,14 +95,15 @@ run_backend() {
     read -r rps p99 err < <(load "$@")
     echo "| $label | $rps | $p99 | $err | $(awk -v a="$rps" -v b="$ref_rps" 'BEGIN { printf "%.2f", a / b }') |" >>"$OUT"
   }
-  local admin; admin=$(login admin.medan)
+  local admin; admin=$(login admin.medan "$admin_key")
   row "employee list, search + filter + page 2 (admin)" "$list" -H "Cookie: $admin"
   row "API employee list, search + page 2" "http://127.0.0.1:$APP_PORT/api/v1/employees?q=pegawai+uji&status=pns&page=2" -H "Authorization: Bearer $token"
-  for who in admin perencana ppk atasan instruktur pegawai; do
+  row "Beranda (admin)" "http://127.0.0.1:$APP_PORT/" -H "Cookie: $admin"
+  for who in perencana ppk atasan instruktur pegawai; do
     local c; c=$(login "$who.medan")
     row "Beranda ($who)" "http://127.0.0.1:$APP_PORT/" -H "Cookie: $c"
   done
-  local sa; sa=$(login superadmin)
+  local sa; sa=$(login superadmin "$sa_key")
   row "Beranda (superadmin)" "http://127.0.0.1:$APP_PORT/" -H "Cookie: $sa"
   if [ "$SOAK_SECS" -gt 0 ]; then
     echo "== $name: soak ${SOAK_SECS}s"

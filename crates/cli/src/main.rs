@@ -89,6 +89,17 @@ enum AdminCmd {
         #[arg(long, default_value = "Super Admin")]
         name: String,
     },
+    /// Remove a user's second factor (a lost phone; for a super admin, who has no admin above
+    /// them). The user's sessions and API tokens end; they enrol again at the next login.
+    ResetSecondFactor {
+        #[arg(long)]
+        login: String,
+    },
+    /// Set up a user's second factor and print its secret (base32) for their authenticator app.
+    EnrolSecondFactor {
+        #[arg(long)]
+        login: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -288,6 +299,17 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 Err(e) => return Err(e.to_string().into()),
             }
         }
+        Cmd::Admin { cmd: AdminCmd::ResetSecondFactor { login } } => match cakap_store::second_factor::operator_reset(&store, &login).await {
+            Err(cakap_store::StoreError::NotFound) => return Err("pengguna tidak ditemukan".into()),
+            other => {
+                other?;
+                println!("verifikasi dua langkah {login} direset");
+            }
+        },
+        Cmd::Admin { cmd: AdminCmd::EnrolSecondFactor { login } } => match cakap_store::second_factor::operator_enrol(&store, &login).await {
+            Err(cakap_store::StoreError::NotFound) => return Err("pengguna tidak ditemukan".into()),
+            other => println!("{}", other?),
+        },
         Cmd::Token { cmd: TokenCmd::Create { login, name, days, read_only } } => {
             let scope = if read_only { cakap_domain::TokenScope::Read } else { cakap_domain::TokenScope::ReadWrite };
             let secret = match cakap_store::users::issue_token(&store, &login, &name, Some(days), scope).await {

@@ -165,7 +165,7 @@ async fn a_fresh_install_gets_its_first_super_admin_from_the_cli() {
     assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("Super admin root.nasional dibuat"));
     let store = Store::connect(&db.url).await.unwrap();
     let ok = cakap_store::users::authenticate(&store, "root.nasional", "sandi-nasional-2026", "127.0.0.1").await.unwrap();
-    assert!(ok.is_ok_and(|u| u.is_super_admin && u.tenant_id.is_none()));
+    assert!(ok.is_ok_and(|s| matches!(s, cakap_store::users::LoginStep::Done(u) if u.is_super_admin && u.tenant_id.is_none())));
     // The same login twice is refused.
     let out = db.cakap(&["admin", "create", "--login", "root.nasional"]).env("CAKAP_ADMIN_PASSWORD", "sandi-lain-2026").output().unwrap();
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("sudah dipakai"));

@@ -137,6 +137,13 @@ impl Roles {
         self.0.iter().map(|r| r.employee_scope()).max().unwrap_or(ReadScope::None)
     }
 
+    /// Whether these roles must log in with a second factor (TOTP): the roles that manage
+    /// users, settings and tenants, whose stolen password would open everyone else's data.
+    #[must_use]
+    pub fn require_second_factor(&self) -> bool {
+        self.0.iter().any(|r| matches!(r, Role::SuperAdmin | Role::Admin))
+    }
+
     /// The role shown in the top bar: the most powerful one.
     pub fn primary(&self) -> Option<Role> {
         self.0.iter().copied().min()
@@ -146,6 +153,15 @@ impl Roles {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn admins_and_super_admins_need_a_second_factor() {
+        for r in Role::ALL {
+            let needs = Roles(vec![*r]).require_second_factor();
+            assert_eq!(needs, matches!(r, Role::Admin | Role::SuperAdmin), "{r:?}");
+        }
+        assert!(Roles(vec![Role::Employee, Role::Admin]).require_second_factor());
+    }
 
     #[test]
     fn only_admin_manages_org_and_users() {

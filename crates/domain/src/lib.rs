@@ -13,7 +13,9 @@ pub mod nip;
 pub mod org;
 pub mod password;
 pub mod rollup;
+pub mod second_factor;
 pub mod text;
+pub mod throttle;
 pub mod zone;
 
 pub use access::{Permission, ReadScope, Role, Roles, TokenScope};

@@ -1,10 +1,49 @@
-//! Passwords as NIST SP 800-63B-4 asks of a password used alone (Cakap has no second factor
-//! yet): at least 15 characters, at most 128 (so hashing time stays bounded), any characters
-//! including spaces, no composition rules, and never one that is common, a run of one
-//! character or a sequence, or the login or name itself.
+//! Passwords as NIST SP 800-63B-4 asks: at least 15 characters for a password used alone, at
+//! least 8 for one used with a second factor (TOTP), at most 128 (so hashing time stays
+//! bounded), any characters including spaces, no composition rules, and never one that is
+//! common, a run of one character or a sequence, or the login or name itself.
 
 pub const MIN_LEN: usize = 15;
+/// The shortest password of a user who has a second factor.
+pub const MIN_LEN_WITH_SECOND_FACTOR: usize = 8;
 pub const MAX_LEN: usize = 128;
+
+/// Passwords of 8–14 characters at the top of breach corpora and guessing lists, Indonesian
+/// ones among them; only users with a second factor may have passwords this short.
+const COMMON_SHORT: &[&str] = &[
+    "password",
+    "password1",
+    "password12",
+    "password123",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "87654321",
+    "qwertyui",
+    "qwertyuiop",
+    "qwerty123",
+    "1q2w3e4r",
+    "1qaz2wsx",
+    "iloveyou",
+    "sayangku",
+    "bismillah",
+    "indonesia",
+    "indonesia1",
+    "pancasila",
+    "merdeka45",
+    "jakarta123",
+    "admin123",
+    "admin1234",
+    "administrator",
+    "welcome1",
+    "changeme",
+    "letmein1",
+    "rahasia123",
+    "katasandi",
+    "passw0rd",
+    "p@ssw0rd",
+    "bkpsdm123",
+];
 
 /// Passwords of 15 or more characters that show up in breach corpora and guessing lists,
 /// Indonesian ones among them (lowercase; compared without spaces).
@@ -47,18 +86,25 @@ const COMMON: &[&str] = &[
     "bkpsdmbkpsdm1234",
 ];
 
-/// Why `password` is refused for the user `login` named `name`, or None.
+/// Why `password` is refused for the user `login` named `name` who has no second factor, or None.
 pub fn problem(password: &str, login: &str, name: &str) -> Option<String> {
+    problem_for(password, login, name, false)
+}
+
+/// Why `password` is refused, or None; `second_factor` says whether the user has TOTP.
+pub fn problem_for(password: &str, login: &str, name: &str, second_factor: bool) -> Option<String> {
     let n = password.chars().count();
-    if n < MIN_LEN {
-        return Some(format!("kata sandi minimal {MIN_LEN} karakter (boleh berupa kalimat, mis. tiga kata dan angka)"));
+    let min = if second_factor { MIN_LEN_WITH_SECOND_FACTOR } else { MIN_LEN };
+    if n < min {
+        let hint = if second_factor { "" } else { " (boleh berupa kalimat, mis. tiga kata dan angka; 8 karakter cukup bila verifikasi dua langkah aktif)" };
+        return Some(format!("kata sandi minimal {min} karakter{hint}"));
     }
     if n > MAX_LEN {
         return Some(format!("kata sandi maksimal {MAX_LEN} karakter"));
     }
     let squeezed: String = password.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
     let chars: Vec<char> = squeezed.chars().collect();
-    if COMMON.contains(&squeezed.as_str()) {
+    if COMMON.contains(&squeezed.as_str()) || COMMON_SHORT.contains(&squeezed.as_str()) {
         return Some("kata sandi ini terlalu umum dan mudah ditebak; pilih yang lain".into());
     }
     let distinct = {
@@ -84,7 +130,7 @@ pub fn problem(password: &str, login: &str, name: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::problem;
+    use super::{problem, problem_for};
 
     /// The defect: passwords of 8 characters such as `password` or the login were accepted.
     #[test]
@@ -99,6 +145,17 @@ mod tests {
         assert!(problem("budi.santoso2026!", "budi.santoso", "Budi Santoso").unwrap().contains("nama pengguna"));
         assert!(problem("xxBudiSantoso9999", "bs", "Budi Santoso").unwrap().contains("nama"));
         assert!(problem(&"k".repeat(129), "x", "y").unwrap().contains("maksimal 128"));
+    }
+
+    #[test]
+    fn a_second_factor_allows_eight_characters_but_not_common_ones() {
+        assert!(problem("kopi-2026", "budi", "Budi").unwrap().contains("minimal 15"));
+        assert_eq!(problem_for("kopi-2026", "budi", "Budi", true), None);
+        assert!(problem_for("kopi-26", "budi", "Budi", true).unwrap().contains("minimal 8"));
+        assert!(problem_for("password", "budi", "Budi", true).unwrap().contains("terlalu umum"));
+        assert!(problem_for("P@ssw0rd", "budi", "Budi", true).unwrap().contains("terlalu umum"));
+        assert!(problem_for("12345678", "budi", "Budi", true).is_some());
+        assert!(problem_for("budi2026", "budi", "Budi", true).unwrap().contains("nama pengguna"));
     }
 
     #[test]

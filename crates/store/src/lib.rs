@@ -19,7 +19,9 @@ pub mod national;
 pub mod org;
 pub mod revision;
 pub mod scope;
+pub mod second_factor;
 pub mod sessions;
+pub(crate) mod throttle;
 pub mod transfer;
 pub mod users;
 

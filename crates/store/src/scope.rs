@@ -49,6 +49,8 @@ pub struct Principal {
     grants: Vec<RoleGrant>,
     employee_id: Option<i64>,
     supervised: Option<SupervisedUnit>,
+    /// The roles require a second factor and the user has none yet: pages send them to enrol.
+    must_enrol_second_factor: bool,
 }
 
 impl Principal {
@@ -80,15 +82,18 @@ impl Principal {
         {
             supervised = Some(SupervisedUnit { id: un.id, path: un.path });
         }
+        let roles = Roles(grants.iter().map(|g| g.role).collect());
+        let must_enrol_second_factor = roles.require_second_factor() && !crate::second_factor::enabled(db, u.id).await?;
         Ok(Some(Principal {
             user_id: Some(u.id),
             login: u.login,
             name: u.name,
             tenant,
-            roles: Roles(grants.iter().map(|g| g.role).collect()),
+            roles,
             grants,
             employee_id: u.employee_id,
             supervised,
+            must_enrol_second_factor,
         }))
     }
 
@@ -105,6 +110,7 @@ impl Principal {
             grants: vec![RoleGrant { role: Role::Admin, unit_id: None }],
             employee_id: None,
             supervised: None,
+            must_enrol_second_factor: false,
         })
     }
 
@@ -119,11 +125,16 @@ impl Principal {
             grants: vec![RoleGrant { role: Role::SuperAdmin, unit_id: None }],
             employee_id: None,
             supervised: None,
+            must_enrol_second_factor: false,
         }
     }
 
     pub fn user_id(&self) -> Option<i64> {
         self.user_id
+    }
+    /// The roles require a second factor the user has not set up yet.
+    pub fn must_enrol_second_factor(&self) -> bool {
+        self.must_enrol_second_factor
     }
     pub fn login(&self) -> &str {
         &self.login

@@ -52,6 +52,8 @@ macro_rules! tables {
         $m!(app_user, app_user::Column::Id);
         $m!(user_role, user_role::Column::TenantId, user_role::Column::UserId, user_role::Column::Role);
         $m!(api_token, api_token::Column::Id);
+        $m!(user_totp, user_totp::Column::UserId);
+        $m!(recovery_code, recovery_code::Column::Id);
         $m!(login_attempt, login_attempt::Column::Id);
         $m!(web_session, web_session::Column::Id);
         $m!(audit_log, audit_log::Column::TenantId, audit_log::Column::Id);

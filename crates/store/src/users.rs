@@ -15,10 +15,6 @@ use crate::entity::{api_token, app_user, login_attempt, user_role};
 use crate::error::{Result, StoreError};
 use crate::ids::next_id;
 
-/// Failed logins allowed per account, and per IP, within [`THROTTLE_WINDOW`].
-pub const MAX_FAILS_PER_LOGIN: u64 = 5;
-pub const MAX_FAILS_PER_IP: u64 = 20;
-pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
 pub const MIN_PASSWORD_LEN: usize = cakap_domain::password::MIN_LEN;
 
 pub fn hash_password(password: &str) -> String {
@@ -32,7 +28,12 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 
 /// `domain::password::problem` as a field error on `password`.
 fn check_password(p: &str, login: &str, name: &str) -> Result<()> {
-    match cakap_domain::password::problem(p, login, name) {
+    check_password_for(p, login, name, false)
+}
+
+/// As [`check_password`], for a user who may have a second factor (then 8 characters suffice).
+fn check_password_for(p: &str, login: &str, name: &str, second_factor: bool) -> Result<()> {
+    match cakap_domain::password::problem_for(p, login, name, second_factor) {
         Some(m) => Err(StoreError::invalid("password", m)),
         None => Ok(()),
     }
@@ -260,7 +261,7 @@ pub(crate) async fn update(store: &Store, ctx: &Ctx, id: i64, change: &UserUpdat
     let hash = match change.password.as_deref().filter(|p| !p.is_empty()) {
         Some(p) => {
             let u = get(&store.db, ctx.tenant_id, id).await?;
-            check_password(p, &u.login, &u.name)?;
+            check_password_for(p, &u.login, &u.name, crate::second_factor::enabled(&store.db, id).await?)?;
             Some(hash_password(p))
         }
         None => None,
@@ -306,7 +307,7 @@ pub(crate) async fn set_password(store: &Store, ctx: &Ctx, tenant_id: Option<i64
         Some(t) => get(&store.db, t, id).await?,
         None => get_any(&store.db, id).await?,
     };
-    check_password(password, &who.login, &who.name)?;
+    check_password_for(password, &who.login, &who.name, crate::second_factor::enabled(&store.db, id).await?)?;
     let hash = hash_password(password);
     let txn = store.write().await?;
     let before = match tenant_id {
@@ -326,20 +327,26 @@ pub(crate) async fn set_password(store: &Store, ctx: &Ctx, tenant_id: Option<i64
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginError {
     BadCredentials,
-    Throttled,
+    /// Too many recent failures (`domain::throttle`): try again after this long.
+    Throttled(Duration),
 }
 
-/// Checks a password, throttled per account and per IP; every attempt is recorded.
-pub async fn authenticate(store: &Store, login: &str, password: &str, ip: &str) -> Result<Result<app_user::Model, LoginError>> {
-    let login = login.trim().to_ascii_lowercase();
-    let since = crate::now() - THROTTLE_WINDOW;
-    let fails = |col: login_attempt::Column, v: String| {
-        login_attempt::Entity::find().filter(col.eq(v)).filter(login_attempt::Column::Success.eq(false)).filter(login_attempt::Column::At.gt(since))
-    };
-    let by_login = fails(login_attempt::Column::Login, login.clone()).count(&store.db).await?;
-    let by_ip = fails(login_attempt::Column::Ip, ip.to_string()).count(&store.db).await?;
-    if by_login >= MAX_FAILS_PER_LOGIN || by_ip >= MAX_FAILS_PER_IP {
-        return Ok(Err(LoginError::Throttled));
+/// Where a correct password leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginStep {
+    /// Logged in.
+    Done(app_user::Model),
+    /// The user has a second factor: the code step follows ([`crate::second_factor::verify_login`]).
+    /// Nothing is recorded yet, so a known password does not reset the throttle for code guesses.
+    SecondFactor(app_user::Model),
+}
+
+/// Checks a password, throttled per login and address with back-off (`domain::throttle`);
+/// every checked attempt is recorded, refused ones are not.
+pub async fn authenticate(store: &Store, login: &str, password: &str, ip: &str) -> Result<Result<LoginStep, LoginError>> {
+    let login = crate::throttle::normal_login(login);
+    if let Some(wait) = crate::throttle::retry_after(&store.db, &login, ip, crate::now()).await? {
+        return Ok(Err(LoginError::Throttled(wait)));
     }
     let user = app_user::Entity::find().filter(app_user::Column::Login.eq(login.clone())).one(&store.db).await?;
     let ok = match &user {
@@ -350,10 +357,13 @@ pub async fn authenticate(store: &Store, login: &str, password: &str, ip: &str) 
             false
         }
     };
+    if let (true, Some(u)) = (ok, &user)
+        && crate::second_factor::enabled(&store.db, u.id).await?
+    {
+        return Ok(Ok(LoginStep::SecondFactor(u.clone())));
+    }
     let txn = store.write().await?;
-    login_attempt::ActiveModel { id: Set(next_id()), login: Set(login.clone()), ip: Set(ip.to_string()), success: Set(ok), at: Set(crate::now()) }
-        .insert(&txn)
-        .await?;
+    crate::throttle::record(&txn, &login, ip, ok).await?;
     if let (true, Some(u)) = (ok, &user) {
         let ctx = Ctx { tenant_id: u.tenant_id.unwrap_or(0), user_id: Some(u.id), request_id: None };
         audit::record(&txn, &ctx, ctx.tenant_id, ("login", cakap_domain::audit::AuditEntity::User, u.id), None::<&()>, Some(&serde_json::json!({"ip": ip})))
@@ -361,9 +371,13 @@ pub async fn authenticate(store: &Store, login: &str, password: &str, ip: &str) 
     }
     txn.commit().await?;
     Ok(match (ok, user) {
-        (true, Some(u)) => Ok(u),
+        (true, Some(u)) => Ok(LoginStep::Done(u)),
         _ => Err(LoginError::BadCredentials),
     })
+}
+
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -375,8 +389,9 @@ pub struct Purged {
     pub login_attempts: u64,
 }
 
-/// Login attempts are kept this long (the throttle reads 15 minutes; a week serves audits of
-/// brute-force attempts), then purged.
+/// Failed login attempts are kept this long (the throttle reads an hour; a week serves audits
+/// of guessing), then purged. Successes are kept as long as they make an address familiar
+/// (`domain::throttle::FAMILIAR_FOR`).
 pub const LOGIN_ATTEMPT_RETENTION: Duration = Duration::days(7);
 
 /// Deletes sessions past their expiry and login attempts past [`LOGIN_ATTEMPT_RETENTION`]; run
@@ -385,8 +400,15 @@ pub async fn purge_expired(store: &Store, now: time::OffsetDateTime) -> Result<P
     let txn = store.write().await?;
     let sessions =
         crate::entity::web_session::Entity::delete_many().filter(crate::entity::web_session::Column::ExpiresAt.lte(now)).exec(&txn).await?.rows_affected;
-    let login_attempts =
-        login_attempt::Entity::delete_many().filter(login_attempt::Column::At.lt(now - LOGIN_ATTEMPT_RETENTION)).exec(&txn).await?.rows_affected;
+    let failures = login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::Success.eq(false))
+        .filter(login_attempt::Column::At.lt(now - LOGIN_ATTEMPT_RETENTION))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    let successes =
+        login_attempt::Entity::delete_many().filter(login_attempt::Column::At.lt(now - cakap_domain::throttle::FAMILIAR_FOR)).exec(&txn).await?.rows_affected;
+    let login_attempts = failures + successes;
     txn.commit().await?;
     Ok(Purged { sessions, login_attempts })
 }
@@ -544,6 +566,17 @@ impl UserAdmin<'_> {
     pub async fn update(&self, id: i64, change: &UserUpdate) -> Result<()> {
         update(self.scope.store(), &self.scope.ctx(), id, change).await
     }
+
+    /// Removes a user's second factor (lost phone and recovery codes) and ends their sessions;
+    /// they enrol again at their next login.
+    pub async fn reset_second_factor(&self, id: i64) -> Result<()> {
+        crate::second_factor::reset(self.scope.store(), &self.scope.ctx(), Some(self.scope.tenant_id()), id).await
+    }
+
+    /// Whether each of these users has a second factor (the users list shows it).
+    pub async fn second_factor_of(&self, ids: &[i64]) -> Result<std::collections::HashSet<i64>> {
+        crate::second_factor::enabled_among(&self.scope.store().db, ids).await
+    }
 }
 
 /// One API token as its owner sees it (never the secret).
@@ -564,13 +597,20 @@ pub struct Account<'a> {
     store: &'a Store,
     user_id: i64,
     tenant_id: i64,
+    second_factor_required: bool,
     request_id: Option<String>,
 }
 
 impl<'a> Account<'a> {
     pub fn of(store: &'a Store, principal: &crate::Principal, request_id: Option<String>) -> Result<Account<'a>> {
         let user_id = principal.user_id().ok_or(StoreError::Forbidden)?;
-        Ok(Account { store, user_id, tenant_id: principal.tenant().map_or(0, |t| t.id), request_id })
+        Ok(Account {
+            store,
+            user_id,
+            tenant_id: principal.tenant().map_or(0, |t| t.id),
+            second_factor_required: principal.roles().require_second_factor(),
+            request_id,
+        })
     }
 
     fn ctx(&self) -> Ctx {
@@ -609,12 +649,44 @@ impl<'a> Account<'a> {
 
     /// Changes the password after checking the current one (a field error on `old` when wrong),
     /// ending the user's other sessions (all but `this_session`) and revoking their API tokens.
-    pub async fn change_password(&self, old: &str, new: &str, this_session: Option<&str>) -> Result<()> {
+    /// The check of the old password is throttled as a login from `ip` is (a stolen session must
+    /// not become a password-guessing oracle).
+    pub async fn change_password(&self, old: &str, new: &str, this_session: Option<&str>, ip: &str) -> Result<()> {
         let u = get_any(&self.store.db, self.user_id).await?;
+        if let Some(wait) = crate::throttle::retry_after(&self.store.db, &u.login, ip, crate::now()).await? {
+            return Err(StoreError::invalid(
+                "old",
+                format!("Terlalu banyak percobaan yang gagal. Coba lagi dalam {}.", cakap_domain::throttle::wait_text(wait)),
+            ));
+        }
         if !verify_password(old, &u.password_hash) {
+            let txn = self.store.write().await?;
+            crate::throttle::record(&txn, &u.login, ip, false).await?;
+            txn.commit().await?;
             return Err(StoreError::invalid("old", "Kata sandi lama salah."));
         }
         set_password(self.store, &self.ctx(), None, self.user_id, new, this_session).await
+    }
+
+    /// The user's second factor: on since when, and how many recovery codes are left.
+    pub async fn second_factor(&self) -> Result<crate::second_factor::Status> {
+        crate::second_factor::status(&self.store.db, self.user_id).await
+    }
+
+    /// Turns TOTP on with `secret` (from [`crate::second_factor::new_secret`], shown to the user)
+    /// once `code` proves the app has it; the recovery codes, shown once.
+    pub async fn enable_second_factor(&self, secret: &str, code: &str) -> Result<Vec<String>> {
+        crate::second_factor::enable(self.store, &self.ctx(), self.user_id, secret, code).await
+    }
+
+    /// New recovery codes after a valid code; the old ones stop working.
+    pub async fn renew_recovery_codes(&self, code: &str, ip: &str) -> Result<Vec<String>> {
+        crate::second_factor::renew_recovery_codes(self.store, &self.ctx(), self.user_id, code, ip).await
+    }
+
+    /// Turns TOTP off after the password and a valid code; refused where the roles require it.
+    pub async fn disable_second_factor(&self, password: &str, code: &str, ip: &str) -> Result<()> {
+        crate::second_factor::disable_own(self.store, &self.ctx(), self.user_id, self.second_factor_required, password, code, ip).await
     }
 }
 

@@ -16,6 +16,8 @@ use crate::error::{ApiError, AppError, Result, request_id};
 
 pub const SESSION_USER: &str = "uid";
 pub const SESSION_CSRF: &str = "csrf";
+/// (user id, unix time) of a user who passed the password step and owes the code step.
+pub const SESSION_PENDING: &str = "pending_uid";
 
 /// The principal of this request as pages and the API use it. The fields are copies of the
 /// cached [`Principal`] for the handlers that still read them; [`Actor::scope`] is the door into
@@ -126,6 +128,11 @@ impl FromRequestParts<AppState> for Actor {
         let Some(uid) = uid else { return Err(AppError::NotLoggedIn) };
         let csrf = csrf_token(&session).await?;
         match load_actor(state, uid, csrf).await? {
+            // Roles that require a second factor reach nothing but its enrolment (and logout)
+            // until they have one.
+            Some(a) if a.principal.must_enrol_second_factor() && parts.uri.path() != crate::pages::second_factor::ENROL_PATH => {
+                Err(AppError::MustEnrolSecondFactor)
+            }
             Some(a) => Ok(a),
             None => {
                 let _ = session.flush().await;

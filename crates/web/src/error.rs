@@ -10,6 +10,9 @@ use cakap_store::StoreError;
 pub enum AppError {
     #[error("Silakan masuk terlebih dahulu.")]
     NotLoggedIn,
+    /// The user's roles require a second factor they have not set up: pages send them to enrol.
+    #[error("Aktifkan verifikasi dua langkah terlebih dahulu.")]
+    MustEnrolSecondFactor,
     #[error("Anda tidak memiliki akses ke halaman ini.")]
     Forbidden,
     #[error("Halaman tidak ditemukan.")]
@@ -33,6 +36,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotLoggedIn => StatusCode::UNAUTHORIZED,
+            AppError::MustEnrolSecondFactor => StatusCode::SEE_OTHER,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -88,6 +92,9 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::NotLoggedIn = self {
             return Redirect::to("/masuk").into_response();
+        }
+        if let AppError::MustEnrolSecondFactor = self {
+            return Redirect::to(crate::pages::second_factor::ENROL_PATH).into_response();
         }
         if let AppError::Internal(detail) = &self {
             tracing::error!(request_id = %request_id(), "{detail}");

@@ -4,7 +4,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use cakap_domain::{Permission, Role};
-use cakap_store::users::LoginError;
+use cakap_store::users::{LoginError, LoginStep};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -86,6 +86,13 @@ pub fn client_ip(headers: &HeaderMap, peer: Option<std::net::IpAddr>, trusted: &
     client.to_string()
 }
 
+/// `Retry-After` in whole seconds (at least 1).
+pub fn retry_after(res: &mut Response, wait: time::Duration) {
+    if let Ok(v) = axum::http::HeaderValue::from_str(&cakap_domain::throttle::wait_secs(wait).to_string()) {
+        res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+    }
+}
+
 pub async fn view_login_post(
     State(s): State<AppState>,
     session: Session,
@@ -95,7 +102,7 @@ pub async fn view_login_post(
 ) -> Result<Response> {
     let ip = client_ip(&headers, peer.as_ref().map(|e| e.0.0.ip()), &s.cfg.trusted_proxies);
     match cakap_store::users::authenticate(&s.store, &f.login, &f.password, &ip).await? {
-        Ok(user) => {
+        Ok(LoginStep::Done(user)) => {
             // New session id at login: a fixed (attacker-planted) id never becomes authenticated.
             session.cycle_id().await.map_err(|e| AppError::Internal(e.to_string()))?;
             session.insert(SESSION_USER, user.id).await.map_err(|e| AppError::Internal(e.to_string()))?;
@@ -104,16 +111,16 @@ pub async fn view_login_post(
             session.insert(crate::auth::SESSION_CSRF, hex::encode(rand::random::<[u8; 24]>())).await.map_err(|e| AppError::Internal(e.to_string()))?;
             Ok(see_other("/"))
         }
+        Ok(LoginStep::SecondFactor(user)) => super::second_factor::begin(&session, user.id).await,
         Err(LoginError::BadCredentials) => {
             Ok(login_page(&s, &headers, axum::http::StatusCode::UNAUTHORIZED, f.login.clone(), "Nama pengguna atau kata sandi salah."))
         }
-        Err(LoginError::Throttled) => Ok(login_page(
-            &s,
-            &headers,
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-            f.login.clone(),
-            "Terlalu banyak percobaan masuk yang gagal. Tunggu 15 menit lalu coba lagi.",
-        )),
+        Err(LoginError::Throttled(wait)) => {
+            let msg = format!("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {}.", cakap_domain::throttle::wait_text(wait));
+            let mut res = login_page(&s, &headers, axum::http::StatusCode::TOO_MANY_REQUESTS, f.login.clone(), &msg);
+            retry_after(&mut res, wait);
+            Ok(res)
+        }
     }
 }
 

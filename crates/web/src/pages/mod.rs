@@ -6,6 +6,7 @@ pub mod competency;
 pub mod home;
 pub mod org;
 pub mod profile;
+pub mod second_factor;
 
 use org::{employees, imports, positions, units, users};
 
@@ -18,6 +19,7 @@ use crate::AppState;
 route_table! {
     "/" => get(home::view_home_get),
     "/masuk" => get(home::view_login_get).post(home::view_login_post),
+    "/masuk/verifikasi" => get(second_factor::view_verify_get).post(second_factor::view_verify_post),
     "/keluar" => post(home::view_logout_post),
     "/organisasi/unit" => get(units::view_units_get),
     "/organisasi/unit/baru" => get(units::view_unit_new_get).post(units::view_unit_new_post),
@@ -71,6 +73,10 @@ route_table! {
     "/profil/token" => post(profile::view_token_post),
     "/profil/token/{id}/cabut" => post(profile::view_token_revoke_post),
     "/profil/sandi" => post(profile::view_password_post),
+    "/profil/dua-langkah" => get(second_factor::view_account_get).post(second_factor::view_enable_post),
+    "/profil/dua-langkah/kode-pemulihan" => post(second_factor::view_recovery_post),
+    "/profil/dua-langkah/nonaktif" => post(second_factor::view_disable_post),
+    "/organisasi/pengguna/{id}/dua-langkah/reset" => post(second_factor::view_reset_post),
 }
 
 pub fn routes() -> Router<AppState> {

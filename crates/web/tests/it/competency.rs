@@ -57,6 +57,7 @@ async fn a_new_tenant_gets_the_dictionary_once() {
     // The first admin logs in and manages the new instansi.
     let mut admin = app.client();
     assert_eq!(admin.login("admin.acehutara", "sandi-awal-aceh-2026").await.status, StatusCode::SEE_OTHER);
+    admin.enrol().await;
     assert!(admin.get("/").await.body.contains("Pemerintah Kabupaten Aceh Utara"));
     assert_eq!(admin.get("/organisasi/pengguna").await.status, StatusCode::OK);
     assert_eq!(op(&app, t).await.competencies().unwrap().list().await.unwrap().len(), 9);

@@ -71,23 +71,51 @@ impl TestApp {
 
     /// A client that is not logged in (has a session with a CSRF token after `start`).
     pub fn client(&self) -> Client {
-        Client { router: self.router.clone(), cookie: String::new(), login_cookie: String::new(), csrf: String::new() }
+        Client { router: self.router.clone(), cookie: String::new(), login_cookie: String::new(), csrf: String::new(), peer: None }
     }
 
     /// A logged-in client of a router built with other deployment options (same database).
     pub async fn login_with(&self, login: &str, cfg: cakap_web::WebConfig) -> Client {
-        let mut c = Client { router: cakap_web::router(self.store.clone(), cfg), cookie: String::new(), login_cookie: String::new(), csrf: String::new() };
+        let c =
+            Client { router: cakap_web::router(self.store.clone(), cfg), cookie: String::new(), login_cookie: String::new(), csrf: String::new(), peer: None };
+        self.log_in(c, login).await
+    }
+
+    /// Logs in and returns a client holding the session cookie and CSRF token. A user with a
+    /// second factor types the current code; one whose roles require it and who has none
+    /// enrols through the page first, as at their first real login.
+    pub async fn login(&self, login: &str) -> Client {
+        self.log_in(self.client(), login).await
+    }
+
+    async fn log_in(&self, mut c: Client, login: &str) -> Client {
         let res = c.login(login, PASSWORD).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "login {login} failed: {}", res.body);
+        if res.location() == "/masuk/verifikasi" {
+            let code = self.totp_code(login).await;
+            c.get("/masuk/verifikasi").await;
+            let res = c.post("/masuk/verifikasi", &[("code", &code)]).await;
+            assert_eq!((res.status, res.location()), (StatusCode::SEE_OTHER, "/"), "code step of {login}: {}", res.body);
+        } else if self.must_enrol(login).await {
+            c.enrol().await;
+        }
         c
     }
 
-    /// Logs in and returns a client holding the session cookie and CSRF token.
-    pub async fn login(&self, login: &str) -> Client {
-        let mut c = self.client();
-        let res = c.login(login, PASSWORD).await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "login {login} failed: {}", res.body);
-        c
+    /// Whether `login`'s roles require a second factor it does not have yet.
+    pub async fn must_enrol(&self, login: &str) -> bool {
+        let u = cakap_store::users::find_login(&self.store.db, login).await.unwrap().expect("user");
+        cakap_store::Principal::load(&self.store, u.id).await.unwrap().is_some_and(|p| p.must_enrol_second_factor())
+    }
+
+    /// The code `login`'s authenticator app shows now. The step last used is forgotten first, so
+    /// a test may log the same user in twice within 30 seconds (that a code is good only once
+    /// has its own test).
+    pub async fn totp_code(&self, login: &str) -> String {
+        let login = login.replace('\'', "");
+        sql_exec(self, &format!("UPDATE user_totp SET last_step = 0 WHERE user_id = (SELECT id FROM app_user WHERE login = '{login}')")).await;
+        let secret = sql_text(self, &format!("SELECT secret FROM user_totp WHERE user_id = (SELECT id FROM app_user WHERE login = '{login}')")).await;
+        cakap_store::second_factor::current_code(&secret).expect("stored secret")
     }
 }
 
@@ -98,6 +126,13 @@ pub struct Res {
     pub bytes: Vec<u8>,
 }
 
+impl Res {
+    /// The redirect target ("" when none).
+    pub fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
 #[derive(Clone)]
 pub struct Client {
     pub router: Router,
@@ -106,6 +141,8 @@ pub struct Client {
     /// The login form's double-submit cookie (`cakap_login_csrf=…`).
     pub login_cookie: String,
     pub csrf: String,
+    /// The socket address the server sees (None: "unknown", as for every client before).
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 impl Client {
@@ -114,7 +151,16 @@ impl Client {
         [self.cookie.as_str(), self.login_cookie.as_str()].iter().filter(|c| !c.is_empty()).copied().collect::<Vec<_>>().join("; ")
     }
 
-    async fn send(&mut self, req: Request<Body>) -> Res {
+    /// This client as seen from `ip` (as the socket peer).
+    pub fn at_ip(mut self, ip: &str) -> Client {
+        self.peer = Some(std::net::SocketAddr::new(ip.parse().unwrap(), 40000));
+        self
+    }
+
+    async fn send(&mut self, mut req: Request<Body>) -> Res {
+        if let Some(peer) = self.peer {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+        }
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
@@ -154,6 +200,19 @@ impl Client {
             .body(Body::from(body))
             .unwrap();
         self.send(req).await
+    }
+
+    /// Enrols a second factor through the page, as a user with an authenticator app does;
+    /// returns the recovery codes shown once.
+    pub async fn enrol(&mut self) -> Vec<String> {
+        let page = self.get("/profil/dua-langkah").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let secret = page.body.split("name=\"secret\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("enrolment form").to_string();
+        let code = cakap_store::second_factor::current_code(&secret).expect("secret");
+        let res = self.post("/profil/dua-langkah", &[("secret", &secret), ("code", &code)]).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let list = res.body.split("<ol class=\"codes\">").nth(1).and_then(|s| s.split("</ol>").next()).expect("recovery codes shown");
+        list.split("<code>").skip(1).filter_map(|c| c.split("</code>").next()).map(str::to_string).collect()
     }
 
     pub async fn login(&mut self, login: &str, password: &str) -> Res {

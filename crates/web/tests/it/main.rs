@@ -10,5 +10,6 @@ mod competency;
 mod employees;
 mod import;
 mod isolation;
+mod second_factor;
 mod shape;
 mod transfer;

@@ -31,7 +31,8 @@ const PER_PAGE: u64 = 25;
 struct ListPage {
     layout: Layout,
     q: String,
-    rows: Vec<(i64, String, String, String, bool)>,
+    /// (id, login, name, roles, active, has a second factor)
+    rows: Vec<(i64, String, String, String, bool, bool)>,
     total: u64,
     page: u64,
     pages: u64,
@@ -41,12 +42,17 @@ struct ListPage {
 
 pub async fn view_users_get(session: Session, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
     let page_no = crate::params::page(q.page);
-    let page = a.scope()?.user_admin()?.list(Some(&q.q), page_no, PER_PAGE).await?;
+    let admin = a.scope()?.user_admin()?;
+    let page = admin.list(Some(&q.q), page_no, PER_PAGE).await?;
     let pages = page.pages();
+    let with_second = admin.second_factor_of(&page.items.iter().map(|u| u.user.id).collect::<Vec<_>>()).await?;
     let rows = page
         .items
         .into_iter()
-        .map(|u| (u.user.id, u.user.login, u.user.name, u.roles.iter().map(|r| r.role.label()).collect::<Vec<_>>().join(", "), u.user.active))
+        .map(|u| {
+            let two = with_second.contains(&u.user.id);
+            (u.user.id, u.user.login, u.user.name, u.roles.iter().map(|r| r.role.label()).collect::<Vec<_>>().join(", "), u.user.active, two)
+        })
         .collect();
     let layout = Layout::new(&a, &session, "Pengguna", "/organisasi/pengguna").await;
     let keep = [("q", q.q.clone())];
@@ -67,6 +73,8 @@ pub async fn view_users_get(session: Session, a: Actor, Query(q): Query<ListQuer
 struct FormPage {
     layout: Layout,
     is_new: bool,
+    user_id: i64,
+    second_factor: bool,
     login: String,
     name: String,
     employee_nip: String,
@@ -89,6 +97,9 @@ fn grants_from(form: &HashMap<String, String>) -> Vec<RoleGrant> {
 
 struct FormState {
     is_new: bool,
+    /// The user being edited (0 for a new one) and whether they have a second factor.
+    user_id: i64,
+    second_factor: bool,
     login: String,
     name: String,
     employee_nip: String,
@@ -107,6 +118,8 @@ async fn form_page(s: &AppState, session: &Session, a: &Actor, title: &str, st: 
         FormPage {
             layout,
             is_new: st.is_new,
+            user_id: st.user_id,
+            second_factor: st.second_factor,
             login: st.login,
             name: st.name,
             employee_nip: st.employee_nip,
@@ -123,6 +136,8 @@ pub async fn view_user_new_get(State(s): State<AppState>, session: Session, a: A
     a.require(Permission::ManageUsers)?;
     let st = FormState {
         is_new: true,
+        user_id: 0,
+        second_factor: false,
         login: String::new(),
         name: String::new(),
         employee_nip: String::new(),
@@ -147,7 +162,16 @@ pub async fn view_user_new_post(State(s): State<AppState>, session: Session, a: 
         }
     }
     let input = UserForCreate { login: get("login"), name: get("name"), password: get("password"), employee_id, roles: grants.clone() };
-    let st = FormState { is_new: true, login: input.login.clone(), name: input.name.clone(), employee_nip: nip, grants, active: true };
+    let st = FormState {
+        is_new: true,
+        user_id: 0,
+        second_factor: false,
+        login: input.login.clone(),
+        name: input.name.clone(),
+        employee_nip: nip,
+        grants,
+        active: true,
+    };
     if !pre_errors.is_empty() {
         return form_page(&s, &session, &a, "Tambah Pengguna", st, FormErrors(pre_errors)).await;
     }
@@ -164,8 +188,19 @@ pub async fn view_user_new_post(State(s): State<AppState>, session: Session, a: 
 }
 
 pub async fn view_user_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
-    let UserWithRoles { user: u, roles: grants } = a.scope()?.user_admin()?.get(id).await?;
-    let st = FormState { is_new: false, login: u.login.clone(), name: u.name.clone(), employee_nip: String::new(), grants, active: u.active };
+    let admin = a.scope()?.user_admin()?;
+    let UserWithRoles { user: u, roles: grants } = admin.get(id).await?;
+    let second_factor = admin.second_factor_of(&[id]).await?.contains(&id);
+    let st = FormState {
+        is_new: false,
+        user_id: id,
+        second_factor,
+        login: u.login.clone(),
+        name: u.name.clone(),
+        employee_nip: String::new(),
+        grants,
+        active: u.active,
+    };
     form_page(&s, &session, &a, &format!("Pengguna: {}", u.login), st, FormErrors::default()).await
 }
 
@@ -181,7 +216,17 @@ pub async fn view_user_post(
     let grants = grants_from(&f);
     let active = f.get("active").map(|v| v == "true").unwrap_or(u.active);
     let password = f.get("password").cloned().unwrap_or_default();
-    let st = FormState { is_new: false, login: u.login.clone(), name: u.name.clone(), employee_nip: String::new(), grants: grants.clone(), active };
+    let second_factor = admin.second_factor_of(&[id]).await?.contains(&id);
+    let st = FormState {
+        is_new: false,
+        user_id: id,
+        second_factor,
+        login: u.login.clone(),
+        name: u.name.clone(),
+        employee_nip: String::new(),
+        grants: grants.clone(),
+        active,
+    };
     let change = users::UserUpdate { roles: grants.clone(), active: Some(active), password: Some(password) };
     let result = admin.update(id, &change).await;
     match result {
