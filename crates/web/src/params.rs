@@ -16,6 +16,36 @@ pub fn page(p: Option<u64>) -> u64 {
     p.unwrap_or(1).clamp(1, MAX_PAGE)
 }
 
+/// The longest search text a list accepts (longer than any name, NIP or code).
+pub const SEARCH_MAX: usize = 100;
+
+fn bad_filter(label: &str, value: &str) -> crate::error::AppError {
+    let shown: String = value.chars().take(40).collect();
+    crate::error::AppError::BadRequest(format!("Nilai filter {label} '{shown}' tidak dikenal. Pilih dari daftar pada halaman."))
+}
+
+/// A filter value from a select: blank is "all", a known code is that value, anything else is
+/// refused (400 naming the filter) rather than silently showing everything.
+pub fn choice<T>(label: &str, value: Option<&str>, from_code: impl Fn(&str) -> Option<T>) -> Result<Option<T>, crate::error::AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => from_code(v).map(Some).ok_or_else(|| bad_filter(label, v)),
+    }
+}
+
+/// An id filter (`unit=12`): blank is "all", a number is the id, anything else is refused.
+pub fn id_choice(label: &str, value: Option<&str>) -> Result<Option<i64>, crate::error::AppError> {
+    choice(label, value, |v| v.parse::<i64>().ok().filter(|id| *id > 0))
+}
+
+/// Search text: at most [`SEARCH_MAX`] characters (the search box says so), else a 400.
+pub fn search(value: &str) -> Result<String, crate::error::AppError> {
+    if value.chars().count() > SEARCH_MAX {
+        return Err(crate::error::AppError::BadRequest(format!("Kata pencarian terlalu panjang: maksimal {SEARCH_MAX} karakter.")));
+    }
+    Ok(value.trim().to_string())
+}
+
 /// An id from an optional text field; blank or unreadable is none.
 pub fn opt_id(s: &Option<String>) -> Option<i64> {
     s.as_deref().and_then(|v| v.trim().parse().ok())
@@ -34,15 +64,19 @@ pub struct NeedQuery {
 }
 
 impl NeedQuery {
-    pub fn filter(&self) -> NeedFilter {
-        NeedFilter {
-            unit_id: opt_id(&self.unit),
-            competency_id: opt_id(&self.competency),
-            family: self.family.as_deref().and_then(Family::from_code),
-            position_kind: self.kind.as_deref().and_then(PositionKind::from_code),
-            position_name: self.jabatan.clone(),
-            source: self.source.as_deref().and_then(NeedSource::from_code),
-        }
+    /// The store's filter; an unknown value of any filter is a 400.
+    pub fn filter(&self) -> Result<NeedFilter, crate::error::AppError> {
+        Ok(NeedFilter {
+            unit_id: id_choice("unit", self.unit.as_deref())?,
+            competency_id: id_choice("kompetensi", self.competency.as_deref())?,
+            family: choice("kelompok kompetensi", self.family.as_deref(), Family::from_code)?,
+            position_kind: choice("jenis jabatan", self.kind.as_deref(), PositionKind::from_code)?,
+            position_name: match self.jabatan.as_deref().map(search).transpose()? {
+                Some(j) if !j.is_empty() => Some(j),
+                _ => None,
+            },
+            source: choice("sumber", self.source.as_deref(), NeedSource::from_code)?,
+        })
     }
     pub fn pairs(&self) -> Vec<(&'static str, String)> {
         let v = |o: &Option<String>| o.clone().unwrap_or_default();

@@ -81,7 +81,7 @@ pub async fn employee_akpk(ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiRes
 #[utoipa::path(get, path = "/api/v1/needs", params(("unit" = Option<i64>, Query), ("competency" = Option<i64>, Query), ("family" = Option<String>, Query), ("kind" = Option<String>, Query), ("jabatan" = Option<String>, Query), ("source" = Option<String>, Query), ("page" = Option<u64>, Query)), responses((status = 200, description = "Kebutuhan pengembangan kompetensi, prioritas tertinggi dahulu, 500 per halaman")))]
 pub async fn list_needs(ApiActor(a): ApiActor, Query(q): Query<NeedQuery>) -> ApiResult<super::PageDto<NeedRow>> {
     const PER_PAGE: u64 = 500;
-    let (_, rows) = cakap_store::akpk::needs::list(a.scope()?, &q.filter()).await?;
+    let (_, rows) = cakap_store::akpk::needs::list(a.scope()?, &q.filter()?).await?;
     let page = q.page.unwrap_or(1).clamp(1, crate::params::MAX_PAGE);
     let total = rows.len() as u64;
     let items = rows.into_iter().skip(((page - 1) * PER_PAGE) as usize).take(PER_PAGE as usize).collect();

@@ -37,15 +37,15 @@ pub struct EmployeeQuery {
 }
 
 impl EmployeeQuery {
-    fn filter(&self) -> EmployeeFilter {
-        EmployeeFilter { q: Some(self.q.chars().take(100).collect()), unit_id: self.unit, kind: self.kind, status: self.status, ..Default::default() }
+    fn filter(&self) -> Result<EmployeeFilter, crate::error::AppError> {
+        Ok(EmployeeFilter { q: Some(crate::params::search(&self.q)?), unit_id: self.unit, kind: self.kind, status: self.status, ..Default::default() })
     }
 }
 
 #[utoipa::path(get, path = "/api/v1/employees", params(("q" = Option<String>, Query), ("unit" = Option<i64>, Query), ("kind" = Option<String>, Query), ("status" = Option<String>, Query), ("page" = Option<u64>, Query)), responses((status = 200, description = "Pegawai yang boleh dilihat pemilik token")))]
 pub async fn list_employees(ApiActor(a): ApiActor, ApiQuery(q): ApiQuery<EmployeeQuery>) -> ApiResult<PageDto<Employee>> {
     let page = q.page.unwrap_or(1).clamp(1, crate::params::MAX_PAGE);
-    let res = a.scope()?.employees()?.list(&q.filter(), page, 100).await?;
+    let res = a.scope()?.employees()?.list(&q.filter()?, page, 100).await?;
     Ok(Json(PageDto { items: res.items, total: res.total, page, per_page: 100 }))
 }
 

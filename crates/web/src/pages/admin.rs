@@ -145,7 +145,7 @@ fn action_label(a: &str) -> &str {
 pub async fn view_audit_get(State(st): State<AppState>, session: Session, a: Actor, Query(q): Query<AuditQuery>) -> Result<Response> {
     let tz = a.zone;
     let page = crate::params::page(q.page);
-    let entity = AuditEntity::from_code(&q.entity);
+    let entity = crate::params::choice("jenis data", Some(&q.entity), AuditEntity::from_code)?;
     // Tenant users read their tenant's log; the super admin reads the national one.
     let nation;
     let log = match a.scope() {

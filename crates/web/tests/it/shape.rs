@@ -251,3 +251,42 @@ async fn malformed_paths_and_queries_get_indonesian_answers() {
         assert!(!res.body.contains("deserialize") && !res.body.contains("u64"), "{url}: {}", res.body);
     }
 }
+
+/// The defect: unknown filter values were silently ignored, so a mistyped or tampered link
+/// showed everything as if no filter were set.
+#[tokio::test]
+async fn unknown_filter_values_are_refused_not_ignored() {
+    let app = TestApp::demo().await;
+    let mut c = app.login("admin.medan").await;
+    let mut planner = app.login("perencana.medan").await;
+    let token = token_for(&app, "perencana.medan").await;
+    let cases = [
+        ("/organisasi/pegawai?status=honorer", "status"),
+        ("/organisasi/pegawai?kind=menteri", "jenis jabatan"),
+        ("/organisasi/pegawai?unit=satu", "unit"),
+        ("/organisasi/pegawai?sort=gaji", "urutan"),
+        ("/organisasi/pegawai/unduh.csv?status=x", "status"),
+        ("/organisasi/jabatan?kind=x", "jenis jabatan"),
+        ("/kompetensi/standar?kind=x", "jenis jabatan"),
+        ("/audit?entity=rahasia", "jenis data"),
+    ];
+    for (url, label) in cases {
+        let res = c.get(url).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{url}");
+        assert!(res.body.contains(&format!("Nilai filter {label} ")) && res.body.contains("tidak dikenal"), "{url}: {}", res.body);
+    }
+    for url in ["/akpk/kebutuhan?family=x", "/akpk/kebutuhan?source=gosip", "/akpk/kebutuhan?unit=0", "/akpk?ukuran=besar", "/akpk?unit=x"] {
+        assert_eq!(planner.get(url).await.status, StatusCode::BAD_REQUEST, "{url}");
+    }
+    // Known values and blanks still work.
+    assert_eq!(c.get("/organisasi/pegawai?status=pns&kind=&unit=&sort=-nip").await.status, StatusCode::OK);
+    assert_eq!(planner.get("/akpk/kebutuhan?family=manajerial&source=").await.status, StatusCode::OK);
+    // The API says the same in problem+json.
+    let res = c.api("GET", "/api/v1/needs?source=gosip", &token, None).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
+    // An over-long search is refused with its limit, on pages and API.
+    let long = "a".repeat(101);
+    let res = c.get(&format!("/organisasi/pegawai?q={long}")).await;
+    assert!(res.status == StatusCode::BAD_REQUEST && res.body.contains("maksimal 100 karakter"), "{}", res.body);
+    assert_eq!(c.api("GET", &format!("/api/v1/employees?q={long}"), &token, None).await.status, StatusCode::BAD_REQUEST);
+}

@@ -117,15 +117,22 @@ fn map_scope(a: &Actor) -> Result<MapScope> {
 pub async fn view_map_get(session: Session, a: Actor, Query(q): Query<MapQuery>) -> Result<Response> {
     let scope = map_scope(&a)?;
     let (an, unit, home) = match &scope {
-        MapScope::Tenant => (a.scope()?.analysis().await?, opt_id(&q.unit), None),
-        MapScope::Team { path, root } => (a.scope()?.team_analysis().await?, Some(opt_id(&q.unit).unwrap_or(*root)), Some(path.clone())),
+        MapScope::Tenant => (a.scope()?.analysis().await?, crate::params::id_choice("unit", q.unit.as_deref())?, None),
+        MapScope::Team { path, root } => {
+            (a.scope()?.team_analysis().await?, Some(crate::params::id_choice("unit", q.unit.as_deref())?.unwrap_or(*root)), Some(path.clone()))
+        }
     };
     let focus = match unit {
         // A supervisor sees only units within the supervised subtree.
         Some(u) => Some(an.units.get(&u).filter(|x| home.as_deref().is_none_or(|p| x.path.starts_with(p))).cloned().ok_or(AppError::NotFound)?),
         None => None,
     };
-    let by_share = q.ukuran.as_deref() == Some("persen");
+    let by_share = crate::params::choice("ukuran", q.ukuran.as_deref(), |v| match v {
+        "gap" => Some(false),
+        "persen" => Some(true),
+        _ => None,
+    })?
+    .unwrap_or(false);
     let hm = an.heatmap(unit);
     let columns: Vec<String> = hm.competencies.iter().map(|c| c.name.clone()).collect();
     let mut labels = vec![];
@@ -447,7 +454,7 @@ pub async fn view_skp_post(session: Session, a: Actor, Path(id): Path<i64>, Form
 // ---------------------------------------------------------------- needs
 
 async fn load_needs(a: &Actor, q: &NeedQuery) -> Result<(std::sync::Arc<Analysis>, Vec<NeedRow>)> {
-    Ok(cakap_store::akpk::needs::list(a.scope()?, &q.filter()).await?)
+    Ok(cakap_store::akpk::needs::list(a.scope()?, &q.filter()?).await?)
 }
 
 #[derive(Template)]

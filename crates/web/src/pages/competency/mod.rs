@@ -319,7 +319,11 @@ const GRID_PER_PAGE: u64 = 30;
 async fn grid_page(s: &AppState, session: &Session, a: &Actor, q: GridQuery, status: StatusCode) -> Result<Response> {
     let scope = a.scope()?;
     let page = crate::params::page(q.page);
-    let f = cakap_store::org::positions::PositionFilter { q: Some(q.q.clone()), kind: cakap_domain::PositionKind::from_code(&q.kind), ..Default::default() };
+    let f = cakap_store::org::positions::PositionFilter {
+        q: Some(crate::params::search(&q.q)?),
+        kind: crate::params::choice("jenis jabatan", Some(&q.kind), cakap_domain::PositionKind::from_code)?,
+        ..Default::default()
+    };
     let res = scope.positions()?.list(&f, page, GRID_PER_PAGE).await?;
     let pages = res.pages();
     let competencies = scope.competencies()?;

@@ -8,6 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cakap_domain::employee::{Employee, EmployeeInput};
 use cakap_domain::{EmployeeStatus, Permission, PositionKind};
+use cakap_store::org::employees::EmployeeSort;
 use cakap_store::org::employees::{EmployeeFilter, EmployeeForm};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -39,16 +40,17 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    pub fn filter(&self) -> EmployeeFilter {
-        EmployeeFilter {
-            // A search longer than any name or NIP is cut, not sent to LIKE whole.
-            q: Some(self.q.chars().take(100).collect()),
-            unit_id: self.unit.parse().ok(),
-            kind: PositionKind::from_code(&self.kind),
-            status: EmployeeStatus::from_code(&self.status),
+    /// The store's filter; an unknown value of any filter, or an over-long search, is a 400.
+    pub fn filter(&self) -> Result<EmployeeFilter> {
+        use crate::params::{choice, id_choice, search};
+        Ok(EmployeeFilter {
+            q: Some(search(&self.q)?),
+            unit_id: id_choice("unit", Some(&self.unit))?,
+            kind: choice("jenis jabatan", Some(&self.kind), PositionKind::from_code)?,
+            status: choice("status", Some(&self.status), EmployeeStatus::from_code)?,
             include_inactive: false,
-            sort: cakap_store::org::employees::EmployeeSort::parse(&self.sort),
-        }
+            sort: choice("urutan", Some(&self.sort), |v| ["nama", "-nama", "nip", "-nip"].contains(&v).then(|| EmployeeSort::parse(v)))?.unwrap_or_default(),
+        })
     }
     fn keep(&self) -> Vec<(&'static str, String)> {
         vec![("q", self.q.clone()), ("unit", self.unit.clone()), ("kind", self.kind.clone()), ("status", self.status.clone()), ("sort", self.sort.clone())]
@@ -121,7 +123,7 @@ async fn unit_options(s: &AppState, a: &Actor) -> Result<Vec<(i64, String)>> {
 
 pub async fn view_employees_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
     let page = q.page.unwrap_or(1).clamp(1, MAX_PAGE);
-    let res = a.scope()?.employees()?.list(&q.filter(), page, PER_PAGE).await?;
+    let res = a.scope()?.employees()?.list(&q.filter()?, page, PER_PAGE).await?;
     let pages = res.pages();
     let total = res.total;
     let rows = res.items.into_iter().map(row).collect();
@@ -150,7 +152,7 @@ pub async fn view_employees_get(State(s): State<AppState>, session: Session, a: 
 const EXPORT_HEADERS: [&str; 9] = ["NIP", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Status", "Golongan", "Unit", "Jabatan", "Email"];
 
 async fn export_rows(a: &Actor, q: &ListQuery) -> Result<Vec<[String; 9]>> {
-    let res = a.scope()?.employees()?.list(&q.filter(), 1, EXPORT_LIMIT).await?;
+    let res = a.scope()?.employees()?.list(&q.filter()?, 1, EXPORT_LIMIT).await?;
     Ok(res
         .items
         .into_iter()

@@ -56,7 +56,11 @@ struct ListPage {
 pub async fn view_positions_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<ListQuery>) -> Result<Response> {
     let scope = a.scope()?;
     let page = crate::params::page(q.page);
-    let f = PositionFilter { q: Some(q.q.clone()), kind: PositionKind::from_code(&q.kind), ..Default::default() };
+    let f = PositionFilter {
+        q: Some(crate::params::search(&q.q)?),
+        kind: crate::params::choice("jenis jabatan", Some(&q.kind), PositionKind::from_code)?,
+        ..Default::default()
+    };
     let res = scope.positions()?.list(&f, page, PER_PAGE).await?;
     // Labels from the cached unit options (kept per org revision), not a load per view.
     let options = s.cache.units(scope).await?;
