@@ -218,6 +218,9 @@ impl EmployeeFields<'_> {
 
 /// A light check: one `@`, a dot in the domain, no spaces. Delivery is the real test.
 pub fn valid_email(s: &str) -> bool {
+    if s.len() > crate::text::EMAIL_MAX {
+        return false;
+    }
     let Some((local, domain)) = s.split_once('@') else { return false };
     !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace) && !domain.contains('@')
 }

@@ -10,6 +10,16 @@ pub const NAME_MAX: usize = 200;
 pub const CODE_MAX: usize = 40;
 /// Notes, descriptions, indicators, reasons, vision and mission texts.
 pub const NOTE_MAX: usize = 4000;
+/// The evidence note of an assessment.
+pub const EVIDENCE_MAX: usize = 2000;
+/// An e-mail address (RFC 5321's limit on a path).
+pub const EMAIL_MAX: usize = 254;
+/// A login name.
+pub const LOGIN_MAX: usize = 64;
+/// A search box.
+pub const SEARCH_MAX: usize = 100;
+/// A NIP as typed: 18 digits, with the spaces people put between its parts.
+pub const NIP_INPUT_MAX: usize = 24;
 
 /// Characters that are never part of typed text: C0/C1 controls (tab and, in multi-line
 /// fields, line breaks excepted) and the Unicode bidi overrides that reorder what is shown.

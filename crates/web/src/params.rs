@@ -17,7 +17,7 @@ pub fn page(p: Option<u64>) -> u64 {
 }
 
 /// The longest search text a list accepts (longer than any name, NIP or code).
-pub const SEARCH_MAX: usize = 100;
+pub const SEARCH_MAX: usize = cakap_domain::text::SEARCH_MAX;
 
 fn bad_filter(label: &str, value: &str) -> crate::error::AppError {
     let shown: String = value.chars().take(40).collect();

@@ -107,6 +107,11 @@ impl Layout {
     }
 }
 
+/// Field limits as templates show them (`maxlength` and the hint beside the field); the store
+/// checks the same constants.
+pub use cakap_domain::text::{CODE_MAX, EMAIL_MAX, EVIDENCE_MAX, LOGIN_MAX, NAME_MAX, NIP_INPUT_MAX, NOTE_MAX, SEARCH_MAX};
+pub const PASSWORD_MAX: usize = cakap_domain::password::MAX_LEN;
+
 /// Sets the message shown once on the next page ("Data berhasil disimpan.").
 pub async fn flash(session: &Session, msg: &str) {
     let _ = session.insert(FLASH, msg).await;

@@ -41,9 +41,7 @@ impl AssessmentInput {
         if self.assessed_on.year() < 2000 {
             errs.push(FieldError::new("assessed_on", "tanggal penilaian tidak wajar (sebelum tahun 2000)"));
         }
-        if self.evidence.chars().count() > 2000 {
-            errs.push(FieldError::new("evidence", "catatan bukti maksimal 2.000 karakter"));
-        }
+        errs.extend(cakap_domain::text::check("evidence", "catatan bukti", &self.evidence, cakap_domain::text::EVIDENCE_MAX, true));
         if errs.is_empty() { Ok(()) } else { Err(errs) }
     }
 }

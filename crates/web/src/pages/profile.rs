@@ -23,6 +23,8 @@ struct ProfilePage {
     scopes: Vec<(&'static str, &'static str)>,
     new_token: String,
     error: String,
+    /// The shortest new password this user may choose (8 with a second factor, else 15).
+    min_password: usize,
 }
 
 async fn page(s: &AppState, session: &Session, a: &Actor, new_token: String, error: String) -> Result<Response> {
@@ -53,8 +55,10 @@ async fn page(s: &AppState, session: &Session, a: &Actor, new_token: String, err
         })
         .collect();
     let scopes = cakap_domain::TokenScope::ALL.iter().map(|s| (s.code(), s.label())).collect();
+    let second = a.account(&s.store)?.second_factor().await?.enabled_at.is_some();
+    let min_password = if second { cakap_domain::password::MIN_LEN_WITH_SECOND_FACTOR } else { cakap_domain::password::MIN_LEN };
     let layout = Layout::new(a, session, "Profil", "/profil").await;
-    Ok(render(ProfilePage { layout, tokens, scopes, new_token, error }))
+    Ok(render(ProfilePage { layout, tokens, scopes, new_token, error, min_password }))
 }
 
 pub async fn view_profile_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {

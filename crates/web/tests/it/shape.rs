@@ -214,6 +214,7 @@ async fn no_page_carries_inline_styles_or_scripts() {
     let app = TestApp::demo().await;
     let ids = ids_of(&app, "medan").await;
     let mut checked = 0;
+    let mut fields = 0;
     for login in ["admin.medan", "perencana.medan", "atasan.medan", "pegawai.medan", "superadmin"] {
         let mut c = app.login(login).await;
         for (route, url) in cakap_web::pages::PATHS.iter().map(|p| (p.to_string(), concrete(p, &ids))) {
@@ -228,9 +229,46 @@ async fn no_page_carries_inline_styles_or_scripts() {
             for on in [" onclick=", " onsubmit=", " onload=", " onchange=", "javascript:"] {
                 assert!(!body.contains(on), "{route} as {login}: {on}");
             }
+            fields += text_fields_are_bounded_and_say_so(&res.body, &format!("{route} as {login}"));
         }
     }
     assert!(checked > 40, "{checked} pages checked");
+    assert!(fields > 40, "{fields} text fields checked");
+}
+
+/// An attribute's value in one tag (`name="…"`).
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    tag.split(&format!(" {name}=\"")).nth(1).and_then(|v| v.split('"').next())
+}
+
+/// Every text field of a page has a `maxlength`, and the limit is shown beside it: a hint the
+/// field points at (`aria-describedby`) or its placeholder names "N karakter". Numeric fields
+/// and password fields carry `maxlength` only (their labels say what they take). Returns the
+/// number of fields checked.
+fn text_fields_are_bounded_and_say_so(body: &str, page: &str) -> usize {
+    let mut n = 0;
+    for (open, kind) in [("<input", "input"), ("<textarea", "textarea")] {
+        for chunk in body.split(open).skip(1) {
+            let tag = chunk.split('>').next().unwrap_or("");
+            let ty = attr(tag, "type").unwrap_or("text");
+            if kind == "input" && !["text", "password", "email", "search", "tel", "url", "number"].contains(&ty) {
+                continue;
+            }
+            let name = attr(tag, "name").unwrap_or("?");
+            let max = attr(tag, "maxlength").unwrap_or_else(|| panic!("{page}: field {name} has no maxlength"));
+            n += 1;
+            let numeric = ty == "number" || ty == "password" || attr(tag, "inputmode").is_some_and(|m| m == "numeric" || m == "decimal");
+            if numeric {
+                continue;
+            }
+            let said = format!("{max} karakter");
+            let in_placeholder = attr(tag, "placeholder").is_some_and(|p| p.contains(&said));
+            let in_hint = attr(tag, "aria-describedby")
+                .is_some_and(|id| body.split(&format!("id=\"{id}\"")).nth(1).and_then(|h| h.split("</p>").next()).is_some_and(|h| h.contains(&said)));
+            assert!(in_placeholder || in_hint, "{page}: field {name} does not show its limit ({said})");
+        }
+    }
+    n
 }
 
 /// The defect: framework error texts named internal types ("Cannot parse `abc` to a `i64`",
