@@ -454,3 +454,106 @@ mod tests {
         assert!(read_table("x.pdf", b"").unwrap_err().message.contains("tidak didukung"));
     }
 }
+
+/// Fuzzing the upload readers (OWASP ASVS 12.1, 12.2): random bytes, random CSV, and valid
+/// XLSX files with random bytes overwritten, read under tight and default limits. Whatever
+/// comes in, a reader returns a table within the limits or an error with a message; it never
+/// panics and never returns more than it may. CI runs a few hundred cases; a long run is one
+/// command (docs/SECURITY.md): `CAKAP_FUZZ_CASES=20000 cargo test --release -p cakap-store fuzz_`.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn cases(default: u32) -> u32 {
+        std::env::var("CAKAP_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    }
+
+    const TIGHT: Limits = Limits { rows: 5, columns: 4, cells: 12, unzipped: 64 * 1024, parts: 20 };
+
+    fn holds(res: &Result<Table, RowError>, limits: &Limits) {
+        match res {
+            Ok(t) => {
+                assert!(t.rows.len() <= limits.rows, "{} rows over {}", t.rows.len(), limits.rows);
+                assert!(t.headers.len() <= limits.columns, "{} columns over {}", t.headers.len(), limits.columns);
+                assert!(t.rows.iter().all(|r| r.len() <= limits.columns));
+                let cells: usize = t.rows.iter().map(|r| r.iter().filter(|c| !c.is_empty()).count()).sum();
+                assert!(cells <= limits.cells, "{cells} cells over {}", limits.cells);
+            }
+            Err(e) => assert!(!e.message.trim().is_empty(), "an error says what went wrong"),
+        }
+    }
+
+    /// A small valid workbook: a header and `rows` rows of `cols` columns.
+    fn workbook(rows: u32, cols: u16) -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for c in 0..cols {
+            ws.write_string(0, c, format!("Kolom {c}")).unwrap();
+            for r in 1..=rows {
+                ws.write_string(r, c, format!("nilai {r}-{c}")).unwrap();
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    /// CSV-ish text: cells of letters, digits, quotes, separators, line breaks, NUL and
+    /// bytes that are not UTF-8.
+    fn csvish() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            Just(b"\"".to_vec()),
+            Just(b";".to_vec()),
+            Just(b",".to_vec()),
+            Just(b"\n".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(b"\0".to_vec()),
+            Just(vec![0xE9]),
+            Just(vec![0xFF, 0xFE]),
+            Just(b"\xEF\xBB\xBF".to_vec()),
+            "[A-Za-z0-9 =+@-]{0,12}".prop_map(String::into_bytes),
+        ];
+        proptest::collection::vec(piece, 0..200).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases(96), ..ProptestConfig::default() })]
+
+        #[test]
+        fn fuzz_random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+            for name in ["x.csv", "x.xlsx"] {
+                holds(&read_table_within(name, &bytes, &TIGHT), &TIGHT);
+                holds(&read_table(name, &bytes), &Limits::default());
+            }
+        }
+
+        #[test]
+        fn fuzz_csv_text_stays_within_limits(bytes in csvish()) {
+            holds(&read_csv(&bytes, &TIGHT), &TIGHT);
+            holds(&read_csv(&bytes, &Limits::default()), &Limits::default());
+        }
+
+        #[test]
+        fn fuzz_damaged_workbooks_never_panic(
+            rows in 0u32..12,
+            cols in 1u16..6,
+            hits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..24),
+        ) {
+            let mut bytes = workbook(rows, cols);
+            for (at, b) in hits {
+                let i = at.index(bytes.len());
+                bytes[i] = b;
+            }
+            holds(&read_xlsx(&bytes, &TIGHT), &TIGHT);
+            holds(&read_xlsx(&bytes, &Limits::default()), &Limits::default());
+        }
+    }
+
+    /// The undamaged workbook reads back, so the damaged runs above start from a real file.
+    #[test]
+    fn the_fuzzed_workbook_reads_when_intact() {
+        let t = read_xlsx(&workbook(3, 2), &Limits::default()).unwrap();
+        assert_eq!(t.headers, vec!["Kolom 0", "Kolom 1"]);
+        assert_eq!(t.rows.len(), 3);
+        assert!(read_xlsx(&workbook(9, 2), &TIGHT).is_err(), "9 rows are over the tight limit of 5");
+    }
+}
