@@ -123,6 +123,7 @@ pub fn priority_label(p: u8) -> &'static str {
 
 /// One recorded assessment, as the store hands it out.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assessment {
     pub id: i64,
     pub employee_id: i64,
@@ -132,6 +133,7 @@ pub struct Assessment {
     pub level: u8,
     pub method: crate::competency::Method,
     pub rater_name: String,
+    #[serde(serialize_with = "crate::format::iso_date")]
     pub assessed_on: time::Date,
     pub evidence: String,
 }

@@ -11,19 +11,33 @@ use crate::org::{EmployeeStatus, Gender};
 
 /// Raw text as typed; field names are the import column headers.
 #[derive(Debug, Clone, Default, serde::Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct EmployeeInput {
+    /// 18 digits (spaces allowed).
+    #[cfg_attr(feature = "openapi", schema(min_length = 18, max_length = 24, pattern = "^[0-9 ]{18,24}$"))]
     pub nip: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub nama: String,
+    /// L or P.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 20))]
     pub jenis_kelamin: String,
+    /// YYYY-MM-DD or DD-MM-YYYY.
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 10))]
     pub tanggal_lahir: String,
+    /// PNS or PPPK.
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 10))]
     pub status: String,
+    /// e.g. III/a (PNS) or IX (PPPK).
+    #[cfg_attr(feature = "openapi", schema(max_length = 10))]
     pub golongan: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     pub email: String,
 }
 
 /// A problem with one field. `field` is the column/field label shown to users.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: &'static str,
     pub message: String,
@@ -49,12 +63,14 @@ pub struct ValidEmployee {
 /// An employee as the store hands it out: typed, with the names of unit and positions joined in
 /// (a list of 25 rows needs no lookup of the tenant's whole unit tree to label them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Employee {
     pub id: i64,
     /// Digits only; shown grouped (`nip::group_nip`).
     pub nip: String,
     pub name: String,
     pub gender: Gender,
+    #[serde(serialize_with = "crate::format::iso_date")]
     pub birth_date: Date,
     pub status: EmployeeStatus,
     pub golongan: Option<String>,

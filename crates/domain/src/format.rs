@@ -5,6 +5,12 @@ use time::Date;
 pub const MONTHS: [&str; 12] = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
 
 /// "26 November 2026", for pages.
+/// A date as ISO 8601 (`2026-12-03`) in JSON, where `time`'s own format would be
+/// `[2026, 337]` (year, day of year): what the API and audit rows show people and programs.
+pub fn iso_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()))
+}
+
 pub fn date_long(d: Date) -> String {
     format!("{} {} {}", d.day(), MONTHS[d.month() as usize - 1], d.year())
 }

@@ -41,16 +41,23 @@ fn check_password_for(p: &str, login: &str, name: &str, second_factor: bool) -> 
 
 /// A role with its unit scope (supervisors).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleGrant {
     pub role: Role,
     pub unit_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserForCreate {
+    /// 3–64 characters: letters, digits, `.`, `-`, `_` or `@`.
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 64, pattern = "^[A-Za-z0-9._@-]{3,64}$"))]
     pub login: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub name: String,
+    /// 15–128 characters, not a common password, not the login or name.
     #[serde(skip_serializing)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 15, max_length = 128, write_only))]
     pub password: String,
     pub employee_id: Option<i64>,
     pub roles: Vec<RoleGrant>,
@@ -58,6 +65,7 @@ pub struct UserForCreate {
 
 /// A user with the roles of its tenant.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserWithRoles {
     #[serde(flatten)]
     pub user: UserView,
@@ -65,6 +73,7 @@ pub struct UserWithRoles {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserView {
     pub id: i64,
     pub tenant_id: Option<i64>,

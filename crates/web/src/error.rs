@@ -26,6 +26,9 @@ pub enum AppError {
     /// The body is over the limit (bytes; 0 when only the layer below knows it).
     #[error("{}", too_large(*.0))]
     TooLarge(usize),
+    /// A request body that is not `application/json` where the API takes JSON.
+    #[error("Badan permintaan harus berjenis application/json.")]
+    UnsupportedMedia,
     #[error("Sistem sedang sibuk memproses data lain (misalnya impor). Coba lagi dalam beberapa saat; isian Anda belum disimpan.")]
     Busy,
     #[error("Terjadi kesalahan pada server. Sebutkan kode permintaan saat melapor.")]
@@ -42,6 +45,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMedia => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -133,6 +137,22 @@ fn title_id(reason: &str) -> &'static str {
 
 pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// The problem document of an API error (RFC 9457), as the OpenAPI document describes it.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Problem {
+    /// Always `about:blank`: the status says what kind of problem it is.
+    r#type: String,
+    title: String,
+    status: u16,
+    /// What went wrong, in Bahasa Indonesia.
+    detail: String,
+    /// The request id, to quote when reporting.
+    request_id: String,
+    /// Field errors (422 only).
+    errors: Option<Vec<FieldError>>,
 }
 
 /// API errors: RFC 9457 problem+json.

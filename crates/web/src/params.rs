@@ -46,20 +46,40 @@ pub fn search(value: &str) -> Result<String, crate::error::AppError> {
     Ok(value.trim().to_string())
 }
 
+/// A `page` of the API: as [`page`], but past [`MAX_PAGE`] is refused (400), as its schema
+/// says, rather than clamped.
+pub fn api_page(p: Option<u64>) -> Result<u64, crate::error::AppError> {
+    match p {
+        Some(n) if n > MAX_PAGE => Err(crate::error::AppError::BadRequest(format!("Parameter 'page' maksimal {MAX_PAGE}."))),
+        _ => Ok(page(p)),
+    }
+}
+
 /// An id from an optional text field; blank or unreadable is none.
 pub fn opt_id(s: &Option<String>) -> Option<i64> {
     s.as_deref().and_then(|v| v.trim().parse().ok())
 }
 
 /// The needs list's filters (`/akpk/kebutuhan`, its exports, `/api/v1/needs`).
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct NeedQuery {
+    /// Unit kerja (beserta sub-unitnya).
+    #[param(value_type = Option<i64>, minimum = 1)]
     pub unit: Option<String>,
+    #[param(value_type = Option<i64>, minimum = 1)]
     pub competency: Option<String>,
+    #[param(value_type = Option<cakap_domain::competency::Family>)]
     pub family: Option<String>,
+    #[param(value_type = Option<PositionKind>)]
     pub kind: Option<String>,
+    /// Nama jabatan (maksimal 100 karakter).
+    #[param(max_length = 100)]
     pub jabatan: Option<String>,
+    #[param(value_type = Option<NeedSource>)]
     pub source: Option<String>,
+    /// Halaman (500 baris); 0 dan 1 sama-sama halaman pertama.
+    #[param(minimum = 0, maximum = 100000)]
     pub page: Option<u64>,
 }
 
@@ -114,5 +134,30 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestP
         serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
             .map(Query)
             .map_err(|_| crate::error::AppError::BadRequest("parameter pada alamat tidak valid (misalnya nomor halaman harus berupa angka)".into()))
+    }
+}
+
+/// A URL-encoded form body for pages: one that does not parse (a field of the wrong type, a
+/// missing field, a body that is no form) is a 400 naming the field in Bahasa Indonesia, never
+/// the framework's text naming Rust types. The body is already bounded by the body-limit layers.
+pub struct Form<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for Form<T> {
+    type Rejection = crate::error::AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        use crate::error::AppError;
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| AppError::TooLarge(0))?;
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes));
+        serde_path_to_error::deserialize(de).map(Form).map_err(|e| {
+            let text = e.inner().to_string();
+            let name = text.strip_prefix("missing field `").and_then(|r| r.split('`').next()).map(str::to_string).unwrap_or_else(|| e.path().to_string());
+            let name: String = name.chars().take(60).collect();
+            if name == "." || name.is_empty() {
+                AppError::BadRequest("Isian formulir tidak dapat dibaca. Muat ulang halaman lalu coba lagi.".into())
+            } else {
+                AppError::BadRequest(format!("Isian formulir '{name}' tidak ada atau tidak sesuai. Muat ulang halaman lalu coba lagi."))
+            }
+        })
     }
 }

@@ -89,6 +89,7 @@ code_enum! {
 /// A unit kerja: a node of the tenant's tree. `path` is the materialised path (`/12/40/`) that
 /// subtree queries use.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unit {
     pub id: i64,
     pub parent_id: Option<i64>,
@@ -124,6 +125,7 @@ pub fn path_depth(path: &str) -> usize {
 
 /// An instansi (the tenant) as the super admin lists it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tenant {
     pub id: i64,
     pub code: String,
@@ -135,6 +137,7 @@ pub struct Tenant {
 
 /// A position (jabatan): a seat in one unit, with the jenjang that sets its default standard.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Position {
     pub id: i64,
     pub unit_id: i64,

@@ -69,6 +69,7 @@ pub struct Disagreement {
 
 /// One competency of a standard as one employee stands against it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GapRow {
     pub competency_id: i64,
     pub code: String,
@@ -86,6 +87,7 @@ pub struct GapRow {
 
 /// An employee against one position's standard.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Against {
     pub position_id: i64,
     pub position_name: String,
@@ -97,6 +99,7 @@ pub struct Against {
 
 /// A development need: from a gap (computed) or added by hand.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NeedRow {
     /// Id of a hand-added need; None for a need computed from a gap.
     pub need_id: Option<i64>,

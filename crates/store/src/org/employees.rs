@@ -77,6 +77,7 @@ pub(crate) async fn directory(store: &Store, tenant_id: i64, revisions: &Revisio
 
 /// A form or API body: the person plus where they work.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmployeeForm {
     #[serde(flatten)]
     pub person: EmployeeInput,

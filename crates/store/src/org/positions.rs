@@ -61,11 +61,17 @@ pub(crate) fn typed(m: position::Model) -> Result<Position> {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PositionInput {
     pub unit_id: i64,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 40))]
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = cakap_domain::Jenjang))]
     pub jenjang: String,
+    /// 1 (rendah) – 3 (tinggi).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3))]
     pub criticality: i16,
 }
 

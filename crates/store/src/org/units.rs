@@ -76,10 +76,15 @@ pub(crate) fn typed(m: unit::Model) -> Result<Unit> {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitInput {
     pub parent_id: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 40))]
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub name: String,
+    /// A unit kind code (`opd`, `bidang`, `kelurahan`, …).
+    #[cfg_attr(feature = "openapi", schema(value_type = cakap_domain::UnitKind))]
     pub kind: String,
 }
 

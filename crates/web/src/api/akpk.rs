@@ -2,7 +2,7 @@
 //! the needs list and the roll-ups, with the same permissions and scopes as the pages.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use cakap_domain::Permission;
 use cakap_domain::akpk::Assessment;
 use cakap_domain::competency::Method;
@@ -11,34 +11,38 @@ use cakap_store::akpk::analysis::{Against, NeedRow};
 use cakap_store::akpk::assessments::AssessmentInput;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiResult, parse_json};
+use super::{ApiJson, ApiPath as Path, ApiQuery as Query, ApiResult};
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::{ApiError, AppError};
 use crate::params::NeedQuery;
 
-#[utoipa::path(get, path = "/api/v1/employees/{id}/assessments", params(("id" = i64, Path)), responses((status = 200, description = "Riwayat penilaian pegawai, terbaru dahulu"), (status = 404, description = "Tidak ditemukan atau di luar cakupan")))]
+#[utoipa::path(get, path = "/api/v1/employees/{id}/assessments", params(("id" = i64, Path)), responses((status = 200, description = "Riwayat penilaian pegawai, terbaru dahulu", body = Vec<Assessment>)))]
 pub async fn list_assessments(ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<Vec<Assessment>> {
     Ok(Json(a.scope()?.akpk_records()?.history(id).await?))
 }
 
-#[derive(Deserialize)]
-struct AssessmentBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+
+pub struct AssessmentBody {
     competency_id: i64,
+    /// 1–5.
+    #[schema(minimum = 1, maximum = 5)]
     level: u8,
     /// self, supervisor, peer, assessor or uji_kompetensi.
     method: Method,
     /// YYYY-MM-DD.
     #[serde(with = "iso_date")]
     assessed_on: time::Date,
+    /// Catatan bukti, maksimal 2000 karakter.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     evidence: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/employees/{id}/assessments", params(("id" = i64, Path)), request_body(content = String, content_type = "application/json", description = "competency_id, level (1–5), method (self|supervisor|peer|assessor|uji_kompetensi), assessed_on (YYYY-MM-DD), evidence"), responses((status = 200, description = "Penilaian dicatat"), (status = 403, description = "Tidak berwenang menilai"), (status = 422, description = "Isian tidak valid")))]
-pub async fn create_assessment(ApiActor(a): ApiActor, Path(id): Path<i64>, body: axum::body::Bytes) -> ApiResult<Assessment> {
+#[utoipa::path(post, path = "/api/v1/employees/{id}/assessments", params(("id" = i64, Path)), request_body = AssessmentBody, responses((status = 200, description = "Penilaian dicatat", body = Assessment)))]
+pub async fn create_assessment(ApiActor(a): ApiActor, Path(id): Path<i64>, ApiJson(b): ApiJson<AssessmentBody>) -> ApiResult<Assessment> {
     let assessor = a.scope()?.assessor()?;
-    let b: AssessmentBody = parse_json(&body)?;
     let input = AssessmentInput {
         competency_id: b.competency_id,
         level: b.level,
@@ -52,7 +56,7 @@ pub async fn create_assessment(ApiActor(a): ApiActor, Path(id): Path<i64>, body:
 
 time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AkpkDto {
     employee_id: i64,
     held: Option<Against>,
@@ -63,7 +67,7 @@ pub struct AkpkDto {
     calibration: Vec<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/employees/{id}/akpk", params(("id" = i64, Path)), responses((status = 200, description = "Kesenjangan terhadap jabatan saat ini dan target, JPM, kategori, kinerja"), (status = 404, description = "Tidak ditemukan atau di luar cakupan")))]
+#[utoipa::path(get, path = "/api/v1/employees/{id}/akpk", params(("id" = i64, Path)), responses((status = 200, description = "Kesenjangan terhadap jabatan saat ini dan target, JPM, kategori, kinerja", body = AkpkDto)))]
 pub async fn employee_akpk(ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<AkpkDto> {
     a.require(Permission::ReadAkpk)?;
     let e = a.scope()?.employees()?.get(id).await?;
@@ -78,18 +82,18 @@ pub async fn employee_akpk(ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiRes
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/needs", params(("unit" = Option<i64>, Query), ("competency" = Option<i64>, Query), ("family" = Option<String>, Query), ("kind" = Option<String>, Query), ("jabatan" = Option<String>, Query), ("source" = Option<String>, Query), ("page" = Option<u64>, Query)), responses((status = 200, description = "Kebutuhan pengembangan kompetensi, prioritas tertinggi dahulu, 500 per halaman")))]
+#[utoipa::path(get, path = "/api/v1/needs", params(NeedQuery), responses((status = 200, description = "Kebutuhan pengembangan kompetensi, prioritas tertinggi dahulu, 500 per halaman", body = super::PageDto<NeedRow>)))]
 pub async fn list_needs(ApiActor(a): ApiActor, Query(q): Query<NeedQuery>) -> ApiResult<super::PageDto<NeedRow>> {
     const PER_PAGE: u64 = 500;
     let (_, rows) = cakap_store::akpk::needs::list(a.scope()?, &q.filter()?).await?;
-    let page = q.page.unwrap_or(1).clamp(1, crate::params::MAX_PAGE);
+    let page = crate::params::api_page(q.page)?;
     let total = rows.len() as u64;
     let items = rows.into_iter().skip(((page - 1) * PER_PAGE) as usize).take(PER_PAGE as usize).collect();
     Ok(Json(super::PageDto { items, total, page, per_page: PER_PAGE }))
 }
 
 /// The measures of one group (definitions: `cakap_domain::rollup`).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AggDto {
     assessed: u64,
     mean_actual: Option<f64>,
@@ -112,7 +116,7 @@ impl From<&Agg> for AggDto {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RollupRowDto {
     unit_id: i64,
     name: String,
@@ -126,19 +130,21 @@ pub struct RollupRowDto {
     bands: Vec<u32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RollupDto {
     competencies: Vec<(i64, String)>,
     bands: Vec<String>,
     rows: Vec<RollupRowDto>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RollupQuery {
+    /// Induk; kosong = unit teratas.
     unit: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/rollups/units", params(("unit" = Option<i64>, Query, description = "Induk; kosong = unit teratas")), responses((status = 200, description = "Rekap per unit × kompetensi (peta kesenjangan) dan sebaran JPM")))]
+#[utoipa::path(get, path = "/api/v1/rollups/units", params(RollupQuery), responses((status = 200, description = "Rekap per unit × kompetensi (peta kesenjangan) dan sebaran JPM", body = RollupDto)))]
 pub async fn unit_rollup(ApiActor(a): ApiActor, Query(q): Query<RollupQuery>) -> ApiResult<RollupDto> {
     a.require(Permission::ReadNeeds)?;
     let an = a.scope()?.analysis().await?;
@@ -165,7 +171,7 @@ pub async fn unit_rollup(ApiActor(a): ApiActor, Query(q): Query<RollupQuery>) ->
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct NationalDto {
     /// (national code, name)
     competencies: Vec<(String, String)>,
@@ -174,7 +180,7 @@ pub struct NationalDto {
     overall: AggDto,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct NationalTenantDto {
     tenant_id: i64,
     code: String,
@@ -183,7 +189,7 @@ pub struct NationalTenantDto {
     overall: AggDto,
 }
 
-#[utoipa::path(get, path = "/api/v1/rollups/national", responses((status = 200, description = "Rekap nasional per instansi × kompetensi nasional (super admin)")))]
+#[utoipa::path(get, path = "/api/v1/rollups/national", responses((status = 200, description = "Rekap nasional per instansi × kompetensi nasional (super admin)", body = NationalDto)))]
 pub async fn national_rollup(State(s): State<AppState>, ApiActor(a): ApiActor) -> ApiResult<NationalDto> {
     let n = a.nation(&s.store)?.analysis().await?;
     Ok(Json(NationalDto {

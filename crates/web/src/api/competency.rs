@@ -1,13 +1,12 @@
 //! The competency dictionary and position standards under /api/v1.
 
 use axum::Json;
-use axum::extract::Path;
 use serde::Serialize;
 
-use super::ApiResult;
+use super::{ApiPath as Path, ApiResult};
 use crate::auth::ApiActor;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CompetencyDto {
     id: i64,
     code: String,
@@ -20,7 +19,7 @@ pub struct CompetencyDto {
     levels: Vec<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/competencies", responses((status = 200, description = "Kamus kompetensi instansi: nasional (manajerial, sosial kultural) dan teknis, dengan indikator level 1–5")))]
+#[utoipa::path(get, path = "/api/v1/competencies", responses((status = 200, description = "Kamus kompetensi instansi: nasional (manajerial, sosial kultural) dan teknis, dengan indikator level 1–5", body = Vec<CompetencyDto>)))]
 pub async fn list_competencies(ApiActor(a): ApiActor) -> ApiResult<Vec<CompetencyDto>> {
     let competencies = a.scope()?.competencies()?;
     // Two queries for the whole dictionary, not one per competency.
@@ -42,7 +41,7 @@ pub async fn list_competencies(ApiActor(a): ApiActor) -> ApiResult<Vec<Competenc
     Ok(Json(out))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct StandardDto {
     competency_id: i64,
     code: String,
@@ -54,7 +53,7 @@ pub struct StandardDto {
     overridden: bool,
 }
 
-#[utoipa::path(get, path = "/api/v1/positions/{id}/standard", params(("id" = i64, Path)), responses((status = 200, description = "Standar kompetensi jabatan"), (status = 404, description = "Tidak ditemukan")))]
+#[utoipa::path(get, path = "/api/v1/positions/{id}/standard", params(("id" = i64, Path)), responses((status = 200, description = "Standar kompetensi jabatan", body = Vec<StandardDto>)))]
 pub async fn position_standard(ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiResult<Vec<StandardDto>> {
     let rows = a.scope()?.competencies()?.standard(id).await?;
     Ok(Json(

@@ -1,8 +1,8 @@
 //! Tenant settings, the audit log, and tenants (super admin).
 
+use crate::params::Form;
 use crate::params::{Path, Query};
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;

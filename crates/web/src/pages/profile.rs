@@ -1,8 +1,8 @@
 //! The user's own profile: API tokens and password.
 
+use crate::params::Form;
 use crate::params::Path;
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;

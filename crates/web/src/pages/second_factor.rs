@@ -5,8 +5,8 @@
 //! GET writes nothing, not even a session); it is stored only when a code made from it comes
 //! back, and the store accepts only secrets of the length it makes.
 
+use crate::params::Form;
 use askama::Template;
-use axum::Form;
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::response::Response;

@@ -77,8 +77,10 @@ async fn snapshot(app: &TestApp, code: &str) -> String {
     )
 }
 
+/// Refused: no access, not found, or a body refused before any handler read data (400, 422).
+/// That nothing was written is checked separately (the tenant snapshot).
 fn denied(status: StatusCode) -> bool {
-    matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::UNAUTHORIZED)
+    matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::UNAUTHORIZED | StatusCode::BAD_REQUEST)
 }
 
 #[tokio::test]

@@ -328,3 +328,122 @@ async fn unknown_filter_values_are_refused_not_ignored() {
     assert!(res.status == StatusCode::BAD_REQUEST && res.body.contains("maksimal 100 karakter"), "{}", res.body);
     assert_eq!(c.api("GET", &format!("/api/v1/employees?q={long}"), &token, None).await.status, StatusCode::BAD_REQUEST);
 }
+
+/// The defect: the OpenAPI document had no request or response schemas, no security scheme and
+/// no error responses. Every operation now names its body schemas, the bearer scheme and the
+/// problem documents it may answer with.
+#[tokio::test]
+async fn the_openapi_document_describes_every_operation_fully() {
+    let app = TestApp::demo().await;
+    let mut c = app.client();
+    let spec: serde_json::Value = serde_json::from_str(&c.get("/api/v1/openapi.json").await.body).unwrap();
+    assert_eq!(spec["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert!(spec["components"]["schemas"]["Problem"]["properties"]["detail"].is_object());
+    let mut ops = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            ops += 1;
+            let what = format!("{method} {path}");
+            assert!(op["security"][0]["bearer"].is_array(), "{what}: no security");
+            let ok = &op["responses"]["200"]["content"]["application/json"]["schema"];
+            assert!(ok.is_object() && !ok.as_object().unwrap().is_empty(), "{what}: no response schema");
+            for code in ["400", "401", "403", "404", "422"] {
+                assert!(op["responses"][code]["content"]["application/problem+json"].is_object(), "{what}: no {code} problem");
+            }
+            if method == "post" || method == "put" {
+                let body = &op["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+                assert!(body.as_str().is_some_and(|r| r.starts_with("#/components/schemas/")), "{what}: untyped body {body}");
+            }
+        }
+    }
+    // Every API route is documented (the openapi.json route itself aside).
+    let documented: usize = spec["paths"].as_object().unwrap().values().map(|i| i.as_object().unwrap().len()).sum();
+    assert_eq!(documented, ops);
+    let routes = cakap_web::api::PATHS.iter().filter(|p| **p != "/openapi.json").count();
+    assert_eq!(spec["paths"].as_object().unwrap().len(), routes, "an API route is missing from the document");
+    // Limits the server enforces are in the schemas.
+    assert_eq!(spec["components"]["schemas"]["UnitInput"]["properties"]["name"]["maxLength"], 200);
+    assert_eq!(spec["components"]["schemas"]["AssessmentBody"]["properties"]["level"]["maximum"], 5);
+}
+
+/// The defect: framework and serde texts reached API clients ("expected struct EmployeeForm",
+/// "Cannot parse `abc` to a `i64`"), and a body of any content type was parsed.
+#[tokio::test]
+async fn api_rejections_are_problem_documents_in_bahasa_indonesia() {
+    let app = TestApp::demo().await;
+    let mut c = app.client();
+    let token = token_for(&app, "admin.medan").await;
+    let problem = |res: &Res| -> serde_json::Value {
+        assert!(res.headers.get("content-type").unwrap().to_str().unwrap().starts_with("application/problem+json"), "{}", res.body);
+        serde_json::from_str(&res.body).unwrap()
+    };
+    let leaks = ["EmployeeForm", "i64", "u64", "struct", "invalid type", "expected", "Failed to", "serde", "deserialize"];
+    let cases: Vec<(&str, &str, Option<serde_json::Value>, StatusCode, &str)> = vec![
+        ("GET", "/api/v1/employees/abc", None, StatusCode::NOT_FOUND, "tidak ditemukan"),
+        ("GET", "/api/v1/employees?page=abc", None, StatusCode::BAD_REQUEST, "Parameter 'page'"),
+        ("GET", "/api/v1/employees?page=100001", None, StatusCode::BAD_REQUEST, "maksimal 100000"),
+        ("GET", "/api/v1/employees?kind=menteri", None, StatusCode::BAD_REQUEST, "Parameter 'kind' nilainya tidak dikenal"),
+        ("POST", "/api/v1/units", Some(serde_json::json!("bukan objek")), StatusCode::BAD_REQUEST, "Isian badan permintaan"),
+        ("POST", "/api/v1/units", Some(serde_json::json!({"code": "X", "name": "Y"})), StatusCode::BAD_REQUEST, "Isian 'kind' wajib diisi"),
+        (
+            "POST",
+            "/api/v1/positions",
+            Some(serde_json::json!({"unit_id": "satu", "code": "X", "name": "Y", "jenjang": "pelaksana", "criticality": 1})),
+            StatusCode::BAD_REQUEST,
+            "Isian 'unit_id' jenis atau rentang nilainya tidak sesuai",
+        ),
+        (
+            "POST",
+            "/api/v1/employees/1/assessments",
+            Some(serde_json::json!({"competency_id": 1, "level": 300, "method": "assessor", "assessed_on": "2026-01-05"})),
+            StatusCode::BAD_REQUEST,
+            "Isian 'level'",
+        ),
+    ];
+    for (method, path, body, status, says) in cases {
+        let res = c.api(method, path, &token, body).await;
+        assert_eq!(res.status, status, "{method} {path}: {}", res.body);
+        let p = problem(&res);
+        let detail = p["detail"].as_str().unwrap();
+        assert!(detail.contains(says), "{method} {path}: {detail}");
+        assert!(!leaks.iter().any(|l| detail.contains(l)), "{method} {path} leaks: {detail}");
+    }
+    // Broken JSON says where; a body that is not JSON by its type is a 415.
+    let req = axum::http::Request::post("/api/v1/units")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from("{\"code\": \"X\",\n \"name\": "))
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(c.router.clone(), req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body = String::from_utf8(axum::body::to_bytes(res.into_body(), 10_000).await.unwrap().to_vec()).unwrap();
+    assert!(body.contains("JSON tidak valid (baris 2"), "{body}");
+    let req = axum::http::Request::post("/api/v1/units")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "text/plain")
+        .body(axum::body::Body::from("{}"))
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(c.router.clone(), req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // Dates are ISO 8601, not time's [year, day-of-year].
+    let list: serde_json::Value = serde_json::from_str(&c.api("GET", "/api/v1/employees", &token, None).await.body).unwrap();
+    let born = list["items"][0]["birth_date"].as_str().expect("a string date");
+    assert!(born.len() == 10 && born.as_bytes()[4] == b'-' && born.as_bytes()[7] == b'-', "{born}");
+}
+
+/// The defect: a form body that did not parse answered with axum's English text naming the
+/// Rust type ("Failed to deserialize form body: missing field `password`").
+#[tokio::test]
+async fn unreadable_forms_get_an_indonesian_answer() {
+    let app = TestApp::demo().await;
+    let mut c = app.client();
+    c.get("/masuk").await;
+    let res = c.post("/masuk", &[("login", "admin.medan")]).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("Isian formulir &#39;password&#39; tidak ada"), "{}", res.body);
+    assert!(!res.body.contains("deserialize") && !res.body.contains("missing field"), "{}", res.body);
+    let mut admin = app.login("admin.medan").await;
+    admin.get("/profil").await;
+    let res = admin.post("/profil/token", &[("name", "x"), ("days", "banyak"), ("scope", "read")]).await;
+    assert!(!res.status.is_server_error() && !res.body.contains("deserialize"), "{}", res.body);
+}

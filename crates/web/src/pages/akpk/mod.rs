@@ -2,9 +2,9 @@
 //! needs list with export, the calibration list, priority competencies, imports and the
 //! national roll-up.
 
+use crate::params::Form;
 use crate::params::{Path, Query};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;

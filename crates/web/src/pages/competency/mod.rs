@@ -8,7 +8,7 @@ use cakap_domain::Permission;
 use cakap_domain::competency::{Competency, Family, LevelIndicator};
 use tower_sessions::Session;
 
-use axum::Form;
+use crate::params::Form;
 use axum::http::StatusCode;
 use cakap_store::competency::{LEVEL_FIELDS, TeknisInput};
 use serde::Deserialize;

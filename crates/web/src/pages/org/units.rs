@@ -1,6 +1,6 @@
+use crate::params::Form;
 use crate::params::{Path, Query};
 use askama::Template;
-use axum::Form;
 use axum::http::StatusCode;
 use axum::response::Response;
 use cakap_domain::org::Unit;

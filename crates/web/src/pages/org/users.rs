@@ -1,8 +1,8 @@
 use std::collections::HashMap;
 
+use crate::params::Form;
 use crate::params::{Path, Query};
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
