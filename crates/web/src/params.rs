@@ -98,6 +98,16 @@ impl NeedQuery {
             source: choice("sumber", self.source.as_deref(), NeedSource::from_code)?,
         })
     }
+    /// The API's stricter reading: a filter sent empty is refused (its schema is an id or a
+    /// code), where a page's empty select means "all".
+    pub fn no_blank_filters(&self) -> Result<(), crate::error::AppError> {
+        let given = [("unit", &self.unit), ("competency", &self.competency), ("family", &self.family), ("kind", &self.kind), ("source", &self.source)];
+        match given.iter().find(|(_, v)| v.as_deref().is_some_and(|v| v.trim().is_empty())) {
+            Some((name, _)) => Err(crate::error::AppError::BadRequest(format!("Parameter '{name}' kosong; hapus parameter itu untuk semua nilai."))),
+            None => Ok(()),
+        }
+    }
+
     pub fn pairs(&self) -> Vec<(&'static str, String)> {
         let v = |o: &Option<String>| o.clone().unwrap_or_default();
         vec![

@@ -85,6 +85,7 @@ pub async fn employee_akpk(ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiRes
 #[utoipa::path(get, path = "/api/v1/needs", params(NeedQuery), responses((status = 200, description = "Kebutuhan pengembangan kompetensi, prioritas tertinggi dahulu, 500 per halaman", body = super::PageDto<NeedRow>)))]
 pub async fn list_needs(ApiActor(a): ApiActor, Query(q): Query<NeedQuery>) -> ApiResult<super::PageDto<NeedRow>> {
     const PER_PAGE: u64 = 500;
+    q.no_blank_filters()?;
     let (_, rows) = cakap_store::akpk::needs::list(a.scope()?, &q.filter()?).await?;
     let page = crate::params::api_page(q.page)?;
     let total = rows.len() as u64;
