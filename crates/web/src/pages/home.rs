@@ -93,14 +93,26 @@ pub fn retry_after(res: &mut Response, wait: time::Duration) {
     }
 }
 
+/// The client address of this request ([`client_ip`] with the deployment's trusted proxies),
+/// for the login throttle.
+pub struct ClientIp(pub String);
+
+impl axum::extract::FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, s: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientIp(client_ip(&parts.headers, peer, &s.cfg.trusted_proxies)))
+    }
+}
+
 pub async fn view_login_post(
     State(s): State<AppState>,
     session: Session,
     headers: HeaderMap,
-    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<LoginForm>,
 ) -> Result<Response> {
-    let ip = client_ip(&headers, peer.as_ref().map(|e| e.0.0.ip()), &s.cfg.trusted_proxies);
     match cakap_store::users::authenticate(&s.store, &f.login, &f.password, &ip).await? {
         Ok(LoginStep::Done(user)) => {
             // New session id at login: a fixed (attacker-planted) id never becomes authenticated.

@@ -103,12 +103,10 @@ pub async fn view_password_post(
     State(s): State<AppState>,
     session: Session,
     a: Actor,
-    headers: axum::http::HeaderMap,
-    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    super::home::ClientIp(ip): super::home::ClientIp,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response> {
     let this = session.id().map(|id| id.to_string());
-    let ip = super::home::client_ip(&headers, peer.as_ref().map(|e| e.0.0.ip()), &s.cfg.trusted_proxies);
     match a.account(&s.store)?.change_password(&f.old, &f.new, this.as_deref(), &ip).await {
         Ok(()) => {
             flash(&session, "Kata sandi berhasil diubah.").await;

@@ -7,12 +7,12 @@
 
 use crate::params::Form;
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::home::ClientIp;
 use super::{render, render_status, see_other};
 use crate::AppState;
 use crate::auth::{Actor, SESSION_CSRF, SESSION_PENDING, SESSION_USER};
@@ -65,15 +65,8 @@ pub struct CodeForm {
     code: String,
 }
 
-pub async fn view_verify_post(
-    State(s): State<AppState>,
-    session: Session,
-    headers: HeaderMap,
-    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
-    Form(f): Form<CodeForm>,
-) -> Result<Response> {
+pub async fn view_verify_post(State(s): State<AppState>, session: Session, ClientIp(ip): ClientIp, Form(f): Form<CodeForm>) -> Result<Response> {
     let Some(uid) = pending_user(&session).await? else { return Ok(see_other(super::home::LOGIN_PATH)) };
-    let ip = super::home::client_ip(&headers, peer.as_ref().map(|e| e.0.0.ip()), &s.cfg.trusted_proxies);
     let csrf = crate::auth::csrf_token(&session).await?;
     match cakap_store::second_factor::verify_login(&s.store, uid, &f.code, &ip).await? {
         Ok(user) => {
@@ -167,15 +160,7 @@ pub async fn view_enable_post(State(s): State<AppState>, session: Session, a: Ac
     }
 }
 
-pub async fn view_recovery_post(
-    State(s): State<AppState>,
-    session: Session,
-    a: Actor,
-    headers: HeaderMap,
-    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
-    Form(f): Form<CodeForm>,
-) -> Result<Response> {
-    let ip = super::home::client_ip(&headers, peer.as_ref().map(|e| e.0.0.ip()), &s.cfg.trusted_proxies);
+pub async fn view_recovery_post(State(s): State<AppState>, session: Session, a: Actor, ClientIp(ip): ClientIp, Form(f): Form<CodeForm>) -> Result<Response> {
     match a.account(&s.store)?.renew_recovery_codes(&f.code, &ip).await {
         Ok(codes) => account_page(&s, &session, &a, None, codes, FormErrors::default()).await,
         Err(cakap_store::StoreError::Invalid(e)) => account_page(&s, &session, &a, None, vec![], FormErrors(e)).await,
@@ -191,15 +176,7 @@ pub struct DisableForm {
     code: String,
 }
 
-pub async fn view_disable_post(
-    State(s): State<AppState>,
-    session: Session,
-    a: Actor,
-    headers: HeaderMap,
-    peer: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
-    Form(f): Form<DisableForm>,
-) -> Result<Response> {
-    let ip = super::home::client_ip(&headers, peer.as_ref().map(|e| e.0.0.ip()), &s.cfg.trusted_proxies);
+pub async fn view_disable_post(State(s): State<AppState>, session: Session, a: Actor, ClientIp(ip): ClientIp, Form(f): Form<DisableForm>) -> Result<Response> {
     match a.account(&s.store)?.disable_second_factor(&f.password, &f.code, &ip).await {
         Ok(()) => {
             flash(&session, "Verifikasi dua langkah dinonaktifkan.").await;

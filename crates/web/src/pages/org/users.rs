@@ -107,6 +107,14 @@ struct FormState {
     active: bool,
 }
 
+impl FormState {
+    /// The form of an existing user, with the roles and status to show.
+    async fn existing(admin: &cakap_store::users::UserAdmin<'_>, u: &users::UserView, grants: Vec<RoleGrant>, active: bool) -> Result<FormState> {
+        let second_factor = admin.second_factor_of(&[u.id]).await?.contains(&u.id);
+        Ok(FormState { is_new: false, user_id: u.id, second_factor, login: u.login.clone(), name: u.name.clone(), employee_nip: String::new(), grants, active })
+    }
+}
+
 async fn form_page(s: &AppState, session: &Session, a: &Actor, title: &str, st: FormState, errors: FormErrors) -> Result<Response> {
     let units = s.cache.units(a.scope()?).await?.iter().filter(|u| u.active).map(|u| (u.id, u.label())).collect();
     let roles = Role::ALL.iter().filter(|r| r.assignable_by_tenant_admin()).map(|r| (r.code(), r.label(), st.grants.iter().any(|g| g.role == *r))).collect();
@@ -190,17 +198,7 @@ pub async fn view_user_new_post(State(s): State<AppState>, session: Session, a: 
 pub async fn view_user_get(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
     let admin = a.scope()?.user_admin()?;
     let UserWithRoles { user: u, roles: grants } = admin.get(id).await?;
-    let second_factor = admin.second_factor_of(&[id]).await?.contains(&id);
-    let st = FormState {
-        is_new: false,
-        user_id: id,
-        second_factor,
-        login: u.login.clone(),
-        name: u.name.clone(),
-        employee_nip: String::new(),
-        grants,
-        active: u.active,
-    };
+    let st = FormState::existing(&admin, &u, grants, u.active).await?;
     form_page(&s, &session, &a, &format!("Pengguna: {}", u.login), st, FormErrors::default()).await
 }
 
@@ -216,17 +214,7 @@ pub async fn view_user_post(
     let grants = grants_from(&f);
     let active = f.get("active").map(|v| v == "true").unwrap_or(u.active);
     let password = f.get("password").cloned().unwrap_or_default();
-    let second_factor = admin.second_factor_of(&[id]).await?.contains(&id);
-    let st = FormState {
-        is_new: false,
-        user_id: id,
-        second_factor,
-        login: u.login.clone(),
-        name: u.name.clone(),
-        employee_nip: String::new(),
-        grants: grants.clone(),
-        active,
-    };
+    let st = FormState::existing(&admin, &u, grants.clone(), active).await?;
     let change = users::UserUpdate { roles: grants.clone(), active: Some(active), password: Some(password) };
     let result = admin.update(id, &change).await;
     match result {
