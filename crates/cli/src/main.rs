@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_akpk;
+mod bench_plan;
 mod bench_rollup;
 mod bench_web;
 
@@ -104,6 +105,18 @@ enum AdminCmd {
 
 #[derive(Subcommand)]
 enum BenchCmd {
+    /// The plan optimizer: one instance (`--instance FILE`, JSON or .json.gz) or the benchmark's
+    /// generated instances (300 × 30 and 6,000 × 150, seeds 1–3); every plan is checked.
+    Plan {
+        #[arg(long)]
+        instance: Option<PathBuf>,
+        /// Where to write the solution of `--instance` (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write the generated instances to this folder (for the HiGHS peer).
+        #[arg(long)]
+        write_instances: Option<PathBuf>,
+    },
     /// Employee import from CSV/XLSX on SQLite and PostgreSQL against PostgreSQL COPY.
     Import {
         #[arg(long, default_value_t = 1_000_000)]
@@ -201,6 +214,9 @@ async fn main() {
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match &cli.cmd {
         Cmd::Bench { cmd: BenchCmd::Import { rows, pg, dir } } => return bench::run(*rows, pg.clone(), dir).await,
+        Cmd::Bench { cmd: BenchCmd::Plan { instance, out, write_instances } } => {
+            return bench_plan::run(instance.as_deref(), out.as_deref(), write_instances.as_deref());
+        }
         Cmd::Bench { cmd: BenchCmd::Akpk { employees, pg, dir } } => {
             return bench_akpk::run(*employees, pg.clone(), dir).await;
         }

@@ -12,6 +12,7 @@ pub mod golongan;
 pub mod nip;
 pub mod org;
 pub mod password;
+pub mod plan;
 pub mod rollup;
 pub mod second_factor;
 pub mod text;
