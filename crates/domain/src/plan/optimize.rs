@@ -83,7 +83,16 @@ pub fn solve(inst: &Instance) -> Solution {
     let n_p = inst.programs.len();
     let empty = State { classes: vec![0; n_p], seated: vec![0; n_p], at: vec![None; inst.candidates.len()], cost: 0, value: 0 };
     let banned = vec![false; n_p];
-    let mut best = polish(inst, &vals, &per, greedy(inst, &per, empty.clone(), &banned));
+    // Several greedy runs that weigh cost differently (value / cost^α): with a budget that buys a
+    // few dozen classes, the pure ratio (α = 1) can favour cheap small gains over a class that
+    // fills the budget better. The best run is improved below.
+    let mut best = polish(inst, &vals, &per, greedy(inst, &per, empty.clone(), &banned, 1.0));
+    for alpha in [0.6, 0.8, 0.9, 1.1, 1.25] {
+        let st = polish(inst, &vals, &per, greedy(inst, &per, empty.clone(), &banned, alpha));
+        if st.value > best.value {
+            best = st;
+        }
+    }
     // Round after round, try closing each open program and spending its money again with it
     // barred, and, for small instances, starting from each program's class: keep what is better.
     let small = n_p <= 40 && inst.candidates.len() <= 400;
@@ -98,7 +107,7 @@ pub fn solve(inst: &Instance) -> Solution {
             close(inst, &vals, &mut st, p);
             let mut bar = banned.clone();
             bar[p] = true;
-            let st = polish(inst, &vals, &per, greedy(inst, &per, st, &bar));
+            let st = polish(inst, &vals, &per, greedy(inst, &per, st, &bar, 1.0));
             if st.value > best.value {
                 best = st;
                 improved = true;
@@ -110,7 +119,7 @@ pub fn solve(inst: &Instance) -> Solution {
                 if !open_class(inst, &per, &mut st, p) {
                     continue;
                 }
-                let st = polish(inst, &vals, &per, greedy(inst, &per, st, &banned));
+                let st = polish(inst, &vals, &per, greedy(inst, &per, st, &banned, 1.0));
                 if st.value > best.value {
                     best = st;
                     improved = true;
@@ -126,7 +135,14 @@ pub fn solve(inst: &Instance) -> Solution {
 
 /// Local improvement after a greedy run.
 fn polish(inst: &Instance, vals: &[Vec<(usize, u64)>], per: &[Vec<(u64, usize)>], mut st: State) -> State {
-    improve(inst, vals, &mut st);
+    for _ in 0..3 {
+        let before = st.value;
+        improve(inst, vals, &mut st);
+        swap_in(vals, per, &mut st);
+        if st.value == before {
+            break;
+        }
+    }
     drop_empty_classes(inst, &mut st);
     fill_spare_seats(inst, vals, per, &mut st);
     st
@@ -168,8 +184,9 @@ fn open_class(inst: &Instance, per: &[Vec<(u64, usize)>], st: &mut State, p: usi
     st.seated[p] > 0
 }
 
-/// The greedy by value per rupiah from `st`, never opening a barred program.
-fn greedy(inst: &Instance, per: &[Vec<(u64, usize)>], mut st: State, banned: &[bool]) -> State {
+/// The greedy by value per rupiah (per rupiah^`alpha`) from `st`, never opening a barred program.
+fn greedy(inst: &Instance, per: &[Vec<(u64, usize)>], mut st: State, banned: &[bool], alpha: f64) -> State {
+    let price = |c: u64| (c.max(1) as f64).powf(alpha);
     let n_p = inst.programs.len();
     // Per program, how far down its ranked list every candidate is already seated somewhere.
     let mut cursor = vec![0usize; n_p];
@@ -189,7 +206,7 @@ fn greedy(inst: &Instance, per: &[Vec<(u64, usize)>], mut st: State, banned: &[b
                 // A seat in an open class: the next best unseated candidate.
                 let v = per[p][cursor[p]].0;
                 if prog.cost_per_participant <= left {
-                    let ratio = v as f64 / prog.cost_per_participant.max(1) as f64;
+                    let ratio = v as f64 / price(prog.cost_per_participant);
                     if best.is_none_or(|b| ratio > b.0) {
                         best = Some((ratio, p, false));
                     }
@@ -213,7 +230,7 @@ fn greedy(inst: &Instance, per: &[Vec<(u64, usize)>], mut st: State, banned: &[b
                     }
                 }
                 let cost = prog.fixed_cost + n * prog.cost_per_participant;
-                let ratio = gain as f64 / cost.max(1) as f64;
+                let ratio = gain as f64 / price(cost);
                 if best.is_none_or(|b| ratio > b.0) {
                     best = Some((ratio, p, true));
                 }
@@ -265,6 +282,34 @@ fn improve(inst: &Instance, vals: &[Vec<(usize, u64)>], st: &mut State) {
         }
         if !moved {
             break;
+        }
+    }
+}
+
+/// In each program, an unseated candidate who values it more takes the seat of the seated one
+/// who values it least (the same price, so the budget holds); the displaced one becomes free for
+/// a later move.
+fn swap_in(vals: &[Vec<(usize, u64)>], per: &[Vec<(u64, usize)>], st: &mut State) {
+    let value_in = |i: usize, p: usize| vals[i].iter().find(|(q, _)| *q == p).map_or(0, |(_, v)| *v);
+    for (p, ranked) in per.iter().enumerate() {
+        if st.seated[p] == 0 {
+            continue;
+        }
+        // Seated in p, least valued first.
+        let mut seated: Vec<(u64, usize)> = ranked.iter().filter(|(_, i)| st.at[*i] == Some(p)).copied().collect();
+        seated.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut out = seated.into_iter();
+        for &(v, i) in ranked {
+            if st.at[i].is_some() {
+                continue;
+            }
+            let Some((w, j)) = out.next() else { break };
+            if v <= w {
+                break;
+            }
+            st.at[j] = None;
+            st.at[i] = Some(p);
+            st.value = st.value - value_in(j, p) + v;
         }
     }
 }
