@@ -87,6 +87,12 @@ pub fn solve(inst: &Instance) -> Solution {
     // few dozen classes, the pure ratio (α = 1) can favour cheap small gains over a class that
     // fills the budget better. The best run is improved below.
     let mut best = polish(inst, &vals, &per, greedy(inst, &per, empty.clone(), &banned, 1.0));
+    if let Some(st) = priced(inst, &vals, &empty) {
+        let st = polish(inst, &vals, &per, st);
+        if st.value > best.value {
+            best = st;
+        }
+    }
     for alpha in [0.6, 0.8, 0.9, 1.1, 1.25] {
         let st = polish(inst, &vals, &per, greedy(inst, &per, empty.clone(), &banned, alpha));
         if st.value > best.value {
@@ -131,6 +137,65 @@ pub fn solve(inst: &Instance) -> Solution {
         }
     }
     finish(inst, &vals, best, started)
+}
+
+/// A start from prices: with λ rupiah-worth per unit of value, each pair scores
+/// `v − λ·(seat price + fixed cost / capacity)`; pairs are seated best score first (a candidate
+/// once, classes opened as seats are taken), and λ is searched (bisection) for the most value
+/// whose plan fits the budget.
+fn priced(inst: &Instance, vals: &[Vec<(usize, u64)>], empty: &State) -> Option<State> {
+    let mut pairs: Vec<(usize, usize, u64, f64)> = vec![];
+    for (i, vs) in vals.iter().enumerate() {
+        for &(p, v) in vs {
+            let prog = &inst.programs[p];
+            let unit = prog.cost_per_participant as f64 + prog.fixed_cost as f64 / prog.capacity as f64;
+            pairs.push((i, p, v, unit));
+        }
+    }
+    if pairs.is_empty() {
+        return None;
+    }
+    let build = |lambda: f64| -> State {
+        let mut order: Vec<(f64, usize)> =
+            pairs.iter().enumerate().map(|(k, (_, _, v, unit))| (*v as f64 - lambda * unit, k)).filter(|(sc, _)| *sc > 0.0).collect();
+        order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut st = empty.clone();
+        for (_, k) in order {
+            let (i, p, v, _) = pairs[k];
+            if st.at[i].is_some() {
+                continue;
+            }
+            let prog = &inst.programs[p];
+            let extra = if st.spare(inst, p) == 0 { prog.fixed_cost } else { 0 };
+            if st.cost + extra + prog.cost_per_participant > inst.budget {
+                continue;
+            }
+            if extra > 0 {
+                st.classes[p] += 1;
+            }
+            st.cost += extra + prog.cost_per_participant;
+            st.at[i] = Some(p);
+            st.seated[p] += 1;
+            st.value += v;
+        }
+        st
+    };
+    // λ from 0 (everything scores) to the largest value per unit cost (nothing does).
+    let hi0 = pairs.iter().map(|(_, _, v, u)| *v as f64 / u).fold(0.0, f64::max);
+    let (mut lo, mut hi) = (0.0, hi0);
+    let mut best: Option<State> = None;
+    for _ in 0..30 {
+        let mid = (lo + hi) / 2.0;
+        let st = build(mid);
+        // Spending under the budget means λ can fall (more pairs score); seats were refused when
+        // the budget ran out, so a plan is always feasible: keep the best of the probes.
+        let full = st.cost * 100 >= inst.budget * 99;
+        if best.as_ref().is_none_or(|b| st.value > b.value) {
+            best = Some(st);
+        }
+        if full { lo = mid } else { hi = mid }
+    }
+    best
 }
 
 /// Local improvement after a greedy run.
