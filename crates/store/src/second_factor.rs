@@ -194,9 +194,7 @@ pub async fn verify_login(store: &Store, user_id: i64, input: &str, ip: &str) ->
 /// Checks a code for a change to the factor itself (turning it off, new recovery codes),
 /// throttled and recorded as a login step is.
 async fn check_own_code<C: ConnectionTrait>(db: &C, user: &app_user::Model, input: &str, ip: &str) -> Result<()> {
-    if let Some(wait) = crate::throttle::retry_after(db, &user.login, ip, crate::now()).await? {
-        return Err(StoreError::invalid("code", format!("terlalu banyak percobaan yang gagal; coba lagi dalam {}", cakap_domain::throttle::wait_text(wait))));
-    }
+    crate::throttle::refuse_if_waiting(db, &user.login, ip, "code").await?;
     let ok = spend_code(db, user.id, input).await?.is_some();
     crate::throttle::record(db, &user.login, ip, ok).await?;
     if ok { Ok(()) } else { Err(StoreError::invalid("code", "kode salah atau sudah dipakai")) }
@@ -224,10 +222,11 @@ pub(crate) async fn disable_own(store: &Store, ctx: &Ctx, user_id: i64, required
         return Err(StoreError::invalid("code", "peran Anda mewajibkan verifikasi dua langkah; fitur ini tidak dapat dinonaktifkan"));
     }
     let user = crate::users::get_any(&store.db, user_id).await?;
+    // The password is checked only when the throttle allows a try, as at login: else a wrong and
+    // a right password would answer differently while the code check waits.
+    crate::throttle::refuse_if_waiting(&store.db, &user.login, ip, "password").await?;
     if !crate::users::verify_password(password, &user.password_hash) {
-        let txn = store.write().await?;
-        crate::throttle::record(&txn, &user.login, ip, false).await?;
-        txn.commit().await?;
+        crate::throttle::record_failure(store, &user.login, ip).await?;
         return Err(StoreError::invalid("password", "kata sandi salah"));
     }
     if password.chars().count() < cakap_domain::password::MIN_LEN {

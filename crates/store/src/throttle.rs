@@ -55,6 +55,23 @@ pub(crate) async fn retry_after<C: ConnectionTrait>(db: &C, login: &str, ip: &st
     Ok(throttle::retry_after(&history, now))
 }
 
+/// The checks inside a logged-in form (the old password, a code to change the factor): a field
+/// error on `field` saying how long to wait, when the throttle says so.
+pub(crate) async fn refuse_if_waiting<C: ConnectionTrait>(db: &C, login: &str, ip: &str, field: &'static str) -> Result<()> {
+    match retry_after(db, login, ip, crate::now()).await? {
+        Some(wait) => Err(crate::StoreError::invalid(field, format!("Terlalu banyak percobaan yang gagal. Coba lagi dalam {}.", throttle::wait_text(wait)))),
+        None => Ok(()),
+    }
+}
+
+/// Records a failed check in its own transaction (the form's change is not made).
+pub(crate) async fn record_failure(store: &crate::Store, login: &str, ip: &str) -> Result<()> {
+    let txn = store.write().await?;
+    record(&txn, login, ip, false).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Records one attempt (a failure makes later ones wait; a success makes the pair familiar).
 pub(crate) async fn record<C: ConnectionTrait>(db: &C, login: &str, ip: &str, success: bool) -> Result<()> {
     login_attempt::ActiveModel { id: Set(next_id()), login: Set(normal_login(login)), ip: Set(ip.to_string()), success: Set(success), at: Set(crate::now()) }

@@ -202,3 +202,26 @@ async fn the_old_password_check_is_throttled() {
     let hash_unchanged = cakap_store::users::authenticate(&app.store, "pegawai.lhokseumawe", PASSWORD, "10.9.9.9").await.unwrap();
     assert!(hash_unchanged.is_ok(), "the password did not change");
 }
+
+/// The defect: the form that turns the factor off checked the password before asking the
+/// throttle, so while the code check made a stranger wait, a wrong password still said "salah"
+/// and a right one did not: a password oracle for a stolen session.
+#[tokio::test]
+async fn the_password_of_the_disable_form_is_throttled() {
+    let app = TestApp::demo().await;
+    let mut c = app.login("pegawai.semarang").await;
+    c.enrol().await;
+    for _ in 0..5 {
+        c.get("/profil/dua-langkah").await;
+        let res = c.post("/profil/dua-langkah/nonaktif", &[("password", "tebakan-yang-salah"), ("code", "000000")]).await;
+        assert!(res.body.contains("kata sandi salah"), "{}", res.body);
+    }
+    c.get("/profil/dua-langkah").await;
+    let res = c.post("/profil/dua-langkah/nonaktif", &[("password", "tebakan-yang-lain"), ("code", "000000")]).await;
+    assert!(res.body.contains("Terlalu banyak percobaan") && !res.body.contains("kata sandi salah"), "{}", res.body);
+    c.get("/profil/dua-langkah").await;
+    let code = app.totp_code("pegawai.semarang").await;
+    let res = c.post("/profil/dua-langkah/nonaktif", &[("password", PASSWORD), ("code", &code)]).await;
+    assert!(res.body.contains("Terlalu banyak percobaan"), "{}", res.body);
+    assert_eq!(sql_count(&app, "SELECT COUNT(*) FROM user_totp").await, 1, "still on");
+}
