@@ -385,7 +385,8 @@ pub async fn authenticate(store: &Store, login: &str, password: &str, ip: &str) 
     })
 }
 
-pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Compares secrets (tokens, codes) in time that does not depend on where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -662,16 +663,9 @@ impl<'a> Account<'a> {
     /// not become a password-guessing oracle).
     pub async fn change_password(&self, old: &str, new: &str, this_session: Option<&str>, ip: &str) -> Result<()> {
         let u = get_any(&self.store.db, self.user_id).await?;
-        if let Some(wait) = crate::throttle::retry_after(&self.store.db, &u.login, ip, crate::now()).await? {
-            return Err(StoreError::invalid(
-                "old",
-                format!("Terlalu banyak percobaan yang gagal. Coba lagi dalam {}.", cakap_domain::throttle::wait_text(wait)),
-            ));
-        }
+        crate::throttle::refuse_if_waiting(&self.store.db, &u.login, ip, "old").await?;
         if !verify_password(old, &u.password_hash) {
-            let txn = self.store.write().await?;
-            crate::throttle::record(&txn, &u.login, ip, false).await?;
-            txn.commit().await?;
+            crate::throttle::record_failure(self.store, &u.login, ip).await?;
             return Err(StoreError::invalid("old", "Kata sandi lama salah."));
         }
         set_password(self.store, &self.ctx(), None, self.user_id, new, this_session).await

@@ -254,9 +254,7 @@ async fn multipart_field(content_type: &str, bytes: axum::body::Bytes, name: &st
     None
 }
 
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+pub use cakap_store::users::constant_time_eq;
 
 /// Re-exports for the binary, so it does not pin its own axum version.
 pub mod reexport {

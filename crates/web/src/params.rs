@@ -147,6 +147,13 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestP
     }
 }
 
+/// The field serde names in "missing field `kind`" or "unknown field `x`, expected …" (serde
+/// reports these at the parent's path, so the name comes from the message).
+pub(crate) fn named_field(e: &str) -> Option<&str> {
+    let rest = e.strip_prefix("missing field `").or_else(|| e.strip_prefix("unknown field `"))?;
+    rest.split('`').next()
+}
+
 /// A URL-encoded form body for pages: one that does not parse (a field of the wrong type, a
 /// missing field, a body that is no form) is a 400 naming the field in Bahasa Indonesia, never
 /// the framework's text naming Rust types. The body is already bounded by the body-limit layers.
@@ -161,7 +168,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes));
         serde_path_to_error::deserialize(de).map(Form).map_err(|e| {
             let text = e.inner().to_string();
-            let name = text.strip_prefix("missing field `").and_then(|r| r.split('`').next()).map(str::to_string).unwrap_or_else(|| e.path().to_string());
+            let name = named_field(&text).map(str::to_string).unwrap_or_else(|| e.path().to_string());
             let name: String = name.chars().take(60).collect();
             if name == "." || name.is_empty() {
                 AppError::BadRequest("Isian formulir tidak dapat dibaca. Muat ulang halaman lalu coba lagi.".into())

@@ -209,7 +209,7 @@ fn polish(inst: &Instance, vals: &[Vec<(usize, u64)>], per: &[Vec<(u64, usize)>]
         }
     }
     drop_empty_classes(inst, &mut st);
-    fill_spare_seats(inst, vals, per, &mut st);
+    fill_spare_seats(inst, per, &mut st);
     st
 }
 
@@ -393,7 +393,7 @@ fn drop_empty_classes(inst: &Instance, st: &mut State) {
 
 /// Seats unseated candidates in open classes with spare seats while the budget allows, best
 /// value per rupiah first.
-fn fill_spare_seats(inst: &Instance, _vals: &[Vec<(usize, u64)>], per: &[Vec<(u64, usize)>], st: &mut State) {
+fn fill_spare_seats(inst: &Instance, per: &[Vec<(u64, usize)>], st: &mut State) {
     let mut offers: Vec<(f64, u64, usize, usize)> = vec![];
     for (p, list) in per.iter().enumerate() {
         if st.spare(inst, p) == 0 {

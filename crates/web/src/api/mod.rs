@@ -142,12 +142,6 @@ fn reason(e: &str) -> &'static str {
     }
 }
 
-/// The field serde names in "missing field `kind`" or "unknown field `x`, expected …".
-fn named_field(e: &str) -> Option<&str> {
-    let rest = e.strip_prefix("missing field `").or_else(|| e.strip_prefix("unknown field `"))?;
-    rest.split('`').next()
-}
-
 /// The field a path names ("." for the whole body).
 fn field(path: &serde_path_to_error::Path) -> String {
     let p = path.to_string();
@@ -213,7 +207,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError
         let text = inner.to_string();
         let msg = if inner.is_syntax() || inner.is_eof() {
             syntax(inner)
-        } else if let Some(name) = named_field(&text) {
+        } else if let Some(name) = crate::params::named_field(&text) {
             // A missing or unknown field is reported at its parent; name the field itself.
             let parent = e.path().to_string();
             let full = if parent == "." { name.to_string() } else { format!("{parent}.{name}") };

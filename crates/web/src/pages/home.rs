@@ -106,6 +106,19 @@ impl axum::extract::FromRequestParts<AppState> for ClientIp {
     }
 }
 
+/// Makes this session the logged-in session of `user_id` (after the password, or after the code
+/// step) and goes to Beranda: a new session id, so a fixed (attacker-planted) id never becomes
+/// authenticated, and the session's own CSRF token, written with it, so no later GET has to
+/// write one. What the session held before (a pending code step) is dropped.
+pub async fn log_in(session: &Session, user_id: i64) -> Result<Response> {
+    let err = |e: tower_sessions::session::Error| AppError::Internal(e.to_string());
+    session.cycle_id().await.map_err(err)?;
+    session.remove::<(i64, i64)>(crate::auth::SESSION_PENDING).await.map_err(err)?;
+    session.insert(SESSION_USER, user_id).await.map_err(err)?;
+    session.insert(crate::auth::SESSION_CSRF, hex::encode(rand::random::<[u8; 24]>())).await.map_err(err)?;
+    Ok(see_other("/"))
+}
+
 pub async fn view_login_post(
     State(s): State<AppState>,
     session: Session,
@@ -114,15 +127,7 @@ pub async fn view_login_post(
     Form(f): Form<LoginForm>,
 ) -> Result<Response> {
     match cakap_store::users::authenticate(&s.store, &f.login, &f.password, &ip).await? {
-        Ok(LoginStep::Done(user)) => {
-            // New session id at login: a fixed (attacker-planted) id never becomes authenticated.
-            session.cycle_id().await.map_err(|e| AppError::Internal(e.to_string()))?;
-            session.insert(SESSION_USER, user.id).await.map_err(|e| AppError::Internal(e.to_string()))?;
-            // The authenticated session's own CSRF token, written with it, so no later GET
-            // has to write one.
-            session.insert(crate::auth::SESSION_CSRF, hex::encode(rand::random::<[u8; 24]>())).await.map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok(see_other("/"))
-        }
+        Ok(LoginStep::Done(user)) => log_in(&session, user.id).await,
         Ok(LoginStep::SecondFactor(user)) => super::second_factor::begin(&session, user.id).await,
         Err(LoginError::BadCredentials) => {
             Ok(login_page(&s, &headers, axum::http::StatusCode::UNAUTHORIZED, f.login.clone(), "Nama pengguna atau kata sandi salah."))

@@ -15,7 +15,7 @@ use tower_sessions::Session;
 use super::home::ClientIp;
 use super::{render, render_status, see_other};
 use crate::AppState;
-use crate::auth::{Actor, SESSION_CSRF, SESSION_PENDING, SESSION_USER};
+use crate::auth::{Actor, SESSION_CSRF, SESSION_PENDING};
 use crate::error::{AppError, Result};
 use crate::params::Path;
 use crate::view::{FormErrors, Layout, flash};
@@ -69,13 +69,7 @@ pub async fn view_verify_post(State(s): State<AppState>, session: Session, Clien
     let Some(uid) = pending_user(&session).await? else { return Ok(see_other(super::home::LOGIN_PATH)) };
     let csrf = crate::auth::csrf_token(&session).await?;
     match cakap_store::second_factor::verify_login(&s.store, uid, &f.code, &ip).await? {
-        Ok(user) => {
-            session.cycle_id().await.map_err(session_err)?;
-            session.remove::<(i64, i64)>(SESSION_PENDING).await.map_err(session_err)?;
-            session.insert(SESSION_USER, user.id).await.map_err(session_err)?;
-            session.insert(SESSION_CSRF, hex::encode(rand::random::<[u8; 24]>())).await.map_err(session_err)?;
-            Ok(see_other("/"))
-        }
+        Ok(user) => super::home::log_in(&session, user.id).await,
         Err(cakap_store::users::LoginError::BadCredentials) => Ok(render_status(
             axum::http::StatusCode::UNAUTHORIZED,
             VerifyPage { csrf, error: "Kode salah atau sudah dipakai. Masukkan kode yang sedang tampil di aplikasi, atau satu kode pemulihan.".into() },
