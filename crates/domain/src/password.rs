@@ -91,10 +91,16 @@ pub fn problem(password: &str, login: &str, name: &str) -> Option<String> {
     problem_for(password, login, name, false)
 }
 
+/// The shortest password allowed: 8 characters with a second factor, 15 alone.
+#[must_use]
+pub fn min_len(second_factor: bool) -> usize {
+    if second_factor { MIN_LEN_WITH_SECOND_FACTOR } else { MIN_LEN }
+}
+
 /// Why `password` is refused, or None; `second_factor` says whether the user has TOTP.
 pub fn problem_for(password: &str, login: &str, name: &str, second_factor: bool) -> Option<String> {
     let n = password.chars().count();
-    let min = if second_factor { MIN_LEN_WITH_SECOND_FACTOR } else { MIN_LEN };
+    let min = min_len(second_factor);
     if n < min {
         let hint = if second_factor { "" } else { " (boleh berupa kalimat, mis. tiga kata dan angka; 8 karakter cukup bila verifikasi dua langkah aktif)" };
         return Some(format!("kata sandi minimal {min} karakter{hint}"));

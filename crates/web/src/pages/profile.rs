@@ -56,7 +56,7 @@ async fn page(s: &AppState, session: &Session, a: &Actor, new_token: String, err
         .collect();
     let scopes = cakap_domain::TokenScope::ALL.iter().map(|s| (s.code(), s.label())).collect();
     let second = a.account(&s.store)?.second_factor().await?.enabled_at.is_some();
-    let min_password = if second { cakap_domain::password::MIN_LEN_WITH_SECOND_FACTOR } else { cakap_domain::password::MIN_LEN };
+    let min_password = cakap_domain::password::min_len(second);
     let layout = Layout::new(a, session, "Profil", "/profil").await;
     Ok(render(ProfilePage { layout, tokens, scopes, new_token, error, min_password }))
 }
