@@ -8,7 +8,8 @@ code_enum! {
         SuperAdmin = ("super_admin", "Super Admin"),
         Admin = ("admin", "Admin BKPSDM"),
         Planner = ("planner", "Pengelola Pengembangan Kompetensi"),
-        Approver = ("approver", "PPK/PyB"),
+        Approver = ("approver", "PPK (Pejabat Pembina Kepegawaian)"),
+        Pyb = ("pyb", "PyB (Pejabat yang Berwenang)"),
         Supervisor = ("supervisor", "Atasan Langsung"),
         Instructor = ("instructor", "Widyaiswara/Fasilitator"),
         Employee = ("employee", "Pegawai (ASN)"),
@@ -57,6 +58,14 @@ pub enum Permission {
     /// Record assessment centre / uji kompetensi results and SKP ratings, import them, set
     /// priority competencies and add needs by hand.
     ManageNeeds,
+    /// Read the catalogue (partners, agreements, programs) and the plans.
+    ReadPlan,
+    /// Edit the catalogue and draft plans (generate, edit, revise).
+    ManagePlan,
+    /// Submit a drafted plan to PPK (PyB).
+    SubmitPlan,
+    /// Approve a submitted plan or return it with a comment (PPK).
+    DecidePlan,
 }
 
 /// Which employee rows an actor reads.
@@ -92,9 +101,12 @@ impl Role {
                     | ReadAkpk
                     | ReadNeeds
                     | ManageNeeds
+                    | ReadPlan
+                    | ManagePlan
             ),
-            Planner => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ManageCompetency | ReadAkpk | ReadNeeds | ManageNeeds),
-            Approver => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ReadAkpk | ReadNeeds),
+            Planner => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ManageCompetency | ReadAkpk | ReadNeeds | ManageNeeds | ReadPlan | ManagePlan),
+            Approver => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ReadAkpk | ReadNeeds | ReadPlan | DecidePlan),
+            Pyb => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ReadAkpk | ReadNeeds | ReadPlan | SubmitPlan),
             Supervisor => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ReadAkpk),
             Instructor => matches!(p, ReadOrg | ReadCompetency),
             Employee => matches!(p, ReadEmployees | ReadCompetency | ReadAkpk),
@@ -105,7 +117,7 @@ impl Role {
     #[must_use]
     pub fn employee_scope(self) -> ReadScope {
         match self {
-            Role::Admin | Role::Planner | Role::Approver => ReadScope::Tenant,
+            Role::Admin | Role::Planner | Role::Approver | Role::Pyb => ReadScope::Tenant,
             Role::Supervisor => ReadScope::UnitSubtree,
             Role::Employee => ReadScope::Own,
             Role::SuperAdmin | Role::Instructor => ReadScope::None,
@@ -171,6 +183,15 @@ mod tests {
         }
         assert!(Role::SuperAdmin.grants(Permission::ManageTenants));
         assert!(!Role::Admin.grants(Permission::ManageTenants));
+    }
+
+    #[test]
+    fn the_planner_drafts_pyb_submits_ppk_decides() {
+        for r in Role::ALL {
+            assert_eq!(r.grants(Permission::SubmitPlan), *r == Role::Pyb, "{r:?}");
+            assert_eq!(r.grants(Permission::DecidePlan), *r == Role::Approver, "{r:?}");
+            assert_eq!(r.grants(Permission::ManagePlan), matches!(r, Role::Planner | Role::Admin), "{r:?}");
+        }
     }
 
     #[test]

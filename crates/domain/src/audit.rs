@@ -20,6 +20,10 @@ code_enum! {
         PerformanceRating = ("performance_rating", "Predikat Kinerja (SKP)"),
         PriorityCompetency = ("priority_competency", "Kompetensi Prioritas"),
         Need = ("need", "Kebutuhan Pengembangan"),
+        Partner = ("partner", "Mitra"),
+        Agreement = ("agreement", "Perjanjian Kerja Sama (MoU/PKS)"),
+        Program = ("program", "Program Pengembangan"),
+        Plan = ("plan", "Rencana Pengembangan Kompetensi"),
     }
 }
 
@@ -33,6 +37,7 @@ code_enum! {
         Access = ("access", "Pengguna dan peran"),
         Competency = ("competency", "Kamus dan standar kompetensi"),
         Akpk = ("akpk", "Penilaian dan kebutuhan"),
+        Plan = ("plan", "Katalog dan rencana"),
     }
 }
 
@@ -45,6 +50,7 @@ impl AuditEntity {
             User | UserRole | ApiToken => Area::Access,
             Competency | PositionStandard | PriorityCompetency => Area::Competency,
             Assessment | PerformanceRating | Need => Area::Akpk,
+            Partner | Agreement | Program | Plan => Area::Plan,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod memo;
 pub mod migration;
 pub mod national;
 pub mod org;
+pub mod plan;
 pub mod revision;
 pub mod scope;
 pub mod second_factor;

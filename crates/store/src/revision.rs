@@ -18,6 +18,7 @@ pub struct Revisions {
     pub access: i64,
     pub competency: i64,
     pub akpk: i64,
+    pub plan: i64,
 }
 
 impl Revisions {
@@ -27,6 +28,7 @@ impl Revisions {
             Area::Access => self.access,
             Area::Competency => self.competency,
             Area::Akpk => self.akpk,
+            Area::Plan => self.plan,
         }
     }
 
@@ -36,6 +38,7 @@ impl Revisions {
             Area::Access => &mut self.access,
             Area::Competency => &mut self.competency,
             Area::Akpk => &mut self.akpk,
+            Area::Plan => &mut self.plan,
         };
         // Tenant and national counters only grow, so their sum changes whenever either does.
         *slot = slot.saturating_add(value);

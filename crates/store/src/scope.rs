@@ -339,6 +339,18 @@ impl Scope {
         Ok(crate::audit::AuditLog { store: &self.store, tenant_id: self.tenant_id() })
     }
 
+    /// The catalogue and the plans (`ReadPlan`); workflow steps check their own permission.
+    pub fn plans(&self) -> Result<crate::plan::Plans<'_>> {
+        self.require(Permission::ReadPlan)?;
+        Ok(crate::plan::Plans { scope: self })
+    }
+
+    /// The planner's changes to the catalogue and the plans (`ManagePlan`).
+    pub fn planner(&self) -> Result<crate::plan::Planner<'_>> {
+        self.require(Permission::ManagePlan)?;
+        Ok(crate::plan::Planner { scope: self })
+    }
+
     /// Recording assessments: who may rate whom with which method is decided inside.
     pub fn assessor(&self) -> Result<crate::akpk::assessments::Assessor<'_>> {
         self.require(Permission::ReadAkpk)?;

@@ -7,6 +7,7 @@ use cakap_domain::{Jenjang, Role, UnitKind};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
 mod akpk;
+mod plan;
 
 use crate::Store;
 use crate::entity::{app_user, employee, position, tenant, unit, user_role};
@@ -193,10 +194,11 @@ pub async fn load_sized(store: &Store, code: &str, employees: usize, password: &
     Ok(crate::org::tenants::by_code(&store.db, code).await?.ok_or(crate::error::StoreError::NotFound)?.id)
 }
 
-const ROLE_LOGINS: [(Role, &str); 6] = [
+const ROLE_LOGINS: [(Role, &str); 7] = [
     (Role::Admin, "admin"),
     (Role::Planner, "perencana"),
     (Role::Approver, "ppk"),
+    (Role::Pyb, "pyb"),
     (Role::Supervisor, "atasan"),
     (Role::Instructor, "instruktur"),
     (Role::Employee, "pegawai"),
@@ -407,6 +409,8 @@ async fn load_region<C: ConnectionTrait>(db: &C, r: &Region, employees: usize, h
         employee::Entity::insert_many(chunk.to_vec()).exec(db).await?;
     }
     akpk::load(db, t, r.code, seed).await?;
+    let zone = cakap_domain::Zone::from_code(r.timezone).unwrap_or(cakap_domain::Zone::Wib);
+    plan::load(db, t, r.code, zone.today()).await?;
 
     let (emp_id, emp_name) = amplas_staff.expect("a kelurahan staff member exists");
     for (role, who) in ROLE_LOGINS {

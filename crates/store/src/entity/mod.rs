@@ -2,6 +2,7 @@
 //! tenant-scoped joins in the repositories rather than derived relations, so a join can never
 //! forget the tenant column.
 
+pub mod agreement;
 pub mod api_token;
 pub mod app_user;
 pub mod assessment;
@@ -13,10 +14,18 @@ pub mod employee;
 pub mod import_job;
 pub mod login_attempt;
 pub mod need;
+pub mod partner;
 pub mod performance_rating;
+pub mod plan;
+pub mod plan_event;
+pub mod plan_item;
+pub mod plan_left_out;
+pub mod plan_seat;
 pub mod position;
 pub mod position_standard;
 pub mod priority_competency;
+pub mod program;
+pub mod program_competency;
 pub mod recovery_code;
 pub mod tenant;
 pub mod unit;

@@ -1,0 +1,108 @@
+//! Catalogue and annual plan (issue "Programs, partners and the annual plan"). Reading is
+//! `ReadPlan`; the planner's changes `ManagePlan`; PyB submits (`SubmitPlan`) and PPK decides
+//! (`DecidePlan`). Every function takes the tenant from the scope.
+
+pub mod catalogue;
+pub mod plans;
+
+use std::collections::HashMap;
+
+use cakap_domain::Permission;
+use cakap_domain::plan::workflow::{PlanAction, PlanStatus};
+
+use crate::error::Result;
+use crate::scope::Scope;
+use catalogue::{AgreementInput, Catalogue, PartnerInput, ProgramInput};
+use plans::{Plan, PlanDetail, PlanDiff, PlanRequest, RunInputs};
+
+/// Reading the catalogue and the plans: the handle [`Scope::plans`] hands out.
+pub struct Plans<'a> {
+    pub(crate) scope: &'a Scope,
+}
+
+impl Plans<'_> {
+    pub async fn catalogue(&self) -> Result<Catalogue> {
+        catalogue::load(&self.scope.store().db, self.scope.tenant_id()).await
+    }
+
+    pub async fn list(&self) -> Result<Vec<Plan>> {
+        plans::list(&self.scope.store().db, self.scope.tenant_id()).await
+    }
+
+    pub async fn get(&self, id: i64) -> Result<PlanDetail> {
+        plans::detail(&self.scope.store().db, self.scope.tenant_id(), id).await
+    }
+
+    /// How a revision differs from the version it revises.
+    pub async fn diff(&self, d: &PlanDetail) -> Result<Option<PlanDiff>> {
+        plans::diff(&self.scope.store().db, self.scope.tenant_id(), d).await
+    }
+
+    /// One workflow step; the permission it needs depends on the step (PyB submits, PPK
+    /// approves or returns).
+    pub async fn step(&self, id: i64, action: PlanAction, note: &str) -> Result<PlanStatus> {
+        match action {
+            PlanAction::Submit => self.scope.require(Permission::SubmitPlan)?,
+            PlanAction::Approve | PlanAction::Return => self.scope.require(Permission::DecidePlan)?,
+            _ => self.scope.require(Permission::ManagePlan)?,
+        }
+        plans::step(self.scope.store(), &self.scope.ctx(), self.scope.principal().name(), id, action, note).await
+    }
+}
+
+/// The planner's changes (`ManagePlan`): the catalogue, drafting and revising plans. The handle
+/// [`Scope::planner`] hands out.
+pub struct Planner<'a> {
+    pub(crate) scope: &'a Scope,
+}
+
+impl Planner<'_> {
+    pub async fn create_partner(&self, input: &PartnerInput) -> Result<i64> {
+        catalogue::create_partner(self.scope.store(), &self.scope.ctx(), input).await
+    }
+
+    pub async fn update_partner(&self, id: i64, input: &PartnerInput, active: bool) -> Result<()> {
+        catalogue::update_partner(self.scope.store(), &self.scope.ctx(), id, input, active).await
+    }
+
+    /// Adds (`id` None) or changes an agreement of a partner.
+    pub async fn save_agreement(&self, partner_id: i64, id: Option<i64>, input: &AgreementInput) -> Result<i64> {
+        catalogue::save_agreement(self.scope.store(), &self.scope.ctx(), partner_id, id, input).await
+    }
+
+    /// Adds (`id` None) or changes a program.
+    pub async fn save_program(&self, id: Option<i64>, input: &ProgramInput, active: bool) -> Result<i64> {
+        catalogue::save_program(self.scope.store(), &self.scope.ctx(), id, input, active).await
+    }
+
+    async fn run_inputs(&self) -> Result<RunInputs> {
+        let (_, rows) = crate::akpk::needs::list(self.scope, &Default::default()).await?;
+        let cat = catalogue::load(&self.scope.store().db, self.scope.tenant_id()).await?;
+        let (needs, programs) = plans::inputs(&rows, &cat, self.scope.today());
+        let names: HashMap<i64, String> = self.scope.competencies()?.list().await?.into_iter().map(|c| (c.id, c.name)).collect();
+        Ok(RunInputs { needs, programs, catalogue: cat, names, user_name: self.scope.principal().name().to_string() })
+    }
+
+    /// A new plan for a year from the ranked needs; its id.
+    pub async fn generate(&self, req: &PlanRequest) -> Result<i64> {
+        req.check(self.scope.today().year()).map_err(crate::StoreError::Invalid)?;
+        let run = self.run_inputs().await?;
+        plans::generate(self.scope.store(), &self.scope.ctx(), req, run).await
+    }
+
+    /// The optimizer again, on an editable plan, with a new budget and rules.
+    pub async fn regenerate(&self, id: i64, req: &PlanRequest) -> Result<()> {
+        req.check(self.scope.today().year()).map_err(crate::StoreError::Invalid)?;
+        let run = self.run_inputs().await?;
+        plans::regenerate(self.scope.store(), &self.scope.ctx(), id, req, run).await
+    }
+
+    pub async fn edit_item(&self, plan_id: i64, item_id: i64, quarter: i16, curriculum_fit: &str) -> Result<()> {
+        plans::edit_item(self.scope.store(), &self.scope.ctx(), self.scope.principal().name(), plan_id, item_id, quarter, curriculum_fit).await
+    }
+
+    /// A new draft version of an approved plan; its id.
+    pub async fn revise(&self, plan_id: i64) -> Result<i64> {
+        plans::revise(self.scope.store(), &self.scope.ctx(), self.scope.principal().name(), plan_id).await
+    }
+}
