@@ -74,6 +74,24 @@ pub fn rupiah(n: i64) -> String {
     format!("Rp {}", int(n))
 }
 
+/// Rupiah as people type them: "750.000.000", "Rp 750.000.000", "750000000". Dots only as
+/// thousands separators (groups of three), no decimals (rupiah have no cents in budgets); at
+/// most 16 digits, so no sum of two overflows.
+pub fn parse_rupiah(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let s = s.strip_prefix("Rp").or_else(|| s.strip_prefix("rp")).or_else(|| s.strip_prefix("RP")).unwrap_or(s).trim();
+    if s.is_empty() || s.len() > 24 {
+        return None;
+    }
+    let groups: Vec<&str> = s.split('.').collect();
+    let grouped_ok = groups.len() == 1 || (!groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+    let digits: String = groups.concat();
+    if !grouped_ok || digits.is_empty() || digits.len() > 16 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +107,18 @@ mod tests {
         assert_eq!(decimal(83.3333, 2), "83,33");
         assert_eq!(decimal(1234.5, 1), "1.234,5");
         assert_eq!(rupiah(1_500_000), "Rp 1.500.000");
+    }
+
+    #[test]
+    fn parses_rupiah_as_typed() {
+        assert_eq!(parse_rupiah("750.000.000"), Some(750_000_000));
+        assert_eq!(parse_rupiah("Rp 750.000.000"), Some(750_000_000));
+        assert_eq!(parse_rupiah(" 937500000 "), Some(937_500_000));
+        assert_eq!(parse_rupiah("7.50"), None, "a decimal point is not a thousands separator");
+        assert_eq!(parse_rupiah("75.0000"), None);
+        assert_eq!(parse_rupiah("-5"), None);
+        assert_eq!(parse_rupiah("99999999999999999"), None, "17 digits");
+        assert_eq!(parse_rupiah(""), None);
     }
 
     #[test]

@@ -56,6 +56,10 @@ fn nav_for(a: &Actor, current: &str) -> Vec<NavItem> {
     {
         items.push((format!("/akpk/pegawai/{e}"), "AKPK Saya"));
     }
+    if a.can(Permission::ReadPlan) {
+        items.push(("/katalog/program".into(), "Katalog"));
+        items.push(("/rencana".into(), "Rencana"));
+    }
     if a.can(Permission::ManageUsers) {
         items.push(("/organisasi/pengguna".into(), "Pengguna"));
     }

@@ -5,6 +5,7 @@ pub mod akpk;
 pub mod competency;
 pub mod home;
 pub mod org;
+pub mod plan;
 pub mod profile;
 pub mod second_factor;
 
@@ -63,6 +64,23 @@ route_table! {
     "/akpk/prioritas" => get(akpk::view_priorities_get).post(akpk::view_priorities_post),
     "/akpk/impor" => get(akpk::view_import_get).post(akpk::view_import_post),
     "/akpk/impor/templat/{kind}" => get(akpk::view_import_template_get),
+    "/katalog/mitra" => get(plan::catalogue::view_partners_get),
+    "/katalog/mitra/baru" => get(plan::catalogue::view_partner_new_get).post(plan::catalogue::view_partner_new_post),
+    "/katalog/mitra/{id}" => get(plan::catalogue::view_partner_get).post(plan::catalogue::view_partner_post),
+    "/katalog/mitra/{id}/perjanjian" => post(plan::catalogue::view_agreement_new_post),
+    "/katalog/perjanjian/{id}" => get(plan::catalogue::view_agreement_get).post(plan::catalogue::view_agreement_post),
+    "/katalog/program" => get(plan::catalogue::view_programs_get),
+    "/katalog/program/baru" => get(plan::catalogue::view_program_new_get).post(plan::catalogue::view_program_new_post),
+    "/katalog/program/{id}" => get(plan::catalogue::view_program_get).post(plan::catalogue::view_program_post),
+    "/rencana" => get(plan::plans::view_plans_get),
+    "/rencana/baru" => post(plan::plans::view_plan_new_post),
+    "/rencana/{id}" => get(plan::plans::view_plan_get),
+    "/rencana/{id}/susun-ulang" => post(plan::plans::view_plan_regenerate_post),
+    "/rencana/{id}/butir" => post(plan::plans::view_plan_item_post),
+    "/rencana/{id}/langkah" => post(plan::plans::view_plan_step_post),
+    "/rencana/{id}/revisi" => post(plan::plans::view_plan_revise_post),
+    "/rencana/{id}/cetak" => get(plan::plans::view_plan_print_get),
+    "/rencana/{id}/unduh.xlsx" => get(plan::plans::view_plan_xlsx_get),
     "/nasional" => get(akpk::view_national_get),
     "/pengaturan" => get(admin::view_settings_get).post(admin::view_settings_post),
     "/audit" => get(admin::view_audit_get),
