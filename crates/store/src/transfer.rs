@@ -49,6 +49,15 @@ macro_rules! tables {
         $m!(performance_rating, performance_rating::Column::TenantId, performance_rating::Column::EmployeeId, performance_rating::Column::Year);
         $m!(priority_competency, priority_competency::Column::TenantId, priority_competency::Column::CompetencyId);
         $m!(need, need::Column::TenantId, need::Column::Id);
+        $m!(partner, partner::Column::TenantId, partner::Column::Id);
+        $m!(agreement, agreement::Column::TenantId, agreement::Column::Id);
+        $m!(program, program::Column::TenantId, program::Column::Id);
+        $m!(program_competency, program_competency::Column::TenantId, program_competency::Column::ProgramId, program_competency::Column::CompetencyId);
+        $m!(plan, plan::Column::TenantId, plan::Column::Id);
+        $m!(plan_item, plan_item::Column::TenantId, plan_item::Column::Id);
+        $m!(plan_seat, plan_seat::Column::TenantId, plan_seat::Column::PlanId, plan_seat::Column::EmployeeId);
+        $m!(plan_left_out, plan_left_out::Column::TenantId, plan_left_out::Column::PlanId, plan_left_out::Column::EmployeeId);
+        $m!(plan_event, plan_event::Column::TenantId, plan_event::Column::Id);
         $m!(app_user, app_user::Column::Id);
         $m!(user_role, user_role::Column::TenantId, user_role::Column::UserId, user_role::Column::Role);
         $m!(api_token, api_token::Column::Id);

@@ -172,7 +172,10 @@ fn cost_of(inst: &Instance, s: &Solution) -> u64 {
     for (_, p) in &s.assignments {
         *seats.entry(p.as_str()).or_default() += 1;
     }
-    s.classes.iter().map(|(p, n)| by.get(p.as_str()).map_or(0, |pr| n * pr.fixed_cost + seats.get(p.as_str()).copied().unwrap_or(0) * pr.cost_per_participant)).sum()
+    s.classes
+        .iter()
+        .map(|(p, n)| by.get(p.as_str()).map_or(0, |pr| n * pr.fixed_cost + seats.get(p.as_str()).copied().unwrap_or(0) * pr.cost_per_participant))
+        .sum()
 }
 
 /// Solves with the jalur reserve: first the reserved share over that family's programs, then
@@ -181,7 +184,11 @@ fn cost_of(inst: &Instance, s: &Solution) -> u64 {
 fn solve_with_reserve(inst: &Instance, jalur: &HashMap<String, JalurGroup>, reserve: Option<(JalurGroup, u8)>) -> Solution {
     let Some((group, pct)) = reserve.filter(|(_, p)| *p > 0) else { return super::optimize::solve(inst) };
     let kept = inst.budget / 100 * u64::from(pct.min(100)) + inst.budget % 100 * u64::from(pct.min(100)) / 100;
-    let first = Instance { budget: kept, programs: inst.programs.iter().filter(|p| jalur.get(&p.id) == Some(&group)).cloned().collect(), candidates: inst.candidates.clone() };
+    let first = Instance {
+        budget: kept,
+        programs: inst.programs.iter().filter(|p| jalur.get(&p.id) == Some(&group)).cloned().collect(),
+        candidates: inst.candidates.clone(),
+    };
     let a = super::optimize::solve(&first);
     let spent = cost_of(&first, &a);
     let placed: HashSet<&str> = a.assignments.iter().map(|(c, _)| c.as_str()).collect();

@@ -87,7 +87,9 @@ pub enum AgreementState {
     NotYet,
     Active,
     /// Active, and ends within [`AGREEMENT_WARN_DAYS`]: `days` left (0 = ends today).
-    EndingSoon { days: i64 },
+    EndingSoon {
+        days: i64,
+    },
     Expired,
 }
 

@@ -38,17 +38,160 @@ struct Prog {
 }
 
 const PROGRAMS: [Prog; 11] = [
-    Prog { code: "PR-ANDAT", name: "Pelatihan Analisis Data dan Kebijakan Publik", jalur: Jalur::Kl03, jp: 32, mode: ProgramMode::Blended, by: "univ", fixed: 60_000_000, per: 6_000_000, cap: 30, suits: &[PositionKind::Fungsional, PositionKind::Pelaksana], comps: &[("TK-ANDAT", 3), ("M.8", 3)], outline: "Statistik dasar; visualisasi data; analisis kebijakan berbasis bukti; studi kasus data pelayanan daerah." },
-    Prog { code: "PR-ETIKA", name: "Bimbingan Teknis Etika dan Komunikasi Pelayanan", jalur: Jalur::Kl10, jp: 16, mode: ProgramMode::TatapMuka, by: "", fixed: 15_000_000, per: 1_250_000, cap: 40, suits: &[PositionKind::Pelaksana], comps: &[("TK-ETIKA", 3), ("M.5", 3), ("M.3", 2)], outline: "Standar pelayanan; komunikasi dengan warga; menangani keluhan; pelayanan bebas pungutan." },
-    Prog { code: "PR-ADMINDUK", name: "Pelatihan Teknis Administrasi Kependudukan", jalur: Jalur::Kl03, jp: 24, mode: ProgramMode::TatapMuka, by: "bpsdm", fixed: 30_000_000, per: 3_000_000, cap: 30, suits: &[], comps: &[("TK-ADMINDUK", 3)], outline: "Pendaftaran penduduk; pencatatan sipil; SIAK; verifikasi dokumen." },
-    Prog { code: "PR-KEUDA", name: "Pelatihan Pengelolaan Keuangan Daerah", jalur: Jalur::Kl03, jp: 40, mode: ProgramMode::TatapMuka, by: "bpsdm", fixed: 50_000_000, per: 5_000_000, cap: 30, suits: &[], comps: &[("TK-KEUDA", 3), ("M.4", 3)], outline: "Siklus APBD; penatausahaan; SIPD; laporan pertanggungjawaban." },
-    Prog { code: "PR-PROYEK", name: "Pelatihan Manajemen Proyek Pemerintahan", jalur: Jalur::Kl03, jp: 40, mode: ProgramMode::Blended, by: "menpan", fixed: 60_000_000, per: 7_500_000, cap: 25, suits: &[], comps: &[("TK-PROYEK", 3), ("M.4", 3), ("M.7", 3)], outline: "Perencanaan kegiatan; jadwal dan anggaran; pengendalian risiko; pelaporan." },
-    Prog { code: "PR-INTEGRITAS", name: "E-learning Integritas dan Antikorupsi", jalur: Jalur::Nkl03, jp: 10, mode: ProgramMode::Daring, by: "lan", fixed: 7_500_000, per: 400_000, cap: 200, suits: &[], comps: &[("M.1", 3)], outline: "Nilai dasar ASN BerAKHLAK; konflik kepentingan; gratifikasi; studi kasus." },
-    Prog { code: "PR-PKP", name: "Pelatihan Kepemimpinan Pengawas (PKP)", jalur: Jalur::Kl01, jp: 180, mode: ProgramMode::Blended, by: "bpsdm", fixed: 75_000_000, per: 35_000_000, cap: 30, suits: &[PositionKind::Pengawas], comps: &[("M.6", 4), ("M.7", 4), ("M.8", 4)], outline: "Kepemimpinan pelayanan; aksi perubahan di unit kerja dengan coach dan mentor; seminar aksi perubahan." },
-    Prog { code: "PR-COACHING", name: "Coaching dan Mentoring Pengembangan Diri", jalur: Jalur::Nkl01, jp: 10, mode: ProgramMode::TatapMuka, by: "", fixed: 6_000_000, per: 500_000, cap: 20, suits: &[], comps: &[("M.6", 3), ("M.2", 2)], outline: "Sesi coaching bulanan dengan atasan; rencana pengembangan individu." },
-    Prog { code: "PR-MAGANG", name: "Magang Pelayanan Kependudukan di Dukcapil Provinsi", jalur: Jalur::Nkl12, jp: 60, mode: ProgramMode::TatapMuka, by: "bpsdm", fixed: 15_000_000, per: 8_000_000, cap: 10, suits: &[PositionKind::Pelaksana], comps: &[("TK-ADMINDUK", 4), ("TK-ETIKA", 3)], outline: "Dua minggu di layanan Dukcapil provinsi dengan mentor; laporan dan presentasi hasil." },
-    Prog { code: "PR-KOLABORASI", name: "Lokakarya Kerja Sama Tim dan Perekat Bangsa", jalur: Jalur::Kl07, jp: 12, mode: ProgramMode::TatapMuka, by: "lsm", fixed: 15_000_000, per: 1_000_000, cap: 40, suits: &[], comps: &[("M.2", 3), ("SK.1", 3)], outline: "Kerja sama lintas unit; keberagaman dan toleransi; forum warga sebagai sumber masukan." },
-    Prog { code: "PR-DIGITAL", name: "Kursus Literasi Digital dan Aplikasi Pemerintahan", jalur: Jalur::Kl08, jp: 20, mode: ProgramMode::Daring, by: "swasta", fixed: 20_000_000, per: 2_000_000, cap: 50, suits: &[], comps: &[("TK-ANDAT", 2), ("M.3", 3)], outline: "Aplikasi e-government; keamanan data pribadi; lembar kerja dan dasbor sederhana." },
+    Prog {
+        code: "PR-ANDAT",
+        name: "Pelatihan Analisis Data dan Kebijakan Publik",
+        jalur: Jalur::Kl03,
+        jp: 32,
+        mode: ProgramMode::Blended,
+        by: "univ",
+        fixed: 60_000_000,
+        per: 6_000_000,
+        cap: 30,
+        suits: &[PositionKind::Fungsional, PositionKind::Pelaksana],
+        comps: &[("TK-ANDAT", 3), ("M.8", 3)],
+        outline: "Statistik dasar; visualisasi data; analisis kebijakan berbasis bukti; studi kasus data pelayanan daerah.",
+    },
+    Prog {
+        code: "PR-ETIKA",
+        name: "Bimbingan Teknis Etika dan Komunikasi Pelayanan",
+        jalur: Jalur::Kl10,
+        jp: 16,
+        mode: ProgramMode::TatapMuka,
+        by: "",
+        fixed: 15_000_000,
+        per: 1_250_000,
+        cap: 40,
+        suits: &[PositionKind::Pelaksana],
+        comps: &[("TK-ETIKA", 3), ("M.5", 3), ("M.3", 2)],
+        outline: "Standar pelayanan; komunikasi dengan warga; menangani keluhan; pelayanan bebas pungutan.",
+    },
+    Prog {
+        code: "PR-ADMINDUK",
+        name: "Pelatihan Teknis Administrasi Kependudukan",
+        jalur: Jalur::Kl03,
+        jp: 24,
+        mode: ProgramMode::TatapMuka,
+        by: "bpsdm",
+        fixed: 30_000_000,
+        per: 3_000_000,
+        cap: 30,
+        suits: &[],
+        comps: &[("TK-ADMINDUK", 3)],
+        outline: "Pendaftaran penduduk; pencatatan sipil; SIAK; verifikasi dokumen.",
+    },
+    Prog {
+        code: "PR-KEUDA",
+        name: "Pelatihan Pengelolaan Keuangan Daerah",
+        jalur: Jalur::Kl03,
+        jp: 40,
+        mode: ProgramMode::TatapMuka,
+        by: "bpsdm",
+        fixed: 50_000_000,
+        per: 5_000_000,
+        cap: 30,
+        suits: &[],
+        comps: &[("TK-KEUDA", 3), ("M.4", 3)],
+        outline: "Siklus APBD; penatausahaan; SIPD; laporan pertanggungjawaban.",
+    },
+    Prog {
+        code: "PR-PROYEK",
+        name: "Pelatihan Manajemen Proyek Pemerintahan",
+        jalur: Jalur::Kl03,
+        jp: 40,
+        mode: ProgramMode::Blended,
+        by: "menpan",
+        fixed: 60_000_000,
+        per: 7_500_000,
+        cap: 25,
+        suits: &[],
+        comps: &[("TK-PROYEK", 3), ("M.4", 3), ("M.7", 3)],
+        outline: "Perencanaan kegiatan; jadwal dan anggaran; pengendalian risiko; pelaporan.",
+    },
+    Prog {
+        code: "PR-INTEGRITAS",
+        name: "E-learning Integritas dan Antikorupsi",
+        jalur: Jalur::Nkl03,
+        jp: 10,
+        mode: ProgramMode::Daring,
+        by: "lan",
+        fixed: 7_500_000,
+        per: 400_000,
+        cap: 200,
+        suits: &[],
+        comps: &[("M.1", 3)],
+        outline: "Nilai dasar ASN BerAKHLAK; konflik kepentingan; gratifikasi; studi kasus.",
+    },
+    Prog {
+        code: "PR-PKP",
+        name: "Pelatihan Kepemimpinan Pengawas (PKP)",
+        jalur: Jalur::Kl01,
+        jp: 180,
+        mode: ProgramMode::Blended,
+        by: "bpsdm",
+        fixed: 75_000_000,
+        per: 35_000_000,
+        cap: 30,
+        suits: &[PositionKind::Pengawas],
+        comps: &[("M.6", 4), ("M.7", 4), ("M.8", 4)],
+        outline: "Kepemimpinan pelayanan; aksi perubahan di unit kerja dengan coach dan mentor; seminar aksi perubahan.",
+    },
+    Prog {
+        code: "PR-COACHING",
+        name: "Coaching dan Mentoring Pengembangan Diri",
+        jalur: Jalur::Nkl01,
+        jp: 10,
+        mode: ProgramMode::TatapMuka,
+        by: "",
+        fixed: 6_000_000,
+        per: 500_000,
+        cap: 20,
+        suits: &[],
+        comps: &[("M.6", 3), ("M.2", 2)],
+        outline: "Sesi coaching bulanan dengan atasan; rencana pengembangan individu.",
+    },
+    Prog {
+        code: "PR-MAGANG",
+        name: "Magang Pelayanan Kependudukan di Dukcapil Provinsi",
+        jalur: Jalur::Nkl12,
+        jp: 60,
+        mode: ProgramMode::TatapMuka,
+        by: "bpsdm",
+        fixed: 15_000_000,
+        per: 8_000_000,
+        cap: 10,
+        suits: &[PositionKind::Pelaksana],
+        comps: &[("TK-ADMINDUK", 4), ("TK-ETIKA", 3)],
+        outline: "Dua minggu di layanan Dukcapil provinsi dengan mentor; laporan dan presentasi hasil.",
+    },
+    Prog {
+        code: "PR-KOLABORASI",
+        name: "Lokakarya Kerja Sama Tim dan Perekat Bangsa",
+        jalur: Jalur::Kl07,
+        jp: 12,
+        mode: ProgramMode::TatapMuka,
+        by: "lsm",
+        fixed: 15_000_000,
+        per: 1_000_000,
+        cap: 40,
+        suits: &[],
+        comps: &[("M.2", 3), ("SK.1", 3)],
+        outline: "Kerja sama lintas unit; keberagaman dan toleransi; forum warga sebagai sumber masukan.",
+    },
+    Prog {
+        code: "PR-DIGITAL",
+        name: "Kursus Literasi Digital dan Aplikasi Pemerintahan",
+        jalur: Jalur::Kl08,
+        jp: 20,
+        mode: ProgramMode::Daring,
+        by: "swasta",
+        fixed: 20_000_000,
+        per: 2_000_000,
+        cap: 50,
+        suits: &[],
+        comps: &[("TK-ANDAT", 2), ("M.3", 3)],
+        outline: "Aplikasi e-government; keamanan data pribadi; lembar kerja dan dasbor sederhana.",
+    },
 ];
 
 fn region_names(region: &str) -> (&'static str, &'static str) {
@@ -81,7 +224,10 @@ pub async fn load<C: ConnectionTrait>(db: &C, t: i64, region: &str, today: time:
         let (from, to) = if *key == "lsm" {
             (today - time::Duration::days(320), today + time::Duration::days(45))
         } else {
-            (time::Date::from_calendar_date(2025, time::Month::January, 2).expect("date"), time::Date::from_calendar_date(2028, time::Month::December, 31).expect("date"))
+            (
+                time::Date::from_calendar_date(2025, time::Month::January, 2).expect("date"),
+                time::Date::from_calendar_date(2028, time::Month::December, 31).expect("date"),
+            )
         };
         let aid = next_id();
         agreement::ActiveModel {
@@ -123,7 +269,9 @@ pub async fn load<C: ConnectionTrait>(db: &C, t: i64, region: &str, today: time:
         .await?;
         for (c, level) in p.comps {
             if let Some(cid) = comps.get(*c) {
-                program_competency::ActiveModel { tenant_id: Set(t), program_id: Set(id), competency_id: Set(*cid), target_level: Set(*level) }.insert(db).await?;
+                program_competency::ActiveModel { tenant_id: Set(t), program_id: Set(id), competency_id: Set(*cid), target_level: Set(*level) }
+                    .insert(db)
+                    .await?;
             }
         }
     }

@@ -107,7 +107,10 @@ impl Catalogue {
 
     /// Who runs a program: the partner's name, or the instansi's own BKPSDM.
     pub fn organiser(&self, p: &Program) -> String {
-        p.agreement_id.and_then(|a| self.agreement(a)).and_then(|a| self.partner(a.partner_id)).map_or_else(|| "BKPSDM (internal)".to_string(), |x| x.name.clone())
+        p.agreement_id
+            .and_then(|a| self.agreement(a))
+            .and_then(|a| self.partner(a.partner_id))
+            .map_or_else(|| "BKPSDM (internal)".to_string(), |x| x.name.clone())
     }
 
     /// Whether a program may be planned on `today`: active, and its agreement (if any) in force.
@@ -131,7 +134,9 @@ pub(crate) async fn load<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<C
         .all(db)
         .await?
         .into_iter()
-        .map(|m| Ok(Partner { kind: code(PartnerKind::from_code(&m.kind), "jenis mitra", &m.kind)?, id: m.id, name: m.name, contact: m.contact, active: m.active }))
+        .map(|m| {
+            Ok(Partner { kind: code(PartnerKind::from_code(&m.kind), "jenis mitra", &m.kind)?, id: m.id, name: m.name, contact: m.contact, active: m.active })
+        })
         .collect::<Result<Vec<_>>>()?;
     let agreements = agreement::Entity::find()
         .filter(agreement::Column::TenantId.eq(tenant_id))
@@ -386,7 +391,9 @@ pub(crate) async fn save_agreement(store: &Store, ctx: &Ctx, partner_id: i64, id
     let txn = store.write().await?;
     partner::Entity::find_by_id((ctx.tenant_id, partner_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
     let before = match id {
-        Some(id) => Some(agreement::Entity::find_by_id((ctx.tenant_id, id)).one(&txn).await?.filter(|a| a.partner_id == partner_id).ok_or(StoreError::NotFound)?),
+        Some(id) => {
+            Some(agreement::Entity::find_by_id((ctx.tenant_id, id)).one(&txn).await?.filter(|a| a.partner_id == partner_id).ok_or(StoreError::NotFound)?)
+        }
         None => {
             if count(&txn, agreement::Entity::find().filter(agreement::Column::TenantId.eq(ctx.tenant_id))).await? >= MAX_AGREEMENTS {
                 return Err(StoreError::invalid("number", format!("batas {MAX_AGREEMENTS} perjanjian per instansi tercapai")));
@@ -408,7 +415,8 @@ pub(crate) async fn save_agreement(store: &Store, ctx: &Ctx, partner_id: i64, id
     };
     let res = if before.is_some() { am.update(&txn).await } else { am.insert(&txn).await };
     let after = res.map_err(|e| StoreError::on_unique(e, "number", "nomor MoU/PKS ini sudah tercatat"))?;
-    audit::record(&txn, ctx, ctx.tenant_id, (if before.is_some() { "update" } else { "create" }, AuditEntity::Agreement, id), before.as_ref(), Some(&after)).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, (if before.is_some() { "update" } else { "create" }, AuditEntity::Agreement, id), before.as_ref(), Some(&after))
+        .await?;
     txn.commit().await?;
     Ok(id)
 }
@@ -417,7 +425,10 @@ pub(crate) async fn save_program(store: &Store, ctx: &Ctx, id: Option<i64>, inpu
     let (jalur, mode, suits) = input.check()?;
     let txn = store.write().await?;
     if let Some(a) = input.agreement_id {
-        agreement::Entity::find_by_id((ctx.tenant_id, a)).one(&txn).await?.ok_or_else(|| StoreError::invalid("agreement_id", "perjanjian kerja sama tidak ditemukan"))?;
+        agreement::Entity::find_by_id((ctx.tenant_id, a))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::invalid("agreement_id", "perjanjian kerja sama tidak ditemukan"))?;
     }
     for c in &input.competencies {
         competency::Entity::find_by_id((ctx.tenant_id, c.competency_id))
@@ -468,7 +479,8 @@ pub(crate) async fn save_program(store: &Store, ctx: &Ctx, id: Option<i64>, inpu
         .insert(&txn)
         .await?;
     }
-    audit::record(&txn, ctx, ctx.tenant_id, (if before.is_some() { "update" } else { "create" }, AuditEntity::Program, id), before.as_ref(), Some(input)).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, (if before.is_some() { "update" } else { "create" }, AuditEntity::Program, id), before.as_ref(), Some(input))
+        .await?;
     txn.commit().await?;
     Ok(id)
 }

@@ -363,7 +363,11 @@ async fn event<C: ConnectionTrait>(db: &C, ctx: &Ctx, user_name: &str, plan_id: 
 
 async fn clear<C: ConnectionTrait>(db: &C, tenant_id: i64, plan_id: i64) -> Result<()> {
     plan_seat::Entity::delete_many().filter(plan_seat::Column::TenantId.eq(tenant_id)).filter(plan_seat::Column::PlanId.eq(plan_id)).exec(db).await?;
-    plan_left_out::Entity::delete_many().filter(plan_left_out::Column::TenantId.eq(tenant_id)).filter(plan_left_out::Column::PlanId.eq(plan_id)).exec(db).await?;
+    plan_left_out::Entity::delete_many()
+        .filter(plan_left_out::Column::TenantId.eq(tenant_id))
+        .filter(plan_left_out::Column::PlanId.eq(plan_id))
+        .exec(db)
+        .await?;
     plan_item::Entity::delete_many().filter(plan_item::Column::TenantId.eq(tenant_id)).filter(plan_item::Column::PlanId.eq(plan_id)).exec(db).await?;
     Ok(())
 }
@@ -553,7 +557,13 @@ pub(crate) async fn step(store: &Store, ctx: &Ctx, user_name: &str, plan_id: i64
     let txn = store.write().await?;
     let p = get_model(&txn, ctx.tenant_id, plan_id).await?;
     let from = code(PlanStatus::from_code(&p.status), "status rencana", &p.status)?;
-    let to = from.after(action, note).map_err(|r| if action == PlanAction::Return && from == PlanStatus::Submitted { StoreError::invalid("note", r.0) } else { StoreError::Conflict("status", r.0.into()) })?;
+    let to = from.after(action, note).map_err(|r| {
+        if action == PlanAction::Return && from == PlanStatus::Submitted {
+            StoreError::invalid("note", r.0)
+        } else {
+            StoreError::Conflict("status", r.0.into())
+        }
+    })?;
     let res = plan::Entity::update_many()
         .col_expr(plan::Column::Status, sea_orm::sea_query::Expr::value(to.code()))
         .col_expr(plan::Column::UpdatedAt, sea_orm::sea_query::Expr::value(crate::now()))
@@ -576,7 +586,9 @@ pub(crate) async fn step(store: &Store, ctx: &Ctx, user_name: &str, plan_id: i64
 pub(crate) async fn revise(store: &Store, ctx: &Ctx, user_name: &str, plan_id: i64) -> Result<i64> {
     let txn = store.write().await?;
     let p = get_model(&txn, ctx.tenant_id, plan_id).await?;
-    code(PlanStatus::from_code(&p.status), "status rencana", &p.status)?.after(PlanAction::Revise, "").map_err(|r| StoreError::Conflict("status", r.0.into()))?;
+    code(PlanStatus::from_code(&p.status), "status rencana", &p.status)?
+        .after(PlanAction::Revise, "")
+        .map_err(|r| StoreError::Conflict("status", r.0.into()))?;
     let latest = plan::Entity::find()
         .filter(plan::Column::TenantId.eq(ctx.tenant_id))
         .filter(plan::Column::Year.eq(p.year))
@@ -619,7 +631,11 @@ pub(crate) async fn revise(store: &Store, ctx: &Ctx, user_name: &str, plan_id: i
         });
         plan_seat::Entity::insert_many(rows).exec(&txn).await?;
     }
-    let left = plan_left_out::Entity::find().filter(plan_left_out::Column::TenantId.eq(ctx.tenant_id)).filter(plan_left_out::Column::PlanId.eq(p.id)).all(&txn).await?;
+    let left = plan_left_out::Entity::find()
+        .filter(plan_left_out::Column::TenantId.eq(ctx.tenant_id))
+        .filter(plan_left_out::Column::PlanId.eq(p.id))
+        .all(&txn)
+        .await?;
     for chunk in left.chunks(1000) {
         let rows = chunk.iter().map(|l| plan_left_out::ActiveModel {
             tenant_id: Set(ctx.tenant_id),

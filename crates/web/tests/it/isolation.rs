@@ -21,6 +21,7 @@ struct Target {
     job: i64,
     competency: i64,
     need: i64,
+    plan: (i64, i64, i64, i64),
 }
 
 /// B's records (shape::ids_of makes the token, preview and need) with the names a leak would show.
@@ -43,6 +44,7 @@ async fn target(app: &TestApp, code: &str) -> Target {
         job: ids.job,
         competency: ids.competency,
         need: ids.need,
+        plan: (ids.partner, ids.agreement, ids.program, ids.plan),
     }
 }
 
@@ -71,8 +73,19 @@ async fn snapshot(app: &TestApp, code: &str) -> String {
     ))
     .await;
     let skp = lines(format!("SELECT CAST(employee_id AS TEXT) || '|' || CAST(year AS TEXT) || '|' || rating FROM performance_rating WHERE tenant_id = {t} ORDER BY employee_id, year")).await;
+    let plans = lines(format!(
+        "SELECT CAST(id AS TEXT) || '|' || status || '|' || title || '|' || CAST(budget AS TEXT) || '|' || CAST(cost AS TEXT) FROM plan WHERE tenant_id = {t} ORDER BY id"
+    ))
+    .await;
+    let catalogue = lines(format!(
+        "SELECT name || '|' || CAST(active AS TEXT) FROM partner WHERE tenant_id = {t} UNION ALL SELECT number || '|' || scope FROM agreement WHERE tenant_id = {t} UNION ALL SELECT code || '|' || name || '|' || CAST(fixed_cost AS TEXT) FROM program WHERE tenant_id = {t} ORDER BY 1"
+    ))
+    .await;
+    let items =
+        lines(format!("SELECT CAST(id AS TEXT) || '|' || CAST(quarter AS TEXT) || '|' || curriculum_fit FROM plan_item WHERE tenant_id = {t} ORDER BY id"))
+            .await;
     format!(
-        "{units:?}{pos:?}{emps:?}{assessments:?}{needs:?}{prio:?}{skp:?}{:?}{toks:?}",
+        "{units:?}{pos:?}{emps:?}{assessments:?}{needs:?}{prio:?}{skp:?}{plans:?}{catalogue:?}{items:?}{:?}{toks:?}",
         users.iter().map(|u| (&u.user.login, u.user.active, &u.roles)).collect::<Vec<_>>()
     )
 }
@@ -97,6 +110,10 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
         competency: b.competency,
         need: b.need,
         tenant: app.tenant_id("ambon").await,
+        partner: b.plan.0,
+        agreement: b.plan.1,
+        program: b.plan.2,
+        plan: b.plan.3,
     };
     let a_t = app.tenant_id("medan").await;
     let a_units = op(&app, a_t).await.units().unwrap().list().await.unwrap();
@@ -187,7 +204,7 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
         ),
     ];
 
-    for role in ["admin", "perencana", "ppk", "atasan", "instruktur", "pegawai"] {
+    for role in ["admin", "perencana", "ppk", "pyb", "atasan", "instruktur", "pegawai"] {
         let login = format!("{role}.medan");
         let mut c = app.login(&login).await;
         for path in &reads {
@@ -312,7 +329,7 @@ async fn unit_search_and_user_pages() {
     let body = c.get("/organisasi/unit?q=candi").await.body;
     assert!(body.contains("Kecamatan Candisari") && body.contains("Kelurahan Candi"), "{body}");
     assert!(!body.contains("Dinas Kesehatan"));
-    // 6 demo users + 25 more: two pages.
+    // 7 demo users + 25 more: two pages.
     let t = app.tenant_id("semarang").await;
     let scope = op(&app, t).await;
     let admin = scope.user_admin().unwrap();
@@ -326,7 +343,7 @@ async fn unit_search_and_user_pages() {
         admin.create(&u).await.unwrap();
     }
     let p1 = c.get("/organisasi/pengguna").await.body;
-    assert!(p1.contains("Total 31 data · halaman 1 dari 2"), "{p1}");
+    assert!(p1.contains("Total 32 data · halaman 1 dari 2"), "{p1}");
     let p2 = c.get("/organisasi/pengguna?page=2").await.body;
     assert!(p2.contains("halaman 2 dari 2"));
     assert!(p2.contains("staf24.semarang") || p1.contains("staf24.semarang"));

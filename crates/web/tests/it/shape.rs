@@ -21,6 +21,10 @@ pub struct Ids {
     pub competency: i64,
     pub need: i64,
     pub tenant: i64,
+    pub partner: i64,
+    pub agreement: i64,
+    pub program: i64,
+    pub plan: i64,
 }
 
 /// A route with its parameters filled in from `ids`. Panics on a parameter it does not know:
@@ -35,6 +39,10 @@ pub fn concrete(path: &str, ids: &Ids) -> String {
         "/organisasi/pengguna/" => ids.user,
         "/kompetensi/kamus/" => ids.competency,
         "/akpk/kebutuhan/" => ids.need,
+        "/katalog/mitra/" => ids.partner,
+        "/katalog/perjanjian/" => ids.agreement,
+        "/katalog/program/" => ids.program,
+        "/rencana/" => ids.plan,
         "/instansi/" => ids.tenant,
         "/profil/token/" => ids.token,
         "/akpk/impor/templat/" => return path.replace("{kind}", "penilaian.csv"),
@@ -70,7 +78,21 @@ pub async fn ids_of(app: &TestApp, code: &str) -> Ids {
         note: format!("Kebutuhan rahasia {code}"),
     };
     let need = scope.needs_admin().unwrap().create_need(&need_input).await.unwrap();
-    Ids { unit: unit.id, position, employee, user: admin.id, token: tok.id, job, competency, need, tenant: t }
+    let (partner, agreement, program, plan) = plan_ids(app, t).await;
+    Ids { unit: unit.id, position, employee, user: admin.id, token: tok.id, job, competency, need, tenant: t, partner, agreement, program, plan }
+}
+
+/// A partner, its agreement, a program and a generated plan of the tenant (the demo's catalogue).
+pub async fn plan_ids(app: &TestApp, t: i64) -> (i64, i64, i64, i64) {
+    let scope = op(app, t).await;
+    let cat = scope.plans().unwrap().catalogue().await.unwrap();
+    let req =
+        cakap_store::plan::plans::PlanRequest { year: scope.today().year() + 1, title: "Rencana uji".into(), budget: 300_000_000, rules: Default::default() };
+    let plan = match scope.plans().unwrap().list().await.unwrap().first() {
+        Some(p) => p.id,
+        None => scope.planner().unwrap().generate(&req).await.unwrap(),
+    };
+    (cat.partners[0].id, cat.agreements[0].id, cat.programs[0].id, plan)
 }
 
 /// Every page and API path, the API ones under /api/v1.
@@ -84,7 +106,7 @@ pub fn all_paths() -> Vec<(String, String)> {
 async fn a_crawl_of_every_page_by_every_role_writes_nothing() {
     let app = TestApp::demo().await;
     let ids = ids_of(&app, "medan").await;
-    let roles = ["admin", "perencana", "ppk", "atasan", "instruktur", "pegawai"];
+    let roles = ["admin", "perencana", "ppk", "pyb", "atasan", "instruktur", "pegawai"];
     // Logging in writes (session, attempt, audit row); it happens before the snapshot.
     let mut clients = vec![];
     for role in roles {
@@ -131,7 +153,21 @@ async fn every_table_is_in_the_export() {
 
 #[test]
 fn every_route_parameter_is_known_to_the_tests() {
-    let ids = Ids { unit: 1, position: 2, employee: 3, user: 4, token: 5, job: 6, competency: 7, need: 8, tenant: 9 };
+    let ids = Ids {
+        unit: 1,
+        position: 2,
+        employee: 3,
+        user: 4,
+        token: 5,
+        job: 6,
+        competency: 7,
+        need: 8,
+        tenant: 9,
+        partner: 10,
+        agreement: 11,
+        program: 12,
+        plan: 13,
+    };
     for (route, url) in all_paths() {
         let filled = concrete(&url, &ids);
         assert!(!filled.contains('{'), "{route}: {filled}");

@@ -142,7 +142,8 @@ async fn partner_page(
     let scope = a.scope()?;
     let cat = scope.plans()?.catalogue().await?;
     let today = scope.today();
-    let agreements = editing.map(|id| cat.agreements.iter().filter(|x| x.partner_id == id).map(|x| agreement_row(&cat, x, today)).collect()).unwrap_or_default();
+    let agreements =
+        editing.map(|id| cat.agreements.iter().filter(|x| x.partner_id == id).map(|x| agreement_row(&cat, x, today)).collect()).unwrap_or_default();
     let title = match editing.and_then(|id| cat.partner(id)) {
         Some(p) => format!("Mitra: {}", p.name),
         None => "Tambah Mitra".into(),
@@ -177,7 +178,13 @@ pub async fn view_partner_new_get(session: Session, a: Actor) -> Result<Response
 
 pub async fn view_partner_new_post(session: Session, a: Actor, Form(f): Form<PartnerForm>) -> Result<Response> {
     let result = a.scope()?.planner()?.create_partner(&partner_input(&f)).await;
-    saved_or_again(&session, result, |id| format!("/katalog/mitra/{id}"), |errs| partner_page(&session, &a, f, errs, None, AgreementForm::default(), FormErrors::default())).await
+    saved_or_again(
+        &session,
+        result,
+        |id| format!("/katalog/mitra/{id}"),
+        |errs| partner_page(&session, &a, f, errs, None, AgreementForm::default(), FormErrors::default()),
+    )
+    .await
 }
 
 pub async fn view_partner_get(session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
@@ -191,7 +198,13 @@ pub async fn view_partner_get(session: Session, a: Actor, Path(id): Path<i64>) -
 pub async fn view_partner_post(session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<PartnerForm>) -> Result<Response> {
     let planner = a.scope()?.planner()?;
     let result = planner.update_partner(id, &partner_input(&f), f.active.is_some()).await;
-    saved_or_again(&session, result, |_| format!("/katalog/mitra/{id}"), |errs| partner_page(&session, &a, f, errs, Some(id), AgreementForm::default(), FormErrors::default())).await
+    saved_or_again(
+        &session,
+        result,
+        |_| format!("/katalog/mitra/{id}"),
+        |errs| partner_page(&session, &a, f, errs, Some(id), AgreementForm::default(), FormErrors::default()),
+    )
+    .await
 }
 
 /// The form's fields as the store takes them; dates and numbers typed wrong are field errors
@@ -234,7 +247,13 @@ pub async fn view_agreement_new_post(session: Session, a: Actor, Path(partner_id
         Ok(input) => planner.save_agreement(partner_id, None, &input).await.map_err(AppError::from),
         Err(errs) => Err(AppError::Invalid(errs.0)),
     };
-    saved_or_again(&session, result, |_| format!("/katalog/mitra/{partner_id}"), |errs| partner_page(&session, &a, form, FormErrors::default(), Some(partner_id), f, errs)).await
+    saved_or_again(
+        &session,
+        result,
+        |_| format!("/katalog/mitra/{partner_id}"),
+        |errs| partner_page(&session, &a, form, FormErrors::default(), Some(partner_id), f, errs),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -328,7 +347,12 @@ pub async fn view_programs_get(session: Session, a: Actor) -> Result<Response> {
             jp: p.jp,
             mode: p.mode.label(),
             organiser: cat.organiser(p),
-            competencies: p.competencies.iter().map(|c| format!("{} → level {}", names.get(&c.competency_id).cloned().unwrap_or_default(), c.target_level)).collect::<Vec<_>>().join("; "),
+            competencies: p
+                .competencies
+                .iter()
+                .map(|c| format!("{} → level {}", names.get(&c.competency_id).cloned().unwrap_or_default(), c.target_level))
+                .collect::<Vec<_>>()
+                .join("; "),
             suits: cakap_store::plan::plans::suits_label(&p.suits),
             fixed: cakap_domain::format::rupiah(p.fixed_cost),
             per: cakap_domain::format::rupiah(p.cost_per_participant),
@@ -447,7 +471,9 @@ async fn program_page(session: &Session, a: &Actor, form: ProgramForm, errors: F
     let agreements = cat
         .agreements
         .iter()
-        .map(|x| (x.id.to_string(), format!("{} · {} ({})", cat.partner(x.partner_id).map(|p| p.name.as_str()).unwrap_or(""), x.number, x.state(today).label())))
+        .map(|x| {
+            (x.id.to_string(), format!("{} · {} ({})", cat.partner(x.partner_id).map(|p| p.name.as_str()).unwrap_or(""), x.number, x.state(today).label()))
+        })
         .collect();
     let competencies = scope
         .competencies()?
@@ -478,7 +504,12 @@ async fn program_page(session: &Session, a: &Actor, form: ProgramForm, errors: F
 
 pub async fn view_program_new_get(session: Session, a: Actor) -> Result<Response> {
     a.require(Permission::ManagePlan)?;
-    let form = ProgramForm::from_pairs(&[("jalur".into(), "KL03".into()), ("mode".into(), "tatap_muka".into()), ("capacity".into(), "30".into()), ("active".into(), "1".into())]);
+    let form = ProgramForm::from_pairs(&[
+        ("jalur".into(), "KL03".into()),
+        ("mode".into(), "tatap_muka".into()),
+        ("capacity".into(), "30".into()),
+        ("active".into(), "1".into()),
+    ]);
     program_page(&session, &a, form, FormErrors::default(), None).await
 }
 

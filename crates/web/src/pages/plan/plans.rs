@@ -251,7 +251,13 @@ async fn view_of(a: &Actor, s: &AppState, d: &PlanDetail, cat: &Catalogue) -> Re
                 no: i + 1,
                 program: prog.map(|x| x.name.clone()).unwrap_or_default(),
                 competencies: prog
-                    .map(|x| x.competencies.iter().map(|c| format!("{} (level {})", names.get(&c.competency_id).cloned().unwrap_or_default(), c.target_level)).collect::<Vec<_>>().join("; "))
+                    .map(|x| {
+                        x.competencies
+                            .iter()
+                            .map(|c| format!("{} (level {})", names.get(&c.competency_id).cloned().unwrap_or_default(), c.target_level))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    })
                     .unwrap_or_default(),
                 jalur: prog.map(|x| x.jalur.full()).unwrap_or_default(),
                 organiser: prog.map(|x| cat.organiser(x)).unwrap_or_default(),
@@ -281,7 +287,11 @@ async fn view_of(a: &Actor, s: &AppState, d: &PlanDetail, cat: &Catalogue) -> Re
             budget: rupiah(w.budget as i64),
             people: int(w.people as i64),
             more_people: format!("+{}", int(w.people as i64 - covered as i64)),
-            value_gain: if p.value > 0 { format!("+{}%", cakap_domain::format::decimal((w.value as f64 / p.value as f64 - 1.0) * 100.0, 1)) } else { "—".into() },
+            value_gain: if p.value > 0 {
+                format!("+{}%", cakap_domain::format::decimal((w.value as f64 / p.value as f64 - 1.0) * 100.0, 1))
+            } else {
+                "—".into()
+            },
         })
         .collect();
     let left_out = d
@@ -349,7 +359,13 @@ async fn plan_page(s: &AppState, session: &Session, a: &Actor, id: i64, form: Op
             items: x
                 .items
                 .iter()
-                .map(|i| (prog(i.program_id), format!("{} → {} peserta", i.participants_before, i.participants_after), format!("{} → {}", rupiah(i.budget_before), rupiah(i.budget_after))))
+                .map(|i| {
+                    (
+                        prog(i.program_id),
+                        format!("{} → {} peserta", i.participants_before, i.participants_after),
+                        format!("{} → {}", rupiah(i.budget_before), rupiah(i.budget_after)),
+                    )
+                })
                 .collect(),
             added: x.added.iter().map(|s| (crate::view::nip(&s.nip), s.name.clone())).collect(),
             removed: x.removed.iter().map(|s| (crate::view::nip(&s.nip), s.name.clone())).collect(),
@@ -361,7 +377,8 @@ async fn plan_page(s: &AppState, session: &Session, a: &Actor, id: i64, form: Op
     let v = view_of(a, s, &d, &cat).await?;
     let status = d.plan.status;
     let status_code = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let layout = Layout::new(a, session, format!("{} (versi {})", d.plan.title, d.plan.version), "/rencana").await.crumbs(vec![("Rencana".into(), "/rencana".into())]);
+    let layout =
+        Layout::new(a, session, format!("{} (versi {})", d.plan.title, d.plan.version), "/rencana").await.crumbs(vec![("Rencana".into(), "/rencana".into())]);
     Ok(render_status(
         status_code,
         PlanPage {
@@ -383,10 +400,20 @@ pub async fn view_plan_get(State(s): State<AppState>, session: Session, a: Actor
     plan_page(&s, &session, &a, id, None, FormErrors::default()).await
 }
 
-pub async fn view_plan_regenerate_post(State(s): State<AppState>, session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<RequestForm>) -> Result<Response> {
+pub async fn view_plan_regenerate_post(
+    State(s): State<AppState>,
+    session: Session,
+    a: Actor,
+    Path(id): Path<i64>,
+    Form(f): Form<RequestForm>,
+) -> Result<Response> {
     let planner = a.scope()?.planner()?;
     let result = match f.request() {
-        Ok(req) => planner.regenerate(id, &req).await.map_err(AppError::from),
+        // A plan no longer editable (submitted, approved): the reason as the page's message.
+        Ok(req) => match planner.regenerate(id, &req).await {
+            Err(e @ cakap_store::StoreError::Conflict(..)) => return done(&session, Err::<(), _>(e), "", id).await,
+            other => other.map_err(AppError::from),
+        },
         Err(e) => Err(e),
     };
     saved_or_again(&session, result, |_| format!("/rencana/{id}"), |errs| plan_page(&s, &session, &a, id, Some(f.clone()), errs)).await
@@ -416,7 +443,9 @@ pub struct StepForm {
 async fn done<T>(session: &Session, result: std::result::Result<T, cakap_store::StoreError>, ok: &str, id: i64) -> Result<Response> {
     match result {
         Ok(_) => crate::view::flash(session, ok).await,
-        Err(cakap_store::StoreError::Invalid(errs)) => crate::view::flash(session, &errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")).await,
+        Err(cakap_store::StoreError::Invalid(errs)) => {
+            crate::view::flash(session, &errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")).await
+        }
         Err(cakap_store::StoreError::Conflict(_, msg)) => crate::view::flash(session, &msg).await,
         Err(e) => return Err(e.into()),
     }
