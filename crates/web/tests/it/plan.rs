@@ -107,7 +107,7 @@ async fn serang_plans_2027_from_needs_to_approval() {
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(x.bytes)).unwrap();
     use calamine::Reader;
     let range = wb.worksheet_range_at(0).unwrap().unwrap();
-    let seats = range.rows().filter(|r| r[0].to_string() == "Peserta").count();
+    let seats = range.rows().filter(|r| r[0] == "Peserta").count();
     assert_eq!(seats, d3.seats.len());
     // A revision is a new draft version showing what changed.
     let res = planner.post(&format!("{url}/revisi"), &[]).await;
