@@ -254,16 +254,8 @@ pub fn plan(needs: &[NeedIn], programs: &[ProgramIn], budget: u64, rules: &Rules
                 }
             }
             let s = solve_with_reserve(&boosted, &jalur, rules.reserve);
-            // Re-valued with the true weights.
-            let true_val: HashMap<(&str, &str), u64> = inst
-                .candidates
-                .iter()
-                .enumerate()
-                .flat_map(|(i, c)| vals[i].iter().map(move |(p, v)| ((c.id.as_str(), p), *v)))
-                .map(|((c, p), v)| ((c, inst.programs[*p].id.as_str()), v))
-                .collect();
-            let objective = s.assignments.iter().map(|(c, p)| true_val.get(&(c.as_str(), p.as_str())).copied().unwrap_or(0)).sum();
-            sol = Solution { objective, ..s };
+            // Its objective counts the boosted weights; the report values seats with the true ones.
+            sol = s;
         }
         let per = covered_in(&sol);
         let short: Vec<i64> = by_unit.keys().filter(|u| per.get(u).copied().unwrap_or(0) < min.min(by_unit[u].len() as u32)).copied().collect();
@@ -309,7 +301,9 @@ fn report(inst: &Instance, sol: &Solution, vals: &[Vec<(usize, u64)>], unmet: Ve
         left_out.push((id, reason));
     }
     let classes = sol.classes.iter().map(|(p, n)| (p.parse().unwrap_or_default(), *n)).collect();
-    Outcome { budget: inst.budget, value: sol.objective, cost, classes, seats, left_out, unmet }
+    // The value from the seats with the instance's own weights (a boosted solve's objective is not).
+    let value = seats.iter().map(|(_, _, v)| *v).sum();
+    Outcome { budget: inst.budget, value, cost, classes, seats, left_out, unmet }
 }
 
 /// What +10%, +25% and +50% of the budget would buy, under the same rules.

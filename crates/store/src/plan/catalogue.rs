@@ -341,17 +341,10 @@ impl ProgramInput {
     }
 }
 
-async fn count<C: ConnectionTrait, E: EntityTrait>(db: &C, q: sea_orm::Select<E>) -> Result<u64>
-where
-    E::Model: Sync,
-{
-    Ok(q.count(db).await?)
-}
-
 pub(crate) async fn create_partner(store: &Store, ctx: &Ctx, input: &PartnerInput) -> Result<i64> {
     let kind = input.check()?;
     let txn = store.write().await?;
-    if count(&txn, partner::Entity::find().filter(partner::Column::TenantId.eq(ctx.tenant_id))).await? >= MAX_PARTNERS {
+    if partner::Entity::find().filter(partner::Column::TenantId.eq(ctx.tenant_id)).count(&txn).await? >= MAX_PARTNERS {
         return Err(StoreError::invalid("name", format!("batas {MAX_PARTNERS} mitra per instansi tercapai")));
     }
     let id = next_id();
@@ -395,7 +388,7 @@ pub(crate) async fn save_agreement(store: &Store, ctx: &Ctx, partner_id: i64, id
             Some(agreement::Entity::find_by_id((ctx.tenant_id, id)).one(&txn).await?.filter(|a| a.partner_id == partner_id).ok_or(StoreError::NotFound)?)
         }
         None => {
-            if count(&txn, agreement::Entity::find().filter(agreement::Column::TenantId.eq(ctx.tenant_id))).await? >= MAX_AGREEMENTS {
+            if agreement::Entity::find().filter(agreement::Column::TenantId.eq(ctx.tenant_id)).count(&txn).await? >= MAX_AGREEMENTS {
                 return Err(StoreError::invalid("number", format!("batas {MAX_AGREEMENTS} perjanjian per instansi tercapai")));
             }
             None
@@ -439,7 +432,7 @@ pub(crate) async fn save_program(store: &Store, ctx: &Ctx, id: Option<i64>, inpu
     let before = match id {
         Some(id) => Some(program::Entity::find_by_id((ctx.tenant_id, id)).one(&txn).await?.ok_or(StoreError::NotFound)?),
         None => {
-            if count(&txn, program::Entity::find().filter(program::Column::TenantId.eq(ctx.tenant_id))).await? >= MAX_PROGRAMS {
+            if program::Entity::find().filter(program::Column::TenantId.eq(ctx.tenant_id)).count(&txn).await? >= MAX_PROGRAMS {
                 return Err(StoreError::invalid("code", format!("batas {MAX_PROGRAMS} program per instansi tercapai")));
             }
             None

@@ -9,7 +9,7 @@ use cakap_domain::audit::AuditEntity;
 use cakap_domain::plan::build::{self, LeftOut, NeedIn, Outcome, ProgramIn, Rules, WhatIf};
 use cakap_domain::plan::workflow::{PlanAction, PlanStatus};
 use cakap_domain::{FieldError, PositionKind};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Set, Statement};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, Set, Statement};
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::Catalogue;
@@ -445,11 +445,11 @@ pub struct RunInputs {
 /// A new plan for a year (version 1, or the next version when every earlier one is approved and
 /// this is not a revision: refused, a revision goes through [`revise`]).
 pub(crate) async fn generate(store: &Store, ctx: &Ctx, req: &PlanRequest, run: RunInputs) -> Result<i64> {
-    let existing = plan::Entity::find().filter(plan::Column::TenantId.eq(ctx.tenant_id)).filter(plan::Column::Year.eq(req.year)).all(&store.db).await?;
-    if !existing.is_empty() {
+    let of_tenant = plan::Entity::find().filter(plan::Column::TenantId.eq(ctx.tenant_id));
+    if of_tenant.clone().filter(plan::Column::Year.eq(req.year)).count(&store.db).await? > 0 {
         return Err(StoreError::invalid("year", format!("rencana tahun {} sudah ada; buka rencana itu untuk menyusun ulang atau merevisinya", req.year)));
     }
-    if plan::Entity::find().filter(plan::Column::TenantId.eq(ctx.tenant_id)).all(&store.db).await?.len() >= MAX_PLANS {
+    if of_tenant.count(&store.db).await? >= MAX_PLANS as u64 {
         return Err(StoreError::invalid("year", format!("batas {MAX_PLANS} rencana per instansi tercapai")));
     }
     let (o, w) = optimise(run.needs, run.programs, req.budget as u64, req.rules.clone()).await?;

@@ -458,9 +458,6 @@ pub async fn view_plan_step_post(session: Session, a: Actor, Path(id): Path<i64>
         _ => return Err(AppError::BadRequest("langkah tidak dikenal".into())),
     };
     let result = a.scope()?.plans()?.step(id, action, &f.note).await;
-    if let Err(cakap_store::StoreError::Forbidden) = result {
-        return Err(AppError::Forbidden);
-    }
     let ok = match action {
         PlanAction::Submit => "Rencana diajukan ke PPK.",
         PlanAction::Return => "Rencana dikembalikan kepada perencana dengan catatan.",
@@ -534,39 +531,20 @@ pub async fn view_plan_xlsx_get(State(s): State<AppState>, a: Actor, Path(id): P
             t(""),
         ]);
     }
+    // A person's row: the kind, the reason or program, and who (the item columns left empty).
+    let person = |kind: &str, reason: &str, program: &str, nip: &str, name: &str, unit_id: i64| {
+        let mut r = vec![t(kind), XCell::Num(0.0), t(reason), t(program)];
+        r.extend((0..4).map(|_| t("")));
+        r.extend((0..3).map(|_| XCell::Num(0.0)));
+        r.push(t(nip));
+        r.push(t(&format!("{name} · {}", units.get(&unit_id).map(String::as_str).unwrap_or(""))));
+        r
+    };
     for st in &d.seats {
-        rows.push(vec![
-            t("Peserta"),
-            XCell::Num(0.0),
-            t(""),
-            t(item_of.get(&st.item_id).copied().unwrap_or("")),
-            t(""),
-            t(""),
-            t(""),
-            t(""),
-            XCell::Num(0.0),
-            XCell::Num(0.0),
-            XCell::Num(0.0),
-            t(&st.nip),
-            t(&format!("{} · {}", st.name, units.get(&st.unit_id).cloned().unwrap_or_default())),
-        ]);
+        rows.push(person("Peserta", "", item_of.get(&st.item_id).copied().unwrap_or(""), &st.nip, &st.name, st.unit_id));
     }
     for l in &d.left_out {
-        rows.push(vec![
-            t("Tidak tercakup"),
-            XCell::Num(0.0),
-            t(l.reason.label()),
-            t(""),
-            t(""),
-            t(""),
-            t(""),
-            t(""),
-            XCell::Num(0.0),
-            XCell::Num(0.0),
-            XCell::Num(0.0),
-            t(&l.nip),
-            t(&format!("{} · {}", l.name, units.get(&l.unit_id).cloned().unwrap_or_default())),
-        ]);
+        rows.push(person("Tidak tercakup", l.reason.label(), "", &l.nip, &l.name, l.unit_id));
     }
     let headers = [
         "Baris",
