@@ -240,6 +240,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 load_demo(&store).await?;
             }
             tokio::spawn(purge_forever(store.clone()));
+            // Jobs a previous process left running were cut off with it; their pages say so.
+            let cut = cakap_store::jobs::abandon_running(&store).await?;
+            if cut > 0 {
+                println!("{cut} tugas latar yang terhenti saat server berhenti ditandai gagal.");
+            }
             let app = cakap_web::router(store, cakap_web::WebConfig { secure_cookies, trusted_proxies, max_body: max_upload_mb as usize * 1024 * 1024 });
             let listener = tokio::net::TcpListener::bind(&listen).await?;
             println!("Cakap berjalan di http://{listen}/  (basis data: {})", cli.database_url);

@@ -9,6 +9,7 @@ pub mod csv_safety;
 pub mod employee;
 pub mod format;
 pub mod golongan;
+pub mod job;
 pub mod nip;
 pub mod org;
 pub mod password;

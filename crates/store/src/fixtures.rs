@@ -21,3 +21,11 @@ pub async fn assess(store: &Store, tenant_id: i64, employee_id: i64, input: &Ass
     txn.commit().await?;
     typed(m)
 }
+
+/// A plan-generation job as a running one leaves its row (progress and stage), with no work
+/// behind it: what a server that stopped mid-job leaves. Its id.
+pub async fn running_job(store: &Store, tenant_id: i64, progress: u8, stage: &str) -> Result<i64> {
+    let id = crate::jobs::insert(store, &Ctx::system(tenant_id), cakap_domain::job::JobKind::PlanGenerate, stage).await?;
+    crate::jobs::set_progress(store, tenant_id, id, progress, stage).await?;
+    Ok(id)
+}

@@ -13,6 +13,7 @@ pub mod error;
 pub mod fixtures;
 pub mod ids;
 pub mod import;
+pub mod jobs;
 pub mod memo;
 pub mod migration;
 pub mod national;

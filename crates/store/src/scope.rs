@@ -27,6 +27,7 @@ pub struct TenantInfo {
     pub id: i64,
     pub code: String,
     pub name: String,
+    pub kind: cakap_domain::TenantKind,
     pub zone: Zone,
     pub settings: TenantSettings,
 }
@@ -180,7 +181,8 @@ impl Principal {
 
 fn tenant_info(row: tenant::Model) -> Result<TenantInfo> {
     let zone = Zone::from_code(&row.timezone).ok_or_else(|| StoreError::Other(format!("zona waktu instansi '{}' tidak dikenal", row.timezone)))?;
-    Ok(TenantInfo { id: row.id, code: row.code, name: row.name, zone, settings: TenantSettings::parse(&row.settings)? })
+    let kind = crate::error::code(cakap_domain::TenantKind::from_code(&row.kind), "jenis instansi", &row.kind)?;
+    Ok(TenantInfo { id: row.id, code: row.code, name: row.name, kind, zone, settings: TenantSettings::parse(&row.settings)? })
 }
 
 /// A principal at work in its tenant for one request. Cheap to clone.

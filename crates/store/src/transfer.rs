@@ -67,6 +67,7 @@ macro_rules! tables {
         $m!(web_session, web_session::Column::Id);
         $m!(audit_log, audit_log::Column::TenantId, audit_log::Column::Id);
         $m!(import_job, import_job::Column::TenantId, import_job::Column::Id);
+        $m!(job, job::Column::TenantId, job::Column::Id);
         $m!(data_revision, data_revision::Column::TenantId, data_revision::Column::Area);
     };
 }

@@ -21,6 +21,7 @@ pub mod charts;
 pub mod error;
 pub mod pages;
 pub mod params;
+pub mod pdf;
 pub mod session;
 pub mod view;
 

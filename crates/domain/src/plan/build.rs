@@ -57,6 +57,7 @@ pub struct Rules {
 
 /// Why an employee with needs is not in the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LeftOut {
     /// No program of the catalogue develops their needs (for their jenis jabatan).
     NoProgram,
@@ -308,14 +309,17 @@ fn report(inst: &Instance, sol: &Solution, vals: &[Vec<(usize, u64)>], unmet: Ve
 
 /// What +10%, +25% and +50% of the budget would buy, under the same rules.
 pub fn what_if(needs: &[NeedIn], programs: &[ProgramIn], budget: u64, rules: &Rules) -> Vec<WhatIf> {
-    [10u8, 25, 50]
-        .into_iter()
-        .map(|pct| {
-            let b = budget.saturating_add(budget / 100 * u64::from(pct));
-            let o = plan(needs, programs, b, rules);
-            WhatIf { percent: pct, budget: b, value: o.value, people: o.seats.len() as u64 }
-        })
-        .collect()
+    WHAT_IF_PERCENTS.into_iter().map(|pct| what_if_at(needs, programs, budget, rules, pct)).collect()
+}
+
+/// The budget increases a plan reports on.
+pub const WHAT_IF_PERCENTS: [u8; 3] = [10, 25, 50];
+
+/// What `pct` percent more budget would buy.
+pub fn what_if_at(needs: &[NeedIn], programs: &[ProgramIn], budget: u64, rules: &Rules, pct: u8) -> WhatIf {
+    let b = budget.saturating_add(budget / 100 * u64::from(pct));
+    let o = plan(needs, programs, b, rules);
+    WhatIf { percent: pct, budget: b, value: o.value, people: o.seats.len() as u64 }
 }
 
 #[cfg(test)]

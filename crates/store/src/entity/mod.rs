@@ -12,6 +12,7 @@ pub mod competency_level;
 pub mod data_revision;
 pub mod employee;
 pub mod import_job;
+pub mod job;
 pub mod login_attempt;
 pub mod need;
 pub mod partner;

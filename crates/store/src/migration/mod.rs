@@ -18,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0007_token_scope", sql: include_str!("0007_token_scope.sql") }),
             Box::new(SqlMigration { name: "m0008_second_factor", sql: include_str!("0008_second_factor.sql") }),
             Box::new(SqlMigration { name: "m0009_plan", sql: include_str!("0009_plan.sql") }),
+            Box::new(SqlMigration { name: "m0010_job", sql: include_str!("0010_job.sql") }),
         ]
     }
 }

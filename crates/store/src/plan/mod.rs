@@ -6,8 +6,10 @@ pub mod catalogue;
 pub mod plans;
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 
 use cakap_domain::Permission;
+use cakap_domain::job::JobKind;
 use cakap_domain::plan::workflow::{PlanAction, PlanStatus};
 
 use crate::error::Result;
@@ -31,6 +33,14 @@ impl Plans<'_> {
 
     pub async fn get(&self, id: i64) -> Result<PlanDetail> {
         plans::detail(&self.scope.store().db, self.scope.tenant_id(), id).await
+    }
+
+    /// A plan job of the tenant (generation), for its progress page.
+    pub async fn job(&self, id: i64) -> Result<crate::jobs::Job> {
+        let j = crate::jobs::get(&self.scope.store().db, self.scope.tenant_id(), id).await?;
+        match j.kind {
+            JobKind::PlanGenerate | JobKind::PlanRegenerate => Ok(j),
+        }
     }
 
     /// How a revision differs from the version it revises.
@@ -87,14 +97,58 @@ impl Planner<'_> {
     pub async fn generate(&self, req: &PlanRequest) -> Result<i64> {
         req.check(self.scope.today().year()).map_err(crate::StoreError::Invalid)?;
         let run = self.run_inputs().await?;
-        plans::generate(self.scope.store(), &self.scope.ctx(), req, run).await
+        plans::generate(self.scope.store(), &self.scope.ctx(), req, run, &Default::default()).await
     }
 
     /// The optimizer again, on an editable plan, with a new budget and rules.
     pub async fn regenerate(&self, id: i64, req: &PlanRequest) -> Result<()> {
         req.check(self.scope.today().year()).map_err(crate::StoreError::Invalid)?;
         let run = self.run_inputs().await?;
-        plans::regenerate(self.scope.store(), &self.scope.ctx(), id, req, run).await
+        plans::regenerate(self.scope.store(), &self.scope.ctx(), id, req, run, &Default::default()).await
+    }
+
+    /// [`Planner::generate`] as a background job: the request is checked first (a bad field or
+    /// a year that already has a plan is refused here, with nothing started); the job's id.
+    pub async fn start_generate(&self, req: &PlanRequest) -> Result<i64> {
+        req.check(self.scope.today().year()).map_err(crate::StoreError::Invalid)?;
+        plans::check_new(&self.scope.store().db, self.scope.tenant_id(), req).await?;
+        let (scope, req) = (self.scope.clone(), req.clone());
+        crate::jobs::spawn(
+            self.scope.store(),
+            &self.scope.ctx(),
+            JobKind::PlanGenerate,
+            plans::GENERATION_STEPS,
+            plans::generation_stage,
+            move |steps| async move {
+                let planner = Planner { scope: &scope };
+                let run = planner.run_inputs().await?;
+                steps.fetch_add(1, Ordering::Relaxed);
+                plans::generate(scope.store(), &scope.ctx(), &req, run, &steps).await
+            },
+        )
+        .await
+    }
+
+    /// [`Planner::regenerate`] as a background job; the job's result is the plan's id.
+    pub async fn start_regenerate(&self, id: i64, req: &PlanRequest) -> Result<i64> {
+        req.check(self.scope.today().year()).map_err(crate::StoreError::Invalid)?;
+        plans::check_editable(&self.scope.store().db, self.scope.tenant_id(), id).await?;
+        let (scope, req) = (self.scope.clone(), req.clone());
+        crate::jobs::spawn(
+            self.scope.store(),
+            &self.scope.ctx(),
+            JobKind::PlanRegenerate,
+            plans::GENERATION_STEPS,
+            plans::generation_stage,
+            move |steps| async move {
+                let planner = Planner { scope: &scope };
+                let run = planner.run_inputs().await?;
+                steps.fetch_add(1, Ordering::Relaxed);
+                plans::regenerate(scope.store(), &scope.ctx(), id, &req, run, &steps).await?;
+                Ok(id)
+            },
+        )
+        .await
     }
 
     pub async fn edit_item(&self, plan_id: i64, item_id: i64, quarter: i16, curriculum_fit: &str) -> Result<()> {

@@ -328,10 +328,21 @@ pub(crate) fn inputs(rows: &[crate::akpk::analysis::NeedRow], cat: &Catalogue, t
 
 /// The optimizer's run for a request: the plan and the what-if figures (CPU work, off the
 /// async threads).
-pub(crate) async fn optimise(needs: Vec<NeedIn>, programs: Vec<ProgramIn>, budget: u64, rules: Rules) -> Result<(Outcome, Vec<WhatIf>)> {
+/// The plan and what more budget would buy; each of the four solves done adds one to `steps`
+/// (the job page's progress).
+pub(crate) async fn optimise(needs: Vec<NeedIn>, programs: Vec<ProgramIn>, budget: u64, rules: Rules, steps: &Steps) -> Result<(Outcome, Vec<WhatIf>)> {
+    let steps = steps.clone();
     tokio::task::spawn_blocking(move || {
         let o = build::plan(&needs, &programs, budget, &rules);
-        let w = build::what_if(&needs, &programs, budget, &rules);
+        steps.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let w = build::WHAT_IF_PERCENTS
+            .into_iter()
+            .map(|pct| {
+                let w = build::what_if_at(&needs, &programs, budget, &rules, pct);
+                steps.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                w
+            })
+            .collect();
         (o, w)
     })
     .await
@@ -444,15 +455,48 @@ pub struct RunInputs {
 
 /// A new plan for a year (version 1, or the next version when every earlier one is approved and
 /// this is not a revision: refused, a revision goes through [`revise`]).
-pub(crate) async fn generate(store: &Store, ctx: &Ctx, req: &PlanRequest, run: RunInputs) -> Result<i64> {
-    let of_tenant = plan::Entity::find().filter(plan::Column::TenantId.eq(ctx.tenant_id));
-    if of_tenant.clone().filter(plan::Column::Year.eq(req.year)).count(&store.db).await? > 0 {
+/// Progress of a generation, in solves done (see [`GENERATION_STEPS`]).
+pub type Steps = std::sync::Arc<std::sync::atomic::AtomicU32>;
+
+/// Steps of a generation as its job page counts them: reading the needs and the catalogue, the
+/// plan's solve, the three what-if solves, writing.
+pub const GENERATION_STEPS: u32 = 6;
+
+/// What a stage of a generation is called on its job page, by steps done.
+pub fn generation_stage(done: u32) -> &'static str {
+    match done {
+        0 => "Membaca kebutuhan dan katalog",
+        1 => "Memilih peserta dan kelas dalam pagu",
+        2 => "Menghitung tambahan anggaran +10%",
+        3 => "Menghitung tambahan anggaran +25%",
+        4 => "Menghitung tambahan anggaran +50%",
+        _ => "Menyimpan rencana",
+    }
+}
+
+/// Why a new plan for `req.year` cannot be made, checked before any work starts.
+pub(crate) async fn check_new<C: ConnectionTrait>(db: &C, tenant_id: i64, req: &PlanRequest) -> Result<()> {
+    let of_tenant = plan::Entity::find().filter(plan::Column::TenantId.eq(tenant_id));
+    if of_tenant.clone().filter(plan::Column::Year.eq(req.year)).count(db).await? > 0 {
         return Err(StoreError::invalid("year", format!("rencana tahun {} sudah ada; buka rencana itu untuk menyusun ulang atau merevisinya", req.year)));
     }
-    if of_tenant.count(&store.db).await? >= MAX_PLANS as u64 {
+    if of_tenant.count(db).await? >= MAX_PLANS as u64 {
         return Err(StoreError::invalid("year", format!("batas {MAX_PLANS} rencana per instansi tercapai")));
     }
-    let (o, w) = optimise(run.needs, run.programs, req.budget as u64, req.rules.clone()).await?;
+    Ok(())
+}
+
+/// Why a plan cannot be generated again now (it is submitted or approved).
+pub(crate) async fn check_editable<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<plan::Model> {
+    let m = get_model(db, tenant_id, id).await?;
+    let status = code(PlanStatus::from_code(&m.status), "status rencana", &m.status)?;
+    status.after(PlanAction::Generate, "").map_err(|r| StoreError::Conflict("status", r.0.into()))?;
+    Ok(m)
+}
+
+pub(crate) async fn generate(store: &Store, ctx: &Ctx, req: &PlanRequest, run: RunInputs, steps: &Steps) -> Result<i64> {
+    check_new(&store.db, ctx.tenant_id, req).await?;
+    let (o, w) = optimise(run.needs, run.programs, req.budget as u64, req.rules.clone(), steps).await?;
     let txn = store.write().await?;
     let id = next_id();
     let now = crate::now();
@@ -485,11 +529,9 @@ pub(crate) async fn generate(store: &Store, ctx: &Ctx, req: &PlanRequest, run: R
 }
 
 /// Runs the optimizer again on an editable plan with a new budget and rules.
-pub(crate) async fn regenerate(store: &Store, ctx: &Ctx, id: i64, req: &PlanRequest, run: RunInputs) -> Result<()> {
-    let m = get_model(&store.db, ctx.tenant_id, id).await?;
-    let status = code(PlanStatus::from_code(&m.status), "status rencana", &m.status)?;
-    status.after(PlanAction::Generate, "").map_err(|r| StoreError::Conflict("status", r.0.into()))?;
-    let (o, w) = optimise(run.needs, run.programs, req.budget as u64, req.rules.clone()).await?;
+pub(crate) async fn regenerate(store: &Store, ctx: &Ctx, id: i64, req: &PlanRequest, run: RunInputs, steps: &Steps) -> Result<()> {
+    let m = check_editable(&store.db, ctx.tenant_id, id).await?;
+    let (o, w) = optimise(run.needs, run.programs, req.budget as u64, req.rules.clone(), steps).await?;
     let txn = store.write().await?;
     let before = get_model(&txn, ctx.tenant_id, id).await?;
     if before.updated_at != m.updated_at {

@@ -3,9 +3,10 @@
 pub mod akpk;
 pub mod competency;
 pub mod org;
+pub mod plan;
 
 use axum::extract::State;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use cakap_domain::Permission;
 use serde::Serialize;
@@ -43,7 +44,13 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
         akpk::employee_akpk,
         akpk::list_needs,
         akpk::unit_rollup,
-        akpk::national_rollup
+        akpk::national_rollup,
+        plan::list_partners,
+        plan::list_programs,
+        plan::list_plans,
+        plan::create_plan,
+        plan::get_plan,
+        plan::step_plan
     )
 )]
 pub struct ApiDoc;
@@ -106,6 +113,11 @@ route_table! {
     "/needs" => get(akpk::list_needs),
     "/rollups/units" => get(akpk::unit_rollup),
     "/rollups/national" => get(akpk::national_rollup),
+    "/partners" => get(plan::list_partners),
+    "/programs" => get(plan::list_programs),
+    "/plans" => get(plan::list_plans).post(plan::create_plan),
+    "/plans/{id}" => get(plan::get_plan),
+    "/plans/{id}/steps" => post(plan::step_plan),
 }
 
 pub fn routes() -> Router<AppState> {
@@ -209,8 +221,15 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError
             syntax(inner)
         } else if let Some(name) = crate::params::named_field(&text) {
             // A missing or unknown field is reported at its parent; name the field itself.
+            // serde_path_to_error already ends the path with an unknown field's name.
             let parent = e.path().to_string();
-            let full = if parent == "." { name.to_string() } else { format!("{parent}.{name}") };
+            let full = if parent == "." {
+                name.to_string()
+            } else if parent == name || parent.ends_with(&format!(".{name}")) {
+                parent
+            } else {
+                format!("{parent}.{name}")
+            };
             format!("Isian '{}' {}.", full.chars().take(60).collect::<String>(), reason(&text))
         } else {
             format!("Isian {} {}.", field(e.path()), reason(&text))

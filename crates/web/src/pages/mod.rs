@@ -81,6 +81,8 @@ route_table! {
     "/rencana/{id}/revisi" => post(plan::plans::view_plan_revise_post),
     "/rencana/{id}/cetak" => get(plan::plans::view_plan_print_get),
     "/rencana/{id}/unduh.xlsx" => get(plan::plans::view_plan_xlsx_get),
+    "/rencana/{id}/unduh.pdf" => get(plan::plans::view_plan_pdf_get),
+    "/rencana/tugas/{id}" => get(plan::plans::view_plan_job_get),
     "/nasional" => get(akpk::view_national_get),
     "/pengaturan" => get(admin::view_settings_get).post(admin::view_settings_post),
     "/audit" => get(admin::view_audit_get),

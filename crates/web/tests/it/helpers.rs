@@ -304,3 +304,26 @@ pub async fn sql_lines(app: &TestApp, sql: &str) -> Vec<String> {
     let stmt = sea_orm::Statement::from_string(app.store.db.get_database_backend(), sql.to_string());
     app.store.db.query_all_raw(stmt).await.unwrap().into_iter().map(|r| r.try_get_by_index::<String>(0).unwrap()).collect()
 }
+
+/// The text of a PDF as poppler's `pdftotext -layout` reads it, with its page count: what a
+/// reader would see. `.ci/run` installs poppler-utils and sets `CAKAP_REQUIRE_BROWSER`, so in CI a
+/// missing tool fails; elsewhere the check says so and returns None.
+pub fn pdf_text(pdf: &[u8]) -> Option<(String, usize)> {
+    assert!(pdf.starts_with(b"%PDF-"), "not a PDF: {:?}", &pdf[..pdf.len().min(40)]);
+    if !std::path::Path::new("/usr/bin/pdftotext").exists() {
+        if std::env::var_os("CAKAP_REQUIRE_BROWSER").is_some() {
+            panic!("PDF tests need poppler-utils (pdftotext): apt-get install -y poppler-utils");
+        }
+        eprintln!("SKIPPED: PDF text check; install poppler-utils to run it");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("doc.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = std::process::Command::new("/usr/bin/pdftotext").arg("-layout").arg(&file).arg("-").output().unwrap();
+    assert!(out.status.success(), "pdftotext: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // pdftotext ends every page with a form feed.
+    let pages = text.matches('\u{c}').count();
+    Some((text, pages))
+}

@@ -21,7 +21,7 @@ struct Target {
     job: i64,
     competency: i64,
     need: i64,
-    plan: (i64, i64, i64, i64),
+    plan: (i64, i64, i64, i64, i64),
 }
 
 /// B's records (shape::ids_of makes the token, preview and need) with the names a leak would show.
@@ -44,7 +44,7 @@ async fn target(app: &TestApp, code: &str) -> Target {
         job: ids.job,
         competency: ids.competency,
         need: ids.need,
-        plan: (ids.partner, ids.agreement, ids.program, ids.plan),
+        plan: (ids.partner, ids.agreement, ids.program, ids.plan, ids.plan_job),
     }
 }
 
@@ -114,6 +114,7 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
         agreement: b.plan.1,
         program: b.plan.2,
         plan: b.plan.3,
+        plan_job: b.plan.4,
     };
     let a_t = app.tenant_id("medan").await;
     let a_units = op(&app, a_t).await.units().unwrap().list().await.unwrap();

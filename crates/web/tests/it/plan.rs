@@ -33,6 +33,23 @@ async fn assert_feasible(app: &TestApp, t: i64, plan_id: i64) {
     assert_eq!(ids.len(), n, "an employee both seated and left out, or seated twice");
 }
 
+/// Follows a generation job's page until it opens the plan: the plan's URL. The page shows a
+/// progress bar while the job runs.
+async fn follow_job(c: &mut Client, job_url: &str) -> String {
+    assert!(job_url.starts_with("/rencana/tugas/"), "{job_url}");
+    for _ in 0..3000 {
+        let res = c.get(job_url).await;
+        if res.status == StatusCode::SEE_OTHER {
+            return res.location().to_string();
+        }
+        assert_eq!(res.status, StatusCode::OK);
+        assert!(!res.body.contains("Penyusunan gagal"), "{}", res.body);
+        assert!(res.body.contains("<progress") && res.body.contains("http-equiv=\"refresh\""), "{}", res.body);
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("job {job_url} still running after 30 s")
+}
+
 fn flash(body: &str) -> String {
     body.split("class=\"flash\" role=\"status\">").nth(1).and_then(|s| s.split('<').next()).unwrap_or("").to_string()
 }
@@ -46,7 +63,7 @@ async fn serang_plans_2027_from_needs_to_approval() {
     let year = (op(&app, t).await.today().year() + 1).to_string();
     let res = planner.post("/rencana/baru", &[("year", &year), ("title", "Rencana Pengembangan Kompetensi ASN"), ("budget", "750.000.000")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let url = res.location().to_string();
+    let url = follow_job(&mut planner, res.location()).await;
     let plan_id: i64 = url.rsplit('/').next().unwrap().parse().unwrap();
     assert_feasible(&app, t, plan_id).await;
     let d = op(&app, t).await.plans().unwrap().get(plan_id).await.unwrap();
@@ -87,6 +104,7 @@ async fn serang_plans_2027_from_needs_to_approval() {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(follow_job(&mut planner, res.location()).await, url);
     assert_feasible(&app, t, plan_id).await;
     let d2 = op(&app, t).await.plans().unwrap().get(plan_id).await.unwrap();
     assert_eq!(d2.plan.budget, 850_000_000);
@@ -103,6 +121,34 @@ async fn serang_plans_2027_from_needs_to_approval() {
     // Print: A4 document with the head's signature block; XLSX opens with every seat.
     let print = planner.get(&format!("{url}/cetak")).await.body;
     assert!(print.contains("PEMERINTAH KOTA SERANG") && print.contains("Ditetapkan oleh,") && print.contains("Kepala BKPSDM"), "{print}");
+    // The PDF: A4 landscape pages with the kop, the Pasal 207 table, the signatures, every
+    // participant in the attachment, and "Halaman x dari y".
+    let pdf = planner.get(&format!("{url}/unduh.pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers.get("content-type").unwrap(), "application/pdf");
+    assert!(pdf.body.contains("/MediaBox [0 0 841.89 595.28]"), "A4 landscape");
+    if let Some((text, pages)) = pdf_text(&pdf.bytes) {
+        assert!(pages >= 2, "{pages} pages");
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for want in [
+            "PEMERINTAH KOTA SERANG",
+            "BADAN KEPEGAWAIAN",
+            "Sasaran peserta",
+            "Kesesuaian kurikulum",
+            "Ditetapkan oleh,",
+            "Kepala BKPSDM",
+            "Pejabat Pembina Kepegawaian",
+            "Lampiran 1",
+            &format!("Halaman 1 dari {pages}"),
+            &format!("Halaman {pages} dari {pages}"),
+        ] {
+            assert!(flat.contains(want), "PDF lacks {want:?}: {flat}");
+        }
+        assert!(flat.contains(&cakap_domain::format::rupiah(d3.plan.cost)), "the total");
+        for st in d3.seats.iter().take(40) {
+            assert!(flat.contains(&st.name), "participant {} missing", st.name);
+        }
+    }
     let x = planner.get(&format!("{url}/unduh.xlsx")).await;
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(x.bytes)).unwrap();
     use calamine::Reader;
@@ -173,4 +219,116 @@ async fn hostile_plan_input_is_refused_by_field() {
     // The agreement warning shows on the partners page (the demo's NGO MoU ends in 45 days).
     let body = c.get("/katalog/mitra").await.body;
     assert!(body.contains("Perjanjian yang segera berakhir") && body.contains("Berakhir dalam 45 hari"), "{body}");
+}
+
+#[tokio::test]
+async fn the_api_generates_a_plan_and_walks_its_workflow() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let year = op(&app, t).await.today().year() + 1;
+    let mut c = app.login("perencana.serang").await;
+    let planner = token_for(&app, "perencana.serang").await;
+    let json = |r: &Res| serde_json::from_str::<serde_json::Value>(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body));
+
+    let programs = json(&c.api("GET", "/api/v1/programs", &planner, None).await);
+    assert!(programs.as_array().unwrap().len() >= 5 && programs[0]["jalur"].as_str().unwrap().starts_with(['K', 'N', 'p']), "{programs}");
+    let partners = json(&c.api("GET", "/api/v1/partners", &planner, None).await);
+    assert!(partners.as_array().unwrap().iter().any(|p| !p["agreements"].as_array().unwrap().is_empty()), "{partners}");
+
+    // Hostile bodies: each refused with the field named, nothing written.
+    for (body, status, message) in [
+        (serde_json::json!({"year": year, "title": "X", "budget": 99_999_999_999_999_i64}), StatusCode::UNPROCESSABLE_ENTITY, "pagu"),
+        (serde_json::json!({"year": year, "title": "X", "budget": -1}), StatusCode::UNPROCESSABLE_ENTITY, "pagu"),
+        (serde_json::json!({"year": 99999, "title": "X", "budget": 1_000_000}), StatusCode::UNPROCESSABLE_ENTITY, "tahun"),
+        (serde_json::json!({"year": year, "title": "X".repeat(201), "budget": 1_000_000}), StatusCode::UNPROCESSABLE_ENTITY, "200"),
+        (
+            serde_json::json!({"year": year, "title": "X", "budget": 1_000_000, "reserve": {"group": "klasikal", "percent": 300}}),
+            StatusCode::BAD_REQUEST,
+            "'reserve.percent'",
+        ),
+        (
+            serde_json::json!({"year": year, "title": "X", "budget": 1_000_000, "reserve": {"group": "sulap", "percent": 30}}),
+            StatusCode::BAD_REQUEST,
+            "'reserve.group'",
+        ),
+        (serde_json::json!({"year": year, "title": "X", "budget": 1_000_000, "diam": 1}), StatusCode::BAD_REQUEST, "'diam' tidak dikenal"),
+    ] {
+        let res = c.api("POST", "/api/v1/plans", &planner, Some(body.clone())).await;
+        assert_eq!(res.status, status, "{body}: {}", res.body);
+        assert!(res.body.contains(message), "{body}: {}", res.body);
+    }
+    assert!(op(&app, t).await.plans().unwrap().list().await.unwrap().is_empty(), "nothing written");
+
+    let body = serde_json::json!({"year": year, "title": "Rencana lewat API", "budget": 750_000_000, "min_per_unit": 1});
+    let res = c.api("POST", "/api/v1/plans", &planner, Some(body)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let d = json(&res);
+    let id = d["plan"]["id"].as_i64().unwrap();
+    assert_feasible(&app, t, id).await;
+    assert_eq!(d["plan"]["status"], "draft");
+    assert!(d["plan"]["cost"].as_i64().unwrap() <= 750_000_000);
+    assert!(!d["items"].as_array().unwrap().is_empty() && !d["seats"].as_array().unwrap().is_empty());
+    let reasons: Vec<&str> = d["left_out"].as_array().unwrap().iter().map(|l| l["reason"].as_str().unwrap()).collect();
+    assert!(!reasons.is_empty() && reasons.iter().all(|r| ["budget", "capacity", "no_program"].contains(r)), "{reasons:?}");
+    assert_eq!(d["plan"]["what_if"].as_array().unwrap().iter().map(|w| w["percent"].as_i64().unwrap()).collect::<Vec<_>>(), [10, 25, 50]);
+    let listed = json(&c.api("GET", "/api/v1/plans", &planner, None).await);
+    assert_eq!(listed[0]["id"].as_i64(), Some(id));
+    let again = json(&c.api("GET", &format!("/api/v1/plans/{id}"), &planner, None).await);
+    assert_eq!(again["seats"], d["seats"], "the stored plan is the one returned");
+
+    let steps = format!("/api/v1/plans/{id}/steps");
+    // The planner cannot submit; PyB can; PPK must give a note to return it.
+    assert_eq!(c.api("POST", &steps, &planner, Some(serde_json::json!({"action": "submit"}))).await.status, StatusCode::FORBIDDEN);
+    let res = c.api("POST", &steps, &planner, Some(serde_json::json!({"action": "hapus"}))).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
+    let pyb = token_for(&app, "pyb.serang").await;
+    let res = c.api("POST", &steps, &pyb, Some(serde_json::json!({"action": "submit"}))).await;
+    assert_eq!(json(&res)["status"], "submitted", "{}", res.body);
+    let ppk = token_for(&app, "ppk.serang").await;
+    let res = c.api("POST", &steps, &ppk, Some(serde_json::json!({"action": "return"}))).await;
+    assert!(res.status.is_client_error(), "a return needs a note: {}", res.body);
+    let res = c.api("POST", &steps, &ppk, Some(serde_json::json!({"action": "return", "note": "Tambah pelatihan pelayanan publik."}))).await;
+    assert_eq!(json(&res)["status"], "returned");
+    let res = c.api("POST", &steps, &ppk, Some(serde_json::json!({"action": "approve"}))).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "a returned plan is not approved before it is submitted again: {}", res.body);
+    assert!(res.body.contains("Rencana belum diajukan oleh PyB."), "{}", res.body);
+    let events = json(&c.api("GET", &format!("/api/v1/plans/{id}"), &ppk, None).await)["events"].clone();
+    assert!(events.to_string().contains("Tambah pelatihan pelayanan publik."), "{events}");
+
+    // Another tenant's planner sees none of it.
+    let medan = token_for(&app, "perencana.medan").await;
+    assert_eq!(c.api("GET", &format!("/api/v1/plans/{id}"), &medan, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(c.api("POST", &steps, &token_for(&app, "pyb.medan").await, Some(serde_json::json!({"action": "submit"}))).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(json(&c.api("GET", "/api/v1/plans", &medan, None).await), serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn a_generation_job_shows_its_progress_and_a_cut_off_one_says_so() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let mut c = app.login("perencana.serang").await;
+    // A job as a running generation leaves it: 40% at the what-if stage.
+    let job = cakap_store::fixtures::running_job(&app.store, t, 40, "Menghitung tambahan anggaran +10%").await.unwrap();
+    let url = format!("/rencana/tugas/{job}");
+    let page = c.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(r#"<progress id="job-progress" value="40" max="100""#), "{}", page.body);
+    assert!(page.body.contains("Menghitung tambahan anggaran +10%") && page.body.contains(r#"http-equiv="refresh""#));
+    // Another tenant's planner cannot see it.
+    let mut medan = app.login("perencana.medan").await;
+    assert_eq!(medan.get(&url).await.status, StatusCode::NOT_FOUND);
+    // A server start marks it cut off; the page then says so and stops refreshing.
+    assert_eq!(cakap_store::jobs::abandon_running(&app.store).await.unwrap(), 1);
+    let page = c.get(&url).await.body;
+    assert!(page.contains("Penyusunan gagal: server dimulai ulang") && !page.contains("http-equiv"), "{page}");
+    // A real job ends at its plan, and a bad request starts none.
+    let year = (op(&app, t).await.today().year() + 1).to_string();
+    c.get("/rencana").await;
+    let res = c.post("/rencana/baru", &[("year", &year), ("title", "Rencana"), ("budget", "500.000.000")]).await;
+    let plan = follow_job(&mut c, res.location()).await;
+    assert!(c.get(&plan).await.body.contains("Pegawai tercakup"));
+    let res = c.post("/rencana/baru", &[("year", &year), ("title", "Rencana"), ("budget", "500.000.000")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "the year has a plan already");
+    assert!(res.body.contains("sudah ada"));
+    assert_eq!(sql_lines(&app, "SELECT CAST(COUNT(*) AS TEXT) FROM job").await, ["2"], "no job for a refused request");
 }

@@ -21,7 +21,7 @@ use tower_sessions::Session;
 use crate::AppState;
 use crate::auth::Actor;
 use crate::error::{AppError, Result};
-use crate::pages::{XCell, render, render_status, saved_or_again, see_other, xlsx_download};
+use crate::pages::{XCell, render, render_status, see_other, xlsx_download};
 use crate::params::{Form, Path};
 use crate::view::{FormErrors, Layout};
 
@@ -162,13 +162,57 @@ pub async fn view_plans_get(session: Session, a: Actor) -> Result<Response> {
     plans_page(&session, &a, form, FormErrors::default()).await
 }
 
+/// Generation runs as a job: the request is checked here (a bad field comes back on the form
+/// as typed), then the job's page shows its progress and opens the plan when it is done.
 pub async fn view_plan_new_post(session: Session, a: Actor, Form(f): Form<RequestForm>) -> Result<Response> {
     let planner = a.scope()?.planner()?;
     let result = match f.request() {
-        Ok(req) => planner.generate(&req).await.map_err(AppError::from),
+        Ok(req) => planner.start_generate(&req).await.map_err(AppError::from),
         Err(e) => Err(e),
     };
-    saved_or_again(&session, result, |id| format!("/rencana/{id}"), |errs| plans_page(&session, &a, f.clone(), errs)).await
+    match result {
+        Ok(job) => Ok(see_other(&format!("/rencana/tugas/{job}"))),
+        Err(AppError::Invalid(errs)) => plans_page(&session, &a, f.clone(), FormErrors(errs)).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "plan/job.html")]
+struct JobPage {
+    layout: Layout,
+    id: i64,
+    kind: &'static str,
+    running: bool,
+    progress: u8,
+    stage: String,
+    started: String,
+    error: String,
+    back: String,
+}
+
+/// A generation job: its progress while it runs (the page refreshes itself), the plan once it
+/// is done, the reason when it failed.
+pub async fn view_plan_job_get(session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    use cakap_domain::job::JobStatus;
+    let j = a.scope()?.plans()?.job(id).await?;
+    if let (JobStatus::Done, Some(plan)) = (j.status, j.result_id) {
+        return Ok(see_other(&format!("/rencana/{plan}")));
+    }
+    let layout = Layout::new(&a, &session, j.kind.label(), "/rencana").await;
+    // A failed job keeps no result: back to the plans, where the form is.
+    let back = "/rencana".to_string();
+    Ok(render(JobPage {
+        layout,
+        id: j.id,
+        kind: j.kind.label(),
+        running: j.status == JobStatus::Running,
+        progress: j.progress,
+        stage: j.stage,
+        started: crate::view::datetime(&j.created_at, a.zone),
+        error: j.error.trim_end_matches('.').to_string(),
+        back,
+    }))
 }
 
 pub struct ItemRow {
@@ -410,13 +454,17 @@ pub async fn view_plan_regenerate_post(
     let planner = a.scope()?.planner()?;
     let result = match f.request() {
         // A plan no longer editable (submitted, approved): the reason as the page's message.
-        Ok(req) => match planner.regenerate(id, &req).await {
+        Ok(req) => match planner.start_regenerate(id, &req).await {
             Err(e @ cakap_store::StoreError::Conflict(..)) => return done(&session, Err::<(), _>(e), "", id).await,
             other => other.map_err(AppError::from),
         },
         Err(e) => Err(e),
     };
-    saved_or_again(&session, result, |_| format!("/rencana/{id}"), |errs| plan_page(&s, &session, &a, id, Some(f.clone()), errs)).await
+    match result {
+        Ok(job) => Ok(see_other(&format!("/rencana/tugas/{job}"))),
+        Err(AppError::Invalid(errs)) => plan_page(&s, &session, &a, id, Some(f.clone()), FormErrors(errs)).await,
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -501,6 +549,136 @@ pub async fn view_plan_print_get(State(s): State<AppState>, a: Actor, Path(id): 
         place_date: cakap_domain::format::date_long(approved_at),
         approved: d.plan.status == PlanStatus::Approved,
     }))
+}
+
+/// The plan as its PDF document: the kop, the Pasal 207 table, what the budget leaves out and
+/// what more would buy, the signatures (Kepala BKPSDM, PPK), and as attachments the
+/// participants of every item and those left out with the reason.
+pub async fn view_plan_pdf_get(State(s): State<AppState>, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    use crate::pdf::{Block, Column, Doc, Row, Signature, Table};
+    let scope = a.scope()?;
+    let plans = scope.plans()?;
+    let d = plans.get(id).await?;
+    let cat = plans.catalogue().await?;
+    let v = view_of(&a, &s, &d, &cat).await?;
+    let tenant = scope.tenant();
+    let approved_at = d.events.iter().rev().find(|e| e.action == PlanAction::Approve).map(|e| a.zone.date_of(e.at));
+    let office = match tenant.kind {
+        cakap_domain::TenantKind::Kementerian | cakap_domain::TenantKind::Lembaga => "BIRO SUMBER DAYA MANUSIA",
+        _ => "BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA",
+    };
+    let mut blocks = vec![
+        Block::Title(v.title.to_uppercase()),
+        Block::Subtitle(format!("Tahun {} · versi {} · {}", v.year, v.version, v.status_label)),
+        Block::Para(format!(
+            "Pagu anggaran {}; biaya rencana {}; sisa {}. Tercakup {} dari {} pegawai yang memiliki kebutuhan pengembangan kompetensi. Aturan: {}.",
+            v.summary.budget, v.summary.cost, v.summary.left, v.summary.covered, v.summary.needs_people, v.rules
+        )),
+    ];
+    let mut rows: Vec<Row> = v
+        .items
+        .iter()
+        .map(|i| {
+            Row::new(vec![
+                i.no.to_string(),
+                format!("{}\n{}", i.program, i.competencies),
+                format!("{} orang\n{} kelas, {} JP", int(i.participants as i64), i.classes, i.jp),
+                i.jalur.clone(),
+                i.organiser.clone(),
+                format!("Triwulan {}", i.quarter),
+                i.fit.clone(),
+                i.budget.clone(),
+            ])
+        })
+        .collect();
+    rows.push(Row {
+        cells: vec![
+            String::new(),
+            "Jumlah".into(),
+            format!("{} orang", v.summary.covered),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            v.summary.cost.clone(),
+        ],
+        bold: true,
+    });
+    blocks.push(Block::Table(Table {
+        columns: vec![
+            Column::new("No", 0.35),
+            Column::new("Program dan kompetensi (level yang dituju)", 3.2),
+            Column::new("Sasaran peserta", 1.2),
+            Column::new("Jenis dan jalur", 1.6),
+            Column::new("Penyelenggara", 1.6),
+            Column::new("Jadwal", 0.9),
+            Column::new("Kesesuaian kurikulum", 2.0),
+            Column::num("Anggaran", 1.3),
+        ],
+        rows,
+    }));
+    if !v.summary.by_reason.is_empty() {
+        let reasons: Vec<String> = v.summary.by_reason.iter().map(|(r, n)| format!("{} ({n})", r.to_lowercase())).collect();
+        let more: Vec<String> =
+            v.what_if.iter().map(|w| format!("+{}% ({}) mencakup {} pegawai, nilai {}", w.percent, w.budget, w.people, w.value_gain)).collect();
+        let mut text = format!("Belum tercakup {} pegawai: {}.", v.summary.left_out, reasons.join("; "));
+        if !more.is_empty() {
+            text.push_str(&format!(" Bila anggaran ditambah: {}.", more.join("; ")));
+        }
+        blocks.push(Block::Para(text));
+    }
+    for u in &v.unmet {
+        blocks.push(Block::Para(format!("Catatan: {u}")));
+    }
+    let place_date = cakap_domain::format::date_long(approved_at.unwrap_or_else(|| a.today()));
+    let blank = "(........................................)".to_string();
+    let bkpsdm = tenant.settings.kepala_bkpsdm.trim();
+    blocks.push(Block::Signatures(vec![
+        Signature {
+            above: vec![String::new(), "Disusun oleh,".into(), "Kepala BKPSDM".into()],
+            name: if bkpsdm.is_empty() { blank.clone() } else { bkpsdm.to_string() },
+            below: vec![],
+        },
+        Signature {
+            above: vec![place_date, if approved_at.is_some() { "Ditetapkan oleh,".into() } else { "Mengetahui,".into() }, "Pejabat Pembina Kepegawaian".into()],
+            name: blank,
+            below: vec![],
+        },
+    ]));
+    let people: Vec<Row> = v
+        .items
+        .iter()
+        .flat_map(|i| {
+            i.people.iter().map(move |(nip, name, unit)| Row::new(vec![i.no.to_string(), nip.clone(), name.clone(), unit.clone(), i.program.clone()]))
+        })
+        .collect();
+    if !people.is_empty() {
+        blocks.push(Block::Heading("Lampiran 1. Sasaran peserta per butir".into()));
+        blocks.push(Block::Table(Table {
+            columns: vec![
+                Column::new("Butir", 0.5),
+                Column::new("NIP", 1.9),
+                Column::new("Nama", 2.4),
+                Column::new("Unit kerja", 2.6),
+                Column::new("Program", 3.0),
+            ],
+            rows: people,
+        }));
+    }
+    if !v.left_out.is_empty() {
+        blocks.push(Block::Heading("Lampiran 2. Pegawai yang belum tercakup dan alasannya".into()));
+        blocks.push(Block::Table(Table {
+            columns: vec![Column::new("NIP", 1.9), Column::new("Nama", 2.4), Column::new("Unit kerja", 2.6), Column::new("Alasan", 3.0)],
+            rows: v.left_out.iter().map(|(nip, name, unit, why)| Row::new(vec![nip.clone(), name.clone(), unit.clone(), why.to_string()])).collect(),
+        }));
+        if v.left_out_more > 0 {
+            blocks.push(Block::Para(format!("… dan {} pegawai lainnya; daftar lengkap ada pada unduhan XLSX.", int(v.left_out_more as i64))));
+        }
+    }
+    let doc = Doc { landscape: true, title: format!("{} · versi {}", v.title, v.version), kop: vec![tenant.name.to_uppercase(), office.to_string()], blocks };
+    // Layout and drawing are CPU work: off the async workers.
+    let bytes = tokio::task::spawn_blocking(move || crate::pdf::render(&doc)).await.map_err(|e| AppError::Internal(e.to_string()))??;
+    Ok(crate::pdf::download(&format!("rencana-{}-v{}.pdf", v.year, v.version), bytes))
 }
 
 pub async fn view_plan_xlsx_get(State(s): State<AppState>, a: Actor, Path(id): Path<i64>) -> Result<Response> {
