@@ -54,6 +54,8 @@ pub enum Block {
     Table(Table),
     Signatures(Vec<Signature>),
     Space(f32),
+    /// What follows starts on a new page (an attachment, a lampiran).
+    PageBreak,
 }
 
 pub struct Column {
@@ -358,8 +360,7 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>, AppError> {
     if !doc.kop.is_empty() {
         l.kop(&doc.kop);
     }
-    let mut blocks = doc.blocks.iter().peekable();
-    while let Some(b) = blocks.next() {
+    for b in &doc.blocks {
         match b {
             Block::Title(t) => l.centred(12.0, true, t, 1.35)?,
             Block::Subtitle(t) => {
@@ -380,6 +381,7 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>, AppError> {
             Block::Table(t) => l.table(t)?,
             Block::Signatures(s) => l.signatures(s)?,
             Block::Space(s) => l.y += s,
+            Block::PageBreak => l.new_page()?,
         }
     }
     draw(doc, &l)

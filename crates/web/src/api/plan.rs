@@ -104,7 +104,7 @@ pub struct StepDto {
     status: PlanStatus,
 }
 
-#[utoipa::path(post, path = "/api/v1/plans/{id}/steps", params(("id" = i64, Path)), request_body = StepBody, responses((status = 200, description = "Langkah alur persetujuan dijalankan; status baru", body = StepDto), (status = 422, description = "Langkah tidak sesuai status rencana (errors menyebut alasannya)")))]
+#[utoipa::path(post, path = "/api/v1/plans/{id}/steps", params(("id" = i64, Path)), request_body = StepBody, responses((status = 200, description = "Langkah alur persetujuan dijalankan; status baru", body = StepDto)))]
 pub async fn step_plan(ApiActor(a): ApiActor, Path(id): Path<i64>, ApiJson(b): ApiJson<StepBody>) -> ApiResult<StepDto> {
     let action = match PlanAction::from_code(&b.action) {
         Some(x @ (PlanAction::Submit | PlanAction::Return | PlanAction::Approve)) => x,

@@ -630,7 +630,10 @@ pub async fn view_plan_pdf_get(State(s): State<AppState>, a: Actor, Path(id): Pa
     for u in &v.unmet {
         blocks.push(Block::Para(format!("Catatan: {u}")));
     }
-    let place_date = cakap_domain::format::date_long(approved_at.unwrap_or_else(|| a.today()));
+    // "Serang, 4 Desember 2026": the place is the region's name without its kind.
+    let place = ["Pemerintah Kabupaten ", "Pemerintah Kota ", "Pemerintah Provinsi "].iter().find_map(|k| tenant.name.strip_prefix(k)).unwrap_or("");
+    let date = cakap_domain::format::date_long(approved_at.unwrap_or_else(|| a.today()));
+    let place_date = if place.is_empty() { date } else { format!("{place}, {date}") };
     let blank = "(........................................)".to_string();
     let bkpsdm = tenant.settings.kepala_bkpsdm.trim();
     blocks.push(Block::Signatures(vec![
@@ -653,6 +656,7 @@ pub async fn view_plan_pdf_get(State(s): State<AppState>, a: Actor, Path(id): Pa
         })
         .collect();
     if !people.is_empty() {
+        blocks.push(Block::PageBreak);
         blocks.push(Block::Heading("Lampiran 1. Sasaran peserta per butir".into()));
         blocks.push(Block::Table(Table {
             columns: vec![
