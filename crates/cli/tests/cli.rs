@@ -21,7 +21,9 @@ impl Db {
         let dir = tempfile::tempdir().unwrap();
         match std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
             Some(admin) => {
-                let name = format!("cakap_cli_{}", std::process::id() as u64 * 1000 + rand_suffix());
+                // The start time keeps a later run whose pid repeats off a database a failed test left.
+                let micros = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros();
+                let name = format!("cakap_cli_{}_{micros}_{}", std::process::id(), unique());
                 Database::connect(&admin).await.unwrap().execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
                 let base = admin.rsplit_once('/').unwrap().0.to_string();
                 Db { url: format!("{base}/{name}"), _dir: dir, pg: Some((admin, name)) }
@@ -43,8 +45,11 @@ impl Db {
     }
 }
 
-fn rand_suffix() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u64 % 1000
+/// A number no other test of this process gets: the tests run in parallel threads, and a
+/// clock-derived suffix once gave two of them the same database name.
+fn unique() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 async fn count(url: &str, sql: &str) -> i64 {
