@@ -53,7 +53,6 @@ pub enum Block {
     Para(String),
     Table(Table),
     Signatures(Vec<Signature>),
-    Space(f32),
     /// What follows starts on a new page (an attachment, a lampiran).
     PageBreak,
 }
@@ -380,7 +379,6 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>, AppError> {
             }
             Block::Table(t) => l.table(t)?,
             Block::Signatures(s) => l.signatures(s)?,
-            Block::Space(s) => l.y += s,
             Block::PageBreak => l.new_page()?,
         }
     }

@@ -38,6 +38,7 @@ impl Plans<'_> {
     /// A plan job of the tenant (generation), for its progress page.
     pub async fn job(&self, id: i64) -> Result<crate::jobs::Job> {
         let j = crate::jobs::get(&self.scope.store().db, self.scope.tenant_id(), id).await?;
+        // Every kind is a plan kind today; a new kind must decide here who reads it.
         match j.kind {
             JobKind::PlanGenerate | JobKind::PlanRegenerate => Ok(j),
         }
@@ -112,42 +113,28 @@ impl Planner<'_> {
     pub async fn start_generate(&self, req: &PlanRequest) -> Result<i64> {
         req.check(self.scope.today().year()).map_err(crate::StoreError::Invalid)?;
         plans::check_new(&self.scope.store().db, self.scope.tenant_id(), req).await?;
-        let (scope, req) = (self.scope.clone(), req.clone());
-        crate::jobs::spawn(
-            self.scope.store(),
-            &self.scope.ctx(),
-            JobKind::PlanGenerate,
-            plans::GENERATION_STEPS,
-            plans::generation_stage,
-            move |steps| async move {
-                let planner = Planner { scope: &scope };
-                let run = planner.run_inputs().await?;
-                steps.fetch_add(1, Ordering::Relaxed);
-                plans::generate(scope.store(), &scope.ctx(), &req, run, &steps).await
-            },
-        )
-        .await
+        self.start(None, req).await
     }
 
     /// [`Planner::regenerate`] as a background job; the job's result is the plan's id.
     pub async fn start_regenerate(&self, id: i64, req: &PlanRequest) -> Result<i64> {
         req.check(self.scope.today().year()).map_err(crate::StoreError::Invalid)?;
         plans::check_editable(&self.scope.store().db, self.scope.tenant_id(), id).await?;
+        self.start(Some(id), req).await
+    }
+
+    /// The generation job for a new plan (`plan` None) or an existing one, once checked.
+    async fn start(&self, plan: Option<i64>, req: &PlanRequest) -> Result<i64> {
+        let kind = if plan.is_some() { JobKind::PlanRegenerate } else { JobKind::PlanGenerate };
         let (scope, req) = (self.scope.clone(), req.clone());
-        crate::jobs::spawn(
-            self.scope.store(),
-            &self.scope.ctx(),
-            JobKind::PlanRegenerate,
-            plans::GENERATION_STEPS,
-            plans::generation_stage,
-            move |steps| async move {
-                let planner = Planner { scope: &scope };
-                let run = planner.run_inputs().await?;
-                steps.fetch_add(1, Ordering::Relaxed);
-                plans::regenerate(scope.store(), &scope.ctx(), id, &req, run, &steps).await?;
-                Ok(id)
-            },
-        )
+        crate::jobs::spawn(self.scope.store(), &self.scope.ctx(), kind, plans::GENERATION_STEPS, plans::generation_stage, move |steps| async move {
+            let run = Planner { scope: &scope }.run_inputs().await?;
+            steps.fetch_add(1, Ordering::Relaxed);
+            match plan {
+                None => plans::generate(scope.store(), &scope.ctx(), &req, run, &steps).await,
+                Some(id) => plans::regenerate(scope.store(), &scope.ctx(), id, &req, run, &steps).await.map(|()| id),
+            }
+        })
         .await
     }
 

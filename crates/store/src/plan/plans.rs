@@ -326,10 +326,9 @@ pub(crate) fn inputs(rows: &[crate::akpk::analysis::NeedRow], cat: &Catalogue, t
     (needs, programs)
 }
 
-/// The optimizer's run for a request: the plan and the what-if figures (CPU work, off the
-/// async threads).
-/// The plan and what more budget would buy; each of the four solves done adds one to `steps`
-/// (the job page's progress).
+/// The optimizer's run for a request: the plan and what more budget would buy (CPU work, off
+/// the async threads). Each of the four solves done adds one to `steps` (the job page's
+/// progress).
 pub(crate) async fn optimise(needs: Vec<NeedIn>, programs: Vec<ProgramIn>, budget: u64, rules: Rules, steps: &Steps) -> Result<(Outcome, Vec<WhatIf>)> {
     let steps = steps.clone();
     tokio::task::spawn_blocking(move || {
@@ -453,8 +452,6 @@ pub struct RunInputs {
     pub user_name: String,
 }
 
-/// A new plan for a year (version 1, or the next version when every earlier one is approved and
-/// this is not a revision: refused, a revision goes through [`revise`]).
 /// Progress of a generation, in solves done (see [`GENERATION_STEPS`]).
 pub type Steps = std::sync::Arc<std::sync::atomic::AtomicU32>;
 
@@ -494,6 +491,8 @@ pub(crate) async fn check_editable<C: ConnectionTrait>(db: &C, tenant_id: i64, i
     Ok(m)
 }
 
+/// A new plan for a year (version 1, or the next version when every earlier one is approved and
+/// this is not a revision: refused, a revision goes through [`revise`]).
 pub(crate) async fn generate(store: &Store, ctx: &Ctx, req: &PlanRequest, run: RunInputs, steps: &Steps) -> Result<i64> {
     check_new(&store.db, ctx.tenant_id, req).await?;
     let (o, w) = optimise(run.needs, run.programs, req.budget as u64, req.rules.clone(), steps).await?;

@@ -220,15 +220,15 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError
         let msg = if inner.is_syntax() || inner.is_eof() {
             syntax(inner)
         } else if let Some(name) = crate::params::named_field(&text) {
-            // A missing or unknown field is reported at its parent; name the field itself.
-            // serde_path_to_error already ends the path with an unknown field's name.
-            let parent = e.path().to_string();
-            let full = if parent == "." {
+            // A missing field is reported at its parent, so its name is appended; an unknown
+            // field's path already ends with it.
+            let path = e.path().to_string();
+            let full = if text.contains("unknown field") {
+                path
+            } else if path == "." {
                 name.to_string()
-            } else if parent == name || parent.ends_with(&format!(".{name}")) {
-                parent
             } else {
-                format!("{parent}.{name}")
+                format!("{path}.{name}")
             };
             format!("Isian '{}' {}.", full.chars().take(60).collect::<String>(), reason(&text))
         } else {

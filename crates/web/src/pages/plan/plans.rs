@@ -534,14 +534,25 @@ struct PrintPage {
     approved: bool,
 }
 
-pub async fn view_plan_print_get(State(s): State<AppState>, a: Actor, Path(id): Path<i64>) -> Result<Response> {
-    let scope = a.scope()?;
-    let plans = scope.plans()?;
+/// A plan and its view, as the print, the PDF and the XLSX show it.
+async fn document_of(a: &Actor, s: &AppState, id: i64) -> Result<(PlanDetail, PlanView)> {
+    let plans = a.scope()?.plans()?;
     let d = plans.get(id).await?;
     let cat = plans.catalogue().await?;
-    let v = view_of(&a, &s, &d, &cat).await?;
+    let v = view_of(a, s, &d, &cat).await?;
+    Ok((d, v))
+}
+
+/// The day the PPK approved the plan, in the tenant's zone; None while it is not approved.
+fn approved_on(a: &Actor, d: &PlanDetail) -> Option<time::Date> {
+    d.events.iter().rev().find(|e| e.action == PlanAction::Approve).map(|e| a.zone.date_of(e.at))
+}
+
+pub async fn view_plan_print_get(State(s): State<AppState>, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    let scope = a.scope()?;
+    let (d, v) = document_of(&a, &s, id).await?;
     let settings = &scope.tenant().settings;
-    let approved_at = d.events.iter().rev().find(|e| e.action == PlanAction::Approve).map(|e| a.zone.date_of(e.at)).unwrap_or_else(|| a.today());
+    let approved_at = approved_on(&a, &d).unwrap_or_else(|| a.today());
     Ok(render(PrintPage {
         v,
         tenant: scope.tenant().name.clone(),
@@ -557,12 +568,9 @@ pub async fn view_plan_print_get(State(s): State<AppState>, a: Actor, Path(id): 
 pub async fn view_plan_pdf_get(State(s): State<AppState>, a: Actor, Path(id): Path<i64>) -> Result<Response> {
     use crate::pdf::{Block, Column, Doc, Row, Signature, Table};
     let scope = a.scope()?;
-    let plans = scope.plans()?;
-    let d = plans.get(id).await?;
-    let cat = plans.catalogue().await?;
-    let v = view_of(&a, &s, &d, &cat).await?;
+    let (d, v) = document_of(&a, &s, id).await?;
     let tenant = scope.tenant();
-    let approved_at = d.events.iter().rev().find(|e| e.action == PlanAction::Approve).map(|e| a.zone.date_of(e.at));
+    let approved_at = approved_on(&a, &d);
     let office = match tenant.kind {
         cakap_domain::TenantKind::Kementerian | cakap_domain::TenantKind::Lembaga => "BIRO SUMBER DAYA MANUSIA",
         _ => "BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA",
@@ -687,10 +695,7 @@ pub async fn view_plan_pdf_get(State(s): State<AppState>, a: Actor, Path(id): Pa
 
 pub async fn view_plan_xlsx_get(State(s): State<AppState>, a: Actor, Path(id): Path<i64>) -> Result<Response> {
     let scope = a.scope()?;
-    let plans = scope.plans()?;
-    let d = plans.get(id).await?;
-    let cat = plans.catalogue().await?;
-    let v = view_of(&a, &s, &d, &cat).await?;
+    let (d, v) = document_of(&a, &s, id).await?;
     let units: HashMap<i64, String> = s.cache.units(scope).await?.iter().map(|u| (u.id, u.name.clone())).collect();
     let item_of: HashMap<i64, &str> = v.items.iter().map(|i| (i.id, i.program.as_str())).collect();
     let t = |x: &str| XCell::Text(x.to_string());
