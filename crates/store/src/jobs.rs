@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use cakap_domain::job::{JobKind, JobStatus};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde::Serialize;
 
 use crate::Store;
@@ -57,8 +57,17 @@ pub(crate) async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> 
     of_model(job::Entity::find_by_id((tenant_id, id)).one(db).await?.ok_or(StoreError::NotFound)?)
 }
 
+/// Most jobs of one tenant running at once: each is a solver on a core, so a user who clicks
+/// again (or a script) cannot queue up work without end.
+pub const MAX_RUNNING_PER_TENANT: u64 = 1;
+
 pub(crate) async fn insert(store: &Store, ctx: &Ctx, kind: JobKind, stage: &str) -> Result<i64> {
     let txn = store.write().await?;
+    let running =
+        job::Entity::find().filter(job::Column::TenantId.eq(ctx.tenant_id)).filter(job::Column::Status.eq(JobStatus::Running.code())).count(&txn).await?;
+    if running >= MAX_RUNNING_PER_TENANT {
+        return Err(StoreError::Conflict("job", "penyusunan rencana lain di instansi ini sedang berjalan; tunggu sampai selesai lalu coba lagi".into()));
+    }
     let id = next_id();
     let now = crate::now();
     job::ActiveModel {

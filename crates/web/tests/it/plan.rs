@@ -317,13 +317,17 @@ async fn a_generation_job_shows_its_progress_and_a_cut_off_one_says_so() {
     // Another tenant's planner cannot see it.
     let mut medan = app.login("perencana.medan").await;
     assert_eq!(medan.get(&url).await.status, StatusCode::NOT_FOUND);
+    // While it runs, no second generation starts in the tenant (each is a solver on a core).
+    let year = (op(&app, t).await.today().year() + 1).to_string();
+    c.get("/rencana").await;
+    let res = c.post("/rencana/baru", &[("year", &year), ("title", "Rencana"), ("budget", "500.000.000")]).await;
+    assert!(res.status.is_client_error() && res.body.contains("sedang berjalan"), "{}: {}", res.status, res.body);
+    assert_eq!(sql_lines(&app, "SELECT CAST(COUNT(*) AS TEXT) FROM job").await, ["1"]);
     // A server start marks it cut off; the page then says so and stops refreshing.
     assert_eq!(cakap_store::jobs::abandon_running(&app.store).await.unwrap(), 1);
     let page = c.get(&url).await.body;
     assert!(page.contains("Penyusunan gagal: server dimulai ulang") && !page.contains("http-equiv"), "{page}");
     // A real job ends at its plan, and a bad request starts none.
-    let year = (op(&app, t).await.today().year() + 1).to_string();
-    c.get("/rencana").await;
     let res = c.post("/rencana/baru", &[("year", &year), ("title", "Rencana"), ("budget", "500.000.000")]).await;
     let plan = follow_job(&mut c, res.location()).await;
     assert!(c.get(&plan).await.body.contains("Pegawai tercakup"));
