@@ -22,6 +22,7 @@ code_enum! {
         Need = ("need", "Kebutuhan Pengembangan"),
         Partner = ("partner", "Mitra"),
         Agreement = ("agreement", "Perjanjian Kerja Sama (MoU/PKS)"),
+        AgreementDocument = ("agreement_document", "Dokumen Perjanjian"),
         Program = ("program", "Program Pengembangan"),
         Plan = ("plan", "Rencana Pengembangan Kompetensi"),
     }
@@ -50,7 +51,7 @@ impl AuditEntity {
             User | UserRole | ApiToken => Area::Access,
             Competency | PositionStandard | PriorityCompetency => Area::Competency,
             Assessment | PerformanceRating | Need => Area::Akpk,
-            Partner | Agreement | Program | Plan => Area::Plan,
+            Partner | Agreement | AgreementDocument | Program | Plan => Area::Plan,
         }
     }
 }

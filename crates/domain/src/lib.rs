@@ -6,6 +6,7 @@ pub mod audit;
 pub mod codes;
 pub mod competency;
 pub mod csv_safety;
+pub mod document;
 pub mod employee;
 pub mod format;
 pub mod golongan;

@@ -51,6 +51,7 @@ macro_rules! tables {
         $m!(need, need::Column::TenantId, need::Column::Id);
         $m!(partner, partner::Column::TenantId, partner::Column::Id);
         $m!(agreement, agreement::Column::TenantId, agreement::Column::Id);
+        $m!(agreement_document, agreement_document::Column::TenantId, agreement_document::Column::Id);
         $m!(program, program::Column::TenantId, program::Column::Id);
         $m!(program_competency, program_competency::Column::TenantId, program_competency::Column::ProgramId, program_competency::Column::CompetencyId);
         $m!(plan, plan::Column::TenantId, plan::Column::Id);

@@ -3,6 +3,7 @@
 //! forget the tenant column.
 
 pub mod agreement;
+pub mod agreement_document;
 pub mod api_token;
 pub mod app_user;
 pub mod assessment;
@@ -33,3 +34,18 @@ pub mod unit;
 pub mod user_role;
 pub mod user_totp;
 pub mod web_session;
+
+/// Bytes as base64 text in serialized rows (exports, audit).
+pub(crate) mod base64_bytes {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+
+    pub fn serialize<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+        STANDARD.decode(text.as_bytes()).map_err(serde::de::Error::custom)
+    }
+}

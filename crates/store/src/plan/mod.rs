@@ -3,6 +3,7 @@
 //! (`DecidePlan`). Every function takes the tenant from the scope.
 
 pub mod catalogue;
+pub mod documents;
 pub mod plans;
 
 use std::collections::HashMap;
@@ -33,6 +34,16 @@ impl Plans<'_> {
 
     pub async fn get(&self, id: i64) -> Result<PlanDetail> {
         plans::detail(&self.scope.store().db, self.scope.tenant_id(), id).await
+    }
+
+    /// The documents attached to some agreements (metadata only), oldest first.
+    pub async fn documents(&self, agreement_ids: &[i64]) -> Result<Vec<documents::AgreementDocument>> {
+        documents::list(&self.scope.store().db, self.scope.tenant_id(), agreement_ids).await
+    }
+
+    /// One attached document with its bytes.
+    pub async fn document(&self, id: i64) -> Result<documents::DocumentFile> {
+        documents::get(&self.scope.store().db, self.scope.tenant_id(), id).await
     }
 
     /// A plan job of the tenant (generation), for its progress page.
@@ -79,6 +90,16 @@ impl Planner<'_> {
     /// Adds (`id` None) or changes an agreement of a partner.
     pub async fn save_agreement(&self, partner_id: i64, id: Option<i64>, input: &AgreementInput) -> Result<i64> {
         catalogue::save_agreement(self.scope.store(), &self.scope.ctx(), partner_id, id, input).await
+    }
+
+    /// Attaches a file (PDF, JPG, PNG; at most 10 MB) to an agreement; its id.
+    pub async fn add_document(&self, agreement_id: i64, file_name: &str, bytes: Vec<u8>) -> Result<i64> {
+        documents::add(self.scope.store(), &self.scope.ctx(), self.scope.principal().name(), agreement_id, file_name, bytes).await
+    }
+
+    /// Removes an attached document; the agreement it belonged to.
+    pub async fn delete_document(&self, id: i64) -> Result<i64> {
+        documents::delete(self.scope.store(), &self.scope.ctx(), id).await
     }
 
     /// Adds (`id` None) or changes a program.

@@ -69,6 +69,9 @@ route_table! {
     "/katalog/mitra/{id}" => get(plan::catalogue::view_partner_get).post(plan::catalogue::view_partner_post),
     "/katalog/mitra/{id}/perjanjian" => post(plan::catalogue::view_agreement_new_post),
     "/katalog/perjanjian/{id}" => get(plan::catalogue::view_agreement_get).post(plan::catalogue::view_agreement_post),
+    "/katalog/perjanjian/{id}/dokumen" => post(plan::catalogue::view_document_new_post),
+    "/katalog/dokumen/{id}" => get(plan::catalogue::view_document_get),
+    "/katalog/dokumen/{id}/hapus" => post(plan::catalogue::view_document_delete_post),
     "/katalog/program" => get(plan::catalogue::view_programs_get),
     "/katalog/program/baru" => get(plan::catalogue::view_program_new_get).post(plan::catalogue::view_program_new_post),
     "/katalog/program/{id}" => get(plan::catalogue::view_program_get).post(plan::catalogue::view_program_post),
@@ -147,6 +150,23 @@ pub async fn read_upload(a: &crate::auth::Actor, mut mp: axum::extract::Multipar
         return Err(AppError::Csrf);
     }
     Ok(up)
+}
+
+/// A stored file as a download: `attachment`, an ASCII fallback name and the exact name in
+/// RFC 5987 form (names of Indonesian documents carry spaces and, now and then, non-ASCII).
+pub fn attachment(file_name: &str, mime: &'static str, bytes: Vec<u8>) -> Response {
+    use axum::http::header;
+    let ascii: String = file_name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    // RFC 5987 attr-char: letters, digits and these stay as they are.
+    const ATTR: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'!').remove(b'#').remove(b'$').remove(b'&').remove(b'+').remove(b'-').remove(b'.').remove(b'^').remove(b'_').remove(b'`').remove(b'|').remove(b'~');
+    let exact = percent_encoding::utf8_percent_encode(file_name, ATTR);
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{exact}");
+    let mut res = ([(header::CONTENT_TYPE, mime)], bytes).into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&disposition) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
 }
 
 /// An import template: a CSV file holding only the header row.

@@ -22,6 +22,7 @@ struct Target {
     competency: i64,
     need: i64,
     plan: (i64, i64, i64, i64, i64),
+    document: i64,
 }
 
 /// B's records (shape::ids_of makes the token, preview and need) with the names a leak would show.
@@ -45,6 +46,7 @@ async fn target(app: &TestApp, code: &str) -> Target {
         competency: ids.competency,
         need: ids.need,
         plan: (ids.partner, ids.agreement, ids.program, ids.plan, ids.plan_job),
+        document: ids.document,
     }
 }
 
@@ -84,8 +86,12 @@ async fn snapshot(app: &TestApp, code: &str) -> String {
     let items =
         lines(format!("SELECT CAST(id AS TEXT) || '|' || CAST(quarter AS TEXT) || '|' || curriculum_fit FROM plan_item WHERE tenant_id = {t} ORDER BY id"))
             .await;
+    let documents = lines(format!(
+        "SELECT CAST(id AS TEXT) || '|' || CAST(agreement_id AS TEXT) || '|' || file_name || '|' || sha256 FROM agreement_document WHERE tenant_id = {t} ORDER BY id"
+    ))
+    .await;
     format!(
-        "{units:?}{pos:?}{emps:?}{assessments:?}{needs:?}{prio:?}{skp:?}{plans:?}{catalogue:?}{items:?}{:?}{toks:?}",
+        "{units:?}{pos:?}{emps:?}{assessments:?}{needs:?}{prio:?}{skp:?}{plans:?}{catalogue:?}{items:?}{documents:?}{:?}{toks:?}",
         users.iter().map(|u| (&u.user.login, u.user.active, &u.roles)).collect::<Vec<_>>()
     )
 }
@@ -112,6 +118,7 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
         tenant: app.tenant_id("ambon").await,
         partner: b.plan.0,
         agreement: b.plan.1,
+        document: b.document,
         program: b.plan.2,
         plan: b.plan.3,
         plan_job: b.plan.4,
@@ -121,7 +128,7 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
     let a_unit = a_units.iter().find(|u| u.kind == UnitKind::Kelurahan).unwrap().id;
     let a_pos = op(&app, a_t).await.positions().unwrap().all().await.unwrap().into_iter().find(|p| p.unit_id == a_unit).unwrap().id;
     let before = snapshot(&app, "ambon").await;
-    let secrets = [b.unit_name.as_str(), b.position_name.as_str(), b.employee_name.as_str(), "admin.ambon", "Kebutuhan rahasia ambon"];
+    let secrets = [b.unit_name.as_str(), b.position_name.as_str(), b.employee_name.as_str(), "admin.ambon", "Kebutuhan rahasia ambon", "MoU rahasia ambon"];
 
     let reads = [
         format!("/organisasi/unit/{}", b.unit),
@@ -222,6 +229,11 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
             let res = c.post(path, &f).await;
             assert!(denied(res.status), "{login} POST {path}: {}", res.status);
         }
+        // A real upload (multipart, with this session's token) to B's agreement.
+        c.get("/").await;
+        let csrf = c.csrf.clone();
+        let res = c.upload_with(&format!("/katalog/perjanjian/{}/dokumen", b.plan.1), "silang.pdf", b"%PDF-1.4 silang", &[("_csrf", &csrf)]).await;
+        assert!(denied(res.status), "{login} uploads to B's agreement: {}", res.status);
         // The API, with a token of this user.
         let token = token_for(&app, &login).await;
         for path in [

@@ -336,3 +336,92 @@ async fn a_generation_job_shows_its_progress_and_a_cut_off_one_says_so() {
     assert!(res.body.contains("sudah ada"));
     assert_eq!(sql_lines(&app, "SELECT CAST(COUNT(*) AS TEXT) FROM job").await, ["2"], "no job for a refused request");
 }
+
+/// The signed MoU attached to its agreement: the planner uploads it, everyone who reads the
+/// catalogue downloads the same bytes as an attachment of its real type, and what is not a
+/// document (an HTML page named .pdf, an empty or too large file, an eleventh file, a post
+/// without the form's token) is refused with a message and writes nothing.
+#[tokio::test]
+async fn an_agreement_keeps_its_signed_documents() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let cat = op(&app, t).await.plans().unwrap().catalogue().await.unwrap();
+    let ag = &cat.agreements[0];
+    let count = || async { sql_count(&app, &format!("SELECT COUNT(*) FROM agreement_document WHERE tenant_id = {t}")).await };
+    let before = count().await;
+    let mut c = app.login("perencana.serang").await;
+    let page = format!("/katalog/perjanjian/{}", ag.id);
+    c.get(&page).await;
+    let csrf = c.csrf.clone();
+    let upload = format!("{page}/dokumen");
+    let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\n% MoU ditandatangani\n%%EOF\n".to_vec();
+    let res = c.upload_with(&upload, "MoU Kerja Sama: 2026 – UNTIRTA.pdf", &pdf, &[("_csrf", &csrf)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), format!("{page}#dokumen"));
+    let body = c.get(&page).await.body;
+    assert!(body.contains("Dokumen berhasil diunggah."), "{body}");
+    assert!(body.contains("MoU Kerja Sama_ 2026 – UNTIRTA.pdf") && body.contains(&format!("PDF, {} B, diunggah", pdf.len())), "{body}");
+    assert!(body.contains("WIB oleh"), "uploaded at, in Serang's zone: {body}");
+    let doc_id: i64 = body.split("/katalog/dokumen/").nth(1).and_then(|s| s.split('"').next()).unwrap().parse().unwrap();
+    // The partner's page lists it beside the agreement.
+    let partner = c.get(&format!("/katalog/mitra/{}", ag.partner_id)).await.body;
+    assert!(partner.contains(&format!("/katalog/dokumen/{doc_id}")), "{partner}");
+
+    // PPK reads the catalogue: downloads the very bytes, as an attachment typed by its content.
+    let mut ppk = app.login("ppk.serang").await;
+    let res = ppk.get(&format!("/katalog/dokumen/{doc_id}")).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.bytes, pdf);
+    assert_eq!(res.headers["content-type"], "application/pdf");
+    let disposition = res.headers["content-disposition"].to_str().unwrap();
+    assert!(disposition.starts_with("attachment; filename=\"MoU Kerja Sama_ 2026 _ UNTIRTA.pdf\"; filename*=UTF-8''MoU%20Kerja%20Sama_%202026%20%E2%80%93%20UNTIRTA.pdf"), "{disposition}");
+    assert_eq!(res.headers["x-content-type-options"], "nosniff");
+    // …but cannot add or remove one.
+    ppk.get("/").await;
+    let csrf_ppk = ppk.csrf.clone();
+    assert_eq!(ppk.upload_with(&upload, "x.pdf", &pdf, &[("_csrf", &csrf_ppk)]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(ppk.post(&format!("/katalog/dokumen/{doc_id}/hapus"), &[]).await.status, StatusCode::FORBIDDEN);
+    // An employee does not read the catalogue's documents.
+    let mut emp = app.login("pegawai.serang").await;
+    assert_eq!(emp.get(&format!("/katalog/dokumen/{doc_id}")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(count().await, before + 1);
+
+    // Refused, each with the reason on the agreement's page and nothing written.
+    let big = [b"%PDF-1.4\n".as_slice(), &vec![b' '; 10 * 1024 * 1024]].concat();
+    for (name, bytes, message) in [
+        ("palsu.pdf", b"<html><script>alert(1)</script></html>".to_vec(), "berkas harus PDF, JPG atau PNG"),
+        ("kosong.pdf", vec![], "pilih berkas yang akan diunggah"),
+        ("besar.pdf", big, "melebihi batas 10,0 MB"),
+    ] {
+        let res = c.upload_with(&upload, name, &bytes, &[("_csrf", &csrf)]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(res.body.contains(message), "{name}: {}", res.body);
+        assert!(res.body.contains(&format!("value=\"{}\"", ag.number)), "the agreement's fields stay on the page");
+    }
+    let res = c.upload_with(&upload, "tanpa-token.pdf", &pdf, &[("_csrf", "salah")]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(count().await, before + 1);
+    // At most ten per agreement.
+    for k in 1..10 {
+        let res = c.upload_with(&upload, &format!("lampiran-{k}.png"), b"\x89PNG\r\n\x1a\nlampiran", &[("_csrf", &csrf)]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{k}");
+    }
+    let res = c.upload_with(&upload, "kesebelas.pdf", &pdf, &[("_csrf", &csrf)]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let full = c.get(&page).await.body;
+    assert!(full.contains("Batas 10 dokumen per perjanjian tercapai"), "{full}");
+    assert_eq!(count().await, before + 10);
+    let png: i64 = full.split("lampiran-1.png").next().unwrap().rsplit("/katalog/dokumen/").next().unwrap().split('"').next().unwrap().parse().unwrap();
+    let res = c.get(&format!("/katalog/dokumen/{png}")).await;
+    assert_eq!(res.headers["content-type"], "image/png");
+
+    // Removed by the planner, with an audit row that keeps the name and checksum, not the bytes.
+    let res = c.post(&format!("/katalog/dokumen/{doc_id}/hapus"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(c.get(&format!("/katalog/dokumen/{doc_id}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(count().await, before + 9);
+    let audit = sql_lines(&app, &format!("SELECT action || '|' || COALESCE(before_json, '') FROM audit_log WHERE tenant_id = {t} AND entity = 'agreement_document' AND entity_id = '{doc_id}' ORDER BY id")).await;
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert!(audit[1].starts_with("delete|") && audit[1].contains("MoU Kerja Sama_ 2026 – UNTIRTA.pdf") && audit[1].contains("sha256"), "{audit:?}");
+    assert!(!audit[1].contains("content"), "{audit:?}");
+}

@@ -27,6 +27,31 @@ pub struct AgreementRow {
     pub warn: bool,
     pub quota: String,
     pub tariff: String,
+    /// Filled where the page shows them (a partner's agreements).
+    pub documents: Vec<DocumentRow>,
+}
+
+/// An attached document as a line of a list: a download link and what it is.
+pub struct DocumentRow {
+    pub id: i64,
+    pub file_name: String,
+    pub about: String,
+}
+
+fn document_rows(docs: Vec<cakap_store::plan::documents::AgreementDocument>, tz: cakap_domain::Zone) -> Vec<DocumentRow> {
+    docs.into_iter()
+        .map(|d| DocumentRow {
+            id: d.id,
+            about: format!(
+                "{}, {}, diunggah {} oleh {}",
+                d.kind.label(),
+                cakap_domain::document::size_label(d.size.max(0) as u64),
+                crate::view::datetime(&d.uploaded_at, tz),
+                d.uploaded_by
+            ),
+            file_name: d.file_name,
+        })
+        .collect()
 }
 
 fn agreement_row(cat: &Catalogue, a: &cakap_store::plan::catalogue::Agreement, today: time::Date) -> AgreementRow {
@@ -40,6 +65,7 @@ fn agreement_row(cat: &Catalogue, a: &cakap_store::plan::catalogue::Agreement, t
         warn: matches!(st, AgreementState::EndingSoon { .. } | AgreementState::Expired),
         quota: if a.quota > 0 { format!("{} peserta", crate::view::int(a.quota as u64)) } else { "—".into() },
         tariff: a.tariff.clone(),
+        documents: vec![],
     }
 }
 
@@ -142,8 +168,16 @@ async fn partner_page(
     let scope = a.scope()?;
     let cat = scope.plans()?.catalogue().await?;
     let today = scope.today();
-    let agreements =
+    let mut agreements: Vec<AgreementRow> =
         editing.map(|id| cat.agreements.iter().filter(|x| x.partner_id == id).map(|x| agreement_row(&cat, x, today)).collect()).unwrap_or_default();
+    let ids: Vec<i64> = agreements.iter().map(|r| r.id).collect();
+    let mut docs: HashMap<i64, Vec<_>> = HashMap::new();
+    for d in scope.plans()?.documents(&ids).await? {
+        docs.entry(d.agreement_id).or_default().push(d);
+    }
+    for r in &mut agreements {
+        r.documents = document_rows(docs.remove(&r.id).unwrap_or_default(), a.zone);
+    }
     let title = match editing.and_then(|id| cat.partner(id)) {
         Some(p) => format!("Mitra: {}", p.name),
         None => "Tambah Mitra".into(),
@@ -264,32 +298,90 @@ struct AgreementPage {
     partner_id: i64,
     agreement: AgreementForm,
     agreement_errors: FormErrors,
+    documents: Vec<DocumentRow>,
+    document_errors: FormErrors,
+    max_documents: u64,
+    max_mb: usize,
 }
 
 async fn agreement_page(session: &Session, a: &Actor, id: i64, form: AgreementForm, errors: FormErrors) -> Result<Response> {
-    let cat = a.scope()?.plans()?.catalogue().await?;
+    agreement_page_with(session, a, id, form, errors, FormErrors::default()).await
+}
+
+async fn agreement_page_with(session: &Session, a: &Actor, id: i64, form: AgreementForm, errors: FormErrors, document_errors: FormErrors) -> Result<Response> {
+    let scope = a.scope()?;
+    let plans = scope.plans()?;
+    let cat = plans.catalogue().await?;
     let ag = cat.agreement(id).ok_or(AppError::NotFound)?;
+    let documents = document_rows(plans.documents(&[id]).await?, a.zone);
     let partner = cat.partner(ag.partner_id).map(|p| p.name.clone()).unwrap_or_default();
-    let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if errors.any() || document_errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let layout = Layout::new(a, session, format!("Ubah Perjanjian {}", ag.number), "/katalog/mitra")
         .await
         .crumbs(vec![("Mitra".into(), "/katalog/mitra".into()), (partner, format!("/katalog/mitra/{}", ag.partner_id))]);
-    Ok(render_status(status, AgreementPage { layout, id, partner_id: ag.partner_id, agreement: form, agreement_errors: errors }))
+    let page = AgreementPage {
+        layout,
+        id,
+        partner_id: ag.partner_id,
+        agreement: form,
+        agreement_errors: errors,
+        documents,
+        document_errors,
+        max_documents: cakap_store::plan::documents::MAX_PER_AGREEMENT,
+        max_mb: cakap_domain::document::MAX_DOCUMENT_BYTES / (1024 * 1024),
+    };
+    Ok(render_status(status, page))
 }
 
-pub async fn view_agreement_get(session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
-    a.scope()?.planner()?;
-    let cat = a.scope()?.plans()?.catalogue().await?;
-    let ag = cat.agreement(id).ok_or(AppError::NotFound)?;
-    let form = AgreementForm {
+fn agreement_form(ag: &cakap_store::plan::catalogue::Agreement) -> AgreementForm {
+    AgreementForm {
         number: ag.number.clone(),
         scope: ag.scope.clone(),
         valid_from: crate::view::date_short(&ag.valid_from),
         valid_to: crate::view::date_short(&ag.valid_to),
         quota: ag.quota.to_string(),
         tariff: ag.tariff.clone(),
-    };
+    }
+}
+
+pub async fn view_agreement_get(session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    a.scope()?.planner()?;
+    let cat = a.scope()?.plans()?.catalogue().await?;
+    let form = agreement_form(cat.agreement(id).ok_or(AppError::NotFound)?);
     agreement_page(&session, &a, id, form, FormErrors::default()).await
+}
+
+/// Attaches an uploaded file to the agreement; a refused file (kind, size, count) is named on
+/// the agreement's page, with the agreement's fields as stored.
+pub async fn view_document_new_post(session: Session, a: Actor, Path(id): Path<i64>, mp: axum::extract::Multipart) -> Result<Response> {
+    let scope = a.scope()?;
+    let planner = scope.planner()?;
+    let up = crate::pages::read_upload(&a, mp).await?;
+    match planner.add_document(id, &up.file_name, up.bytes).await {
+        Ok(_) => {
+            crate::view::flash(&session, "Dokumen berhasil diunggah.").await;
+            Ok(crate::pages::see_other(&format!("/katalog/perjanjian/{id}#dokumen")))
+        }
+        Err(cakap_store::StoreError::Invalid(errs)) => {
+            let cat = scope.plans()?.catalogue().await?;
+            let form = agreement_form(cat.agreement(id).ok_or(AppError::NotFound)?);
+            agreement_page_with(&session, &a, id, form, FormErrors::default(), FormErrors(errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Downloads an attached document (anyone who reads the catalogue), always as an attachment
+/// with the type of its real kind, so a browser never renders it as a page of Cakap.
+pub async fn view_document_get(a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    let f = a.scope()?.plans()?.document(id).await?;
+    Ok(crate::pages::attachment(&f.meta.file_name, f.meta.kind.mime(), f.content))
+}
+
+pub async fn view_document_delete_post(session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    let agreement_id = a.scope()?.planner()?.delete_document(id).await?;
+    crate::view::flash(&session, "Dokumen dihapus.").await;
+    Ok(crate::pages::see_other(&format!("/katalog/perjanjian/{agreement_id}#dokumen")))
 }
 
 pub async fn view_agreement_post(session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<AgreementForm>) -> Result<Response> {
