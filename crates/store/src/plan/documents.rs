@@ -112,7 +112,7 @@ pub(crate) async fn add(store: &Store, ctx: &Ctx, uploaded_by: &str, agreement_i
         sha256: Set(sha256.clone()),
         content: Set(bytes),
         uploaded_by: Set(uploaded_by.chars().take(cakap_domain::text::NAME_MAX).collect()),
-        uploaded_at: Set(time::OffsetDateTime::now_utc()),
+        uploaded_at: Set(crate::now()),
     }
     .insert(&txn)
     .await?;

@@ -27,6 +27,11 @@ async fn export_then_import_into_a_fresh_database_verifies_checksums() {
 async fn a_database_moves_between_backends_unchanged() {
     let src = TestApp::sqlite().await;
     cakap_store::demo::load(&src.store, PASSWORD).await.unwrap();
+    // An attached document carries every byte value through both backends' binary columns.
+    let t = src.tenant_id("serang").await;
+    let agreement = op(&src, t).await.plans().unwrap().catalogue().await.unwrap().agreements[0].id;
+    let scan: Vec<u8> = b"%PDF-1.7\n".iter().copied().chain((0..=255u8).cycle().take(70_000)).collect();
+    let doc = op(&src, t).await.planner().unwrap().add_document(agreement, "pindaian.pdf", scan.clone()).await.unwrap();
     let mut file = Vec::new();
     let sums = cakap_store::transfer::export(&src.store, &mut file).await.unwrap();
     let mid = TestApp::empty().await;
@@ -35,6 +40,10 @@ async fn a_database_moves_between_backends_unchanged() {
     assert_eq!(cakap_store::transfer::export(&mid.store, &mut again).await.unwrap(), sums);
     let back = TestApp::sqlite().await;
     assert_eq!(cakap_store::transfer::import(&back.store, std::io::Cursor::new(&again)).await.unwrap(), sums);
+    for db in [&mid, &back] {
+        let got = op(db, t).await.plans().unwrap().document(doc).await.unwrap();
+        assert!(got.content == scan && got.meta.file_name == "pindaian.pdf" && got.meta.size == scan.len() as i64);
+    }
     // Passwords, sessions and scopes survive the trip.
     let mut c = mid.login("atasan.semarang").await;
     assert!(c.get("/organisasi/pegawai").await.body.contains("Total"));
