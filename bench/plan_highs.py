@@ -2,7 +2,10 @@
 
 Reads one instance (the JSON `cakap bench plan --write-instances DIR` writes), builds the same
 problem as a MILP and solves it with HiGHS (highspy, PyPI) within a time limit; prints one JSON
-line: objective of the best plan found, HiGHS's proven bound, and seconds.
+line: objective of the best plan found, HiGHS's proven bound, and seconds. With a third
+argument, writes the best plan there in the issue's solution format.
+
+    python bench/plan_highs.py INSTANCE.json [LIMIT_SECONDS] [SOLUTION.json]
 
     x[i,p] in {0,1} for each pair of positive value, y[p] >= 0 integer (classes)
     max   sum v[i,p] x[i,p]
@@ -21,6 +24,7 @@ import numpy as np
 
 def main() -> None:
     path, limit = sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 120.0
+    out = sys.argv[3] if len(sys.argv) > 3 else None
     inst = json.load(open(path))
     progs = inst["programs"]
     covers = [set(p["covers"]) for p in progs]
@@ -60,6 +64,12 @@ def main() -> None:
     h.run()
     info = h.getInfo()
     best = -info.objective_function_value if info.primal_solution_status == 2 else None
+    if out and best is not None:
+        # The best plan in the solution format, for `cakap bench plan --check`.
+        col = h.getSolution().col_value
+        classes = {progs[p]["id"]: int(round(col[n_x + p])) for p in range(n_y) if round(col[n_x + p]) > 0}
+        assignments = [[inst["candidates"][i]["id"], progs[p]["id"]] for k, (i, p, _) in enumerate(pairs) if col[k] > 0.5]
+        json.dump({"objective": best, "classes": classes, "assignments": assignments, "seconds": round(time.time() - started, 2)}, open(out, "w"))
     print(json.dumps({"instance": path, "objective": best, "bound": -info.mip_dual_bound, "seconds": round(time.time() - started, 2), "status": h.modelStatusToString(h.getModelStatus())}))
 
 

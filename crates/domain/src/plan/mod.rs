@@ -6,5 +6,6 @@
 pub mod build;
 pub mod catalogue;
 pub mod instance;
+mod market;
 pub mod optimize;
 pub mod workflow;
