@@ -539,6 +539,21 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Any generated instance (sizes, budget shares from nearly nothing to everything),
+        /// every plan passes the independent checker, and on tiny ones none beats brute force.
+        #[test]
+        fn every_plan_is_feasible(seed in 0u64..1_000_000, n in 1usize..80, p in 1usize..14, share in 0.01f64..1.2) {
+            let inst = generate(seed, n, p, share);
+            let s = solve(&inst);
+            proptest::prop_assert!(check(&inst, &s).is_ok(), "{:?}", check(&inst, &s));
+            if n <= 6 && p <= 3 {
+                proptest::prop_assert_eq!(s.objective, exact(&inst));
+            }
+        }
+    }
+
     #[test]
     fn generated_instances_give_feasible_plans() {
         for seed in 0..5 {

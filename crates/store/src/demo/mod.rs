@@ -79,7 +79,7 @@ const REGIONS: [Region; 5] = [
         kecamatan: ("Kecamatan Serang", &["Kelurahan Cipare", "Kelurahan Sumurpecung", "Kelurahan Kotabaru"]),
         extra_opd: &["Dinas Pekerjaan Umum dan Penataan Ruang"],
         surnames: &["Hidayat", "Suryana", "Permana", "Sudrajat", "Rohmawati", "Mulyana", "Saputra", "Nurhasanah", "Setiawan", "Kurniawan"],
-        employees: 240,
+        employees: 400,
     },
     Region {
         code: "semarang",
