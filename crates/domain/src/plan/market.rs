@@ -257,13 +257,12 @@ impl<'a> Market<'a> {
             let Some((dist, pred)) = g.longest(g.pool(), true) else { return };
             let left = self.inst.budget.saturating_sub(st.cost);
             let mut best: Option<(f64, usize)> = None;
-            for b in 0..g.pool() {
-                let q = g.nodes[b];
+            for (b, (&q, &d)) in g.nodes.iter().zip(&dist).enumerate().take(g.pool()) {
                 let c = self.inst.programs[q].cost_per_participant;
-                if dist[b] <= 0 || !self.spare(st, q) || c > left {
+                if d <= 0 || !self.spare(st, q) || c > left {
                     continue;
                 }
-                let ratio = dist[b] as f64 / (c.max(1) as f64);
+                let ratio = d as f64 / (c.max(1) as f64);
                 if best.is_none_or(|x| ratio > x.0) {
                     best = Some((ratio, b));
                 }

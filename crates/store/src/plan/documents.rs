@@ -38,7 +38,16 @@ pub struct DocumentFile {
 type MetaRow = (i64, i64, String, String, i64, String, String, time::OffsetDateTime);
 
 fn meta((id, agreement_id, file_name, kind, size, sha256, uploaded_by, uploaded_at): MetaRow) -> Result<AgreementDocument> {
-    Ok(AgreementDocument { id, agreement_id, kind: code(DocumentKind::from_code(&kind), "jenis dokumen", &kind)?, file_name, size, sha256, uploaded_by, uploaded_at })
+    Ok(AgreementDocument {
+        id,
+        agreement_id,
+        kind: code(DocumentKind::from_code(&kind), "jenis dokumen", &kind)?,
+        file_name,
+        size,
+        sha256,
+        uploaded_by,
+        uploaded_at,
+    })
 }
 
 fn metadata(tenant_id: i64) -> sea_orm::Select<agreement_document::Entity> {

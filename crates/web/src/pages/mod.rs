@@ -158,8 +158,19 @@ pub fn attachment(file_name: &str, mime: &'static str, bytes: Vec<u8>) -> Respon
     use axum::http::header;
     let ascii: String = file_name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
     // RFC 5987 attr-char: letters, digits and these stay as they are.
-    const ATTR: &percent_encoding::AsciiSet =
-        &percent_encoding::NON_ALPHANUMERIC.remove(b'!').remove(b'#').remove(b'$').remove(b'&').remove(b'+').remove(b'-').remove(b'.').remove(b'^').remove(b'_').remove(b'`').remove(b'|').remove(b'~');
+    const ATTR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'!')
+        .remove(b'#')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'+')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'^')
+        .remove(b'_')
+        .remove(b'`')
+        .remove(b'|')
+        .remove(b'~');
     let exact = percent_encoding::utf8_percent_encode(file_name, ATTR);
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{exact}");
     let mut res = ([(header::CONTENT_TYPE, mime)], bytes).into_response();

@@ -374,7 +374,11 @@ async fn an_agreement_keeps_its_signed_documents() {
     assert_eq!(res.bytes, pdf);
     assert_eq!(res.headers["content-type"], "application/pdf");
     let disposition = res.headers["content-disposition"].to_str().unwrap();
-    assert!(disposition.starts_with("attachment; filename=\"MoU Kerja Sama_ 2026 _ UNTIRTA.pdf\"; filename*=UTF-8''MoU%20Kerja%20Sama_%202026%20%E2%80%93%20UNTIRTA.pdf"), "{disposition}");
+    assert!(
+        disposition
+            .starts_with("attachment; filename=\"MoU Kerja Sama_ 2026 _ UNTIRTA.pdf\"; filename*=UTF-8''MoU%20Kerja%20Sama_%202026%20%E2%80%93%20UNTIRTA.pdf"),
+        "{disposition}"
+    );
     assert_eq!(res.headers["x-content-type-options"], "nosniff");
     // …but cannot add or remove one.
     ppk.get("/").await;
