@@ -11,6 +11,7 @@ pub mod employee;
 pub mod format;
 pub mod golongan;
 pub mod job;
+pub mod learning;
 pub mod nip;
 pub mod org;
 pub mod password;

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::catalogue::{Jalur, JalurGroup};
 use super::instance::{Candidate, Instance, Program, Solution};
 use crate::PositionKind;
+use crate::learning::jp;
 
 /// One need of one employee, as the needs list ranks it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +30,8 @@ pub struct NeedIn {
     pub required: Option<u8>,
     pub gap: u8,
     pub priority: u8,
+    /// JP the employee has in the ledger this year (the same for each of their needs).
+    pub jp: u32,
 }
 
 /// One program of the catalogue, as the optimizer needs it.
@@ -53,7 +56,18 @@ pub struct Rules {
     pub min_per_unit: Option<u32>,
     /// Keep this percentage of the budget for programs of one jalur family.
     pub reserve: Option<(JalurGroup, u8)>,
+    /// Give priority to employees below 20 JP (PP 11/2017 Pasal 203(4)) in this year of the JP
+    /// ledger (the year the plan was drawn up in): their needs weigh [`JP_PRIORITY_FACTOR`]
+    /// times. Absent in rules stored before the rule existed.
+    #[serde(default)]
+    pub below_minimum_jp: Option<i32>,
 }
+
+/// How much more the needs of an employee below the yearly JP minimum weigh when the planner
+/// switches [`Rules::below_minimum_jp`] on: enough that a seat usually goes to them before a
+/// colleague with the same need, not so much that a small need outranks a critical one (a
+/// priority-30 gap of someone below 20 JP weighs as a priority-90 gap of someone above).
+pub const JP_PRIORITY_FACTOR: u32 = 3;
 
 /// Why an employee with needs is not in the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -211,10 +225,14 @@ fn solve_with_reserve(inst: &Instance, jalur: &HashMap<String, JalurGroup>, rese
 /// The plan for these needs, programs, budget and rules.
 pub fn plan(needs: &[NeedIn], programs: &[ProgramIn], budget: u64, rules: &Rules) -> Outcome {
     let inst = instance(needs, programs, budget);
+    // The instance the optimizer weighs (priorities applied); the report values seats with
+    // `inst`'s own weights.
+    let weighed = if rules.below_minimum_jp.is_some() { below_minimum_first(&inst, needs) } else { inst.clone() };
     let jalur: HashMap<String, JalurGroup> = programs.iter().map(|p| (p.id.to_string(), p.jalur.group())).collect();
-    let mut sol = solve_with_reserve(&inst, &jalur, rules.reserve);
+    let mut sol = solve_with_reserve(&weighed, &jalur, rules.reserve);
     let unit_of: HashMap<i64, i64> = needs.iter().map(|n| (n.employee_id, n.unit_id)).collect();
     let vals = super::optimize::values(&inst);
+    let weighed_vals = super::optimize::values(&weighed);
     let mut unmet = vec![];
     if let Some(min) = rules.min_per_unit.filter(|m| *m > 0) {
         // Units below the minimum: their best-served candidates (up to the minimum) weigh far
@@ -232,7 +250,7 @@ pub fn plan(needs: &[NeedIn], programs: &[ProgramIn], budget: u64, rules: &Rules
         let mut boost: HashSet<usize> = HashSet::new();
         let mut by_unit: BTreeMap<i64, Vec<(u64, usize)>> = BTreeMap::new();
         for (i, c) in inst.candidates.iter().enumerate() {
-            let best = vals[i].iter().map(|(_, v)| *v).max().unwrap_or(0);
+            let best = weighed_vals[i].iter().map(|(_, v)| *v).max().unwrap_or(0);
             if best > 0
                 && let Some(u) = c.id.parse::<i64>().ok().and_then(|e| unit_of.get(&e))
             {
@@ -246,9 +264,9 @@ pub fn plan(needs: &[NeedIn], programs: &[ProgramIn], budget: u64, rules: &Rules
             }
         }
         if !boost.is_empty() {
-            let total: u64 = vals.iter().flat_map(|v| v.iter().map(|(_, x)| *x)).max().unwrap_or(1) * inst.candidates.len() as u64;
+            let total: u64 = weighed_vals.iter().flat_map(|v| v.iter().map(|(_, x)| *x)).max().unwrap_or(1) * inst.candidates.len() as u64;
             let factor = u32::try_from(total.clamp(2, 1 << 20)).unwrap_or(1 << 20);
-            let mut boosted = inst.clone();
+            let mut boosted = weighed.clone();
             for i in &boost {
                 for (_, w) in &mut boosted.candidates[*i].needs {
                     *w = w.saturating_mul(factor);
@@ -265,6 +283,20 @@ pub fn plan(needs: &[NeedIn], programs: &[ProgramIn], budget: u64, rules: &Rules
         }
     }
     report(&inst, &sol, &vals, unmet)
+}
+
+/// `inst` with the weights of every employee below the yearly JP minimum multiplied by
+/// [`JP_PRIORITY_FACTOR`] (weights stay far below `u32::MAX`: at most 1,200 × 3, and the
+/// minimum-per-unit boost multiplies by at most 2^20 after).
+fn below_minimum_first(inst: &Instance, needs: &[NeedIn]) -> Instance {
+    let below: HashSet<String> = needs.iter().filter(|n| jp::below_minimum(n.jp)).map(|n| n.employee_id.to_string()).collect();
+    let mut out = inst.clone();
+    for c in out.candidates.iter_mut().filter(|c| below.contains(&c.id)) {
+        for (_, w) in &mut c.needs {
+            *w = w.saturating_mul(JP_PRIORITY_FACTOR);
+        }
+    }
+    out
 }
 
 fn report(inst: &Instance, sol: &Solution, vals: &[Vec<(usize, u64)>], unmet: Vec<String>) -> Outcome {
@@ -329,7 +361,7 @@ mod tests {
 
     fn need(e: i64, unit: i64, c: i64, actual: Option<u8>, required: Option<u8>, priority: u8) -> NeedIn {
         let gap = required.unwrap_or(1).saturating_sub(actual.unwrap_or(0)).max(1);
-        NeedIn { employee_id: e, unit_id: unit, kind: Some(PositionKind::Pelaksana), competency_id: c, actual, required, gap, priority }
+        NeedIn { employee_id: e, unit_id: unit, kind: Some(PositionKind::Pelaksana), competency_id: c, actual, required, gap, priority, jp: 20 }
     }
 
     fn prog(id: i64, jalur: Jalur, fixed: u64, cpp: u64, cap: u64, comps: &[(i64, u8)]) -> ProgramIn {
@@ -413,6 +445,31 @@ mod tests {
         assert!(o.unmet.is_empty());
         let o = plan(&needs, &programs, 1_100, &Rules { min_per_unit: Some(3), ..Default::default() });
         assert_eq!(o.unmet.len(), 1, "four seats cannot give two units three each");
+    }
+
+    #[test]
+    fn the_jp_rule_seats_an_employee_below_twenty_jp_first() {
+        // One seat. Employee 1 (priority 60, 24 JP this year) is worth 60 × 12 = 720; employee 2
+        // (priority 40, 8 JP) 480, and 3 × 480 = 1,440 with the rule on; employee 3 (priority 10,
+        // no JP) 120, and 360 with the rule: still less than employee 1's 720.
+        let mut needs = [need(1, 10, 7, Some(1), Some(2), 60), need(2, 10, 7, Some(1), Some(2), 40), need(3, 10, 7, Some(1), Some(2), 10)];
+        (needs[0].jp, needs[1].jp, needs[2].jp) = (24, 8, 0);
+        let programs = [prog(100, Jalur::Kl03, 1_000, 100, 1, &[(7, 2)])];
+        let on = Rules { below_minimum_jp: Some(2026), ..Default::default() };
+        assert_eq!(plan(&needs, &programs, 1_100, &Rules::default()).seats, vec![(1, 100, 720)]);
+        let o = plan(&needs, &programs, 1_100, &on);
+        assert_eq!(o.seats, vec![(2, 100, 480)], "the seat and the plan's value in true weights");
+        assert_eq!(o.value, 480);
+        assert_eq!(plan(&[needs[0].clone(), needs[2].clone()], &programs, 1_100, &on).seats, vec![(1, 100, 720)], "a small need does not outrank a large one");
+        // At exactly 20 JP the minimum is met: no priority.
+        needs[1].jp = 20;
+        assert_eq!(plan(&needs, &programs, 1_100, &on).seats, vec![(1, 100, 720)]);
+    }
+
+    #[test]
+    fn stored_rules_without_the_jp_rule_still_read() {
+        let r: Rules = serde_json::from_str(r#"{"min_per_unit":2,"reserve":null}"#).unwrap();
+        assert_eq!(r, Rules { min_per_unit: Some(2), reserve: None, below_minimum_jp: None });
     }
 
     #[test]

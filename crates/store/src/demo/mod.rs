@@ -7,6 +7,7 @@ use cakap_domain::{Jenjang, Role, UnitKind};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
 mod akpk;
+mod ledger;
 mod plan;
 
 use crate::Store;
@@ -411,6 +412,7 @@ async fn load_region<C: ConnectionTrait>(db: &C, r: &Region, employees: usize, h
     akpk::load(db, t, r.code, seed).await?;
     let zone = cakap_domain::Zone::from_code(r.timezone).unwrap_or(cakap_domain::Zone::Wib);
     plan::load(db, t, r.code, zone.today()).await?;
+    ledger::load(db, t, zone.today().year(), seed).await?;
 
     let (emp_id, emp_name) = amplas_staff.expect("a kelurahan staff member exists");
     for (role, who) in ROLE_LOGINS {

@@ -14,6 +14,7 @@ pub mod data_revision;
 pub mod employee;
 pub mod import_job;
 pub mod job;
+pub mod jp_entry;
 pub mod login_attempt;
 pub mod need;
 pub mod partner;

@@ -107,10 +107,17 @@ impl Planner<'_> {
         catalogue::save_program(self.scope.store(), &self.scope.ctx(), id, input, active).await
     }
 
-    async fn run_inputs(&self) -> Result<RunInputs> {
+    /// What a generation reads before it solves: the needs (with this year's JP where the rule
+    /// asks for them), the catalogue, competency names. Public for `cakap bench plan-job`, which
+    /// times the solve alone on them beside the whole generation.
+    pub async fn run_inputs(&self, rules: &cakap_domain::plan::build::Rules) -> Result<RunInputs> {
         let (_, rows) = crate::akpk::needs::list(self.scope, &Default::default()).await?;
         let cat = catalogue::load(&self.scope.store().db, self.scope.tenant_id()).await?;
-        let (needs, programs) = plans::inputs(&rows, &cat, self.scope.today());
+        let jp = match rules.below_minimum_jp {
+            Some(year) => crate::learning::ledger::totals(&self.scope.store().db, self.scope.tenant_id(), year).await?,
+            None => HashMap::new(),
+        };
+        let (needs, programs) = plans::inputs(&rows, &jp, &cat, self.scope.today());
         let names: HashMap<i64, String> = self.scope.competencies()?.list().await?.into_iter().map(|c| (c.id, c.name)).collect();
         Ok(RunInputs { needs, programs, catalogue: cat, names, user_name: self.scope.principal().name().to_string() })
     }
@@ -118,14 +125,14 @@ impl Planner<'_> {
     /// A new plan for a year from the ranked needs; its id.
     pub async fn generate(&self, req: &PlanRequest) -> Result<i64> {
         req.check(self.scope.today().year()).map_err(crate::StoreError::Invalid)?;
-        let run = self.run_inputs().await?;
+        let run = self.run_inputs(&req.rules).await?;
         plans::generate(self.scope.store(), &self.scope.ctx(), req, run, &Default::default()).await
     }
 
     /// The optimizer again, on an editable plan, with a new budget and rules.
     pub async fn regenerate(&self, id: i64, req: &PlanRequest) -> Result<()> {
         req.check(self.scope.today().year()).map_err(crate::StoreError::Invalid)?;
-        let run = self.run_inputs().await?;
+        let run = self.run_inputs(&req.rules).await?;
         plans::regenerate(self.scope.store(), &self.scope.ctx(), id, req, run, &Default::default()).await
     }
 
@@ -149,7 +156,7 @@ impl Planner<'_> {
         let kind = if plan.is_some() { JobKind::PlanRegenerate } else { JobKind::PlanGenerate };
         let (scope, req) = (self.scope.clone(), req.clone());
         crate::jobs::spawn(self.scope.store(), &self.scope.ctx(), kind, plans::GENERATION_STEPS, plans::generation_stage, move |steps| async move {
-            let run = Planner { scope: &scope }.run_inputs().await?;
+            let run = Planner { scope: &scope }.run_inputs(&req.rules).await?;
             steps.fetch_add(1, Ordering::Relaxed);
             match plan {
                 None => plans::generate(scope.store(), &scope.ctx(), &req, run, &steps).await,

@@ -160,6 +160,11 @@ impl PlanRequest {
         {
             errs.push(FieldError::new("reserve_percent", "porsi anggaran yang dicadangkan harus 1–100%"));
         }
+        if let Some(y) = self.rules.below_minimum_jp
+            && !(this_year - 1..=this_year).contains(&y)
+        {
+            errs.push(FieldError::new("below_minimum_jp", format!("tahun JP yang dihitung harus {} atau {this_year}", this_year - 1)));
+        }
         if errs.is_empty() { Ok(()) } else { Err(errs) }
     }
 }
@@ -291,9 +296,10 @@ pub(crate) async fn diff<C: ConnectionTrait>(db: &C, tenant_id: i64, now: &PlanD
     }))
 }
 
-/// The optimizer's inputs from the needs list and the catalogue: needs of employees only (a
-/// unit's or the instansi's need seats nobody), programs that may be planned today.
-pub(crate) fn inputs(rows: &[crate::akpk::analysis::NeedRow], cat: &Catalogue, today: time::Date) -> (Vec<NeedIn>, Vec<ProgramIn>) {
+/// The optimizer's inputs from the needs list, the JP ledger's totals of this year and the
+/// catalogue: needs of employees only (a unit's or the instansi's need seats nobody), programs
+/// that may be planned today.
+pub(crate) fn inputs(rows: &[crate::akpk::analysis::NeedRow], jp: &HashMap<i64, u32>, cat: &Catalogue, today: time::Date) -> (Vec<NeedIn>, Vec<ProgramIn>) {
     let needs = rows
         .iter()
         .filter_map(|r| {
@@ -306,6 +312,7 @@ pub(crate) fn inputs(rows: &[crate::akpk::analysis::NeedRow], cat: &Catalogue, t
                 required: r.required,
                 gap: r.gap,
                 priority: r.priority,
+                jp: r.employee_id.and_then(|e| jp.get(&e)).copied().unwrap_or(0),
             })
         })
         .collect();

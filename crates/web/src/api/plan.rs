@@ -72,17 +72,24 @@ pub struct PlanBody {
     min_per_unit: Option<u32>,
     #[serde(default)]
     reserve: Option<ReserveBody>,
+    /// Utamakan pegawai yang belum mencapai 20 JP tahun ini (nilai kebutuhannya dihitung tiga kali).
+    #[serde(default)]
+    below_minimum_jp: bool,
 }
 
 #[utoipa::path(post, path = "/api/v1/plans", request_body = PlanBody, responses((status = 200, description = "Rencana baru disusun dari kebutuhan oleh pengoptimasi", body = PlanDetail)))]
 pub async fn create_plan(ApiActor(a): ApiActor, ApiJson(b): ApiJson<PlanBody>) -> ApiResult<PlanDetail> {
+    let scope = a.scope()?;
     let req = PlanRequest {
         year: b.year,
         title: b.title,
         budget: b.budget,
-        rules: Rules { min_per_unit: b.min_per_unit.filter(|m| *m > 0), reserve: b.reserve.map(|r| (r.group, r.percent)) },
+        rules: Rules {
+            min_per_unit: b.min_per_unit.filter(|m| *m > 0),
+            reserve: b.reserve.map(|r| (r.group, r.percent)),
+            below_minimum_jp: b.below_minimum_jp.then(|| scope.today().year()),
+        },
     };
-    let scope = a.scope()?;
     let id = scope.planner()?.generate(&req).await?;
     Ok(Json(scope.plans()?.get(id).await?))
 }

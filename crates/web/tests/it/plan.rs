@@ -302,6 +302,61 @@ async fn the_api_generates_a_plan_and_walks_its_workflow() {
     assert_eq!(json(&c.api("GET", "/api/v1/plans", &medan, None).await), serde_json::json!([]));
 }
 
+/// Seats in a plan of people below 20 JP in the ledger's `year`.
+async fn seats_below_minimum(app: &TestApp, plan_id: i64, year: i32) -> i64 {
+    sql_count(
+        app,
+        &format!(
+            "SELECT COUNT(*) FROM plan_seat s WHERE s.plan_id = {plan_id} AND \
+             (SELECT COALESCE(SUM(j.jp), 0) FROM jp_entry j WHERE j.tenant_id = s.tenant_id AND j.employee_id = s.employee_id AND j.year = {year}) < 20"
+        ),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_jp_rule_seats_more_people_below_twenty_jp() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let this_year = op(&app, t).await.today().year();
+    let mut c = app.login("perencana.serang").await;
+    let planner = token_for(&app, "perencana.serang").await;
+    let below = sql_count(
+        &app,
+        &format!("SELECT COUNT(*) FROM employee e WHERE e.tenant_id = {t} AND (SELECT COALESCE(SUM(jp), 0) FROM jp_entry j WHERE j.tenant_id = {t} AND j.employee_id = e.id AND j.year = {this_year}) < 20"),
+    )
+    .await;
+    let staff = sql_count(&app, &format!("SELECT COUNT(*) FROM employee WHERE tenant_id = {t}")).await;
+    assert!(below > staff / 2 && below < staff, "the demo ledger has people on both sides: {below} of {staff}");
+    // A budget that leaves many out (Rp 120 juta), so people below and above 20 JP compete.
+    let mut ids = vec![];
+    for (year, rule) in [(this_year + 1, false), (this_year + 2, true)] {
+        let body = serde_json::json!({"year": year, "title": "Rencana", "budget": 120_000_000, "below_minimum_jp": rule});
+        let res = c.api("POST", "/api/v1/plans", &planner, Some(body)).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+        assert_eq!(v["plan"]["rules"]["below_minimum_jp"], if rule { serde_json::json!(this_year) } else { serde_json::Value::Null });
+        let id = v["plan"]["id"].as_i64().unwrap();
+        assert_feasible(&app, t, id).await;
+        ids.push(id);
+    }
+    let (without, with) = (seats_below_minimum(&app, ids[0], this_year).await, seats_below_minimum(&app, ids[1], this_year).await);
+    assert!(with > without, "the rule seats more people below 20 JP: {with} vs {without}");
+    // The plan says which year's JP counted; the form keeps the box ticked for a regeneration.
+    let page = c.get(&format!("/rencana/{}", ids[1])).await.body;
+    assert!(page.contains(&format!("pegawai yang belum mencapai 20 JP pada tahun {this_year} didahulukan")), "{page}");
+    assert!(page.contains(r#"name="below_minimum_jp" value="1" aria-describedby="h-jp" checked"#), "{page}");
+    // The page form turns the rule on the same way.
+    let res = c
+        .post(
+            &format!("/rencana/{}/susun-ulang", ids[0]),
+            &[("year", &(this_year + 1).to_string()), ("title", "Rencana"), ("budget", "120.000.000"), ("below_minimum_jp", "1")],
+        )
+        .await;
+    assert_eq!(follow_job(&mut c, res.location()).await, format!("/rencana/{}", ids[0]));
+    assert!(seats_below_minimum(&app, ids[0], this_year).await > without, "regenerated with the rule");
+}
+
 #[tokio::test]
 async fn a_generation_job_shows_its_progress_and_a_cut_off_one_says_so() {
     let app = TestApp::demo().await;

@@ -43,6 +43,9 @@ pub struct RequestForm {
     pub reserve_group: String,
     #[serde(default)]
     pub reserve_percent: String,
+    /// The checkbox "below 20 JP first": present when ticked.
+    #[serde(default)]
+    pub below_minimum_jp: Option<String>,
 }
 
 impl RequestForm {
@@ -54,10 +57,12 @@ impl RequestForm {
             min_per_unit: p.rules.min_per_unit.map(|m| m.to_string()).unwrap_or_default(),
             reserve_group: p.rules.reserve.map(|r| r.0.code().to_string()).unwrap_or_default(),
             reserve_percent: p.rules.reserve.map(|r| r.1.to_string()).unwrap_or_default(),
+            below_minimum_jp: p.rules.below_minimum_jp.map(|_| "1".into()),
         }
     }
 
-    fn request(&self) -> std::result::Result<PlanRequest, AppError> {
+    /// The request; the JP rule counts the ledger of `this_year` (the tenant's today).
+    fn request(&self, this_year: i32) -> std::result::Result<PlanRequest, AppError> {
         let mut errs = vec![];
         let year = self.year.trim().parse::<i32>().unwrap_or_else(|_| {
             errs.push(cakap_domain::FieldError::new("year", "tahun rencana harus angka, mis. 2027"));
@@ -94,7 +99,8 @@ impl RequestForm {
         if !errs.is_empty() {
             return Err(AppError::Invalid(errs));
         }
-        Ok(PlanRequest { year, title: self.title.clone(), budget, rules: Rules { min_per_unit, reserve } })
+        let below_minimum_jp = self.below_minimum_jp.is_some().then_some(this_year);
+        Ok(PlanRequest { year, title: self.title.clone(), budget, rules: Rules { min_per_unit, reserve, below_minimum_jp } })
     }
 }
 
@@ -166,7 +172,7 @@ pub async fn view_plans_get(session: Session, a: Actor) -> Result<Response> {
 /// as typed), then the job's page shows its progress and opens the plan when it is done.
 pub async fn view_plan_new_post(session: Session, a: Actor, Form(f): Form<RequestForm>) -> Result<Response> {
     let planner = a.scope()?.planner()?;
-    let result = match f.request() {
+    let result = match f.request(a.today().year()) {
         Ok(req) => planner.start_generate(&req).await.map_err(AppError::from),
         Err(e) => Err(e),
     };
@@ -351,6 +357,9 @@ async fn view_of(a: &Actor, s: &AppState, d: &PlanDetail, cat: &Catalogue) -> Re
     if let Some((g, pct)) = p.rules.reserve {
         rules.push(format!("{pct}% anggaran dicadangkan untuk {}", g.label().to_lowercase()));
     }
+    if let Some(y) = p.rules.below_minimum_jp {
+        rules.push(format!("pegawai yang belum mencapai {} JP pada tahun {y} didahulukan", cakap_domain::learning::jp::MINIMUM_PER_YEAR));
+    }
     Ok(PlanView {
         id: p.id,
         year: p.year,
@@ -452,7 +461,7 @@ pub async fn view_plan_regenerate_post(
     Form(f): Form<RequestForm>,
 ) -> Result<Response> {
     let planner = a.scope()?.planner()?;
-    let result = match f.request() {
+    let result = match f.request(a.today().year()) {
         // A plan no longer editable (submitted, approved): the reason as the page's message.
         Ok(req) => match planner.start_regenerate(id, &req).await {
             Err(e @ cakap_store::StoreError::Conflict(..)) => return done(&session, Err::<(), _>(e), "", id).await,
