@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::catalogue::{Jalur, JalurGroup};
+use super::catalogue::{Audience, Jalur, JalurGroup};
 use super::instance::{Candidate, Instance, Program, Solution};
 use crate::PositionKind;
 use crate::learning::jp;
@@ -32,6 +32,8 @@ pub struct NeedIn {
     pub priority: u8,
     /// JP the employee has in the ledger this year (the same for each of their needs).
     pub jp: u32,
+    /// The name of the position held (a program's bidang tugas is words of it).
+    pub position: String,
 }
 
 /// One program of the catalogue, as the optimizer needs it.
@@ -46,6 +48,8 @@ pub struct ProgramIn {
     pub competencies: Vec<(i64, u8)>,
     /// Jenis jabatan it suits; empty for everyone.
     pub suits: Vec<PositionKind>,
+    /// Bidang tugas it suits (words of position names); empty for every bidang.
+    pub audience: Audience,
 }
 
 /// The rules the planner may switch on.
@@ -138,12 +142,27 @@ fn kind_code(k: Option<PositionKind>) -> &'static str {
 
 /// The optimizer's instance for these needs and programs. Candidates are employees with at least
 /// one need (one entry each, their needs merged: the larger weight of a token wins); ids are
-/// the decimal database ids.
+/// the decimal database ids. A token's prefix says who may take it: the employee's jenis
+/// jabatan and their audience group (the set of programs with a bidang tugas whose words their
+/// position's name contains), and a program covers the tokens of the prefixes it suits.
 pub fn instance(needs: &[NeedIn], programs: &[ProgramIn], budget: u64) -> Instance {
+    let narrowed: Vec<usize> = programs.iter().enumerate().filter(|(_, p)| !p.audience.is_empty()).map(|(i, _)| i).collect();
+    // Audience groups by the set of narrowed programs a position fits; group 0 fits none.
+    let mut groups: Vec<Vec<usize>> = vec![vec![]];
+    let mut group_of: HashMap<&str, usize> = HashMap::new();
+    let mut prefixes: BTreeMap<String, (Option<PositionKind>, usize)> = BTreeMap::new();
     let mut per: BTreeMap<i64, BTreeMap<String, u32>> = BTreeMap::new();
     for n in needs {
+        let g = *group_of.entry(n.position.as_str()).or_insert_with(|| {
+            let fits: Vec<usize> = narrowed.iter().copied().filter(|&p| programs[p].audience.fits(&n.position)).collect();
+            groups.iter().position(|x| *x == fits).unwrap_or_else(|| {
+                groups.push(fits);
+                groups.len() - 1
+            })
+        });
+        let k = format!("{}/{g}", kind_code(n.kind));
+        prefixes.entry(k.clone()).or_insert((n.kind, g));
         let tokens = per.entry(n.employee_id).or_default();
-        let k = kind_code(n.kind);
         let mut put = |t: String, w: u32| {
             let e = tokens.entry(t).or_insert(0);
             *e = (*e).max(w);
@@ -161,16 +180,19 @@ pub fn instance(needs: &[NeedIn], programs: &[ProgramIn], budget: u64) -> Instan
             _ => put(format!("{k}:{}", n.competency_id), u32::from(n.priority.max(1)) * 12),
         }
     }
-    let kinds: Vec<Option<PositionKind>> = std::iter::once(None).chain(PositionKind::ALL.iter().copied().map(Some)).collect();
     let programs = programs
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(pi, p)| {
             let mut covers = vec![];
-            for k in kinds.iter().filter(|k| p.suits.is_empty() || k.is_some_and(|k| p.suits.contains(&k))) {
+            let suits = |kind: &Option<PositionKind>, g: usize| {
+                (p.suits.is_empty() || kind.is_some_and(|k| p.suits.contains(&k))) && (p.audience.is_empty() || groups[g].contains(&pi))
+            };
+            for (prefix, _) in prefixes.iter().filter(|(_, (kind, g))| suits(kind, *g)) {
                 for (c, level) in &p.competencies {
-                    covers.push(format!("{}:{c}", kind_code(*k)));
+                    covers.push(format!("{prefix}:{c}"));
                     for l in 1..=*level {
-                        covers.push(format!("{}:{c}@{l}", kind_code(*k)));
+                        covers.push(format!("{prefix}:{c}@{l}"));
                     }
                 }
             }
@@ -361,11 +383,31 @@ mod tests {
 
     fn need(e: i64, unit: i64, c: i64, actual: Option<u8>, required: Option<u8>, priority: u8) -> NeedIn {
         let gap = required.unwrap_or(1).saturating_sub(actual.unwrap_or(0)).max(1);
-        NeedIn { employee_id: e, unit_id: unit, kind: Some(PositionKind::Pelaksana), competency_id: c, actual, required, gap, priority, jp: 20 }
+        NeedIn {
+            employee_id: e,
+            unit_id: unit,
+            kind: Some(PositionKind::Pelaksana),
+            competency_id: c,
+            actual,
+            required,
+            gap,
+            priority,
+            jp: 20,
+            position: "Pengadministrasi Umum".into(),
+        }
     }
 
     fn prog(id: i64, jalur: Jalur, fixed: u64, cpp: u64, cap: u64, comps: &[(i64, u8)]) -> ProgramIn {
-        ProgramIn { id, jalur, fixed_cost: fixed, cost_per_participant: cpp, capacity: cap, competencies: comps.to_vec(), suits: vec![] }
+        ProgramIn {
+            id,
+            jalur,
+            fixed_cost: fixed,
+            cost_per_participant: cpp,
+            capacity: cap,
+            competencies: comps.to_vec(),
+            suits: vec![],
+            audience: Audience::default(),
+        }
     }
 
     fn value_of(needs: &[NeedIn], p: &ProgramIn) -> u64 {
@@ -394,6 +436,28 @@ mod tests {
         assert_eq!(value_of(&n, &p), 0);
         p.suits = vec![PositionKind::Fungsional, PositionKind::Pelaksana];
         assert_eq!(value_of(&n, &p), 600);
+    }
+
+    #[test]
+    fn a_program_for_some_bidang_tugas_is_worth_nothing_to_others() {
+        // Same need, two positions; the program is for planners and analysts.
+        let mut n = [need(1, 10, 7, Some(1), Some(2), 50), need(2, 10, 7, Some(1), Some(2), 50)];
+        n[0].position = "Perencana Ahli Muda".into();
+        n[1].position = "Petugas Pelayanan".into();
+        let mut planners = prog(1, Jalur::Kl03, 0, 0, 10, &[(7, 3)]);
+        planners.audience = Audience::parse("perencana; Analis").unwrap();
+        let mut service = prog(2, Jalur::Kl10, 0, 0, 10, &[(7, 3)]);
+        service.audience = Audience::parse("Pelayanan").unwrap();
+        let open = prog(3, Jalur::Kl10, 0, 0, 10, &[(7, 3)]);
+        let inst = instance(&n, &[planners, service, open], 0);
+        let vals = super::super::optimize::values(&inst);
+        assert_eq!(vals[0], vec![(0, 600), (2, 600)], "the planner: the planners' program and the open one");
+        assert_eq!(vals[1], vec![(1, 600), (2, 600)], "the service officer: the service program and the open one");
+        // With the jenis jabatan rule too: both must hold.
+        let mut fungsional = prog(4, Jalur::Kl04, 0, 0, 10, &[(7, 3)]);
+        fungsional.audience = Audience::parse("Perencana").unwrap();
+        fungsional.suits = vec![PositionKind::Fungsional];
+        assert_eq!(value_of(&n[..1], &fungsional), 0, "a planner who is pelaksana");
     }
 
     #[test]

@@ -121,6 +121,63 @@ impl AgreementState {
     }
 }
 
+/// Bidang tugas a program is meant for, as words found in the names of the positions it suits
+/// ("Perencana", "Analis Kebijakan", "Petugas Pelayanan"): the Candisari seed sends planners to
+/// data analysis and policy and service staff to ethics and communication. Position names are
+/// what every instansi already has (a separate bidang code on each position would be one more
+/// column for admins to keep), and a word list is what a planner can type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Audience(Vec<String>);
+
+/// Words a program's bidang tugas may list, and the longest word.
+pub const AUDIENCE_MAX_WORDS: usize = 12;
+pub const AUDIENCE_WORD_MAX: usize = 60;
+/// The longest text the words may come in (separators and spaces included).
+pub const AUDIENCE_TEXT_MAX: usize = 800;
+
+impl Audience {
+    /// Reads words separated by ";" (or new lines). Empty text: every bidang.
+    pub fn parse(text: &str) -> Result<Audience, String> {
+        if text.chars().count() > AUDIENCE_TEXT_MAX {
+            return Err(format!("bidang tugas maksimal {AUDIENCE_TEXT_MAX} karakter"));
+        }
+        let words: Vec<String> = text.split([';', '\n']).map(|w| w.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|w| !w.is_empty()).collect();
+        if words.len() > AUDIENCE_MAX_WORDS {
+            return Err(format!("maksimal {AUDIENCE_MAX_WORDS} kata bidang tugas (ada {})", words.len()));
+        }
+        if let Some(w) = words.iter().find(|w| w.chars().count() > AUDIENCE_WORD_MAX) {
+            return Err(format!("kata bidang tugas \"{}…\" lebih dari {AUDIENCE_WORD_MAX} karakter", w.chars().take(20).collect::<String>()));
+        }
+        if words.iter().any(|w| w.chars().any(char::is_control)) {
+            return Err("kata bidang tugas memuat karakter kendali".into());
+        }
+        Ok(Audience(words))
+    }
+
+    pub fn words(&self) -> &[String] {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// As stored and shown: the words joined by "; ".
+    pub fn text(&self) -> String {
+        self.0.join("; ")
+    }
+
+    /// Whether a position of this name is meant: every position when there are no words, else
+    /// one whose name contains one of them, ignoring case.
+    pub fn fits(&self, position_name: &str) -> bool {
+        if self.0.is_empty() {
+            return true;
+        }
+        let name = position_name.to_lowercase();
+        self.0.iter().any(|w| name.contains(&w.to_lowercase()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +191,20 @@ mod tests {
         assert_eq!(Jalur::ALL.iter().filter(|j| j.group() == JalurGroup::Klasikal).count(), 12);
         assert_eq!(Jalur::ALL.iter().filter(|j| j.group() == JalurGroup::Nonklasikal).count(), 13);
         assert_eq!(Jalur::Kl03.full(), "KL03 · Pelatihan teknis");
+    }
+
+    #[test]
+    fn an_audience_is_words_of_position_names() {
+        let a = Audience::parse(" Perencana ;analis   kebijakan;\n; Petugas Pelayanan").unwrap();
+        assert_eq!(a.words(), ["Perencana", "analis kebijakan", "Petugas Pelayanan"]);
+        assert_eq!(a.text(), "Perencana; analis kebijakan; Petugas Pelayanan");
+        assert!(a.fits("Perencana Ahli Muda") && a.fits("ANALIS KEBIJAKAN AHLI MADYA") && a.fits("Petugas Pelayanan"));
+        assert!(!a.fits("Arsiparis Terampil") && !a.fits("Analis Data"), "every word of a phrase, in order");
+        let all = Audience::parse("  ;  ").unwrap();
+        assert!(all.is_empty() && all.fits("Arsiparis Terampil"));
+        assert!(Audience::parse(&vec!["a"; 13].join(";")).unwrap_err().contains("maksimal 12"));
+        assert!(Audience::parse(&"x".repeat(61)).unwrap_err().contains("60 karakter"));
+        assert!(Audience::parse(&";".repeat(801)).unwrap_err().contains("800 karakter"), "separators alone are bounded too");
     }
 
     #[test]

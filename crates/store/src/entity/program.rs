@@ -18,6 +18,7 @@ pub struct Model {
     pub cost_per_participant: i64,
     pub capacity: i32,
     pub suits: String,
+    pub audience: String,
     pub active: bool,
 }
 

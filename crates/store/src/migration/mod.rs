@@ -21,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0010_job", sql: include_str!("0010_job.sql") }),
             Box::new(SqlMigration { name: "m0011_agreement_document", sql: include_str!("0011_agreement_document.sql") }),
             Box::new(SqlMigration { name: "m0012_jp_entry", sql: include_str!("0012_jp_entry.sql") }),
+            Box::new(SqlMigration { name: "m0013_program_audience", sql: include_str!("0013_program_audience.sql") }),
         ]
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use cakap_domain::audit::AuditEntity;
-use cakap_domain::plan::catalogue::{AgreementState, Jalur, PartnerKind, ProgramMode};
+use cakap_domain::plan::catalogue::{AgreementState, Audience, Jalur, PartnerKind, ProgramMode};
 use cakap_domain::{FieldError, PositionKind};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
@@ -84,6 +84,9 @@ pub struct Program {
     pub capacity: i32,
     /// Jenis jabatan it suits; empty for everyone.
     pub suits: Vec<PositionKind>,
+    /// Bidang tugas it suits (words of position names); empty for every bidang.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub audience: Audience,
     pub competencies: Vec<ProgramCompetency>,
     pub active: bool,
 }
@@ -170,6 +173,7 @@ pub(crate) async fn load<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<C
                 jalur: code(Jalur::from_code(&m.jalur), "jalur", &m.jalur)?,
                 mode: code(ProgramMode::from_code(&m.mode), "moda", &m.mode)?,
                 suits: m.suits.split(',').filter(|s| !s.is_empty()).map(|s| code(PositionKind::from_code(s), "jenis jabatan", s)).collect::<Result<_>>()?,
+                audience: Audience::parse(&m.audience).map_err(|e| StoreError::Other(format!("bidang tugas program {}: {e}", m.id)))?,
                 competencies: comps.remove(&m.id).unwrap_or_default(),
                 id: m.id,
                 code: m.code,
@@ -286,11 +290,16 @@ pub struct ProgramInput {
     pub capacity: i32,
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<PositionKind>))]
     pub suits: Vec<String>,
+    /// Bidang tugas: words of position names separated by ";" (at most 12, each ≤ 60 characters,
+    /// 800 in all).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 800))]
+    pub audience: String,
     pub competencies: Vec<ProgramCompetency>,
 }
 
 impl ProgramInput {
-    fn check(&self) -> Result<(Jalur, ProgramMode, Vec<PositionKind>)> {
+    fn check(&self) -> Result<(Jalur, ProgramMode, Vec<PositionKind>, Audience)> {
         let mut errs = vec![];
         text(&mut errs, "code", "kode program", &self.code, cakap_domain::text::CODE_MAX, true, false);
         text(&mut errs, "name", "nama program", &self.name, cakap_domain::text::NAME_MAX, true, false);
@@ -322,6 +331,10 @@ impl ProgramInput {
         if suits.len() != self.suits.len() || suits.len() > PositionKind::ALL.len() {
             errs.push(FieldError::new("suits", "jenis jabatan sasaran tidak dikenal"));
         }
+        let audience = Audience::parse(&self.audience).unwrap_or_else(|e| {
+            errs.push(FieldError::new("audience", e));
+            Audience::default()
+        });
         if self.competencies.is_empty() {
             errs.push(FieldError::new("competencies", "pilih minimal satu kompetensi yang dikembangkan program ini"));
         }
@@ -337,7 +350,7 @@ impl ProgramInput {
         if ids.len() != self.competencies.len() {
             errs.push(FieldError::new("competencies", "kompetensi yang sama dipilih dua kali"));
         }
-        if errs.is_empty() { Ok((jalur.expect("checked"), mode.expect("checked"), suits)) } else { Err(StoreError::Invalid(errs)) }
+        if errs.is_empty() { Ok((jalur.expect("checked"), mode.expect("checked"), suits, audience)) } else { Err(StoreError::Invalid(errs)) }
     }
 }
 
@@ -415,7 +428,7 @@ pub(crate) async fn save_agreement(store: &Store, ctx: &Ctx, partner_id: i64, id
 }
 
 pub(crate) async fn save_program(store: &Store, ctx: &Ctx, id: Option<i64>, input: &ProgramInput, active: bool) -> Result<i64> {
-    let (jalur, mode, suits) = input.check()?;
+    let (jalur, mode, suits, audience) = input.check()?;
     let txn = store.write().await?;
     if let Some(a) = input.agreement_id {
         agreement::Entity::find_by_id((ctx.tenant_id, a))
@@ -453,6 +466,7 @@ pub(crate) async fn save_program(store: &Store, ctx: &Ctx, id: Option<i64>, inpu
         cost_per_participant: Set(input.cost_per_participant),
         capacity: Set(input.capacity),
         suits: Set(suits.iter().map(|k| k.code()).collect::<Vec<_>>().join(",")),
+        audience: Set(audience.text()),
         active: Set(active),
     };
     let res = if before.is_some() { am.update(&txn).await } else { am.insert(&txn).await };

@@ -313,6 +313,7 @@ pub(crate) fn inputs(rows: &[crate::akpk::analysis::NeedRow], jp: &HashMap<i64, 
                 gap: r.gap,
                 priority: r.priority,
                 jp: r.employee_id.and_then(|e| jp.get(&e)).copied().unwrap_or(0),
+                position: r.position_name.clone(),
             })
         })
         .collect();
@@ -328,6 +329,7 @@ pub(crate) fn inputs(rows: &[crate::akpk::analysis::NeedRow], jp: &HashMap<i64, 
             capacity: p.capacity.max(1) as u64,
             competencies: p.competencies.iter().map(|c| (c.competency_id, c.target_level)).collect(),
             suits: p.suits.clone(),
+            audience: p.audience.clone(),
         })
         .collect();
     (needs, programs)

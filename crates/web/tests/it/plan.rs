@@ -302,6 +302,70 @@ async fn the_api_generates_a_plan_and_walks_its_workflow() {
     assert_eq!(json(&c.api("GET", "/api/v1/plans", &medan, None).await), serde_json::json!([]));
 }
 
+#[tokio::test]
+async fn a_program_for_a_bidang_tugas_seats_only_its_positions() {
+    // Candisari's seed: planners to data analysis and policy, service staff to ethics.
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("semarang").await;
+    let year = op(&app, t).await.today().year() + 1;
+    let mut c = app.login("perencana.semarang").await;
+    let planner = token_for(&app, "perencana.semarang").await;
+    let programs: serde_json::Value = serde_json::from_str(&c.api("GET", "/api/v1/programs", &planner, None).await.body).unwrap();
+    let andat = programs.as_array().unwrap().iter().find(|p| p["code"] == "PR-ANDAT").unwrap();
+    assert_eq!(andat["audience"], serde_json::json!(["Perencana", "Analis", "Pranata Komputer", "Pengolah Data"]));
+    let res = c.api("POST", "/api/v1/plans", &planner, Some(serde_json::json!({"year": year, "title": "Rencana", "budget": 2_000_000_000_i64}))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let id = serde_json::from_str::<serde_json::Value>(&res.body).unwrap()["plan"]["id"].as_i64().unwrap();
+    let seated = |code: &'static str| {
+        format!(
+            "SELECT p.name FROM plan_seat s JOIN plan_item i ON i.tenant_id = s.tenant_id AND i.id = s.item_id \
+             JOIN program g ON g.tenant_id = i.tenant_id AND g.id = i.program_id \
+             JOIN employee e ON e.tenant_id = s.tenant_id AND e.id = s.employee_id \
+             JOIN position p ON p.tenant_id = e.tenant_id AND p.id = e.position_id WHERE s.plan_id = {id} AND g.code = '{code}'"
+        )
+    };
+    let andat = sql_lines(&app, &seated("PR-ANDAT")).await;
+    assert!(!andat.is_empty(), "the plan trains some planners in data analysis");
+    for name in &andat {
+        assert!(["Perencana", "Analis", "Pranata Komputer", "Pengolah Data"].iter().any(|w| name.contains(w)), "{name} in PR-ANDAT");
+    }
+    for name in sql_lines(&app, &seated("PR-ETIKA")).await {
+        assert!(name.contains("Pelayanan") || name.contains("Pengadministrasi Kependudukan") || name.contains("Pengelola Layanan"), "{name} in PR-ETIKA");
+    }
+    // The form: words saved and listed; too many refused by field with what was typed kept.
+    let program_form = |audience: &str| {
+        vec![
+            ("code".to_string(), "PR-RENCANA".to_string()),
+            ("name".into(), "Bimtek Perencanaan Pembangunan".into()),
+            ("jalur".into(), "KL10".into()),
+            ("mode".into(), "tatap_muka".into()),
+            ("jp".into(), "24".into()),
+            ("fixed_cost".into(), "20.000.000".into()),
+            ("cost_per_participant".into(), "1.000.000".into()),
+            ("capacity".into(), "30".into()),
+            (format!("lvl_{}", andat_competency(&programs)), "3".into()),
+            ("audience".into(), audience.to_string()),
+        ]
+    };
+    c.get("/katalog/program/baru").await;
+    let many = (1..=13).map(|i| format!("Kata{i}")).collect::<Vec<_>>().join("; ");
+    let f = program_form(&many);
+    let res = c.post("/katalog/program/baru", &f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("maksimal 12 kata bidang tugas (ada 13)") && res.body.contains(&format!("value=\"{many}\"")), "{}", res.body);
+    let f = program_form(" Perencana ; Analis Kebijakan ");
+    let res = c.post("/katalog/program/baru", &f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let list = c.get("/katalog/program").await.body;
+    assert!(list.contains("Bidang tugas: Perencana; Analis Kebijakan"), "{list}");
+}
+
+/// The id of the first competency PR-ANDAT develops, from the programs API's answer.
+fn andat_competency(programs: &serde_json::Value) -> i64 {
+    let p = programs.as_array().unwrap().iter().find(|p| p["code"] == "PR-ANDAT").unwrap();
+    p["competencies"][0]["competency_id"].as_i64().unwrap()
+}
+
 /// Seats in a plan of people below 20 JP in the ledger's `year`.
 async fn seats_below_minimum(app: &TestApp, plan_id: i64, year: i32) -> i64 {
     sql_count(

@@ -408,6 +408,7 @@ pub struct ProgramRow {
     pub organiser: String,
     pub competencies: String,
     pub suits: String,
+    pub audience: String,
     pub fixed: String,
     pub per: String,
     pub capacity: i32,
@@ -446,6 +447,7 @@ pub async fn view_programs_get(session: Session, a: Actor) -> Result<Response> {
                 .collect::<Vec<_>>()
                 .join("; "),
             suits: cakap_store::plan::plans::suits_label(&p.suits),
+            audience: p.audience.text(),
             fixed: cakap_domain::format::rupiah(p.fixed_cost),
             per: cakap_domain::format::rupiah(p.cost_per_participant),
             capacity: p.capacity,
@@ -471,6 +473,7 @@ pub struct ProgramForm {
     pub cost_per_participant: String,
     pub capacity: String,
     pub suits: Vec<String>,
+    pub audience: String,
     pub levels: HashMap<i64, u8>,
     pub active: bool,
 }
@@ -490,6 +493,7 @@ impl ProgramForm {
             cost_per_participant: get("cost_per_participant"),
             capacity: get("capacity"),
             suits: f.iter().filter_map(|(k, _)| k.strip_prefix("suit_").map(str::to_string)).take(PositionKind::ALL.len() + 1).collect(),
+            audience: get("audience"),
             // Bounded by the tenant's dictionary below: a level for an unknown id is refused there.
             levels: f
                 .iter()
@@ -530,6 +534,7 @@ impl ProgramForm {
             cost_per_participant,
             capacity: capacity.clamp(0, i64::from(i32::MAX)) as i32,
             suits: self.suits.clone(),
+            audience: self.audience.clone(),
             competencies,
         })
     }
@@ -635,6 +640,7 @@ pub async fn view_program_get(session: Session, a: Actor, Path(id): Path<i64>) -
         cost_per_participant: cakap_domain::format::int(p.cost_per_participant),
         capacity: p.capacity.to_string(),
         suits: p.suits.iter().map(|k| k.code().to_string()).collect(),
+        audience: p.audience.text(),
         levels: p.competencies.iter().map(|c| (c.competency_id, c.target_level)).collect(),
         active: p.active,
     };
