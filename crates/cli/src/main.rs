@@ -127,6 +127,17 @@ enum BenchCmd {
         #[arg(long, default_value = "bench-data")]
         dir: PathBuf,
     },
+    /// Plan generation as users wait for it (API call, job, plan page, PDF, XLSX) against the
+    /// optimizer's solves alone, on Kota Serang's demo grown to `--employees`.
+    PlanJob {
+        #[arg(long, default_value_t = 400)]
+        employees: usize,
+        /// PostgreSQL server to run on as well (a database is created and dropped).
+        #[arg(long, env = "BENCH_PG_URL")]
+        pg: Option<String>,
+        #[arg(long, default_value = "bench-data")]
+        dir: PathBuf,
+    },
     /// The AKPK analysis of one tenant at a real size: load, heatmap, needs, calibration.
     Akpk {
         #[arg(long, default_value_t = 20_000)]
@@ -216,6 +227,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Cmd::Bench { cmd: BenchCmd::Import { rows, pg, dir } } => return bench::run(*rows, pg.clone(), dir).await,
         Cmd::Bench { cmd: BenchCmd::Plan { instance, out, write_instances } } => {
             return bench_plan::run(instance.as_deref(), out.as_deref(), write_instances.as_deref());
+        }
+        Cmd::Bench { cmd: BenchCmd::PlanJob { employees, pg, dir } } => {
+            return bench_plan::run_job(*employees, pg.clone(), dir).await;
         }
         Cmd::Bench { cmd: BenchCmd::Akpk { employees, pg, dir } } => {
             return bench_akpk::run(*employees, pg.clone(), dir).await;
