@@ -268,6 +268,22 @@ impl TempPg {
         self.admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).await?;
         Ok(())
     }
+
+    /// Runs `measure` on a store over a fresh database on `admin_url`; the database is dropped
+    /// afterwards whether it succeeded or not.
+    pub async fn run<F: std::future::Future<Output = Res<()>>>(admin_url: &str, measure: impl FnOnce(Store) -> F) -> Res<()> {
+        let db = TempPg::create(admin_url).await?;
+        let result = async {
+            let pg = Store::open(&db.url).await?;
+            let conn = pg.db.clone();
+            measure(pg).await?;
+            conn.close_by_ref().await?;
+            Ok::<_, Box<dyn std::error::Error>>(())
+        }
+        .await;
+        db.drop().await?;
+        result
+    }
 }
 
 /// The best wall time of `runs` calls, and the last result.

@@ -63,16 +63,7 @@ pub async fn run(employees: usize, pg_url: Option<String>, dir: &Path) -> Res<()
     let sqlite = Store::open(&format!("sqlite://{}?mode=rwc", path.display())).await?;
     measure("SQLite", &sqlite, employees).await?;
     if let Some(admin_url) = pg_url {
-        let db = TempPg::create(&admin_url).await?;
-        let result = async {
-            let pg = Store::open(&db.url).await?;
-            measure("PostgreSQL", &pg, employees).await?;
-            pg.db.close_by_ref().await?;
-            Ok::<_, Box<dyn std::error::Error>>(())
-        }
-        .await;
-        db.drop().await?;
-        result?;
+        TempPg::run(&admin_url, |pg| async move { measure("PostgreSQL", &pg, employees).await }).await?;
     }
     Ok(())
 }

@@ -74,16 +74,7 @@ pub async fn run_job(employees: usize, pg_url: Option<String>, dir: &Path) -> Re
     let sqlite = cakap_store::Store::open(&format!("sqlite://{}?mode=rwc", path.display())).await?;
     job_row("SQLite", &sqlite, employees).await?;
     if let Some(admin_url) = pg_url {
-        let db = crate::bench::TempPg::create(&admin_url).await?;
-        let result = async {
-            let pg = cakap_store::Store::open(&db.url).await?;
-            job_row("PostgreSQL", &pg, employees).await?;
-            pg.db.close_by_ref().await?;
-            Ok::<_, Box<dyn std::error::Error>>(())
-        }
-        .await;
-        db.drop().await?;
-        result?;
+        crate::bench::TempPg::run(&admin_url, |pg| async move { job_row("PostgreSQL", &pg, employees).await }).await?;
     }
     Ok(())
 }
