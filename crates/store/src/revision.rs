@@ -32,6 +32,13 @@ impl Revisions {
         }
     }
 
+    /// Only the areas the AKPK analysis and the needs list read (organisation, competencies,
+    /// assessments and needs): the key of their caches, so a change to the catalogue, a plan or
+    /// a user's roles does not make a tenant's analysis reload.
+    pub fn for_analysis(&self) -> Revisions {
+        Revisions { org: self.org, competency: self.competency, akpk: self.akpk, access: 0, plan: 0 }
+    }
+
     fn add(&mut self, area: Area, value: i64) {
         let slot = match area {
             Area::Org => &mut self.org,

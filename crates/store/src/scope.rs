@@ -290,7 +290,7 @@ impl Scope {
         self.require(Permission::ReadNeeds)?;
         let t = self.tenant_id();
         let load = async { Ok(Arc::new(crate::akpk::analysis::Analysis::load(&self.store.db, t, &EmployeeScope::Tenant).await?)) };
-        self.store.caches.analysis.get_or_load(t, self.revisions().await?, load).await
+        self.store.caches.analysis.get_or_load(t, self.revisions().await?.for_analysis(), load).await
     }
 
     /// One employee's AKPK analysis, if the employee is within reach (`ReadAkpk`); another
@@ -300,7 +300,7 @@ impl Scope {
         self.employees()?.get(employee_id).await?;
         let t = self.tenant_id();
         let load = async { Ok(Arc::new(crate::akpk::analysis::Analysis::load(&self.store.db, t, &EmployeeScope::Own(employee_id)).await?)) };
-        self.store.caches.own.get_or_load((t, employee_id), self.revisions().await?, load).await
+        self.store.caches.own.get_or_load((t, employee_id), self.revisions().await?.for_analysis(), load).await
     }
 
     /// One employee's assessment history and SKP ratings, within the principal's reach.

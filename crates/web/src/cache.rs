@@ -87,7 +87,7 @@ impl Caches {
     /// The tenant's open needs and how many of them have a high priority (≥ `high`).
     pub async fn need_counts(&self, scope: &Scope, high: u8) -> Result<(usize, usize), StoreError> {
         self.need_counts
-            .get_or_load((scope.tenant_id(), high), scope.revisions().await?, async {
+            .get_or_load((scope.tenant_id(), high), scope.revisions().await?.for_analysis(), async {
                 let (_, needs) = cakap_store::akpk::needs::list(scope, &Default::default()).await?;
                 Ok((needs.len(), needs.iter().filter(|n| n.priority >= high).count()))
             })

@@ -547,6 +547,10 @@ async fn the_cached_analysis_follows_the_tenants_revisions() {
     use sea_orm::ConnectionTrait;
     assert_eq!(app.store.db.execute_raw(del).await.unwrap().rows_affected(), 2);
     assert_eq!(count(&c.get("/").await.body), before + 1, "served from the cache");
+    // A change to the catalogue (a plan-area write) is not one the analysis reads: still cached.
+    c.get("/katalog/mitra/baru").await;
+    assert_eq!(c.post("/katalog/mitra/baru", &[("kind", "universitas"), ("name", "Politeknik Negeri Semarang")]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(count(&c.get("/").await.body), before + 1, "a new partner does not reload the analysis");
     // An audited write in another tenant leaves this tenant's cache alone ...
     let mut other = app.login("perencana.medan").await;
     let e_medan = crate::shape::ids_of(&app, "medan").await.employee;
