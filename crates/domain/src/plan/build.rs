@@ -30,7 +30,8 @@ pub struct NeedIn {
     pub required: Option<u8>,
     pub gap: u8,
     pub priority: u8,
-    /// JP the employee has in the ledger this year (the same for each of their needs).
+    /// JP the employee has in the ledger in the JP rule's year (the same for each of their
+    /// needs); 0 when the rule is off, as the ledger is read only for it.
     pub jp: u32,
     /// The name of the position held (a program's bidang tugas is words of it).
     pub position: String,

@@ -34,6 +34,16 @@ pub(super) async fn load<C: ConnectionTrait>(db: &C, t: i64, year: i32, seed: u6
         .into_tuple()
         .all(db)
         .await?;
+    let entry = |e: i64, jp: i32, title: &str| jp_entry::ActiveModel {
+        tenant_id: Set(t),
+        id: Set(next_id()),
+        employee_id: Set(e),
+        year: Set(year),
+        jp: Set(jp),
+        source: Set(JpSource::Riwayat.code().into()),
+        title: Set(title.into()),
+        recorded_at: Set(crate::now()),
+    };
     let mut rows = vec![];
     for e in ids {
         let courses = match rng.below(4) {
@@ -45,29 +55,11 @@ pub(super) async fn load<C: ConnectionTrait>(db: &C, t: i64, year: i32, seed: u6
         for _ in 0..courses {
             let (title, hours) = *rng.pick(&COURSES);
             jp += hours;
-            rows.push(jp_entry::ActiveModel {
-                tenant_id: Set(t),
-                id: Set(next_id()),
-                employee_id: Set(e),
-                year: Set(year),
-                jp: Set(hours),
-                source: Set(JpSource::Riwayat.code().into()),
-                title: Set(title.into()),
-                recorded_at: Set(crate::now()),
-            });
+            rows.push(entry(e, hours, title));
         }
         // Three courses that still fall short get a fourth that reaches the minimum.
         if courses == 3 && jp < 20 {
-            rows.push(jp_entry::ActiveModel {
-                tenant_id: Set(t),
-                id: Set(next_id()),
-                employee_id: Set(e),
-                year: Set(year),
-                jp: Set(20 - jp),
-                source: Set(JpSource::Riwayat.code().into()),
-                title: Set("Pembelajaran Mandiri Platform ASN Unggul".into()),
-                recorded_at: Set(crate::now()),
-            });
+            rows.push(entry(e, 20 - jp, "Pembelajaran Mandiri Platform ASN Unggul"));
         }
     }
     for chunk in rows.chunks(500) {
