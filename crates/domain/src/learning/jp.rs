@@ -23,6 +23,22 @@ code_enum! {
     }
 }
 
+/// JP for learning that lasted `minutes` (external learning recorded by its duration): whole JP
+/// only, rounded down, so 44 minutes count nothing and 89 minutes count one. The rule is stated
+/// once, here, and every path that turns a duration into JP calls it; a program's JP, a
+/// riwayat's `jumlahJam` and a completion are whole JP already and are taken as they are.
+/// Rounding down never credits more than was learnt, which is what a compliance figure must not
+/// do.
+pub fn from_minutes(minutes: u32) -> u32 {
+    minutes / MINUTES_PER_JP
+}
+
+/// The ledger year a piece of learning counts in: the year it ended, in the tenant's zone (the
+/// caller passes the local end date), so a course ending on 31 December counts for that year.
+pub fn year_of(ended_on: time::Date) -> i32 {
+    ended_on.year()
+}
+
 /// How many JP an employee still lacks this year; 0 at or above the minimum.
 pub fn shortfall(jp: u32) -> u32 {
     MINIMUM_PER_YEAR.saturating_sub(jp)
@@ -44,6 +60,25 @@ mod tests {
         assert_eq!(shortfall(20), 0);
         assert_eq!(shortfall(64), 0);
         assert!(below_minimum(19) && !below_minimum(20));
+    }
+
+    #[test]
+    fn durations_round_down_to_whole_jp() {
+        assert_eq!(from_minutes(0), 0);
+        assert_eq!(from_minutes(44), 0, "less than one JP counts nothing");
+        assert_eq!(from_minutes(45), 1);
+        assert_eq!(from_minutes(89), 1);
+        assert_eq!(from_minutes(90), 2);
+        assert_eq!(from_minutes(120), 2, "a two-hour webinar is 2 JP, not 2.67");
+        assert_eq!(from_minutes(8 * 60), 10, "a full day of 8 hours");
+        assert_eq!(from_minutes(u32::MAX), u32::MAX / 45);
+    }
+
+    #[test]
+    fn learning_counts_in_the_year_it_ended() {
+        use time::macros::date;
+        assert_eq!(year_of(date!(2026 - 12 - 31)), 2026);
+        assert_eq!(year_of(date!(2027 - 01 - 01)), 2027);
     }
 
     #[test]

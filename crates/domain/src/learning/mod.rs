@@ -1,4 +1,6 @@
 //! Delivery and the learning record (issue "Classes, enrollment, attendance, certificates…"):
-//! so far the JP ledger's rules, which the annual plan already reads.
+//! the JP ledger's rules, the waitlist's order, clashes between sessions, attendance and
+//! completion. Pure rules with hand-worked tests; the store applies them.
 
 pub mod jp;
+pub mod waitlist;
