@@ -2,5 +2,6 @@
 //! the JP ledger's rules, the waitlist's order, clashes between sessions, attendance and
 //! completion. Pure rules with hand-worked tests; the store applies them.
 
+pub mod clash;
 pub mod jp;
 pub mod waitlist;
