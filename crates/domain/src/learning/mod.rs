@@ -2,6 +2,7 @@
 //! the JP ledger's rules, the waitlist's order, clashes between sessions, attendance and
 //! completion. Pure rules with hand-worked tests; the store applies them.
 
+pub mod attendance;
 pub mod clash;
 pub mod jp;
 pub mod waitlist;
