@@ -3,6 +3,7 @@
 //! completion. Pure rules with hand-worked tests; the store applies them.
 
 pub mod attendance;
+pub mod certificate;
 pub mod clash;
 pub mod jp;
 pub mod waitlist;
