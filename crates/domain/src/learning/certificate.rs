@@ -53,6 +53,25 @@ impl CertificateData {
     }
 }
 
+/// The public key of a tenant's signing key, given its 32-byte seed (RFC 8032's "secret key").
+pub fn public_key(seed: &[u8; 32]) -> [u8; 32] {
+    ed25519_dalek::SigningKey::from_bytes(seed).verifying_key().to_bytes()
+}
+
+/// The Ed25519 signature (RFC 8032) of a payload under a tenant's key.
+pub fn sign(seed: &[u8; 32], payload: &str) -> [u8; 64] {
+    use ed25519_dalek::Signer;
+    ed25519_dalek::SigningKey::from_bytes(seed).sign(payload.as_bytes()).to_bytes()
+}
+
+/// Whether `signature` is the tenant's signature of `payload`. Strict verification: a key of
+/// small order or a non-canonical signature is refused, so one payload has one valid signature
+/// per key.
+pub fn verify(public: &[u8; 32], payload: &str, signature: &[u8; 64]) -> bool {
+    let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(public) else { return false };
+    key.verify_strict(payload.as_bytes(), &ed25519_dalek::Signature::from_bytes(signature)).is_ok()
+}
+
 /// The NIP as the public verification page shows it: the birth year and the last four digits
 /// (gender and sequence), the birth date and appointment masked, grouped like a NIP:
 /// "1980**** ****** 1 001". Anything that is not 18 digits is masked whole.
@@ -126,6 +145,44 @@ mod tests {
             edit(&mut d);
             assert_ne!(d.canonical(), base, "edit {i} left the payload unchanged");
         }
+    }
+
+    fn hex<const N: usize>(s: &str) -> [u8; N] {
+        let v: Vec<u8> = (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect();
+        v.try_into().unwrap()
+    }
+
+    #[test]
+    fn signing_follows_rfc_8032() {
+        // RFC 8032 section 7.1, TEST 1 (empty message) and TEST 2 (one byte, 0x72 = "r").
+        let seed = hex::<32>("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+        assert_eq!(public_key(&seed), hex::<32>("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"));
+        let sig = hex::<64>("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+        assert_eq!(sign(&seed, ""), sig);
+        assert!(verify(&public_key(&seed), "", &sig));
+        let seed = hex::<32>("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
+        assert_eq!(public_key(&seed), hex::<32>("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"));
+        assert_eq!(
+            sign(&seed, "r"),
+            hex::<64>("92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00")
+        );
+    }
+
+    #[test]
+    fn a_changed_certificate_or_signature_fails_verification() {
+        let seed = [7u8; 32];
+        let public = public_key(&seed);
+        let payload = data().canonical();
+        let sig = sign(&seed, &payload);
+        assert!(verify(&public, &payload, &sig));
+        let mut edited = data();
+        edited.jp = 320;
+        assert!(!verify(&public, &edited.canonical(), &sig), "a JP edited from 32 to 320");
+        let mut bad = sig;
+        bad[10] ^= 1;
+        assert!(!verify(&public, &payload, &bad), "a flipped bit in the signature");
+        assert!(!verify(&public_key(&[8u8; 32]), &payload, &sig), "another tenant's key");
+        assert!(!verify(&[0u8; 32], &payload, &sig), "a small-order key is refused");
     }
 
     #[test]

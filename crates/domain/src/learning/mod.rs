@@ -1,6 +1,7 @@
 //! Delivery and the learning record (issue "Classes, enrollment, attendance, certificates…"):
 //! the JP ledger's rules, the waitlist's order, clashes between sessions, attendance and
-//! completion. Pure rules with hand-worked tests; the store applies them.
+//! completion, the certificate's payload and signature. Pure rules with hand-worked tests; the
+//! store applies them.
 
 pub mod attendance;
 pub mod certificate;
