@@ -25,6 +25,8 @@ code_enum! {
         AgreementDocument = ("agreement_document", "Dokumen Perjanjian"),
         Program = ("program", "Program Pengembangan"),
         Plan = ("plan", "Rencana Pengembangan Kompetensi"),
+        Offering = ("offering", "Kelas Pelatihan"),
+        Enrollment = ("enrollment", "Peserta Kelas"),
     }
 }
 
@@ -39,6 +41,7 @@ code_enum! {
         Competency = ("competency", "Kamus dan standar kompetensi"),
         Akpk = ("akpk", "Penilaian dan kebutuhan"),
         Plan = ("plan", "Katalog dan rencana"),
+        Learning = ("learning", "Kelas dan peserta"),
     }
 }
 
@@ -52,6 +55,7 @@ impl AuditEntity {
             Competency | PositionStandard | PriorityCompetency => Area::Competency,
             Assessment | PerformanceRating | Need => Area::Akpk,
             Partner | Agreement | AgreementDocument | Program | Plan => Area::Plan,
+            Offering | Enrollment => Area::Learning,
         }
     }
 }

@@ -14,7 +14,7 @@ pub mod fixtures;
 pub mod ids;
 pub mod import;
 pub mod jobs;
-pub(crate) mod learning;
+pub mod learning;
 pub mod memo;
 pub mod migration;
 pub mod national;

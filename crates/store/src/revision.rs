@@ -19,6 +19,7 @@ pub struct Revisions {
     pub competency: i64,
     pub akpk: i64,
     pub plan: i64,
+    pub learning: i64,
 }
 
 impl Revisions {
@@ -29,6 +30,7 @@ impl Revisions {
             Area::Competency => self.competency,
             Area::Akpk => self.akpk,
             Area::Plan => self.plan,
+            Area::Learning => self.learning,
         }
     }
 
@@ -36,7 +38,7 @@ impl Revisions {
     /// assessments and needs): the key of their caches, so a change to the catalogue, a plan or
     /// a user's roles does not make a tenant's analysis reload.
     pub fn for_analysis(&self) -> Revisions {
-        Revisions { org: self.org, competency: self.competency, akpk: self.akpk, access: 0, plan: 0 }
+        Revisions { org: self.org, competency: self.competency, akpk: self.akpk, access: 0, plan: 0, learning: 0 }
     }
 
     fn add(&mut self, area: Area, value: i64) {
@@ -46,6 +48,7 @@ impl Revisions {
             Area::Competency => &mut self.competency,
             Area::Akpk => &mut self.akpk,
             Area::Plan => &mut self.plan,
+            Area::Learning => &mut self.learning,
         };
         // Tenant and national counters only grow, so their sum changes whenever either does.
         *slot = slot.saturating_add(value);

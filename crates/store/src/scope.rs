@@ -347,6 +347,12 @@ impl Scope {
         Ok(crate::plan::Plans { scope: self })
     }
 
+    /// Classes and their enrollments (`ManagePlan` until delivery has roles of its own).
+    pub fn classes(&self) -> Result<crate::learning::Classes<'_>> {
+        self.require(Permission::ManagePlan)?;
+        Ok(crate::learning::Classes { scope: self })
+    }
+
     /// The planner's changes to the catalogue and the plans (`ManagePlan`).
     pub fn planner(&self) -> Result<crate::plan::Planner<'_>> {
         self.require(Permission::ManagePlan)?;

@@ -60,6 +60,9 @@ macro_rules! tables {
         $m!(plan_left_out, plan_left_out::Column::TenantId, plan_left_out::Column::PlanId, plan_left_out::Column::EmployeeId);
         $m!(plan_event, plan_event::Column::TenantId, plan_event::Column::Id);
         $m!(jp_entry, jp_entry::Column::TenantId, jp_entry::Column::Id);
+        $m!(offering, offering::Column::TenantId, offering::Column::Id);
+        $m!(meeting, meeting::Column::TenantId, meeting::Column::Id);
+        $m!(enrollment, enrollment::Column::TenantId, enrollment::Column::Id);
         $m!(app_user, app_user::Column::Id);
         $m!(user_role, user_role::Column::TenantId, user_role::Column::UserId, user_role::Column::Role);
         $m!(api_token, api_token::Column::Id);

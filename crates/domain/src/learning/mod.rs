@@ -6,5 +6,6 @@
 pub mod attendance;
 pub mod certificate;
 pub mod clash;
+pub mod enrollment;
 pub mod jp;
 pub mod waitlist;

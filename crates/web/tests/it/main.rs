@@ -10,6 +10,7 @@ mod competency;
 mod employees;
 mod import;
 mod isolation;
+mod learning;
 mod plan;
 mod second_factor;
 mod shape;

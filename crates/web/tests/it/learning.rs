@@ -1,0 +1,106 @@
+//! Classes and enrollment (issue "Classes, enrollment, attendance, certificates…"): seats under
+//! simultaneous registrations, the waitlist's order, withdrawal and promotion.
+
+use cakap_domain::learning::enrollment::EnrollmentStatus;
+use cakap_domain::learning::waitlist::WaitlistOrder;
+use cakap_store::learning::classes::OfferingInput;
+
+use crate::helpers::*;
+
+async fn class(app: &TestApp, t: i64, capacity: i32, order: WaitlistOrder) -> i64 {
+    let scope = op(app, t).await;
+    let program = scope.plans().unwrap().catalogue().await.unwrap().programs[0].id;
+    let today = scope.today();
+    let input = OfferingInput {
+        program_id: program,
+        plan_item_id: None,
+        title: "Kelas Uji".into(),
+        starts_on: today + time::Duration::days(30),
+        ends_on: today + time::Duration::days(32),
+        place: "Aula BKPSDM".into(),
+        link: String::new(),
+        capacity,
+        cost: 10_000_000,
+        self_register: true,
+        waitlist_order: order,
+        min_attendance: 80,
+    };
+    scope.classes().unwrap().create(&input).await.unwrap()
+}
+
+async fn staff(app: &TestApp, t: i64, n: usize) -> Vec<i64> {
+    let ids = sql_lines(app, &format!("SELECT CAST(id AS TEXT) FROM employee WHERE tenant_id = {t} ORDER BY nip")).await;
+    ids.into_iter().take(n).map(|s| s.parse().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn two_hundred_simultaneous_registrations_fill_thirty_seats_and_wait_in_order() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let id = class(&app, t, 30, WaitlistOrder::FirstCome).await;
+    let people = staff(&app, t, 200).await;
+    assert_eq!(people.len(), 200);
+    let mut tasks = tokio::task::JoinSet::new();
+    for e in people.clone() {
+        let store = app.store.clone();
+        tasks.spawn(async move {
+            let scope = cakap_store::Scope::operator(&store, t).await.unwrap();
+            scope.classes().unwrap().enroll(id, e).await
+        });
+    }
+    let mut seated = 0;
+    let mut waiting = 0;
+    while let Some(r) = tasks.join_next().await {
+        match r.unwrap().unwrap() {
+            EnrollmentStatus::Enrolled => seated += 1,
+            EnrollmentStatus::Waitlisted => waiting += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!((seated, waiting), (30, 170));
+    let scope = op(&app, t).await;
+    let list = scope.classes().unwrap().enrollments(id).await.unwrap();
+    assert_eq!(list.iter().filter(|e| e.status == EnrollmentStatus::Enrolled).count(), 30, "the database agrees");
+    let seated_ids: Vec<i64> = list.iter().filter(|e| e.status == EnrollmentStatus::Enrolled).map(|e| e.id).collect();
+    let mut queue: Vec<_> = list.iter().filter(|e| e.status == EnrollmentStatus::Waitlisted).collect();
+    queue.sort_by_key(|e| (e.waitlisted_at, e.id));
+    // A second registration of the same person is refused.
+    let again = scope.classes().unwrap().enroll(id, people[0]).await;
+    assert!(matches!(again, Err(cakap_store::StoreError::Conflict(..))), "{again:?}");
+    // A seat frees: the first on the waitlist gets it, the class stays at 30.
+    let leaving = seated_ids[0];
+    assert!(matches!(scope.classes().unwrap().withdraw(leaving, "  ").await, Err(cakap_store::StoreError::Invalid(_))), "a reason is required");
+    let promoted = scope.classes().unwrap().withdraw(leaving, "Tugas dinas luar kota").await.unwrap();
+    assert_eq!(promoted, Some(queue[0].id));
+    let list = scope.classes().unwrap().enrollments(id).await.unwrap();
+    assert_eq!(list.iter().filter(|e| e.status == EnrollmentStatus::Enrolled).count(), 30);
+    let gone = list.iter().find(|e| e.id == leaving).unwrap();
+    assert_eq!((gone.status, gone.reason.as_str()), (EnrollmentStatus::Withdrawn, "Tugas dinas luar kota"));
+    // Leaving the waitlist frees no seat: nobody is promoted.
+    assert_eq!(scope.classes().unwrap().withdraw(queue[1].id, "Berhalangan").await.unwrap(), None);
+    let withdrawn_again = scope.classes().unwrap().withdraw(leaving, "lagi").await;
+    assert!(matches!(withdrawn_again, Err(cakap_store::StoreError::Conflict(..))), "{withdrawn_again:?}");
+}
+
+#[tokio::test]
+async fn a_class_ordered_by_jp_shortfall_promotes_who_lacks_most() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let id = class(&app, t, 1, WaitlistOrder::JpShortfall).await;
+    let year = op(&app, t).await.today().year();
+    let people = staff(&app, t, 4).await;
+    // JP this year: the seated one any, then waiting: 18 JP, 2 JP, 30 JP (in that order of arrival).
+    sql_exec(&app, &format!("DELETE FROM jp_entry WHERE tenant_id = {t}")).await;
+    for (e, jp) in [(people[1], 18), (people[2], 2), (people[3], 30)] {
+        sql_exec(&app, &format!("INSERT INTO jp_entry (tenant_id, id, employee_id, year, jp, source, title, recorded_at) VALUES ({t}, {e}, {e}, {year}, {jp}, 'riwayat', 'x', '2026-01-01 00:00:00+00')")).await;
+    }
+    let classes = op(&app, t).await;
+    for e in &people {
+        classes.classes().unwrap().enroll(id, *e).await.unwrap();
+    }
+    let list = classes.classes().unwrap().enrollments(id).await.unwrap();
+    let of = |e: i64| list.iter().find(|x| x.employee_id == e).unwrap().id;
+    assert_eq!(list.iter().find(|x| x.status == EnrollmentStatus::Enrolled).unwrap().employee_id, people[0]);
+    let promoted = classes.classes().unwrap().withdraw(of(people[0]), "Sakit").await.unwrap();
+    assert_eq!(promoted, Some(of(people[2])), "2 JP lacks 18: before 18 JP (lacks 2) and 30 JP (lacks none)");
+}
