@@ -41,6 +41,7 @@ pub(super) async fn load<C: ConnectionTrait>(db: &C, t: i64, year: i32, seed: u6
         year: Set(year),
         jp: Set(jp),
         source: Set(JpSource::Riwayat.code().into()),
+        source_id: Set(None),
         title: Set(title.into()),
         recorded_at: Set(crate::now()),
     };

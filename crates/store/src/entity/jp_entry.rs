@@ -11,6 +11,7 @@ pub struct Model {
     pub year: i32,
     pub jp: i32,
     pub source: String,
+    pub source_id: Option<i64>,
     pub title: String,
     pub recorded_at: TimeDateTimeWithTimeZone,
 }

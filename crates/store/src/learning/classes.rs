@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::Store;
 use crate::audit::{self, Ctx};
-use crate::entity::{employee, enrollment, offering, plan, plan_item, program};
+use crate::entity::{employee, enrollment, jp_entry, offering, plan, plan_item, program};
 use crate::error::{Result, StoreError, code};
 use crate::ids::next_id;
 
@@ -260,4 +260,39 @@ pub(crate) async fn withdraw(store: &Store, ctx: &Ctx, enrollment_id: i64, reaso
     }
     txn.commit().await?;
     Ok(promoted)
+}
+
+/// Marks an enrolled participant as having completed the class, and adds the program's JP to
+/// their ledger for the year the class ended (`domain::learning::jp::year_of`), in the same
+/// transaction: the ledger never shows a completion that is not recorded, or the other way round.
+pub(crate) async fn complete(store: &Store, ctx: &Ctx, enrollment_id: i64) -> Result<()> {
+    let txn = store.write().await?;
+    let before = enrollment::Entity::find_by_id((ctx.tenant_id, enrollment_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let status = code(EnrollmentStatus::from_code(&before.status), "status peserta", &before.status)?;
+    if status != EnrollmentStatus::Enrolled {
+        return Err(StoreError::Conflict("status", format!("hanya peserta terdaftar yang dapat dinyatakan selesai (status: {})", status.label())));
+    }
+    let o = offering::Entity::find_by_id((ctx.tenant_id, before.offering_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let p = program::Entity::find_by_id((ctx.tenant_id, o.program_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let mut am: enrollment::ActiveModel = before.clone().into();
+    am.status = Set(EnrollmentStatus::Completed.code().into());
+    am.decided_by = Set(ctx.user_id);
+    am.updated_at = Set(crate::now());
+    let after = am.update(&txn).await?;
+    jp_entry::ActiveModel {
+        tenant_id: Set(ctx.tenant_id),
+        id: Set(next_id()),
+        employee_id: Set(before.employee_id),
+        year: Set(cakap_domain::learning::jp::year_of(o.ends_on)),
+        jp: Set(p.jp),
+        source: Set(cakap_domain::learning::jp::JpSource::Enrollment.code().into()),
+        source_id: Set(Some(enrollment_id)),
+        title: Set(format!("{} ({})", p.name, o.title)),
+        recorded_at: Set(crate::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("complete", AuditEntity::Enrollment, enrollment_id), Some(&before), Some(&after)).await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -48,6 +48,16 @@ impl Classes<'_> {
         classes::withdraw(self.scope.store(), &self.scope.ctx(), enrollment_id, reason, year, &priorities).await
     }
 
+    /// Marks a participant as having completed the class; the program's JP go to their ledger.
+    pub async fn complete(&self, enrollment_id: i64) -> Result<()> {
+        classes::complete(self.scope.store(), &self.scope.ctx(), enrollment_id).await
+    }
+
+    /// JP per employee in the ledger for `year`.
+    pub async fn jp_totals(&self, year: i32) -> Result<HashMap<i64, u32>> {
+        ledger::totals(&self.scope.store().db, self.scope.tenant_id(), year).await
+    }
+
     /// A class's enrollments in the order they were made (waitlist by its order).
     pub async fn enrollments(&self, offering_id: i64) -> Result<Vec<classes::Enrollment>> {
         classes::enrollments(&self.scope.store().db, self.scope.tenant_id(), offering_id).await

@@ -10,9 +10,12 @@ CREATE TABLE jp_entry (
     year INTEGER NOT NULL,
     jp INTEGER NOT NULL,
     source TEXT NOT NULL,
+    -- The enrollment (or later the approved external record) it came from; empty for imports.
+    source_id BIGINT,
     title TEXT NOT NULL,
     recorded_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (tenant_id, id),
     FOREIGN KEY (tenant_id, employee_id) REFERENCES employee (tenant_id, id)
 );
 CREATE INDEX jp_entry_year ON jp_entry (tenant_id, year, employee_id);
+CREATE INDEX jp_entry_source ON jp_entry (tenant_id, source, source_id);

@@ -92,7 +92,7 @@ async fn a_class_ordered_by_jp_shortfall_promotes_who_lacks_most() {
     // JP this year: the seated one any, then waiting: 18 JP, 2 JP, 30 JP (in that order of arrival).
     sql_exec(&app, &format!("DELETE FROM jp_entry WHERE tenant_id = {t}")).await;
     for (e, jp) in [(people[1], 18), (people[2], 2), (people[3], 30)] {
-        sql_exec(&app, &format!("INSERT INTO jp_entry (tenant_id, id, employee_id, year, jp, source, title, recorded_at) VALUES ({t}, {e}, {e}, {year}, {jp}, 'riwayat', 'x', '2026-01-01 00:00:00+00')")).await;
+        sql_exec(&app, &format!("INSERT INTO jp_entry (tenant_id, id, employee_id, year, jp, source, source_id, title, recorded_at) VALUES ({t}, {e}, {e}, {year}, {jp}, 'riwayat', NULL, 'x', '2026-01-01 00:00:00+00')")).await;
     }
     let classes = op(&app, t).await;
     for e in &people {
@@ -103,4 +103,31 @@ async fn a_class_ordered_by_jp_shortfall_promotes_who_lacks_most() {
     assert_eq!(list.iter().find(|x| x.status == EnrollmentStatus::Enrolled).unwrap().employee_id, people[0]);
     let promoted = classes.classes().unwrap().withdraw(of(people[0]), "Sakit").await.unwrap();
     assert_eq!(promoted, Some(of(people[2])), "2 JP lacks 18: before 18 JP (lacks 2) and 30 JP (lacks none)");
+}
+
+#[tokio::test]
+async fn a_completion_adds_the_programs_jp_to_the_year_the_class_ended() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let id = class(&app, t, 1, WaitlistOrder::FirstCome).await;
+    let scope = op(&app, t).await;
+    let classes = scope.classes().unwrap();
+    let people = staff(&app, t, 2).await;
+    for e in &people {
+        classes.enroll(id, *e).await.unwrap();
+    }
+    let list = classes.enrollments(id).await.unwrap();
+    let (seated, waiting) = (list[0].clone(), list[1].clone());
+    assert_eq!((seated.status, waiting.status), (EnrollmentStatus::Enrolled, EnrollmentStatus::Waitlisted));
+    let program_jp: u32 = scope.plans().unwrap().catalogue().await.unwrap().programs[0].jp as u32;
+    // The class ends 32 days from today: its year is the ledger's.
+    let year = (scope.today() + time::Duration::days(32)).year();
+    let before = classes.jp_totals(year).await.unwrap().get(&people[0]).copied().unwrap_or(0);
+    classes.complete(seated.id).await.unwrap();
+    assert_eq!(classes.jp_totals(year).await.unwrap()[&people[0]], before + program_jp);
+    // Once only; never for someone still waiting; a completed participant cannot withdraw.
+    assert!(matches!(classes.complete(seated.id).await, Err(cakap_store::StoreError::Conflict(..))));
+    assert!(matches!(classes.complete(waiting.id).await, Err(cakap_store::StoreError::Conflict(..))));
+    assert!(matches!(classes.withdraw(seated.id, "terlambat").await, Err(cakap_store::StoreError::Conflict(..))));
+    assert_eq!(classes.jp_totals(year).await.unwrap()[&people[0]], before + program_jp, "refused steps add nothing");
 }
