@@ -27,6 +27,7 @@ code_enum! {
         Plan = ("plan", "Rencana Pengembangan Kompetensi"),
         Offering = ("offering", "Kelas Pelatihan"),
         Enrollment = ("enrollment", "Peserta Kelas"),
+        Certificate = ("certificate", "Sertifikat"),
     }
 }
 
@@ -55,7 +56,7 @@ impl AuditEntity {
             Competency | PositionStandard | PriorityCompetency => Area::Competency,
             Assessment | PerformanceRating | Need => Area::Akpk,
             Partner | Agreement | AgreementDocument | Program | Plan => Area::Plan,
-            Offering | Enrollment => Area::Learning,
+            Offering | Enrollment | Certificate => Area::Learning,
         }
     }
 }

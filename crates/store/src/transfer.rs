@@ -63,6 +63,8 @@ macro_rules! tables {
         $m!(offering, offering::Column::TenantId, offering::Column::Id);
         $m!(meeting, meeting::Column::TenantId, meeting::Column::Id);
         $m!(enrollment, enrollment::Column::TenantId, enrollment::Column::Id);
+        $m!(signing_key, signing_key::Column::TenantId, signing_key::Column::Id);
+        $m!(certificate, certificate::Column::TenantId, certificate::Column::Id);
         $m!(app_user, app_user::Column::Id);
         $m!(user_role, user_role::Column::TenantId, user_role::Column::UserId, user_role::Column::Role);
         $m!(api_token, api_token::Column::Id);

@@ -2,6 +2,7 @@
 //! the JP ledger that the annual plan's "below 20 JP" rule reads, and classes with their
 //! enrollments (seats, waitlist, withdrawal).
 
+pub mod certificates;
 pub mod classes;
 pub(crate) mod ledger;
 
@@ -51,6 +52,21 @@ impl Classes<'_> {
     /// Marks a participant as having completed the class; the program's JP go to their ledger.
     pub async fn complete(&self, enrollment_id: i64) -> Result<()> {
         classes::complete(self.scope.store(), &self.scope.ctx(), enrollment_id).await
+    }
+
+    /// Issues the signed certificate of a completed enrollment; its id.
+    pub async fn issue_certificate(&self, enrollment_id: i64) -> Result<i64> {
+        certificates::issue(self.scope.store(), &self.scope.ctx(), enrollment_id, self.scope.today()).await
+    }
+
+    /// The code in a certificate's QR (its public verification address).
+    pub async fn certificate_code(&self, id: i64) -> Result<String> {
+        certificates::verify_code(&self.scope.store().db, self.scope.tenant_id(), id).await
+    }
+
+    /// Revokes a certificate with a reason; its JP leave the ledger.
+    pub async fn revoke_certificate(&self, id: i64, reason: &str) -> Result<()> {
+        certificates::revoke(self.scope.store(), &self.scope.ctx(), id, reason).await
     }
 
     /// JP per employee in the ledger for `year`.

@@ -23,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0012_jp_entry", sql: include_str!("0012_jp_entry.sql") }),
             Box::new(SqlMigration { name: "m0013_program_audience", sql: include_str!("0013_program_audience.sql") }),
             Box::new(SqlMigration { name: "m0014_offering", sql: include_str!("0014_offering.sql") }),
+            Box::new(SqlMigration { name: "m0015_certificate", sql: include_str!("0015_certificate.sql") }),
         ]
     }
 }

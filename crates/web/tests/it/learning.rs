@@ -131,3 +131,52 @@ async fn a_completion_adds_the_programs_jp_to_the_year_the_class_ended() {
     assert!(matches!(classes.withdraw(seated.id, "terlambat").await, Err(cakap_store::StoreError::Conflict(..))));
     assert_eq!(classes.jp_totals(year).await.unwrap()[&people[0]], before + program_jp, "refused steps add nothing");
 }
+
+#[tokio::test]
+async fn a_certificate_verifies_until_its_data_is_changed_and_says_when_it_is_revoked() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let id = class(&app, t, 5, WaitlistOrder::FirstCome).await;
+    let scope = op(&app, t).await;
+    let classes = scope.classes().unwrap();
+    let person = staff(&app, t, 1).await[0];
+    classes.enroll(id, person).await.unwrap();
+    let enrollment = classes.enrollments(id).await.unwrap()[0].id;
+    assert!(matches!(classes.issue_certificate(enrollment).await, Err(cakap_store::StoreError::Conflict(..))), "not before completion");
+    classes.complete(enrollment).await.unwrap();
+    let cert = classes.issue_certificate(enrollment).await.unwrap();
+    assert!(matches!(classes.issue_certificate(enrollment).await, Err(cakap_store::StoreError::Conflict(..))), "once per enrollment");
+    let code = classes.certificate_code(cert).await.unwrap();
+    let v = cakap_store::learning::certificates::verify(&app.store, &code).await.unwrap();
+    let nip = sql_text(&app, &format!("SELECT nip FROM employee WHERE tenant_id = {t} AND id = {person}")).await;
+    let name = sql_text(&app, &format!("SELECT name FROM employee WHERE tenant_id = {t} AND id = {person}")).await;
+    let year = scope.today().year();
+    assert!(v.signature_valid);
+    assert_eq!((v.name.as_str(), v.tenant_name.as_str()), (name.as_str(), "Pemerintah Kota Serang"));
+    assert_eq!(v.nip_masked, format!("{}**** ****** {} {}", &nip[0..4], &nip[14..15], &nip[15..18]));
+    assert!(v.number.starts_with("0001/") && v.number.ends_with(&format!("/SERANG/{year}")), "{}", v.number);
+    assert!(v.revoked_at.is_none());
+    // Offline: the published key checks the payload with the domain's rule alone.
+    let key: [u8; 32] = hex::decode(&v.public_key).unwrap().try_into().unwrap();
+    let sig: [u8; 64] = hex::decode(&v.signature).unwrap().try_into().unwrap();
+    assert!(cakap_domain::learning::certificate::verify(&key, &v.payload, &sig));
+    // Someone edits the stored data (32 JP become 320): the page says the signature fails.
+    let edited = v.payload.replacen(&format!("\"jp\":{}", v.jp), &format!("\"jp\":{}", v.jp * 10), 1);
+    assert_ne!(edited, v.payload);
+    sql_exec(&app, &format!("UPDATE certificate SET payload = '{}' WHERE tenant_id = {t} AND id = {cert}", edited.replace('\'', "''"))).await;
+    let tampered = cakap_store::learning::certificates::verify(&app.store, &code).await.unwrap();
+    assert!(!tampered.signature_valid && tampered.jp == v.jp * 10);
+    sql_exec(&app, &format!("UPDATE certificate SET payload = '{}' WHERE tenant_id = {t} AND id = {cert}", v.payload.replace('\'', "''"))).await;
+    // Revoked with a reason: the page says so, and the JP leave the ledger.
+    let end_year = (scope.today() + time::Duration::days(32)).year();
+    let with = classes.jp_totals(end_year).await.unwrap()[&person];
+    assert!(matches!(classes.revoke_certificate(cert, " ").await, Err(cakap_store::StoreError::Invalid(_))));
+    classes.revoke_certificate(cert, "Peserta terbukti tidak hadir").await.unwrap();
+    let r = cakap_store::learning::certificates::verify(&app.store, &code).await.unwrap();
+    assert!(r.revoked_at.is_some() && r.revoked_reason == "Peserta terbukti tidak hadir" && r.signature_valid);
+    assert_eq!(classes.jp_totals(end_year).await.unwrap().get(&person).copied().unwrap_or(0), with - v.jp as u32);
+    // Unknown and malformed codes are simply not found.
+    for bad in ["0".repeat(32), "x".repeat(32), "abc".into(), format!("{code}0")] {
+        assert!(matches!(cakap_store::learning::certificates::verify(&app.store, &bad).await, Err(cakap_store::StoreError::NotFound)), "{bad}");
+    }
+}
