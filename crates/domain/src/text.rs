@@ -47,9 +47,25 @@ pub fn check(field: &'static str, label: &str, value: &str, max: usize, multilin
     None
 }
 
+/// A reason a decision must give (a withdrawal, a revocation): written, and within
+/// [`check`]'s bounds. `missing` is the message when it is blank.
+pub fn reason(field: &'static str, value: &str, max: usize, missing: &str) -> Option<FieldError> {
+    if value.trim().is_empty() {
+        return Some(FieldError::new(field, missing));
+    }
+    check(field, "alasan", value, max, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reason_is_required_and_bounded() {
+        assert_eq!(reason("reason", " \n ", 10, "tuliskan alasan").map(|e| e.message), Some("tuliskan alasan".to_string()));
+        assert!(reason("reason", &"x".repeat(11), 10, "-").unwrap().message.contains("paling panjang 10"));
+        assert!(reason("reason", "Sakit", 10, "-").is_none());
+    }
 
     #[test]
     fn length_and_control_characters_are_bounded() {

@@ -126,10 +126,7 @@ pub(crate) async fn verify_code<C: ConnectionTrait>(db: &C, tenant_id: i64, id: 
 
 /// Revokes a certificate with a reason; the completion's JP leave the ledger.
 pub(crate) async fn revoke(store: &Store, ctx: &Ctx, id: i64, reason: &str) -> Result<()> {
-    if reason.trim().is_empty() {
-        return Err(StoreError::invalid("reason", "tuliskan alasan pencabutan"));
-    }
-    if let Some(e) = cakap_domain::text::check("reason", "alasan", reason, REASON_MAX, true) {
+    if let Some(e) = cakap_domain::text::reason("reason", reason, REASON_MAX, "tuliskan alasan pencabutan") {
         return Err(StoreError::Invalid(vec![e]));
     }
     let txn = store.write().await?;

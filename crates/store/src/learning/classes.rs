@@ -210,10 +210,7 @@ pub(crate) async fn enrollments<C: ConnectionTrait>(db: &C, tenant_id: i64, offe
 /// each employee's highest need priority among the program's competencies (read by the caller
 /// for a class ordered by need priority; empty otherwise).
 pub(crate) async fn withdraw(store: &Store, ctx: &Ctx, enrollment_id: i64, reason: &str, year: i32, priorities: &HashMap<i64, u8>) -> Result<Option<i64>> {
-    if reason.trim().is_empty() {
-        return Err(StoreError::invalid("reason", "tuliskan alasan pengunduran diri"));
-    }
-    if let Some(e) = cakap_domain::text::check("reason", "alasan", reason, REASON_MAX, true) {
+    if let Some(e) = cakap_domain::text::reason("reason", reason, REASON_MAX, "tuliskan alasan pengunduran diri") {
         return Err(StoreError::Invalid(vec![e]));
     }
     let txn = store.write().await?;

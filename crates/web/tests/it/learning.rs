@@ -180,3 +180,38 @@ async fn a_certificate_verifies_until_its_data_is_changed_and_says_when_it_is_re
         assert!(matches!(cakap_store::learning::certificates::verify(&app.store, &bad).await, Err(cakap_store::StoreError::NotFound)), "{bad}");
     }
 }
+
+#[tokio::test]
+async fn a_class_ordered_by_need_priority_promotes_the_most_urgent_need() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let id = class(&app, t, 1, WaitlistOrder::NeedPriority).await;
+    let scope = op(&app, t).await;
+    let program = scope.plans().unwrap().catalogue().await.unwrap().programs[0].clone();
+    let comps: Vec<i64> = program.competencies.iter().map(|c| c.competency_id).collect();
+    let (_, needs) = cakap_store::akpk::needs::list(&scope, &Default::default()).await.unwrap();
+    // Each employee's highest priority among the program's competencies.
+    let mut best: std::collections::BTreeMap<i64, u8> = Default::default();
+    for n in needs.iter().filter(|n| comps.contains(&n.competency_id)) {
+        if let Some(e) = n.employee_id {
+            let p = best.entry(e).or_insert(0);
+            *p = (*p).max(n.priority);
+        }
+    }
+    let mut by_priority: Vec<(u8, i64)> = best.iter().map(|(e, p)| (*p, *e)).collect();
+    by_priority.sort();
+    by_priority.dedup_by_key(|x| x.0);
+    assert!(by_priority.len() >= 3, "the demo has distinct priorities: {by_priority:?}");
+    let (low, high) = (by_priority[0], by_priority[by_priority.len() - 1]);
+    let mid = by_priority[by_priority.len() / 2];
+    let seated = staff(&app, t, 400).await.into_iter().find(|e| ![low.1, mid.1, high.1].contains(e)).unwrap();
+    let classes = scope.classes().unwrap();
+    // Arrival: the seated one, then low, high, mid on the waitlist.
+    for e in [seated, low.1, high.1, mid.1] {
+        classes.enroll(id, e).await.unwrap();
+    }
+    let list = classes.enrollments(id).await.unwrap();
+    let of = |e: i64| list.iter().find(|x| x.employee_id == e).unwrap().id;
+    assert_eq!(classes.withdraw(of(seated), "Mutasi").await.unwrap(), Some(of(high.1)), "priority {} before {} and {}", high.0, mid.0, low.0);
+    assert_eq!(classes.withdraw(of(high.1), "Sakit").await.unwrap(), Some(of(mid.1)));
+}
