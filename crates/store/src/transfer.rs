@@ -63,6 +63,7 @@ macro_rules! tables {
         $m!(offering, offering::Column::TenantId, offering::Column::Id);
         $m!(meeting, meeting::Column::TenantId, meeting::Column::Id);
         $m!(enrollment, enrollment::Column::TenantId, enrollment::Column::Id);
+        $m!(attendance, attendance::Column::TenantId, attendance::Column::MeetingId, attendance::Column::EmployeeId);
         $m!(signing_key, signing_key::Column::TenantId, signing_key::Column::Id);
         $m!(certificate, certificate::Column::TenantId, certificate::Column::Id);
         $m!(app_user, app_user::Column::Id);

@@ -3,6 +3,14 @@
 //! accepted only while the session is open for check-in; the instructor may mark anyone. A class
 //! is completed when the share of sessions attended reaches the class's rule.
 
+crate::code_enum! {
+    /// How an attendance was recorded.
+    pub enum AttendanceMethod {
+        Instructor = ("instructor", "Dicatat instruktur"),
+        Qr = ("qr", "Pindai kode QR"),
+    }
+}
+
 /// How long one check-in code shows before the next replaces it.
 pub const CODE_STEP_SECS: i64 = 60;
 /// Check-in opens this long before a session starts (people arrive early).

@@ -7,6 +7,7 @@ pub mod agreement_document;
 pub mod api_token;
 pub mod app_user;
 pub mod assessment;
+pub mod attendance;
 pub mod audit_log;
 pub mod certificate;
 pub mod competency;

@@ -2,6 +2,7 @@
 //! the JP ledger that the annual plan's "below 20 JP" rule reads, and classes with their
 //! enrollments (seats, waitlist, withdrawal).
 
+pub mod attendance;
 pub mod certificates;
 pub mod classes;
 pub(crate) mod ledger;
@@ -67,6 +68,26 @@ impl Classes<'_> {
     /// Revokes a certificate with a reason; its JP leave the ledger.
     pub async fn revoke_certificate(&self, id: i64, reason: &str) -> Result<()> {
         certificates::revoke(self.scope.store(), &self.scope.ctx(), id, reason).await
+    }
+
+    /// Adds a session to a class; its id.
+    pub async fn add_meeting(&self, offering_id: i64, starts_at: time::OffsetDateTime, ends_at: time::OffsetDateTime, place: &str) -> Result<i64> {
+        attendance::add_meeting(self.scope.store(), &self.scope.ctx(), offering_id, starts_at, ends_at, place).await
+    }
+
+    /// The check-in code a session's QR shows at `now`.
+    pub async fn checkin_code(&self, meeting_id: i64, now: time::OffsetDateTime) -> Result<String> {
+        attendance::current_code(&self.scope.store().db, self.scope.tenant_id(), meeting_id, now).await
+    }
+
+    /// Records a participant's check-in with the code scanned at `now`.
+    pub async fn check_in(&self, meeting_id: i64, employee_id: i64, code: &str, now: time::OffsetDateTime) -> Result<()> {
+        attendance::check_in(self.scope.store(), &self.scope.ctx(), meeting_id, employee_id, code, now).await
+    }
+
+    /// How many of these sessions an employee attended.
+    pub async fn attended(&self, meeting_ids: &[i64], employee_id: i64) -> Result<u32> {
+        attendance::attended(&self.scope.store().db, self.scope.tenant_id(), meeting_ids, employee_id).await
     }
 
     /// JP per employee in the ledger for `year`.

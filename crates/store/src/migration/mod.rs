@@ -24,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0013_program_audience", sql: include_str!("0013_program_audience.sql") }),
             Box::new(SqlMigration { name: "m0014_offering", sql: include_str!("0014_offering.sql") }),
             Box::new(SqlMigration { name: "m0015_certificate", sql: include_str!("0015_certificate.sql") }),
+            Box::new(SqlMigration { name: "m0016_attendance", sql: include_str!("0016_attendance.sql") }),
         ]
     }
 }

@@ -215,3 +215,43 @@ async fn a_class_ordered_by_need_priority_promotes_the_most_urgent_need() {
     assert_eq!(classes.withdraw(of(seated), "Mutasi").await.unwrap(), Some(of(high.1)), "priority {} before {} and {}", high.0, mid.0, low.0);
     assert_eq!(classes.withdraw(of(high.1), "Sakit").await.unwrap(), Some(of(mid.1)));
 }
+
+#[tokio::test]
+async fn a_qr_check_in_counts_only_in_the_window_with_a_fresh_code_and_a_seat() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let id = class(&app, t, 1, WaitlistOrder::FirstCome).await;
+    let scope = op(&app, t).await;
+    let classes = scope.classes().unwrap();
+    let people = staff(&app, t, 3).await;
+    classes.enroll(id, people[0]).await.unwrap();
+    classes.enroll(id, people[1]).await.unwrap(); // waitlisted
+    let start = time::macros::datetime!(2027-03-01 01:00 UTC); // 08:00 WIB
+    let meeting = classes.add_meeting(id, start, start + time::Duration::hours(2), "Aula BKPSDM").await.unwrap();
+    assert!(matches!(classes.add_meeting(id, start, start, "Aula").await, Err(cakap_store::StoreError::Invalid(_))), "ends after it starts");
+    let now = start + time::Duration::minutes(10);
+    let code = classes.checkin_code(meeting, now).await.unwrap();
+    assert_eq!(code.len(), 8);
+    let err = |r: Result<(), cakap_store::StoreError>| match r {
+        Err(cakap_store::StoreError::Conflict(_, m)) => m,
+        Err(cakap_store::StoreError::Invalid(e)) => e[0].message.clone(),
+        other => panic!("{other:?}"),
+    };
+    // Before the window opens (31 minutes early) and after the session: refused.
+    let early = start - time::Duration::minutes(31);
+    let early_code = classes.checkin_code(meeting, early).await.unwrap();
+    assert!(err(classes.check_in(meeting, people[0], &early_code, early).await).contains("belum dibuka"));
+    let late = start + time::Duration::hours(2);
+    assert!(err(classes.check_in(meeting, people[0], &classes.checkin_code(meeting, late).await.unwrap(), late).await).contains("ditutup"));
+    // A wrong code, and one two minutes old: refused.
+    assert!(err(classes.check_in(meeting, people[0], "00000000", now).await).contains("salah atau sudah kedaluwarsa"));
+    assert!(err(classes.check_in(meeting, people[0], &code, now + time::Duration::minutes(2)).await).contains("kedaluwarsa"));
+    // Waitlisted or not in the class: refused even with the right code.
+    assert!(err(classes.check_in(meeting, people[1], &code, now).await).contains("Daftar tunggu"));
+    assert!(err(classes.check_in(meeting, people[2], &code, now).await).contains("tidak terdaftar"));
+    assert_eq!(classes.attended(&[meeting], people[0]).await.unwrap(), 0, "nothing recorded by refusals");
+    // The current code, or the previous one a minute later (upper case as typed): counted once.
+    classes.check_in(meeting, people[0], &code, now).await.unwrap();
+    classes.check_in(meeting, people[0], &code.to_uppercase(), now + time::Duration::minutes(1)).await.unwrap();
+    assert_eq!(classes.attended(&[meeting], people[0]).await.unwrap(), 1);
+}
