@@ -6,7 +6,7 @@
 use cakap_domain::audit::AuditEntity;
 use cakap_domain::learning::attendance::{self as rules, AttendanceMethod};
 use cakap_domain::learning::enrollment::EnrollmentStatus;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use sha2::Digest;
 
 use crate::Store;
@@ -103,7 +103,7 @@ pub(crate) async fn check_in(store: &Store, ctx: &Ctx, meeting_id: i64, employee
     }
     let exists = attendance::Entity::find_by_id((ctx.tenant_id, meeting_id, employee_id)).one(&txn).await?.is_some();
     if !exists {
-        attendance::ActiveModel {
+        let inserted = attendance::ActiveModel {
             tenant_id: Set(ctx.tenant_id),
             meeting_id: Set(meeting_id),
             employee_id: Set(employee_id),
@@ -111,8 +111,14 @@ pub(crate) async fn check_in(store: &Store, ctx: &Ctx, meeting_id: i64, employee
             at: Set(crate::now()),
         }
         .insert(&txn)
-        .await
-        .map_err(|e| StoreError::on_unique(e, "code", "presensi Anda sudah tercatat"))?;
+        .await;
+        // A second scan racing this one (PostgreSQL) recorded it first: that is the same check-in.
+        if let Err(e) = inserted {
+            return match e.sql_err() {
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Ok(()),
+                _ => Err(e.into()),
+            };
+        }
         audit::record(&txn, ctx, ctx.tenant_id, ("check_in", AuditEntity::Enrollment, e.id), None::<&()>, Some(&meeting_id)).await?;
     }
     txn.commit().await?;
@@ -125,8 +131,7 @@ pub(crate) async fn attended<C: ConnectionTrait>(db: &C, tenant_id: i64, meeting
         .filter(attendance::Column::TenantId.eq(tenant_id))
         .filter(attendance::Column::EmployeeId.eq(employee_id))
         .filter(attendance::Column::MeetingId.is_in(meeting_ids.to_vec()))
-        .all(db)
-        .await?
-        .len();
-    Ok(n as u32)
+        .count(db)
+        .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
