@@ -66,6 +66,18 @@ pub enum Permission {
     SubmitPlan,
     /// Approve a submitted plan or return it with a comment (PPK).
     DecidePlan,
+    /// Run classes: create them (from an approved plan or outside it), sessions and
+    /// instructors, nominate anyone, give the BKPSDM approval, complete, issue and revoke
+    /// certificates (BKPSDM admin and planner).
+    ManageClasses,
+    /// Nominate one's own staff (the supervised subtree) and give the atasan's approval.
+    NominateTeam,
+    /// Mark attendance and show the check-in QR of the classes one teaches.
+    TeachClasses,
+    /// One's own learning: register where a class allows it, check in, certificates, own JP.
+    Learn,
+    /// The JP ledger and its compliance dashboard (rows limited by [`ReadScope`]).
+    ReadLedger,
 }
 
 /// Which employee rows an actor reads.
@@ -103,13 +115,18 @@ impl Role {
                     | ManageNeeds
                     | ReadPlan
                     | ManagePlan
+                    | ManageClasses
+                    | ReadLedger
             ),
-            Planner => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ManageCompetency | ReadAkpk | ReadNeeds | ManageNeeds | ReadPlan | ManagePlan),
-            Approver => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ReadAkpk | ReadNeeds | ReadPlan | DecidePlan),
-            Pyb => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ReadAkpk | ReadNeeds | ReadPlan | SubmitPlan),
-            Supervisor => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ReadAkpk),
-            Instructor => matches!(p, ReadOrg | ReadCompetency),
-            Employee => matches!(p, ReadEmployees | ReadCompetency | ReadAkpk),
+            Planner => matches!(
+                p,
+                ReadOrg | ReadEmployees | ReadCompetency | ManageCompetency | ReadAkpk | ReadNeeds | ManageNeeds | ReadPlan | ManagePlan | ManageClasses | ReadLedger
+            ),
+            Approver => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ReadAkpk | ReadNeeds | ReadPlan | DecidePlan | ReadLedger),
+            Pyb => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ReadAkpk | ReadNeeds | ReadPlan | SubmitPlan | ReadLedger),
+            Supervisor => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ReadAkpk | NominateTeam | ReadLedger | Learn),
+            Instructor => matches!(p, ReadOrg | ReadCompetency | TeachClasses),
+            Employee => matches!(p, ReadEmployees | ReadCompetency | ReadAkpk | Learn),
         }
     }
 
@@ -192,6 +209,17 @@ mod tests {
             assert_eq!(r.grants(Permission::DecidePlan), *r == Role::Approver, "{r:?}");
             assert_eq!(r.grants(Permission::ManagePlan), matches!(r, Role::Planner | Role::Admin), "{r:?}");
         }
+    }
+
+    #[test]
+    fn delivery_is_run_by_bkpsdm_nominated_by_atasan_taught_by_instructors() {
+        for r in Role::ALL {
+            assert_eq!(r.grants(Permission::ManageClasses), matches!(r, Role::Planner | Role::Admin), "{r:?}");
+            assert_eq!(r.grants(Permission::NominateTeam), *r == Role::Supervisor, "{r:?}");
+            assert_eq!(r.grants(Permission::TeachClasses), *r == Role::Instructor, "{r:?}");
+            assert_eq!(r.grants(Permission::Learn), matches!(r, Role::Employee | Role::Supervisor), "{r:?}");
+        }
+        assert!(!Role::Instructor.grants(Permission::ReadLedger) && !Role::Employee.grants(Permission::ReadLedger));
     }
 
     #[test]

@@ -288,6 +288,11 @@ impl Scope {
     /// tenant's revisions stand.
     pub async fn analysis(&self) -> Result<Arc<crate::akpk::analysis::Analysis>> {
         self.require(Permission::ReadNeeds)?;
+        self.analysis_unchecked().await
+    }
+
+    /// The tenant's analysis for rules inside the store (see `akpk::needs::list_for_rules`).
+    pub(crate) async fn analysis_unchecked(&self) -> Result<Arc<crate::akpk::analysis::Analysis>> {
         let t = self.tenant_id();
         let load = async { Ok(Arc::new(crate::akpk::analysis::Analysis::load(&self.store.db, t, &EmployeeScope::Tenant).await?)) };
         self.store.caches.analysis.get_or_load(t, self.revisions().await?.for_analysis(), load).await
@@ -347,9 +352,9 @@ impl Scope {
         Ok(crate::plan::Plans { scope: self })
     }
 
-    /// Classes and their enrollments (`ManagePlan` until delivery has roles of its own).
+    /// Running classes and their enrollments (`ManageClasses`).
     pub fn classes(&self) -> Result<crate::learning::Classes<'_>> {
-        self.require(Permission::ManagePlan)?;
+        self.require(Permission::ManageClasses)?;
         Ok(crate::learning::Classes { scope: self })
     }
 

@@ -68,6 +68,8 @@ macro_rules! tables {
         $m!(certificate, certificate::Column::TenantId, certificate::Column::Id);
         $m!(app_user, app_user::Column::Id);
         $m!(user_role, user_role::Column::TenantId, user_role::Column::UserId, user_role::Column::Role);
+        $m!(offering_instructor, offering_instructor::Column::TenantId, offering_instructor::Column::Id);
+        $m!(notification, notification::Column::TenantId, notification::Column::Id);
         $m!(api_token, api_token::Column::Id);
         $m!(user_totp, user_totp::Column::UserId);
         $m!(recovery_code, recovery_code::Column::Id);

@@ -8,4 +8,5 @@ pub mod certificate;
 pub mod clash;
 pub mod enrollment;
 pub mod jp;
+pub mod notice;
 pub mod waitlist;

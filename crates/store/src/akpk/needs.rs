@@ -110,7 +110,17 @@ pub(crate) async fn close(store: &Store, ctx: &Ctx, id: i64) -> Result<()> {
 /// The needs list (gap needs from the analysis and the open needs added by hand), filtered,
 /// highest priority first: what the needs page, its export, the API and Beranda show.
 pub async fn list(scope: &crate::Scope, f: &super::analysis::NeedFilter) -> Result<(std::sync::Arc<super::analysis::Analysis>, Vec<super::analysis::NeedRow>)> {
-    let an = scope.analysis().await?;
+    scope.require(cakap_domain::Permission::ReadNeeds)?;
+    list_for_rules(scope, f).await
+}
+
+/// The needs list without the permission check, for rules inside the store whose result
+/// shows no need (the waitlist's need-priority order).
+pub(crate) async fn list_for_rules(
+    scope: &crate::Scope,
+    f: &super::analysis::NeedFilter,
+) -> Result<(std::sync::Arc<super::analysis::Analysis>, Vec<super::analysis::NeedRow>)> {
+    let an = scope.analysis_unchecked().await?;
     let manual = open(&scope.store().db, scope.tenant_id()).await?;
     let rows = an.needs(&manual, f);
     Ok((an, rows))

@@ -16,6 +16,7 @@ pub struct Model {
     pub reason: String,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
+    pub nominator: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

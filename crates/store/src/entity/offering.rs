@@ -21,6 +21,7 @@ pub struct Model {
     pub min_attendance: i32,
     pub status: String,
     pub created_at: TimeDateTimeWithTimeZone,
+    pub approval: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -135,3 +135,119 @@ pub(crate) async fn attended<C: ConnectionTrait>(db: &C, tenant_id: i64, meeting
         .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
+
+/// A session as a class's page lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Meeting {
+    pub id: i64,
+    pub offering_id: i64,
+    pub starts_at: time::OffsetDateTime,
+    pub ends_at: time::OffsetDateTime,
+    pub place: String,
+    /// How many checked in or were marked present.
+    pub present: u32,
+}
+
+/// Most sessions one class may have (a year of daily sessions).
+pub const MAX_MEETINGS: u64 = 400;
+
+/// A class's sessions in time order, with how many attended each.
+pub(crate) async fn meetings<C: ConnectionTrait>(db: &C, tenant_id: i64, offering_id: i64) -> Result<Vec<Meeting>> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let rows = meeting::Entity::find()
+        .filter(meeting::Column::TenantId.eq(tenant_id))
+        .filter(meeting::Column::OfferingId.eq(offering_id))
+        .order_by_asc(meeting::Column::StartsAt)
+        .limit(MAX_MEETINGS)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
+    let counts: Vec<(i64, i64)> = attendance::Entity::find()
+        .select_only()
+        .column(attendance::Column::MeetingId)
+        .column_as(attendance::Column::EmployeeId.count(), "n")
+        .filter(attendance::Column::TenantId.eq(tenant_id))
+        .filter(attendance::Column::MeetingId.is_in(ids))
+        .group_by(attendance::Column::MeetingId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| Meeting {
+            present: counts.iter().find(|(id, _)| *id == m.id).map_or(0, |(_, n)| u32::try_from(*n).unwrap_or(0)),
+            id: m.id,
+            offering_id: m.offering_id,
+            starts_at: m.starts_at,
+            ends_at: m.ends_at,
+            place: m.place,
+        })
+        .collect())
+}
+
+/// One session (the check-in page, the instructor's marking).
+pub(crate) async fn meeting<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<Meeting> {
+    let m = meeting::Entity::find_by_id((tenant_id, id)).one(db).await?.ok_or(StoreError::NotFound)?;
+    let present = attendance::Entity::find().filter(attendance::Column::TenantId.eq(tenant_id)).filter(attendance::Column::MeetingId.eq(id)).count(db).await?;
+    Ok(Meeting { id: m.id, offering_id: m.offering_id, starts_at: m.starts_at, ends_at: m.ends_at, place: m.place, present: u32::try_from(present).unwrap_or(0) })
+}
+
+/// Who is recorded present at a session: employee id → how.
+pub(crate) async fn present<C: ConnectionTrait>(db: &C, tenant_id: i64, meeting_id: i64) -> Result<std::collections::HashMap<i64, AttendanceMethod>> {
+    attendance::Entity::find()
+        .filter(attendance::Column::TenantId.eq(tenant_id))
+        .filter(attendance::Column::MeetingId.eq(meeting_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| Ok((a.employee_id, code(AttendanceMethod::from_code(&a.method), "cara presensi", &a.method)?)))
+        .collect()
+}
+
+/// The instructor's register for a session: exactly `present` (seat holders of the class) are
+/// recorded present afterwards. A QR check-in of someone left unticked is removed too: the
+/// instructor, in the room, has the last word. Refused before the session starts.
+pub(crate) async fn mark(store: &Store, ctx: &Ctx, meeting_id: i64, present_ids: &[i64], now: time::OffsetDateTime) -> Result<()> {
+    let txn = store.write().await?;
+    let m = meeting::Entity::find_by_id((ctx.tenant_id, meeting_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    if now < m.starts_at - time::Duration::minutes(rules::OPENS_BEFORE_MINUTES) {
+        return Err(StoreError::Conflict("present", "kehadiran belum dapat dicatat sebelum sesi dimulai".into()));
+    }
+    let seats: Vec<i64> = enrollment::Entity::find()
+        .filter(enrollment::Column::TenantId.eq(ctx.tenant_id))
+        .filter(enrollment::Column::OfferingId.eq(m.offering_id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .filter(|e| EnrollmentStatus::from_code(&e.status).is_some_and(|s| s.holds_seat()))
+        .map(|e| e.employee_id)
+        .collect();
+    if let Some(x) = present_ids.iter().find(|x| !seats.contains(x)) {
+        return Err(StoreError::invalid("present", format!("pegawai {x} bukan peserta kelas ini")));
+    }
+    let before = present(&txn, ctx.tenant_id, meeting_id).await?;
+    let gone: Vec<i64> = before.keys().filter(|e| !present_ids.contains(e)).copied().collect();
+    if !gone.is_empty() {
+        attendance::Entity::delete_many()
+            .filter(attendance::Column::TenantId.eq(ctx.tenant_id))
+            .filter(attendance::Column::MeetingId.eq(meeting_id))
+            .filter(attendance::Column::EmployeeId.is_in(gone.clone()))
+            .exec(&txn)
+            .await?;
+    }
+    let added: Vec<i64> = present_ids.iter().filter(|e| !before.contains_key(e)).copied().collect();
+    for e in &added {
+        attendance::ActiveModel {
+            tenant_id: Set(ctx.tenant_id),
+            meeting_id: Set(meeting_id),
+            employee_id: Set(*e),
+            method: Set(AttendanceMethod::Instructor.code().into()),
+            at: Set(crate::now()),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    audit::record(&txn, ctx, ctx.tenant_id, ("mark_attendance", AuditEntity::Offering, m.offering_id), Some(&(meeting_id, &gone)), Some(&(meeting_id, &added))).await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -115,6 +115,7 @@ pub(crate) async fn issue(store: &Store, ctx: &Ctx, enrollment_id: i64, today: t
     .await
     .map_err(|e| StoreError::on_unique(e, "enrollment_id", "sertifikat untuk peserta ini sudah terbit"))?;
     audit::record(&txn, ctx, ctx.tenant_id, ("issue", AuditEntity::Certificate, id), None::<&()>, Some(&row.number)).await?;
+    super::notify::employee(&txn, ctx.tenant_id, e.employee_id, cakap_domain::learning::notice::NoticeKind::Certificate, &o.title, "/kelas-saya").await?;
     txn.commit().await?;
     Ok(id)
 }
@@ -187,4 +188,49 @@ pub async fn verify(store: &Store, verify_code: &str) -> Result<Verified> {
         signature: c.signature,
         public_key: k.public_key,
     })
+}
+
+/// A certificate as its holder's list shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Owned {
+    pub id: i64,
+    pub number: String,
+    pub offering_id: i64,
+    pub verify_code: String,
+    pub issued_at: time::OffsetDateTime,
+    pub revoked: bool,
+}
+
+/// An employee's certificates, newest first.
+pub(crate) async fn of_employee<C: ConnectionTrait>(db: &C, tenant_id: i64, employee_id: i64) -> Result<Vec<Owned>> {
+    let mine: std::collections::HashMap<i64, i64> = enrollment::Entity::find()
+        .filter(enrollment::Column::TenantId.eq(tenant_id))
+        .filter(enrollment::Column::EmployeeId.eq(employee_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e.offering_id))
+        .collect();
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::TenantId.eq(tenant_id))
+        .filter(certificate::Column::EnrollmentId.is_in(mine.keys().copied().collect::<Vec<_>>()))
+        .order_by_desc(certificate::Column::IssuedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| Owned {
+            id: c.id,
+            number: c.number,
+            offering_id: mine.get(&c.enrollment_id).copied().unwrap_or_default(),
+            verify_code: c.verify_code,
+            issued_at: c.issued_at,
+            revoked: c.revoked_at.is_some(),
+        })
+        .collect())
+}
+
+/// The employee a certificate of the tenant belongs to.
+pub(crate) async fn holder<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<i64> {
+    let c = certificate::Entity::find_by_id((tenant_id, id)).one(db).await?.ok_or(StoreError::NotFound)?;
+    Ok(enrollment::Entity::find_by_id((tenant_id, c.enrollment_id)).one(db).await?.ok_or(StoreError::NotFound)?.employee_id)
 }

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use cakap_domain::FieldError;
 use cakap_domain::audit::AuditEntity;
-use cakap_domain::learning::enrollment::{EnrollmentStatus, OfferingStatus};
+use cakap_domain::learning::enrollment::{Approval, EnrollmentStatus, Nominator, OfferingStatus, Stage};
+use cakap_domain::learning::notice::NoticeKind;
 use cakap_domain::learning::waitlist::{Waiting, WaitlistOrder};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Serialize;
@@ -42,6 +43,7 @@ pub struct OfferingInput {
     pub self_register: bool,
     pub waitlist_order: WaitlistOrder,
     pub min_attendance: u8,
+    pub approval: Approval,
 }
 
 impl OfferingInput {
@@ -121,6 +123,7 @@ pub(crate) async fn create(store: &Store, ctx: &Ctx, input: &OfferingInput) -> R
         min_attendance: Set(i32::from(input.min_attendance)),
         status: Set(OfferingStatus::Open.code().into()),
         created_at: Set(crate::now()),
+        approval: Set(input.approval.code().into()),
     }
     .insert(&txn)
     .await?;
@@ -150,15 +153,26 @@ async fn seats_taken<C: ConnectionTrait>(db: &C, tenant_id: i64, offering_id: i6
         .await?)
 }
 
-pub(crate) async fn enroll(store: &Store, ctx: &Ctx, offering_id: i64, employee_id: i64) -> Result<EnrollmentStatus> {
+/// Puts a person forward for a class: straight to a seat (or the waitlist) when the class needs
+/// no approval or the nominator's approval is the last one, else waiting for the next approver,
+/// who is told. The seat is decided under the class's row lock.
+pub(crate) async fn nominate(store: &Store, ctx: &Ctx, offering_id: i64, employee_id: i64, by: Nominator) -> Result<EnrollmentStatus> {
     let txn = store.write().await?;
     let o = lock_offering(&txn, ctx.tenant_id, offering_id).await?;
     if o.status != OfferingStatus::Open.code() {
         return Err(StoreError::Conflict("status", "pendaftaran kelas ini sudah ditutup".into()));
     }
-    employee::Entity::find_by_id((ctx.tenant_id, employee_id)).one(&txn).await?.ok_or_else(|| StoreError::invalid("employee_id", "pegawai tidak ditemukan"))?;
-    let taken = seats_taken(&txn, ctx.tenant_id, offering_id).await?;
-    let status = if taken < o.capacity.max(0) as u64 { EnrollmentStatus::Enrolled } else { EnrollmentStatus::Waitlisted };
+    let person = employee::Entity::find_by_id((ctx.tenant_id, employee_id))
+        .one(&txn)
+        .await?
+        .filter(|e| e.active)
+        .ok_or_else(|| StoreError::invalid("employee_id", "pegawai tidak ditemukan"))?;
+    let approval = code(Approval::from_code(&o.approval), "persetujuan kelas", &o.approval)?;
+    let stage = approval.after_nomination(by);
+    let status = match stage.waiting_status() {
+        Some(s) => s,
+        None => seat_or_wait(&txn, ctx.tenant_id, &o).await?,
+    };
     let now = crate::now();
     let id = next_id();
     let row = enrollment::ActiveModel {
@@ -173,13 +187,70 @@ pub(crate) async fn enroll(store: &Store, ctx: &Ctx, offering_id: i64, employee_
         reason: Set(String::new()),
         created_at: Set(now),
         updated_at: Set(now),
+        nominator: Set(by.code().into()),
     }
     .insert(&txn)
     .await
     .map_err(|e| StoreError::on_unique(e, "employee_id", "pegawai ini sudah terdaftar di kelas ini"))?;
     audit::record(&txn, ctx, ctx.tenant_id, ("enroll", AuditEntity::Enrollment, id), None::<&()>, Some(&row)).await?;
+    tell(&txn, ctx.tenant_id, &o, &person, stage, status).await?;
     txn.commit().await?;
     Ok(status)
+}
+
+/// A seat while the class has one, else the waitlist (inside the class's lock).
+async fn seat_or_wait<C: ConnectionTrait>(db: &C, tenant_id: i64, o: &offering::Model) -> Result<EnrollmentStatus> {
+    let taken = seats_taken(db, tenant_id, o.id).await?;
+    Ok(if taken < o.capacity.max(0) as u64 { EnrollmentStatus::Enrolled } else { EnrollmentStatus::Waitlisted })
+}
+
+/// Tells the participant where they stand and, while an approval is awaited, its approver (the
+/// atasan; BKPSDM works from the class's list).
+async fn tell<C: ConnectionTrait>(db: &C, tenant_id: i64, o: &offering::Model, person: &employee::Model, stage: Stage, status: EnrollmentStatus) -> Result<()> {
+    let kind = match status {
+        EnrollmentStatus::Enrolled => NoticeKind::Enrolled,
+        EnrollmentStatus::Waitlisted => NoticeKind::Waitlisted,
+        _ => NoticeKind::Nominated,
+    };
+    super::notify::employee(db, tenant_id, person.id, kind, &o.title, "/kelas-saya").await?;
+    if stage == Stage::AwaitAtasan {
+        let to = super::notify::supervisors_of(db, tenant_id, person.id).await?;
+        super::notify::users(db, tenant_id, &to, NoticeKind::AwaitingApproval, &NoticeKind::AwaitingApproval.sentence(&o.title, &person.name), "/kelas/persetujuan").await?;
+    }
+    Ok(())
+}
+
+/// Gives the approval an enrollment waits for (`by`: the atasan or BKPSDM); its new status.
+pub(crate) async fn approve(store: &Store, ctx: &Ctx, enrollment_id: i64, by: Nominator) -> Result<EnrollmentStatus> {
+    let txn = store.write().await?;
+    let before = enrollment::Entity::find_by_id((ctx.tenant_id, enrollment_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let o = lock_offering(&txn, ctx.tenant_id, before.offering_id).await?;
+    // Read again under the lock: a withdrawal may have come first.
+    let before = enrollment::Entity::find_by_id((ctx.tenant_id, enrollment_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let status = code(EnrollmentStatus::from_code(&before.status), "status peserta", &before.status)?;
+    let nominator = code(Nominator::from_code(&before.nominator), "pengusul", &before.nominator)?;
+    let approval = code(Approval::from_code(&o.approval), "persetujuan kelas", &o.approval)?;
+    let stage = approval.after_approval(nominator, status, by).map_err(|m| StoreError::Conflict("status", m.into()))?;
+    let next = match stage.waiting_status() {
+        Some(s) => s,
+        None => seat_or_wait(&txn, ctx.tenant_id, &o).await?,
+    };
+    let now = crate::now();
+    let mut am: enrollment::ActiveModel = before.clone().into();
+    am.status = Set(next.code().into());
+    am.decided_by = Set(ctx.user_id);
+    am.updated_at = Set(now);
+    if next == EnrollmentStatus::Waitlisted {
+        am.waitlisted_at = Set(Some(now));
+    }
+    let after = am.update(&txn).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("approve", AuditEntity::Enrollment, enrollment_id), Some(&before), Some(&after)).await?;
+    if stage == Stage::Seat {
+        let person = employee::Entity::find_by_id((ctx.tenant_id, before.employee_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
+        tell(&txn, ctx.tenant_id, &o, &person, stage, next).await?;
+    }
+    txn.commit().await?;
+    Ok(next)
 }
 
 fn typed(m: enrollment::Model) -> Result<Enrollment> {
@@ -252,6 +323,7 @@ pub(crate) async fn withdraw(store: &Store, ctx: &Ctx, enrollment_id: i64, reaso
             am.updated_at = Set(crate::now());
             let up = am.update(&txn).await?;
             audit::record(&txn, ctx, ctx.tenant_id, ("promote", AuditEntity::Enrollment, next.id), Some(next), Some(&up)).await?;
+            super::notify::employee(&txn, ctx.tenant_id, next.employee_id, NoticeKind::Promoted, &o.title, "/kelas-saya").await?;
             promoted = Some(next.id);
         }
     }
@@ -264,18 +336,24 @@ pub(crate) async fn withdraw(store: &Store, ctx: &Ctx, enrollment_id: i64, reaso
 /// transaction: the ledger never shows a completion that is not recorded, or the other way round.
 pub(crate) async fn complete(store: &Store, ctx: &Ctx, enrollment_id: i64) -> Result<()> {
     let txn = store.write().await?;
-    let before = enrollment::Entity::find_by_id((ctx.tenant_id, enrollment_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    complete_in(&txn, ctx, enrollment_id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn complete_in<C: ConnectionTrait>(txn: &C, ctx: &Ctx, enrollment_id: i64) -> Result<()> {
+    let before = enrollment::Entity::find_by_id((ctx.tenant_id, enrollment_id)).one(txn).await?.ok_or(StoreError::NotFound)?;
     let status = code(EnrollmentStatus::from_code(&before.status), "status peserta", &before.status)?;
     if status != EnrollmentStatus::Enrolled {
         return Err(StoreError::Conflict("status", format!("hanya peserta terdaftar yang dapat dinyatakan selesai (status: {})", status.label())));
     }
-    let o = offering::Entity::find_by_id((ctx.tenant_id, before.offering_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
-    let p = program::Entity::find_by_id((ctx.tenant_id, o.program_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let o = offering::Entity::find_by_id((ctx.tenant_id, before.offering_id)).one(txn).await?.ok_or(StoreError::NotFound)?;
+    let p = program::Entity::find_by_id((ctx.tenant_id, o.program_id)).one(txn).await?.ok_or(StoreError::NotFound)?;
     let mut am: enrollment::ActiveModel = before.clone().into();
     am.status = Set(EnrollmentStatus::Completed.code().into());
     am.decided_by = Set(ctx.user_id);
     am.updated_at = Set(crate::now());
-    let after = am.update(&txn).await?;
+    let after = am.update(txn).await?;
     jp_entry::ActiveModel {
         tenant_id: Set(ctx.tenant_id),
         id: Set(next_id()),
@@ -287,9 +365,327 @@ pub(crate) async fn complete(store: &Store, ctx: &Ctx, enrollment_id: i64) -> Re
         title: Set(format!("{} ({})", p.name, o.title)),
         recorded_at: Set(crate::now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    audit::record(&txn, ctx, ctx.tenant_id, ("complete", AuditEntity::Enrollment, enrollment_id), Some(&before), Some(&after)).await?;
-    txn.commit().await?;
+    audit::record(txn, ctx, ctx.tenant_id, ("complete", AuditEntity::Enrollment, enrollment_id), Some(&before), Some(&after)).await?;
     Ok(())
+}
+
+/// A class as lists and its page show it, with its program and seat counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct OfferingRow {
+    pub id: i64,
+    pub program_id: i64,
+    pub program_code: String,
+    pub program_name: String,
+    pub jalur: String,
+    pub jp: i32,
+    pub plan_item_id: Option<i64>,
+    pub title: String,
+    pub starts_on: time::Date,
+    pub ends_on: time::Date,
+    pub place: String,
+    pub link: String,
+    pub capacity: i32,
+    pub cost: i64,
+    pub self_register: bool,
+    pub waitlist_order: WaitlistOrder,
+    pub min_attendance: u8,
+    pub approval: Approval,
+    pub status: OfferingStatus,
+    /// Seats held (enrolled, completed, failed).
+    pub taken: u32,
+    pub waitlisted: u32,
+    /// Nominations waiting for an approval.
+    pub pending: u32,
+}
+
+impl OfferingRow {
+    pub fn free(&self) -> u32 {
+        (self.capacity.max(0) as u32).saturating_sub(self.taken)
+    }
+}
+
+/// Classes per page of a list.
+pub const PAGE_SIZE: u64 = 50;
+
+/// Which classes a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct OfferingFilter {
+    /// Classes running in this year (any overlap).
+    pub year: Option<i32>,
+    /// Only these classes (an instructor's, a learner's); None: all.
+    pub only: Option<Vec<i64>>,
+    /// Only classes open for self-registration and not yet ended on this day.
+    pub open_on: Option<time::Date>,
+}
+
+/// Classes by start date (latest first), a page of them, and the total.
+pub(crate) async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64, f: &OfferingFilter, page: u64) -> Result<(Vec<OfferingRow>, u64)> {
+    let mut q = offering::Entity::find().filter(offering::Column::TenantId.eq(tenant_id));
+    if let Some(y) = f.year {
+        let (Ok(a), Ok(b)) = (time::Date::from_calendar_date(y, time::Month::January, 1), time::Date::from_calendar_date(y, time::Month::December, 31)) else {
+            return Ok((vec![], 0));
+        };
+        q = q.filter(offering::Column::StartsOn.lte(b)).filter(offering::Column::EndsOn.gte(a));
+    }
+    if let Some(ids) = &f.only {
+        if ids.is_empty() {
+            return Ok((vec![], 0));
+        }
+        q = q.filter(offering::Column::Id.is_in(ids.clone()));
+    }
+    if let Some(d) = f.open_on {
+        q = q.filter(offering::Column::SelfRegister.eq(true)).filter(offering::Column::Status.eq(OfferingStatus::Open.code())).filter(offering::Column::EndsOn.gte(d));
+    }
+    let q = q.order_by_desc(offering::Column::StartsOn).order_by_asc(offering::Column::Id);
+    let total = q.clone().count(db).await?;
+    let rows = q.paginate(db, PAGE_SIZE).fetch_page(page.max(1) - 1).await?;
+    Ok((rows_of(db, tenant_id, rows).await?, total))
+}
+
+/// One class.
+pub(crate) async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<OfferingRow> {
+    let o = offering::Entity::find_by_id((tenant_id, id)).one(db).await?.ok_or(StoreError::NotFound)?;
+    rows_of(db, tenant_id, vec![o]).await?.pop().ok_or(StoreError::NotFound)
+}
+
+async fn rows_of<C: ConnectionTrait>(db: &C, tenant_id: i64, rows: Vec<offering::Model>) -> Result<Vec<OfferingRow>> {
+    let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
+    let prog_ids: Vec<i64> = rows.iter().map(|o| o.program_id).collect();
+    let programs: HashMap<i64, program::Model> = program::Entity::find()
+        .filter(program::Column::TenantId.eq(tenant_id))
+        .filter(program::Column::Id.is_in(prog_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    // Counts per class and status, one query for the page.
+    let counts: Vec<(i64, String, i64)> = enrollment::Entity::find()
+        .select_only()
+        .column(enrollment::Column::OfferingId)
+        .column(enrollment::Column::Status)
+        .column_as(enrollment::Column::Id.count(), "n")
+        .filter(enrollment::Column::TenantId.eq(tenant_id))
+        .filter(enrollment::Column::OfferingId.is_in(ids))
+        .group_by(enrollment::Column::OfferingId)
+        .group_by(enrollment::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|o| {
+            let p = programs.get(&o.program_id).ok_or(StoreError::NotFound)?;
+            let mut r = OfferingRow {
+                id: o.id,
+                program_id: o.program_id,
+                program_code: p.code.clone(),
+                program_name: p.name.clone(),
+                jalur: p.jalur.clone(),
+                jp: p.jp,
+                plan_item_id: o.plan_item_id,
+                title: o.title,
+                starts_on: o.starts_on,
+                ends_on: o.ends_on,
+                place: o.place,
+                link: o.link,
+                capacity: o.capacity,
+                cost: o.cost,
+                self_register: o.self_register,
+                waitlist_order: code(WaitlistOrder::from_code(&o.waitlist_order), "urutan daftar tunggu", &o.waitlist_order)?,
+                min_attendance: o.min_attendance.clamp(0, 100) as u8,
+                approval: code(Approval::from_code(&o.approval), "persetujuan kelas", &o.approval)?,
+                status: code(OfferingStatus::from_code(&o.status), "status kelas", &o.status)?,
+                taken: 0,
+                waitlisted: 0,
+                pending: 0,
+            };
+            for (_, st, n) in counts.iter().filter(|(id, _, _)| *id == r.id) {
+                let n = u32::try_from(*n).unwrap_or(0);
+                match EnrollmentStatus::from_code(st) {
+                    Some(s) if s.holds_seat() => r.taken += n,
+                    Some(EnrollmentStatus::Waitlisted) => r.waitlisted += n,
+                    Some(EnrollmentStatus::Nominated | EnrollmentStatus::Approved) => r.pending += n,
+                    _ => {}
+                }
+            }
+            Ok(r)
+        })
+        .collect()
+}
+
+/// A participant of a class as its page lists them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Participant {
+    pub enrollment_id: i64,
+    pub employee_id: i64,
+    pub nip: String,
+    pub name: String,
+    pub unit_id: i64,
+    pub status: EnrollmentStatus,
+    pub nominator: Nominator,
+    pub reason: String,
+    pub waitlisted_at: Option<time::OffsetDateTime>,
+    /// Sessions attended.
+    pub attended: u32,
+    /// The certificate: (id, number, revoked).
+    pub certificate: Option<(i64, String, bool)>,
+}
+
+/// Everyone ever enrolled in a class: seat holders first, then the waitlist, then the rest.
+pub(crate) async fn participants<C: ConnectionTrait>(db: &C, tenant_id: i64, offering_id: i64) -> Result<Vec<Participant>> {
+    use crate::entity::{attendance, certificate, meeting};
+    let list = enrollment::Entity::find()
+        .filter(enrollment::Column::TenantId.eq(tenant_id))
+        .filter(enrollment::Column::OfferingId.eq(offering_id))
+        .order_by_asc(enrollment::Column::CreatedAt)
+        .order_by_asc(enrollment::Column::Id)
+        .all(db)
+        .await?;
+    let emp_ids: Vec<i64> = list.iter().map(|e| e.employee_id).collect();
+    let people: HashMap<i64, employee::Model> =
+        employee::Entity::find().filter(employee::Column::TenantId.eq(tenant_id)).filter(employee::Column::Id.is_in(emp_ids)).all(db).await?.into_iter().map(|e| (e.id, e)).collect();
+    let meetings: Vec<i64> = meeting::Entity::find()
+        .select_only()
+        .column(meeting::Column::Id)
+        .filter(meeting::Column::TenantId.eq(tenant_id))
+        .filter(meeting::Column::OfferingId.eq(offering_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut attended: HashMap<i64, u32> = HashMap::new();
+    if !meetings.is_empty() {
+        let rows: Vec<(i64, i64)> = attendance::Entity::find()
+            .select_only()
+            .column(attendance::Column::EmployeeId)
+            .column_as(attendance::Column::MeetingId.count(), "n")
+            .filter(attendance::Column::TenantId.eq(tenant_id))
+            .filter(attendance::Column::MeetingId.is_in(meetings))
+            .group_by(attendance::Column::EmployeeId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        attended = rows.into_iter().map(|(e, n)| (e, u32::try_from(n).unwrap_or(0))).collect();
+    }
+    let enr_ids: Vec<i64> = list.iter().map(|e| e.id).collect();
+    let certs: HashMap<i64, (i64, String, bool)> = certificate::Entity::find()
+        .filter(certificate::Column::TenantId.eq(tenant_id))
+        .filter(certificate::Column::EnrollmentId.is_in(enr_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.enrollment_id, (c.id, c.number, c.revoked_at.is_some())))
+        .collect();
+    let mut out = list
+        .into_iter()
+        .map(|e| {
+            let p = people.get(&e.employee_id).ok_or(StoreError::NotFound)?;
+            Ok(Participant {
+                enrollment_id: e.id,
+                employee_id: e.employee_id,
+                nip: p.nip.clone(),
+                name: p.name.clone(),
+                unit_id: p.unit_id,
+                status: code(EnrollmentStatus::from_code(&e.status), "status peserta", &e.status)?,
+                nominator: code(Nominator::from_code(&e.nominator), "pengusul", &e.nominator)?,
+                reason: e.reason,
+                waitlisted_at: e.waitlisted_at,
+                attended: attended.get(&e.employee_id).copied().unwrap_or(0),
+                certificate: certs.get(&e.id).cloned(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let rank = |s: EnrollmentStatus| if s.holds_seat() { 0 } else if matches!(s, EnrollmentStatus::Nominated | EnrollmentStatus::Approved) { 1 } else if s == EnrollmentStatus::Waitlisted { 2 } else { 3 };
+    out.sort_by_key(|p| rank(p.status));
+    Ok(out)
+}
+
+/// Completes a class by its attendance rule: each enrolled participant who attended enough of
+/// its sessions is completed (their JP go to the ledger), the others fail; the class is done.
+/// One transaction: a class is never half-completed. Returns (completed, failed).
+pub(crate) async fn close(store: &Store, ctx: &Ctx, offering_id: i64) -> Result<(u32, u32)> {
+    let txn = store.write().await?;
+    let o = lock_offering(&txn, ctx.tenant_id, offering_id).await?;
+    if o.status == OfferingStatus::Done.code() || o.status == OfferingStatus::Cancelled.code() {
+        return Err(StoreError::Conflict("status", "kelas ini sudah ditutup".into()));
+    }
+    let people = participants(&txn, ctx.tenant_id, offering_id).await?;
+    let sessions = crate::entity::meeting::Entity::find()
+        .filter(crate::entity::meeting::Column::TenantId.eq(ctx.tenant_id))
+        .filter(crate::entity::meeting::Column::OfferingId.eq(offering_id))
+        .count(&txn)
+        .await?;
+    if sessions == 0 {
+        return Err(StoreError::Conflict("status", "kelas ini belum memiliki sesi; tambahkan sesi dan catat kehadiran lebih dahulu".into()));
+    }
+    let sessions = u32::try_from(sessions).unwrap_or(u32::MAX);
+    let min = o.min_attendance.clamp(0, 100) as u8;
+    let (mut done, mut failed) = (0, 0);
+    for p in people.iter().filter(|p| p.status == EnrollmentStatus::Enrolled) {
+        if cakap_domain::learning::attendance::completes(p.attended, sessions, min) {
+            complete_in(&txn, ctx, p.enrollment_id).await?;
+            done += 1;
+        } else {
+            let before = enrollment::Entity::find_by_id((ctx.tenant_id, p.enrollment_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
+            let mut am: enrollment::ActiveModel = before.clone().into();
+            am.status = Set(EnrollmentStatus::Failed.code().into());
+            am.reason = Set(format!("kehadiran {} dari {sessions} sesi, kurang dari {min}%", p.attended));
+            am.decided_by = Set(ctx.user_id);
+            am.updated_at = Set(crate::now());
+            let after = am.update(&txn).await?;
+            audit::record(&txn, ctx, ctx.tenant_id, ("fail", AuditEntity::Enrollment, p.enrollment_id), Some(&before), Some(&after)).await?;
+            failed += 1;
+        }
+    }
+    let mut am: offering::ActiveModel = o.clone().into();
+    am.status = Set(OfferingStatus::Done.code().into());
+    am.update(&txn).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("close", AuditEntity::Offering, offering_id), None::<&()>, Some(&(done, failed))).await?;
+    txn.commit().await?;
+    Ok((done, failed))
+}
+
+/// The classes an employee is or was in, with their status there: (class id, enrollment).
+pub(crate) async fn of_employee<C: ConnectionTrait>(db: &C, tenant_id: i64, employee_id: i64) -> Result<Vec<(i64, Enrollment)>> {
+    enrollment::Entity::find()
+        .filter(enrollment::Column::TenantId.eq(tenant_id))
+        .filter(enrollment::Column::EmployeeId.eq(employee_id))
+        .order_by_desc(enrollment::Column::CreatedAt)
+        .limit(500)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| Ok((m.offering_id, typed(m)?)))
+        .collect()
+}
+
+/// One enrollment's row (for the handles' checks of whose it is).
+pub(crate) async fn enrollment<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<enrollment::Model> {
+    enrollment::Entity::find_by_id((tenant_id, id)).one(db).await?.ok_or(StoreError::NotFound)
+}
+
+/// Most nominations a "waiting for approval" list shows at once.
+pub const MAX_WAITING: u64 = 1_000;
+
+/// Enrollments of the tenant in `status` (a waiting stage), with their classes, oldest first.
+pub(crate) async fn waiting_for<C: ConnectionTrait>(db: &C, tenant_id: i64, status: EnrollmentStatus) -> Result<Vec<(OfferingRow, Participant)>> {
+    let rows = enrollment::Entity::find()
+        .filter(enrollment::Column::TenantId.eq(tenant_id))
+        .filter(enrollment::Column::Status.eq(status.code()))
+        .order_by_asc(enrollment::Column::CreatedAt)
+        .limit(MAX_WAITING)
+        .all(db)
+        .await?;
+    let mut classes: Vec<i64> = rows.iter().map(|e| e.offering_id).collect();
+    classes.sort_unstable();
+    classes.dedup();
+    let mut out = vec![];
+    for o in classes {
+        let row = get(db, tenant_id, o).await?;
+        for p in participants(db, tenant_id, o).await?.into_iter().filter(|p| p.status == status) {
+            out.push((row.clone(), p));
+        }
+    }
+    Ok(out)
 }

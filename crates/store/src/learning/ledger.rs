@@ -23,3 +23,36 @@ pub(crate) async fn totals<C: ConnectionTrait>(db: &C, tenant_id: i64, year: i32
     .await?;
     Ok(rows.into_iter().map(|r| (r.employee_id, u32::try_from(r.jp.max(0)).unwrap_or(u32::MAX))).collect())
 }
+
+/// One line of an employee's ledger.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Entry {
+    pub title: String,
+    pub jp: i32,
+    pub source: cakap_domain::learning::jp::JpSource,
+    pub recorded_at: time::OffsetDateTime,
+}
+
+/// An employee's ledger lines in a year, newest first.
+pub(crate) async fn entries<C: ConnectionTrait>(db: &C, tenant_id: i64, employee_id: i64, year: i32) -> Result<Vec<Entry>> {
+    use crate::entity::jp_entry;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    jp_entry::Entity::find()
+        .filter(jp_entry::Column::TenantId.eq(tenant_id))
+        .filter(jp_entry::Column::EmployeeId.eq(employee_id))
+        .filter(jp_entry::Column::Year.eq(year))
+        .order_by_desc(jp_entry::Column::RecordedAt)
+        .limit(1_000)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| {
+            Ok(Entry {
+                source: crate::error::code(cakap_domain::learning::jp::JpSource::from_code(&e.source), "sumber JP", &e.source)?,
+                title: e.title,
+                jp: e.jp,
+                recorded_at: e.recorded_at,
+            })
+        })
+        .collect()
+}

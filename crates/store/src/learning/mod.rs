@@ -5,17 +5,22 @@
 pub mod attendance;
 pub mod certificates;
 pub mod classes;
+pub mod instructors;
 pub(crate) mod ledger;
+pub mod notify;
 
 use std::collections::HashMap;
 
 use crate::error::Result;
 use crate::scope::Scope;
-use cakap_domain::learning::enrollment::EnrollmentStatus;
+use cakap_domain::Permission;
+use cakap_domain::learning::enrollment::{EnrollmentStatus, Nominator};
 use cakap_domain::learning::waitlist::WaitlistOrder;
-use classes::OfferingInput;
+use classes::{OfferingInput, OfferingRow, Participant};
 
-/// The planner's work on classes (`ManagePlan` for now): the handle [`Scope::classes`] hands out.
+use crate::error::StoreError;
+
+/// BKPSDM's work on classes (`ManageClasses`): the handle [`Scope::classes`] hands out.
 pub struct Classes<'a> {
     pub(crate) scope: &'a Scope,
 }
@@ -26,19 +31,73 @@ impl Classes<'_> {
         classes::create(self.scope.store(), &self.scope.ctx(), input).await
     }
 
-    /// Puts an employee in a class: a seat while there is one, else the waitlist.
+    /// BKPSDM nominates an employee: a seat (or the waitlist) at once, unless the class asks
+    /// for the atasan's consent first.
     pub async fn enroll(&self, offering_id: i64, employee_id: i64) -> Result<EnrollmentStatus> {
-        classes::enroll(self.scope.store(), &self.scope.ctx(), offering_id, employee_id).await
+        classes::nominate(self.scope.store(), &self.scope.ctx(), offering_id, employee_id, Nominator::Bkpsdm).await
+    }
+
+    /// Gives BKPSDM's approval to a nomination waiting for it.
+    pub async fn approve(&self, enrollment_id: i64) -> Result<EnrollmentStatus> {
+        classes::approve(self.scope.store(), &self.scope.ctx(), enrollment_id, Nominator::Bkpsdm).await
+    }
+
+    /// Closes a class by its attendance rule: (completed, failed).
+    pub async fn close(&self, offering_id: i64) -> Result<(u32, u32)> {
+        classes::close(self.scope.store(), &self.scope.ctx(), offering_id).await
+    }
+
+    /// Issues the certificates of every completed participant who has none yet; how many.
+    pub async fn issue_all(&self, offering_id: i64) -> Result<u32> {
+        let people = classes::participants(&self.scope.store().db, self.scope.tenant_id(), offering_id).await?;
+        let mut n = 0;
+        for p in people.iter().filter(|p| p.status == EnrollmentStatus::Completed && p.certificate.is_none()) {
+            self.issue_certificate(p.enrollment_id).await?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Adds an instructor (a widyaiswara's account, or a name); its id.
+    pub async fn add_instructor(&self, offering_id: i64, user_id: Option<i64>, name: &str, organisation: &str) -> Result<i64> {
+        instructors::add(self.scope.store(), &self.scope.ctx(), offering_id, user_id, name, organisation).await
+    }
+
+    /// The tenant's widyaiswara/fasilitator accounts: (user id, name).
+    pub async fn instructor_accounts(&self) -> Result<Vec<(i64, String)>> {
+        instructors::accounts(&self.scope.store().db, self.scope.tenant_id()).await
+    }
+
+    /// Every class, a page of them, and the total.
+    pub async fn list(&self, f: &classes::OfferingFilter, page: u64) -> Result<(Vec<OfferingRow>, u64)> {
+        classes::list(&self.scope.store().db, self.scope.tenant_id(), f, page).await
+    }
+
+    /// Items of approved plans, to make classes from.
+    pub async fn approved_items(&self) -> Result<Vec<crate::plan::plans::ApprovedItem>> {
+        crate::plan::plans::approved_items(&self.scope.store().db, self.scope.tenant_id()).await
+    }
+
+    /// Clashes of a class's sessions with any session in the same days.
+    pub async fn clashes(&self, offering_id: i64) -> Result<Vec<instructors::ClashRow>> {
+        instructors::clashes(&self.scope.store().db, self.scope.tenant_id(), offering_id).await
     }
 
     /// Withdraws an enrollment with a reason; the waitlisted person promoted to the freed seat.
     pub async fn withdraw(&self, enrollment_id: i64, reason: &str) -> Result<Option<i64>> {
+        self.withdraw_unchecked(enrollment_id, reason).await
+    }
+
+    /// The withdrawal itself, for every handle that has checked who may do it.
+    async fn withdraw_unchecked(&self, enrollment_id: i64, reason: &str) -> Result<Option<i64>> {
         let o = classes::offering_of(&self.scope.store().db, self.scope.tenant_id(), enrollment_id).await?;
         let mut priorities: HashMap<i64, u8> = HashMap::new();
         if o.waitlist_order == WaitlistOrder::NeedPriority.code() {
             let cat = crate::plan::catalogue::load(&self.scope.store().db, self.scope.tenant_id()).await?;
             let comps: Vec<i64> = cat.programs.iter().filter(|p| p.id == o.program_id).flat_map(|p| p.competencies.iter().map(|c| c.competency_id)).collect();
-            let (_, needs) = crate::akpk::needs::list(self.scope, &Default::default()).await?;
+            // The order needs the tenant's needs whoever withdraws (the learner, the atasan):
+            // read past the permission check, as only the promotion comes out of it.
+            let (_, needs) = crate::akpk::needs::list_for_rules(self.scope, &Default::default()).await?;
             for n in needs.iter().filter(|n| comps.contains(&n.competency_id)) {
                 if let Some(e) = n.employee_id {
                     let p = priorities.entry(e).or_insert(0);
@@ -98,5 +157,291 @@ impl Classes<'_> {
     /// A class's enrollments in the order they were made (waitlist by its order).
     pub async fn enrollments(&self, offering_id: i64) -> Result<Vec<classes::Enrollment>> {
         classes::enrollments(&self.scope.store().db, self.scope.tenant_id(), offering_id).await
+    }
+}
+
+/// How far one user reaches into a class (decided once, by [`Scope::class`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClassReach {
+    /// BKPSDM: everything.
+    All,
+    /// Its instructor: the participants, sessions and attendance.
+    Teaching,
+    /// An atasan: the class, and their own staff in it (unit path prefix).
+    Team(String),
+    /// A participant or someone who may register: the class and their own enrollment.
+    Own(i64),
+}
+
+/// One class as the user may see it.
+pub struct ClassView<'a> {
+    scope: &'a Scope,
+    pub reach: ClassReach,
+    pub row: OfferingRow,
+}
+
+impl ClassView<'_> {
+    /// The participants the user may see (the atasan their staff, the learner themself).
+    pub async fn participants(&self) -> Result<Vec<Participant>> {
+        let db = &self.scope.store().db;
+        let all = classes::participants(db, self.scope.tenant_id(), self.row.id).await?;
+        Ok(match &self.reach {
+            ClassReach::All | ClassReach::Teaching => all,
+            ClassReach::Own(e) => all.into_iter().filter(|p| p.employee_id == *e).collect(),
+            ClassReach::Team(_) => {
+                let staff = self.scope.employees()?;
+                let mut out = vec![];
+                for p in all {
+                    if staff.get(p.employee_id).await.is_ok() {
+                        out.push(p);
+                    }
+                }
+                out
+            }
+        })
+    }
+
+    pub async fn meetings(&self) -> Result<Vec<attendance::Meeting>> {
+        attendance::meetings(&self.scope.store().db, self.scope.tenant_id(), self.row.id).await
+    }
+
+    pub async fn instructors(&self) -> Result<Vec<instructors::Instructor>> {
+        instructors::of(&self.scope.store().db, self.scope.tenant_id(), self.row.id).await
+    }
+
+    /// Whether the user runs attendance here (BKPSDM or the class's instructor).
+    pub fn runs_attendance(&self) -> bool {
+        matches!(self.reach, ClassReach::All | ClassReach::Teaching)
+    }
+
+    /// One of this class's sessions.
+    pub async fn meeting(&self, meeting_id: i64) -> Result<attendance::Meeting> {
+        let m = attendance::meeting(&self.scope.store().db, self.scope.tenant_id(), meeting_id).await?;
+        if m.offering_id != self.row.id {
+            return Err(StoreError::NotFound);
+        }
+        Ok(m)
+    }
+
+    /// Who is recorded present at one of this class's sessions (instructor and BKPSDM only).
+    pub async fn present(&self, meeting_id: i64) -> Result<HashMap<i64, cakap_domain::learning::attendance::AttendanceMethod>> {
+        self.attendance_runner()?;
+        self.meeting(meeting_id).await?;
+        attendance::present(&self.scope.store().db, self.scope.tenant_id(), meeting_id).await
+    }
+
+    /// The instructor's register for one of this class's sessions.
+    pub async fn mark(&self, meeting_id: i64, present: &[i64], now: time::OffsetDateTime) -> Result<()> {
+        self.attendance_runner()?;
+        self.meeting(meeting_id).await?;
+        attendance::mark(self.scope.store(), &self.scope.ctx(), meeting_id, present, now).await
+    }
+
+    /// The code the session's QR shows now (instructor and BKPSDM only).
+    pub async fn checkin_code(&self, meeting_id: i64, now: time::OffsetDateTime) -> Result<String> {
+        self.attendance_runner()?;
+        self.meeting(meeting_id).await?;
+        attendance::current_code(&self.scope.store().db, self.scope.tenant_id(), meeting_id, now).await
+    }
+
+    fn attendance_runner(&self) -> Result<()> {
+        if self.runs_attendance() { Ok(()) } else { Err(StoreError::Forbidden) }
+    }
+}
+
+impl Scope {
+    /// A class as this user may see it; not found when they may not (BKPSDM sees every class,
+    /// an instructor those they teach, an atasan every class (to nominate), an employee the
+    /// classes they are in or may register for).
+    pub async fn class(&self, offering_id: i64) -> Result<ClassView<'_>> {
+        let db = &self.store().db;
+        let row = classes::get(db, self.tenant_id(), offering_id).await?;
+        let reach = if self.can(Permission::ManageClasses) {
+            ClassReach::All
+        } else if self.can(Permission::TeachClasses)
+            && let Some(u) = self.principal().user_id()
+            && instructors::classes_of(db, self.tenant_id(), u).await?.contains(&offering_id)
+        {
+            ClassReach::Teaching
+        } else if self.can(Permission::NominateTeam)
+            && let Some(unit) = self.principal().supervised()
+        {
+            ClassReach::Team(unit.path.clone())
+        } else if self.can(Permission::Learn)
+            && let Some(e) = self.principal().employee_id()
+            && (row.self_register && row.status == cakap_domain::learning::enrollment::OfferingStatus::Open
+                || classes::of_employee(db, self.tenant_id(), e).await?.iter().any(|(o, _)| *o == offering_id))
+        {
+            ClassReach::Own(e)
+        } else {
+            return Err(StoreError::NotFound);
+        };
+        Ok(ClassView { scope: self, reach, row })
+    }
+
+    /// A certificate for its PDF and credential: BKPSDM's, or one's own; with its verify code.
+    pub async fn certificate(&self, id: i64) -> Result<(certificates::Verified, String)> {
+        let db = &self.store().db;
+        let holder = certificates::holder(db, self.tenant_id(), id).await?;
+        let own = self.can(Permission::Learn) && self.principal().employee_id() == Some(holder);
+        if !(own || self.can(Permission::ManageClasses)) {
+            return Err(StoreError::NotFound);
+        }
+        let code = certificates::verify_code(db, self.tenant_id(), id).await?;
+        Ok((certificates::verify(self.store(), &code).await?, code))
+    }
+
+    /// The user's latest notifications and how many are unread.
+    pub async fn notifications(&self) -> Result<(Vec<notify::Notice>, u64)> {
+        let u = self.principal().user_id().ok_or(StoreError::Forbidden)?;
+        notify::of_user(&self.store().db, self.tenant_id(), u).await
+    }
+
+    /// How many of the user's notifications are unread (the bell in the top bar).
+    pub async fn unread_notifications(&self) -> Result<u64> {
+        let Some(u) = self.principal().user_id() else { return Ok(0) };
+        notify::unread(&self.store().db, self.tenant_id(), u).await
+    }
+
+    /// Marks all the user's notifications read.
+    pub async fn read_notifications(&self) -> Result<()> {
+        let u = self.principal().user_id().ok_or(StoreError::Forbidden)?;
+        notify::mark_read(self.store(), self.tenant_id(), u).await
+    }
+
+    /// The classes this user teaches (instructor role).
+    pub async fn taught_classes(&self) -> Result<Vec<OfferingRow>> {
+        self.require(Permission::TeachClasses)?;
+        let u = self.principal().user_id().ok_or(StoreError::Forbidden)?;
+        let ids = instructors::classes_of(&self.store().db, self.tenant_id(), u).await?;
+        Ok(classes::list(&self.store().db, self.tenant_id(), &classes::OfferingFilter { only: Some(ids), ..Default::default() }, 1).await?.0)
+    }
+
+    /// The atasan's work on their staff's learning (`NominateTeam`).
+    pub fn team_learning(&self) -> Result<TeamLearning<'_>> {
+        self.require(Permission::NominateTeam)?;
+        Ok(TeamLearning { scope: self })
+    }
+
+    /// One's own learning (`Learn`, and a user linked to an employee record).
+    pub fn learner(&self) -> Result<Learner<'_>> {
+        self.require(Permission::Learn)?;
+        let employee_id = self.principal().employee_id().ok_or(StoreError::Forbidden)?;
+        Ok(Learner { scope: self, employee_id })
+    }
+}
+
+/// The atasan's handle: nominate their staff, approve or turn down their nominations.
+pub struct TeamLearning<'a> {
+    scope: &'a Scope,
+}
+
+impl TeamLearning<'_> {
+    /// Nominates one of the atasan's staff (not found for anyone else).
+    pub async fn nominate(&self, offering_id: i64, employee_id: i64) -> Result<EnrollmentStatus> {
+        self.scope.employees()?.get(employee_id).await.map_err(|_| StoreError::invalid("employee_id", "pegawai ini bukan bawahan Anda"))?;
+        classes::nominate(self.scope.store(), &self.scope.ctx(), offering_id, employee_id, Nominator::Atasan).await
+    }
+
+    /// The atasan's approval of a staff member's nomination.
+    pub async fn approve(&self, enrollment_id: i64) -> Result<EnrollmentStatus> {
+        self.own_staff(enrollment_id).await?;
+        classes::approve(self.scope.store(), &self.scope.ctx(), enrollment_id, Nominator::Atasan).await
+    }
+
+    /// Turns a nomination down (or withdraws a staff member) with a reason.
+    pub async fn withdraw(&self, enrollment_id: i64, reason: &str) -> Result<Option<i64>> {
+        self.own_staff(enrollment_id).await?;
+        withdraw_in(self.scope, enrollment_id, reason).await
+    }
+
+    /// Nominations of the atasan's staff waiting for the atasan: (class, participant).
+    pub async fn pending(&self) -> Result<Vec<(OfferingRow, Participant)>> {
+        let db = &self.scope.store().db;
+        let staff = self.scope.employees()?;
+        let waiting = classes::waiting_for(db, self.scope.tenant_id(), EnrollmentStatus::Nominated).await?;
+        let mut out = vec![];
+        for (o, p) in waiting {
+            if staff.get(p.employee_id).await.is_ok() {
+                out.push((o, p));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn own_staff(&self, enrollment_id: i64) -> Result<()> {
+        let e = classes::enrollment(&self.scope.store().db, self.scope.tenant_id(), enrollment_id).await?;
+        self.scope.employees()?.get(e.employee_id).await.map(|_| ()).map_err(|_| StoreError::NotFound)
+    }
+}
+
+/// Withdraws with a reason, reading need priorities first for a class ordered by them.
+async fn withdraw_in(scope: &Scope, enrollment_id: i64, reason: &str) -> Result<Option<i64>> {
+    Classes { scope }.withdraw_unchecked(enrollment_id, reason).await
+}
+
+/// One's own learning: classes, registration, check-in, certificates, JP.
+pub struct Learner<'a> {
+    scope: &'a Scope,
+    pub employee_id: i64,
+}
+
+impl Learner<'_> {
+    /// Classes one is or was in: (class, own enrollment).
+    pub async fn classes(&self) -> Result<Vec<(OfferingRow, classes::Enrollment)>> {
+        let db = &self.scope.store().db;
+        let mine = classes::of_employee(db, self.scope.tenant_id(), self.employee_id).await?;
+        let ids: Vec<i64> = mine.iter().map(|(o, _)| *o).collect();
+        let rows = classes::list(db, self.scope.tenant_id(), &classes::OfferingFilter { only: Some(ids), ..Default::default() }, 1).await?.0;
+        Ok(mine.into_iter().filter_map(|(o, e)| rows.iter().find(|r| r.id == o).map(|r| (r.clone(), e))).collect())
+    }
+
+    /// Classes open for self-registration that one is not in.
+    pub async fn open_classes(&self) -> Result<Vec<OfferingRow>> {
+        let db = &self.scope.store().db;
+        let mine: Vec<i64> = classes::of_employee(db, self.scope.tenant_id(), self.employee_id).await?.into_iter().map(|(o, _)| o).collect();
+        let f = classes::OfferingFilter { open_on: Some(self.scope.today()), ..Default::default() };
+        Ok(classes::list(db, self.scope.tenant_id(), &f, 1).await?.0.into_iter().filter(|o| !mine.contains(&o.id)).collect())
+    }
+
+    /// Registers for a class that allows it.
+    pub async fn register(&self, offering_id: i64) -> Result<EnrollmentStatus> {
+        let o = classes::get(&self.scope.store().db, self.scope.tenant_id(), offering_id).await?;
+        if !o.self_register {
+            return Err(StoreError::Conflict("status", "kelas ini tidak membuka pendaftaran mandiri; mintalah atasan Anda mengusulkan".into()));
+        }
+        classes::nominate(self.scope.store(), &self.scope.ctx(), offering_id, self.employee_id, Nominator::Own).await
+    }
+
+    /// Withdraws from one of one's own classes, with a reason.
+    pub async fn withdraw(&self, enrollment_id: i64, reason: &str) -> Result<Option<i64>> {
+        let e = classes::enrollment(&self.scope.store().db, self.scope.tenant_id(), enrollment_id).await?;
+        if e.employee_id != self.employee_id {
+            return Err(StoreError::NotFound);
+        }
+        withdraw_in(self.scope, enrollment_id, reason).await
+    }
+
+    /// Checks in to a session with the code its QR showed.
+    pub async fn check_in(&self, meeting_id: i64, code: &str, now: time::OffsetDateTime) -> Result<()> {
+        attendance::check_in(self.scope.store(), &self.scope.ctx(), meeting_id, self.employee_id, code, now).await
+    }
+
+    /// A session one may check in to, with its class's title.
+    pub async fn session(&self, meeting_id: i64) -> Result<(attendance::Meeting, OfferingRow)> {
+        let db = &self.scope.store().db;
+        let m = attendance::meeting(db, self.scope.tenant_id(), meeting_id).await?;
+        let o = classes::get(db, self.scope.tenant_id(), m.offering_id).await?;
+        Ok((m, o))
+    }
+
+    /// One's certificates, newest first.
+    pub async fn certificates(&self) -> Result<Vec<certificates::Owned>> {
+        certificates::of_employee(&self.scope.store().db, self.scope.tenant_id(), self.employee_id).await
+    }
+
+    /// One's JP entries in a year, and their total.
+    pub async fn jp(&self, year: i32) -> Result<Vec<ledger::Entry>> {
+        ledger::entries(&self.scope.store().db, self.scope.tenant_id(), self.employee_id, year).await
     }
 }

@@ -25,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0014_offering", sql: include_str!("0014_offering.sql") }),
             Box::new(SqlMigration { name: "m0015_certificate", sql: include_str!("0015_certificate.sql") }),
             Box::new(SqlMigration { name: "m0016_attendance", sql: include_str!("0016_attendance.sql") }),
+            Box::new(SqlMigration { name: "m0017_delivery", sql: include_str!("0017_delivery.sql") }),
         ]
     }
 }

@@ -705,3 +705,50 @@ pub(crate) async fn revise(store: &Store, ctx: &Ctx, user_name: &str, plan_id: i
 pub fn suits_label(suits: &[PositionKind]) -> String {
     if suits.is_empty() { "Semua jabatan".into() } else { suits.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ") }
 }
+
+/// An approved plan's item, to make classes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApprovedItem {
+    pub id: i64,
+    pub program_id: i64,
+    pub year: i32,
+    pub plan_title: String,
+    pub classes: i32,
+    pub participants: i32,
+    pub budget: i64,
+    pub quarter: i16,
+}
+
+/// The items of the tenant's approved plans (a superseded version's are not: a revision
+/// replaces its plan), by year and quarter.
+pub(crate) async fn approved_items<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<ApprovedItem>> {
+    let plans = plan::Entity::find()
+        .filter(plan::Column::TenantId.eq(tenant_id))
+        .filter(plan::Column::Status.eq(PlanStatus::Approved.code()))
+        .all(db)
+        .await?;
+    let by_id: HashMap<i64, &plan::Model> = plans.iter().map(|p| (p.id, p)).collect();
+    let items = plan_item::Entity::find()
+        .filter(plan_item::Column::TenantId.eq(tenant_id))
+        .filter(plan_item::Column::PlanId.is_in(plans.iter().map(|p| p.id).collect::<Vec<_>>()))
+        .all(db)
+        .await?;
+    let mut out: Vec<ApprovedItem> = items
+        .into_iter()
+        .filter_map(|i| {
+            let p = by_id.get(&i.plan_id)?;
+            Some(ApprovedItem {
+                id: i.id,
+                program_id: i.program_id,
+                year: p.year,
+                plan_title: p.title.clone(),
+                classes: i.classes,
+                participants: i.participants,
+                budget: i.budget,
+                quarter: i.quarter,
+            })
+        })
+        .collect();
+    out.sort_by_key(|i| (i.year, i.quarter, i.id));
+    Ok(out)
+}
