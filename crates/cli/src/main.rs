@@ -374,6 +374,8 @@ async fn purge_forever(store: Store) {
 async fn load_demo(store: &Store) -> Result<(), Box<dyn std::error::Error>> {
     let password = demo_password();
     let logins = cakap_store::demo::load(store, &password).await?;
+    // Serang's walk-through from an approved plan to certificates (the demo).
+    cakap_store::demo::delivery::load(store).await?;
     println!("Data demo siap. Kata sandi semua akun demo: {password}");
     for l in logins {
         println!("  {:<24} {:<36} {}", l.login, l.role, l.tenant);

@@ -120,7 +120,17 @@ impl Role {
             ),
             Planner => matches!(
                 p,
-                ReadOrg | ReadEmployees | ReadCompetency | ManageCompetency | ReadAkpk | ReadNeeds | ManageNeeds | ReadPlan | ManagePlan | ManageClasses | ReadLedger
+                ReadOrg
+                    | ReadEmployees
+                    | ReadCompetency
+                    | ManageCompetency
+                    | ReadAkpk
+                    | ReadNeeds
+                    | ManageNeeds
+                    | ReadPlan
+                    | ManagePlan
+                    | ManageClasses
+                    | ReadLedger
             ),
             Approver => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ReadAkpk | ReadNeeds | ReadPlan | DecidePlan | ReadLedger),
             Pyb => matches!(p, ReadOrg | ReadEmployees | ReadCompetency | ReadAkpk | ReadNeeds | ReadPlan | SubmitPlan | ReadLedger),

@@ -55,6 +55,14 @@ pub enum Block {
     Signatures(Vec<Signature>),
     /// What follows starts on a new page (an attachment, a lampiran).
     PageBreak,
+    /// A QR code (its modules, row by row, `width` per row) at the left, `size` points wide,
+    /// with lines of text beside it (what it opens, for people without a phone at hand).
+    Qr {
+        modules: Vec<bool>,
+        width: usize,
+        size: f32,
+        beside: Vec<String>,
+    },
 }
 
 pub struct Column {
@@ -166,9 +174,33 @@ fn wrap(face: &Face, text: &str, size: f32, width: f32) -> Vec<String> {
 }
 
 enum Op {
-    Text { x: f32, y: f32, size: f32, bold: bool, text: String },
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32 },
-    Shade { x: f32, y: f32, w: f32, h: f32 },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        text: String,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+    },
+    Shade {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
+    /// A solid black rectangle (a QR module run).
+    Ink {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
 }
 
 struct Layout {
@@ -229,6 +261,42 @@ impl Layout {
             self.text(MARGIN_X, size, bold, &line);
             self.y += size * 1.35;
         }
+        Ok(())
+    }
+
+    fn qr(&mut self, modules: &[bool], width: usize, size: f32, beside: &[String]) -> Result<(), AppError> {
+        if width == 0 || modules.len() != width * width {
+            return Err(AppError::Internal("kode QR tidak lengkap".into()));
+        }
+        self.ensure(size + 8.0)?;
+        let m = size / width as f32;
+        let (x0, y0) = (MARGIN_X, self.y);
+        // One rectangle per run of dark modules in a row: fewer paths, no hairlines between them.
+        for (r, row) in modules.chunks(width).enumerate() {
+            let mut c = 0;
+            while c < width {
+                if row[c] {
+                    let start = c;
+                    while c < width && row[c] {
+                        c += 1;
+                    }
+                    self.ops().push(Op::Ink { x: x0 + start as f32 * m, y: y0 + r as f32 * m, w: (c - start) as f32 * m, h: m });
+                } else {
+                    c += 1;
+                }
+            }
+        }
+        let fonts = &*FONTS;
+        let tx = x0 + size + 12.0;
+        let tw = self.w - MARGIN_X - tx;
+        let mut y = y0 + 4.0;
+        for line in beside {
+            for part in wrap(fonts.face(false), line, TEXT_SIZE - 0.5, tw) {
+                self.ops().push(Op::Text { x: tx, y: y + TEXT_SIZE, size: TEXT_SIZE - 0.5, bold: false, text: part });
+                y += TEXT_SIZE * 1.35;
+            }
+        }
+        self.y = y0 + size.max(y - y0) + 8.0;
         Ok(())
     }
 
@@ -380,6 +448,7 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>, AppError> {
             Block::Table(t) => l.table(t)?,
             Block::Signatures(s) => l.signatures(s)?,
             Block::PageBreak => l.new_page()?,
+            Block::Qr { modules, width, size, beside } => l.qr(modules, *width, *size, beside)?,
         }
     }
     draw(doc, &l)
@@ -411,6 +480,16 @@ fn draw(doc: &Doc, l: &Layout) -> Result<Vec<u8>, AppError> {
                         s.set_stroke(Some(Stroke { width: *width, ..Default::default() }));
                         s.draw_path(&path);
                         s.set_stroke(None);
+                    }
+                }
+                Op::Ink { x, y, w, h } => {
+                    let mut pb = PathBuilder::new();
+                    if let Some(r) = Rect::from_xywh(*x, *y, *w, *h) {
+                        pb.push_rect(r);
+                    }
+                    if let Some(path) = pb.finish() {
+                        s.set_fill(Some(black.clone()));
+                        s.draw_path(&path);
                     }
                 }
                 Op::Shade { x, y, w, h } => {

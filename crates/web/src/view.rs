@@ -23,6 +23,10 @@ pub struct Layout {
     pub flash: Option<String>,
     /// Breadcrumbs: (label, href); the last one is the current page.
     pub crumbs: Vec<(String, String)>,
+    /// Unread notifications (the link in the top bar).
+    pub unread: u64,
+    /// Whether the user has notifications at all (tenant users; not the national super admin).
+    pub has_notices: bool,
 }
 
 const FLASH: &str = "flash";
@@ -59,6 +63,12 @@ fn nav_for(a: &Actor, current: &str) -> Vec<NavItem> {
     if a.can(Permission::ReadPlan) {
         items.push(("/katalog/program".into(), "Katalog"));
         items.push(("/rencana".into(), "Rencana"));
+    }
+    if a.can(Permission::ManageClasses) || a.can(Permission::NominateTeam) || a.can(Permission::TeachClasses) {
+        items.push(("/kelas".into(), "Kelas"));
+    }
+    if a.can(Permission::Learn) && a.employee_id.is_some() {
+        items.push(("/kelas-saya".into(), "Kelas Saya"));
     }
     if a.can(Permission::ManageUsers) {
         items.push(("/organisasi/pengguna".into(), "Pengguna"));
@@ -102,6 +112,12 @@ impl Layout {
             nav: nav_for(a, current),
             flash,
             crumbs: vec![],
+            // A count on an index; a page still renders if it fails.
+            unread: match a.scope() {
+                Ok(s) => s.unread_notifications().await.unwrap_or(0),
+                Err(_) => 0,
+            },
+            has_notices: a.tenant_id.is_some(),
         }
     }
 

@@ -19,7 +19,9 @@ pub struct CertificateData {
     /// The tenant's code (whose key signs).
     pub tenant: String,
     pub name: String,
-    /// The full NIP: the signature binds the holder; the public page masks it.
+    /// The full NIP, as the PDF prints it. The payload carries it masked ([`masked_nip`]):
+    /// the payload is published on the verification page for offline checking, so it must
+    /// not hold a full NIP; the unmasked digits still bind the holder and catch an edit.
     pub nip: String,
     pub program: String,
     pub jalur: String,
@@ -39,7 +41,7 @@ impl CertificateData {
         m.insert("number", self.number.clone().into());
         m.insert("tenant", self.tenant.clone().into());
         m.insert("name", self.name.clone().into());
-        m.insert("nip", self.nip.clone().into());
+        m.insert("nip", masked_nip(&self.nip).into());
         m.insert("program", self.program.clone().into());
         m.insert("jalur", self.jalur.clone().into());
         m.insert("jp", self.jp.into());
@@ -113,7 +115,7 @@ mod tests {
     fn the_payload_is_canonical_json_with_sorted_keys() {
         assert_eq!(
             data().canonical(),
-            r#"{"ended_on":"2027-03-04","issued_on":"2027-03-05","jalur":"KL03","jp":32,"name":"Dra. Siti \"Ani\" Rahmawati, M.Si.","nip":"198005122005012001","number":"0012/PR-ANDAT/SERANG/2027","organiser":"Universitas Sultan Ageng Tirtayasa","program":"Pelatihan Analisis Data dan Kebijakan Publik","started_on":"2027-03-01","tenant":"serang","v":"cakap-sertifikat/1"}"#
+            r#"{"ended_on":"2027-03-04","issued_on":"2027-03-05","jalur":"KL03","jp":32,"name":"Dra. Siti \"Ani\" Rahmawati, M.Si.","nip":"1980**** ****** 2 001","number":"0012/PR-ANDAT/SERANG/2027","organiser":"Universitas Sultan Ageng Tirtayasa","program":"Pelatihan Analisis Data dan Kebijakan Publik","started_on":"2027-03-01","tenant":"serang","v":"cakap-sertifikat/1"}"#
         );
     }
 

@@ -41,7 +41,10 @@ mod tests {
 
     #[test]
     fn sentences_name_the_class_and_stay_bounded() {
-        assert_eq!(NoticeKind::Promoted.sentence("Pelatihan Analisis Data", ""), "Kursi tersedia: Anda kini terdaftar sebagai peserta kelas \"Pelatihan Analisis Data\".");
+        assert_eq!(
+            NoticeKind::Promoted.sentence("Pelatihan Analisis Data", ""),
+            "Kursi tersedia: Anda kini terdaftar sebagai peserta kelas \"Pelatihan Analisis Data\"."
+        );
         assert!(NoticeKind::AwaitingApproval.sentence("K", "Siti Aminah").starts_with("Siti Aminah diusulkan"));
         assert_eq!(NoticeKind::Enrolled.sentence(&"x".repeat(5000), "").chars().count(), BODY_MAX);
     }

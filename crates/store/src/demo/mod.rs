@@ -7,6 +7,7 @@ use cakap_domain::{Jenjang, Role, UnitKind};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
 mod akpk;
+pub mod delivery;
 mod ledger;
 mod plan;
 

@@ -189,7 +189,14 @@ pub(crate) async fn meetings<C: ConnectionTrait>(db: &C, tenant_id: i64, offerin
 pub(crate) async fn meeting<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<Meeting> {
     let m = meeting::Entity::find_by_id((tenant_id, id)).one(db).await?.ok_or(StoreError::NotFound)?;
     let present = attendance::Entity::find().filter(attendance::Column::TenantId.eq(tenant_id)).filter(attendance::Column::MeetingId.eq(id)).count(db).await?;
-    Ok(Meeting { id: m.id, offering_id: m.offering_id, starts_at: m.starts_at, ends_at: m.ends_at, place: m.place, present: u32::try_from(present).unwrap_or(0) })
+    Ok(Meeting {
+        id: m.id,
+        offering_id: m.offering_id,
+        starts_at: m.starts_at,
+        ends_at: m.ends_at,
+        place: m.place,
+        present: u32::try_from(present).unwrap_or(0),
+    })
 }
 
 /// Who is recorded present at a session: employee id → how.
@@ -247,7 +254,8 @@ pub(crate) async fn mark(store: &Store, ctx: &Ctx, meeting_id: i64, present_ids:
         .insert(&txn)
         .await?;
     }
-    audit::record(&txn, ctx, ctx.tenant_id, ("mark_attendance", AuditEntity::Offering, m.offering_id), Some(&(meeting_id, &gone)), Some(&(meeting_id, &added))).await?;
+    audit::record(&txn, ctx, ctx.tenant_id, ("mark_attendance", AuditEntity::Offering, m.offering_id), Some(&(meeting_id, &gone)), Some(&(meeting_id, &added)))
+        .await?;
     txn.commit().await?;
     Ok(())
 }

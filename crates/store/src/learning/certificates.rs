@@ -38,6 +38,8 @@ pub struct Verified {
     pub payload: String,
     pub signature: String,
     pub public_key: String,
+    /// The issuing tenant's zone, for the times the page shows.
+    pub zone: cakap_domain::Zone,
 }
 
 /// The tenant's signing key, made on first use (one per tenant; rotation is a later step).
@@ -127,11 +129,11 @@ pub(crate) async fn verify_code<C: ConnectionTrait>(db: &C, tenant_id: i64, id: 
 
 /// Revokes a certificate with a reason; the completion's JP leave the ledger.
 pub(crate) async fn revoke(store: &Store, ctx: &Ctx, id: i64, reason: &str) -> Result<()> {
+    let txn = store.write().await?;
+    let before = certificate::Entity::find_by_id((ctx.tenant_id, id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
     if let Some(e) = cakap_domain::text::reason("reason", reason, REASON_MAX, "tuliskan alasan pencabutan") {
         return Err(StoreError::Invalid(vec![e]));
     }
-    let txn = store.write().await?;
-    let before = certificate::Entity::find_by_id((ctx.tenant_id, id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
     if before.revoked_at.is_some() {
         return Err(StoreError::Conflict("status", "sertifikat ini sudah dicabut".into()));
     }
@@ -173,7 +175,8 @@ pub async fn verify(store: &Store, verify_code: &str) -> Result<Verified> {
         number: s("number"),
         tenant_name: t.name,
         name: s("name"),
-        nip_masked: rules::masked_nip(&s("nip")),
+        // Masked when signed (a payload of an older format held it whole: masked here too).
+        nip_masked: if s("nip").contains('*') { s("nip") } else { rules::masked_nip(&s("nip")) },
         program: s("program"),
         jalur: s("jalur"),
         jp: v["jp"].as_u64().unwrap_or(0),
@@ -187,6 +190,7 @@ pub async fn verify(store: &Store, verify_code: &str) -> Result<Verified> {
         payload: c.payload,
         signature: c.signature,
         public_key: k.public_key,
+        zone: cakap_domain::Zone::from_code(&t.timezone).unwrap_or(cakap_domain::Zone::Wib),
     })
 }
 
@@ -229,8 +233,10 @@ pub(crate) async fn of_employee<C: ConnectionTrait>(db: &C, tenant_id: i64, empl
         .collect())
 }
 
-/// The employee a certificate of the tenant belongs to.
-pub(crate) async fn holder<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<i64> {
+/// The employee a certificate of the tenant belongs to: (id, full NIP).
+pub(crate) async fn holder<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<(i64, String)> {
     let c = certificate::Entity::find_by_id((tenant_id, id)).one(db).await?.ok_or(StoreError::NotFound)?;
-    Ok(enrollment::Entity::find_by_id((tenant_id, c.enrollment_id)).one(db).await?.ok_or(StoreError::NotFound)?.employee_id)
+    let e = enrollment::Entity::find_by_id((tenant_id, c.enrollment_id)).one(db).await?.ok_or(StoreError::NotFound)?;
+    let person = employee::Entity::find_by_id((tenant_id, e.employee_id)).one(db).await?.ok_or(StoreError::NotFound)?;
+    Ok((person.id, person.nip))
 }

@@ -215,7 +215,15 @@ async fn tell<C: ConnectionTrait>(db: &C, tenant_id: i64, o: &offering::Model, p
     super::notify::employee(db, tenant_id, person.id, kind, &o.title, "/kelas-saya").await?;
     if stage == Stage::AwaitAtasan {
         let to = super::notify::supervisors_of(db, tenant_id, person.id).await?;
-        super::notify::users(db, tenant_id, &to, NoticeKind::AwaitingApproval, &NoticeKind::AwaitingApproval.sentence(&o.title, &person.name), "/kelas/persetujuan").await?;
+        super::notify::users(
+            db,
+            tenant_id,
+            &to,
+            NoticeKind::AwaitingApproval,
+            &NoticeKind::AwaitingApproval.sentence(&o.title, &person.name),
+            "/kelas/persetujuan",
+        )
+        .await?;
     }
     Ok(())
 }
@@ -281,11 +289,12 @@ pub(crate) async fn enrollments<C: ConnectionTrait>(db: &C, tenant_id: i64, offe
 /// each employee's highest need priority among the program's competencies (read by the caller
 /// for a class ordered by need priority; empty otherwise).
 pub(crate) async fn withdraw(store: &Store, ctx: &Ctx, enrollment_id: i64, reason: &str, year: i32, priorities: &HashMap<i64, u8>) -> Result<Option<i64>> {
+    let txn = store.write().await?;
+    // Found first: another tenant's id is "not found" whatever the reason says.
+    let before = enrollment::Entity::find_by_id((ctx.tenant_id, enrollment_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
     if let Some(e) = cakap_domain::text::reason("reason", reason, REASON_MAX, "tuliskan alasan pengunduran diri") {
         return Err(StoreError::Invalid(vec![e]));
     }
-    let txn = store.write().await?;
-    let before = enrollment::Entity::find_by_id((ctx.tenant_id, enrollment_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
     let o = lock_offering(&txn, ctx.tenant_id, before.offering_id).await?;
     let status = code(EnrollmentStatus::from_code(&before.status), "status peserta", &before.status)?;
     if !status.may_withdraw() {
@@ -436,7 +445,10 @@ pub(crate) async fn list<C: ConnectionTrait>(db: &C, tenant_id: i64, f: &Offerin
         q = q.filter(offering::Column::Id.is_in(ids.clone()));
     }
     if let Some(d) = f.open_on {
-        q = q.filter(offering::Column::SelfRegister.eq(true)).filter(offering::Column::Status.eq(OfferingStatus::Open.code())).filter(offering::Column::EndsOn.gte(d));
+        q = q
+            .filter(offering::Column::SelfRegister.eq(true))
+            .filter(offering::Column::Status.eq(OfferingStatus::Open.code()))
+            .filter(offering::Column::EndsOn.gte(d));
     }
     let q = q.order_by_desc(offering::Column::StartsOn).order_by_asc(offering::Column::Id);
     let total = q.clone().count(db).await?;
@@ -544,8 +556,14 @@ pub(crate) async fn participants<C: ConnectionTrait>(db: &C, tenant_id: i64, off
         .all(db)
         .await?;
     let emp_ids: Vec<i64> = list.iter().map(|e| e.employee_id).collect();
-    let people: HashMap<i64, employee::Model> =
-        employee::Entity::find().filter(employee::Column::TenantId.eq(tenant_id)).filter(employee::Column::Id.is_in(emp_ids)).all(db).await?.into_iter().map(|e| (e.id, e)).collect();
+    let people: HashMap<i64, employee::Model> = employee::Entity::find()
+        .filter(employee::Column::TenantId.eq(tenant_id))
+        .filter(employee::Column::Id.is_in(emp_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
     let meetings: Vec<i64> = meeting::Entity::find()
         .select_only()
         .column(meeting::Column::Id)
@@ -596,7 +614,17 @@ pub(crate) async fn participants<C: ConnectionTrait>(db: &C, tenant_id: i64, off
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let rank = |s: EnrollmentStatus| if s.holds_seat() { 0 } else if matches!(s, EnrollmentStatus::Nominated | EnrollmentStatus::Approved) { 1 } else if s == EnrollmentStatus::Waitlisted { 2 } else { 3 };
+    let rank = |s: EnrollmentStatus| {
+        if s.holds_seat() {
+            0
+        } else if matches!(s, EnrollmentStatus::Nominated | EnrollmentStatus::Approved) {
+            1
+        } else if s == EnrollmentStatus::Waitlisted {
+            2
+        } else {
+            3
+        }
+    };
     out.sort_by_key(|p| rank(p.status));
     Ok(out)
 }

@@ -135,8 +135,14 @@ pub(crate) async fn clashes<C: ConnectionTrait>(db: &C, tenant_id: i64, offering
         v.dedup();
         v
     };
-    let titles: HashMap<i64, String> =
-        offering::Entity::find().filter(offering::Column::TenantId.eq(tenant_id)).filter(offering::Column::Id.is_in(classes.clone())).all(db).await?.into_iter().map(|o| (o.id, o.title)).collect();
+    let titles: HashMap<i64, String> = offering::Entity::find()
+        .filter(offering::Column::TenantId.eq(tenant_id))
+        .filter(offering::Column::Id.is_in(classes.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.title))
+        .collect();
     let teachers = offering_instructor::Entity::find()
         .filter(offering_instructor::Column::TenantId.eq(tenant_id))
         .filter(offering_instructor::Column::OfferingId.is_in(classes.clone()))
@@ -188,7 +194,13 @@ pub(crate) async fn clashes<C: ConnectionTrait>(db: &C, tenant_id: i64, offering
     let mut out = vec![];
     for c in clash::clashes(&slots) {
         let (Some(a), Some(b)) = (by_id.get(&c.first), by_id.get(&c.second)) else { continue };
-        let (mine, other) = if a.offering_id == offering_id { (a, b) } else if b.offering_id == offering_id { (b, a) } else { continue };
+        let (mine, other) = if a.offering_id == offering_id {
+            (a, b)
+        } else if b.offering_id == offering_id {
+            (b, a)
+        } else {
+            continue;
+        };
         let who = match &c.holder {
             Holder::Instructor(k) => names.get(k).cloned().unwrap_or_default(),
             Holder::Room(_) => format!("Ruang {}", mine.place.trim()),

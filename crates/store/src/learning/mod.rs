@@ -49,6 +49,7 @@ impl Classes<'_> {
 
     /// Issues the certificates of every completed participant who has none yet; how many.
     pub async fn issue_all(&self, offering_id: i64) -> Result<u32> {
+        classes::get(&self.scope.store().db, self.scope.tenant_id(), offering_id).await?;
         let people = classes::participants(&self.scope.store().db, self.scope.tenant_id(), offering_id).await?;
         let mut n = 0;
         for p in people.iter().filter(|p| p.status == EnrollmentStatus::Completed && p.certificate.is_none()) {
@@ -279,16 +280,17 @@ impl Scope {
         Ok(ClassView { scope: self, reach, row })
     }
 
-    /// A certificate for its PDF and credential: BKPSDM's, or one's own; with its verify code.
-    pub async fn certificate(&self, id: i64) -> Result<(certificates::Verified, String)> {
+    /// A certificate for its PDF and credential: BKPSDM's, or one's own; with its verify code
+    /// and the holder's full NIP (the PDF prints it; the signed payload has it masked).
+    pub async fn certificate(&self, id: i64) -> Result<(certificates::Verified, String, String)> {
         let db = &self.store().db;
-        let holder = certificates::holder(db, self.tenant_id(), id).await?;
+        let (holder, nip) = certificates::holder(db, self.tenant_id(), id).await?;
         let own = self.can(Permission::Learn) && self.principal().employee_id() == Some(holder);
         if !(own || self.can(Permission::ManageClasses)) {
             return Err(StoreError::NotFound);
         }
         let code = certificates::verify_code(db, self.tenant_id(), id).await?;
-        Ok((certificates::verify(self.store(), &code).await?, code))
+        Ok((certificates::verify(self.store(), &code).await?, code, nip))
     }
 
     /// The user's latest notifications and how many are unread.
@@ -307,6 +309,56 @@ impl Scope {
     pub async fn read_notifications(&self) -> Result<()> {
         let u = self.principal().user_id().ok_or(StoreError::Forbidden)?;
         notify::mark_read(self.store(), self.tenant_id(), u).await
+    }
+
+    /// The classes this user may list: every class for BKPSDM and the atasan (who nominates
+    /// into any of them), the ones they teach for an instructor.
+    pub async fn class_list(&self, f: &classes::OfferingFilter, page: u64) -> Result<(Vec<OfferingRow>, u64)> {
+        let db = &self.store().db;
+        if self.can(Permission::ManageClasses) || self.can(Permission::NominateTeam) {
+            return classes::list(db, self.tenant_id(), f, page).await;
+        }
+        self.require(Permission::TeachClasses)?;
+        let u = self.principal().user_id().ok_or(StoreError::Forbidden)?;
+        let mut f = f.clone();
+        f.only = Some(instructors::classes_of(db, self.tenant_id(), u).await?);
+        classes::list(db, self.tenant_id(), &f, page).await
+    }
+
+    /// Gives the approval this user gives: BKPSDM's second stage, or the atasan's for their
+    /// staff; not found for an enrollment out of reach.
+    pub async fn approve_enrollment(&self, enrollment_id: i64) -> Result<EnrollmentStatus> {
+        if self.can(Permission::ManageClasses) {
+            return self.classes()?.approve(enrollment_id).await;
+        }
+        self.team_learning().map_err(|_| StoreError::NotFound)?.approve(enrollment_id).await
+    }
+
+    /// Withdraws an enrollment with a reason: BKPSDM any, the atasan their staff's, the learner
+    /// their own; not found for anyone else's.
+    pub async fn withdraw_enrollment(&self, enrollment_id: i64, reason: &str) -> Result<Option<i64>> {
+        let e = classes::enrollment(&self.store().db, self.tenant_id(), enrollment_id).await?;
+        if self.can(Permission::ManageClasses) {
+            return self.classes()?.withdraw(enrollment_id, reason).await;
+        }
+        let own = self.can(Permission::Learn) && self.principal().employee_id() == Some(e.employee_id);
+        let staff = self.can(Permission::NominateTeam) && self.employees()?.get(e.employee_id).await.is_ok();
+        if !(own || staff) {
+            return Err(StoreError::NotFound);
+        }
+        withdraw_in(self, enrollment_id, reason).await
+    }
+
+    /// Nominations waiting for BKPSDM's approval (`ManageClasses`).
+    pub async fn awaiting_bkpsdm(&self) -> Result<Vec<(OfferingRow, Participant)>> {
+        self.require(Permission::ManageClasses)?;
+        classes::waiting_for(&self.store().db, self.tenant_id(), EnrollmentStatus::Approved).await
+    }
+
+    /// The class of a session, as [`Scope::class`] lets this user see it.
+    pub async fn session_class(&self, meeting_id: i64) -> Result<ClassView<'_>> {
+        let m = attendance::meeting(&self.store().db, self.tenant_id(), meeting_id).await?;
+        self.class(m.offering_id).await
     }
 
     /// The classes this user teaches (instructor role).
@@ -347,12 +399,6 @@ impl TeamLearning<'_> {
     pub async fn approve(&self, enrollment_id: i64) -> Result<EnrollmentStatus> {
         self.own_staff(enrollment_id).await?;
         classes::approve(self.scope.store(), &self.scope.ctx(), enrollment_id, Nominator::Atasan).await
-    }
-
-    /// Turns a nomination down (or withdraws a staff member) with a reason.
-    pub async fn withdraw(&self, enrollment_id: i64, reason: &str) -> Result<Option<i64>> {
-        self.own_staff(enrollment_id).await?;
-        withdraw_in(self.scope, enrollment_id, reason).await
     }
 
     /// Nominations of the atasan's staff waiting for the atasan: (class, participant).
@@ -411,15 +457,6 @@ impl Learner<'_> {
             return Err(StoreError::Conflict("status", "kelas ini tidak membuka pendaftaran mandiri; mintalah atasan Anda mengusulkan".into()));
         }
         classes::nominate(self.scope.store(), &self.scope.ctx(), offering_id, self.employee_id, Nominator::Own).await
-    }
-
-    /// Withdraws from one of one's own classes, with a reason.
-    pub async fn withdraw(&self, enrollment_id: i64, reason: &str) -> Result<Option<i64>> {
-        let e = classes::enrollment(&self.scope.store().db, self.scope.tenant_id(), enrollment_id).await?;
-        if e.employee_id != self.employee_id {
-            return Err(StoreError::NotFound);
-        }
-        withdraw_in(self.scope, enrollment_id, reason).await
     }
 
     /// Checks in to a session with the code its QR showed.

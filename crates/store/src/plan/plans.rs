@@ -722,11 +722,7 @@ pub struct ApprovedItem {
 /// The items of the tenant's approved plans (a superseded version's are not: a revision
 /// replaces its plan), by year and quarter.
 pub(crate) async fn approved_items<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<ApprovedItem>> {
-    let plans = plan::Entity::find()
-        .filter(plan::Column::TenantId.eq(tenant_id))
-        .filter(plan::Column::Status.eq(PlanStatus::Approved.code()))
-        .all(db)
-        .await?;
+    let plans = plan::Entity::find().filter(plan::Column::TenantId.eq(tenant_id)).filter(plan::Column::Status.eq(PlanStatus::Approved.code())).all(db).await?;
     let by_id: HashMap<i64, &plan::Model> = plans.iter().map(|p| (p.id, p)).collect();
     let items = plan_item::Entity::find()
         .filter(plan_item::Column::TenantId.eq(tenant_id))

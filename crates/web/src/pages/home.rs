@@ -159,6 +159,33 @@ struct HomePage {
     cards: Vec<Card>,
     jobs: Vec<(String, String, i64, i64, i64)>,
     visi: String,
+    gauge: Option<super::learning::mine::JpGauge>,
+}
+
+/// Delivery at a glance: one's JP against 20, what waits for the atasan's or BKPSDM's
+/// approval, the classes an instructor teaches.
+async fn learning_cards(a: &Actor, cards: &mut Vec<Card>) -> Result<Option<super::learning::mine::JpGauge>> {
+    let scope = a.scope()?;
+    if a.can(Permission::ManageClasses) {
+        let year = scope.today().year();
+        let (_, total) = scope.class_list(&cakap_store::learning::classes::OfferingFilter { year: Some(year), ..Default::default() }, 1).await?;
+        cards.push(Card { label: format!("Kelas tahun {year}"), value: view::int(total), href: "/kelas".into() });
+        let waiting = scope.awaiting_bkpsdm().await?.len();
+        cards.push(Card { label: "Usulan menunggu persetujuan BKPSDM".into(), value: view::int(waiting as u64), href: "/kelas/persetujuan".into() });
+    } else if a.can(Permission::NominateTeam) {
+        let waiting = scope.team_learning()?.pending().await?.len();
+        cards.push(Card { label: "Usulan peserta menunggu persetujuan Anda".into(), value: view::int(waiting as u64), href: "/kelas/persetujuan".into() });
+    }
+    if a.can(Permission::TeachClasses) {
+        let n = scope.taught_classes().await?.len();
+        cards.push(Card { label: "Kelas yang Anda ajar".into(), value: view::int(n as u64), href: "/kelas".into() });
+    }
+    if let Ok(learner) = scope.learner() {
+        let year = scope.today().year();
+        let jp: i64 = learner.jp(year).await?.iter().map(|e| i64::from(e.jp)).sum();
+        return Ok(Some(super::learning::mine::JpGauge::new(year, jp)));
+    }
+    Ok(None)
 }
 
 /// AKPK at a glance: the planner's open needs and calibration list; an employee's own JPM.
@@ -189,6 +216,7 @@ pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor
     let mut cards = vec![];
     let mut jobs = vec![];
     let mut visi = String::new();
+    let mut gauge = None;
     if a.is_super_admin() {
         let tenants = a.nation(&s.store)?.tenants().await?;
         cards.push(Card { label: "Instansi terdaftar".into(), value: view::int(tenants.len() as u64), href: "/instansi".into() });
@@ -211,8 +239,9 @@ pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor
             }
         }
         akpk_cards(&s, &a, &mut cards).await?;
+        gauge = learning_cards(&a, &mut cards).await?;
     }
-    Ok(render(HomePage { layout, cards, jobs, visi }))
+    Ok(render(HomePage { layout, cards, jobs, visi, gauge }))
 }
 
 #[cfg(test)]

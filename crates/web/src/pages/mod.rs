@@ -4,6 +4,7 @@ pub mod admin;
 pub mod akpk;
 pub mod competency;
 pub mod home;
+pub mod learning;
 pub mod org;
 pub mod plan;
 pub mod profile;
@@ -86,6 +87,27 @@ route_table! {
     "/rencana/{id}/unduh.xlsx" => get(plan::plans::view_plan_xlsx_get),
     "/rencana/{id}/unduh.pdf" => get(plan::plans::view_plan_pdf_get),
     "/rencana/tugas/{id}" => get(plan::plans::view_plan_job_get),
+    "/kelas" => get(learning::classes::view_classes_get),
+    "/kelas/baru" => get(learning::classes::view_class_new_get).post(learning::classes::view_class_new_post),
+    "/kelas/persetujuan" => get(learning::classes::view_approvals_get),
+    "/kelas/{id}" => get(learning::classes::view_class_get),
+    "/kelas/{id}/sesi" => post(learning::classes::view_session_new_post),
+    "/kelas/{id}/instruktur" => post(learning::classes::view_instructor_new_post),
+    "/kelas/{id}/peserta" => post(learning::classes::view_nominate_post),
+    "/kelas/{id}/daftar" => post(learning::classes::view_register_post),
+    "/kelas/{id}/tutup" => post(learning::classes::view_close_post),
+    "/kelas/{id}/sertifikat" => post(learning::classes::view_certificates_post),
+    "/kelas/peserta/{id}/setujui" => post(learning::classes::view_approve_post),
+    "/kelas/peserta/{id}/mundur" => post(learning::classes::view_withdraw_post),
+    "/kelas/sesi/{id}" => get(learning::sessions::view_session_get),
+    "/kelas/sesi/{id}/presensi" => post(learning::sessions::view_register_post),
+    "/hadir/{id}" => get(learning::sessions::view_checkin_get).post(learning::sessions::view_checkin_post),
+    "/sertifikat/{id}/unduh.pdf" => get(learning::certificates::view_certificate_pdf_get),
+    "/sertifikat/{id}/cabut" => post(learning::certificates::view_certificate_revoke_post),
+    "/verifikasi/{code}" => get(learning::certificates::view_verify_get),
+    "/kelas-saya" => get(learning::mine::view_mine_get),
+    "/pemberitahuan" => get(learning::mine::view_notifications_get),
+    "/pemberitahuan/baca" => post(learning::mine::view_notifications_read_post),
     "/nasional" => get(akpk::view_national_get),
     "/pengaturan" => get(admin::view_settings_get).post(admin::view_settings_post),
     "/audit" => get(admin::view_audit_get),

@@ -23,6 +23,7 @@ struct Target {
     need: i64,
     plan: (i64, i64, i64, i64, i64),
     document: i64,
+    ids: crate::shape::Ids,
 }
 
 /// B's records (shape::ids_of makes the token, preview and need) with the names a leak would show.
@@ -47,6 +48,7 @@ async fn target(app: &TestApp, code: &str) -> Target {
         need: ids.need,
         plan: (ids.partner, ids.agreement, ids.program, ids.plan, ids.plan_job),
         document: ids.document,
+        ids: ids.clone(),
     }
 }
 
@@ -90,8 +92,19 @@ async fn snapshot(app: &TestApp, code: &str) -> String {
         "SELECT CAST(id AS TEXT) || '|' || CAST(agreement_id AS TEXT) || '|' || file_name || '|' || sha256 FROM agreement_document WHERE tenant_id = {t} ORDER BY id"
     ))
     .await;
+    let learning = lines(format!(
+        "SELECT 'o|' || CAST(id AS TEXT) || '|' || title || '|' || status || '|' || CAST(capacity AS TEXT) FROM offering WHERE tenant_id = {t} \
+         UNION ALL SELECT 'm|' || CAST(id AS TEXT) || '|' || place FROM meeting WHERE tenant_id = {t} \
+         UNION ALL SELECT 'e|' || CAST(id AS TEXT) || '|' || status || '|' || reason FROM enrollment WHERE tenant_id = {t} \
+         UNION ALL SELECT 'a|' || CAST(meeting_id AS TEXT) || '|' || CAST(employee_id AS TEXT) || '|' || method FROM attendance WHERE tenant_id = {t} \
+         UNION ALL SELECT 'c|' || CAST(id AS TEXT) || '|' || number || '|' || revoked_reason || '|' || CASE WHEN revoked_at IS NULL THEN 'aktif' ELSE 'dicabut' END FROM certificate WHERE tenant_id = {t} \
+         UNION ALL SELECT 'i|' || CAST(id AS TEXT) || '|' || name FROM offering_instructor WHERE tenant_id = {t} \
+         UNION ALL SELECT 'j|' || CAST(id AS TEXT) || '|' || CAST(jp AS TEXT) FROM jp_entry WHERE tenant_id = {t} \
+         UNION ALL SELECT 'n|' || CAST(id AS TEXT) || '|' || CASE WHEN read_at IS NULL THEN 'baru' ELSE 'dibaca' END FROM notification WHERE tenant_id = {t} ORDER BY 1"
+    ))
+    .await;
     format!(
-        "{units:?}{pos:?}{emps:?}{assessments:?}{needs:?}{prio:?}{skp:?}{plans:?}{catalogue:?}{items:?}{documents:?}{:?}{toks:?}",
+        "{units:?}{pos:?}{emps:?}{assessments:?}{needs:?}{prio:?}{skp:?}{plans:?}{catalogue:?}{items:?}{documents:?}{learning:?}{:?}{toks:?}",
         users.iter().map(|u| (&u.user.login, u.user.active, &u.roles)).collect::<Vec<_>>()
     )
 }
@@ -106,29 +119,21 @@ fn denied(status: StatusCode) -> bool {
 async fn no_role_of_one_tenant_reads_or_writes_another() {
     let app = TestApp::demo().await;
     let b = target(&app, "ambon").await;
-    let b_ids = crate::shape::Ids {
-        unit: b.unit,
-        position: b.position,
-        employee: b.employee,
-        user: b.user,
-        token: b.token,
-        job: b.job,
-        competency: b.competency,
-        need: b.need,
-        tenant: app.tenant_id("ambon").await,
-        partner: b.plan.0,
-        agreement: b.plan.1,
-        document: b.document,
-        program: b.plan.2,
-        plan: b.plan.3,
-        plan_job: b.plan.4,
-    };
+    let b_ids = b.ids.clone();
     let a_t = app.tenant_id("medan").await;
     let a_units = op(&app, a_t).await.units().unwrap().list().await.unwrap();
     let a_unit = a_units.iter().find(|u| u.kind == UnitKind::Kelurahan).unwrap().id;
     let a_pos = op(&app, a_t).await.positions().unwrap().all().await.unwrap().into_iter().find(|p| p.unit_id == a_unit).unwrap().id;
     let before = snapshot(&app, "ambon").await;
-    let secrets = [b.unit_name.as_str(), b.position_name.as_str(), b.employee_name.as_str(), "admin.ambon", "Kebutuhan rahasia ambon", "MoU rahasia ambon"];
+    let secrets = [
+        b.unit_name.as_str(),
+        b.position_name.as_str(),
+        b.employee_name.as_str(),
+        "admin.ambon",
+        "Kebutuhan rahasia ambon",
+        "MoU rahasia ambon",
+        "Kelas rahasia uji",
+    ];
 
     let reads = [
         format!("/organisasi/unit/{}", b.unit),
@@ -283,6 +288,16 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
             let res = c.get(&url).await;
             let leaked = secrets.iter().find(|s| res.body.contains(*s));
             let allowed_template = res.status == StatusCode::OK && route.starts_with("/akpk/impor/templat/");
+            // The public verification page is open to anyone holding the code, by design: it
+            // shows the certificate's name and program, but never the full NIP.
+            if route.starts_with("/verifikasi/") {
+                assert_eq!(res.status, StatusCode::OK, "{login} GET {url}");
+                assert!(
+                    res.body.contains(&b.employee_name) && !res.body.contains(&b.employee_nip),
+                    "{login} GET {url}: the public page shows the name and only a masked NIP"
+                );
+                continue;
+            }
             assert!(
                 denied(res.status) || res.status == StatusCode::METHOD_NOT_ALLOWED || (allowed_template && leaked.is_none()),
                 "{login} GET {url}: {} leaked {leaked:?}",

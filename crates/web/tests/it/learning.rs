@@ -1,6 +1,7 @@
 //! Classes and enrollment (issue "Classes, enrollment, attendance, certificates…"): seats under
 //! simultaneous registrations, the waitlist's order, withdrawal and promotion.
 
+use axum::http::StatusCode;
 use cakap_domain::learning::enrollment::EnrollmentStatus;
 use cakap_domain::learning::waitlist::WaitlistOrder;
 use cakap_store::learning::classes::OfferingInput;
@@ -24,6 +25,7 @@ async fn class(app: &TestApp, t: i64, capacity: i32, order: WaitlistOrder) -> i6
         self_register: true,
         waitlist_order: order,
         min_attendance: 80,
+        approval: cakap_domain::learning::enrollment::Approval::None,
     };
     scope.classes().unwrap().create(&input).await.unwrap()
 }
@@ -254,4 +256,128 @@ async fn a_qr_check_in_counts_only_in_the_window_with_a_fresh_code_and_a_seat() 
     classes.check_in(meeting, people[0], &code, now).await.unwrap();
     classes.check_in(meeting, people[0], &code.to_uppercase(), now + time::Duration::minutes(1)).await.unwrap();
     assert_eq!(classes.attended(&[meeting], people[0]).await.unwrap(), 1);
+}
+
+/// The code the instructor's screen shows (`<p class="bigcode" …>code</p>`).
+fn shown_code(body: &str) -> String {
+    let after = body.split("class=\"bigcode\"").nth(1).expect("the QR page shows the code");
+    after.split('>').nth(1).unwrap().split('<').next().unwrap().trim().to_string()
+}
+
+/// The issue's walk-through in Kota Serang, through the pages: the approved 2027 plan's classes
+/// with the university and KemenPAN-RB, a self-registration approved by the atasan and then
+/// BKPSDM (each told), a QR check-in, and this year's finished class with certificates that
+/// verify on the public page (a revoked one saying so) and JP in the learner's ledger.
+#[tokio::test]
+async fn serang_delivery_from_the_approved_plan_to_verified_certificates() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let plan = cakap_store::demo::delivery::load(&app.store).await.unwrap();
+    assert_eq!(cakap_store::demo::delivery::load(&app.store).await.unwrap(), plan, "loads once");
+    let year = op(&app, t).await.today().year() + 1;
+    assert_eq!(sql_text(&app, &format!("SELECT status FROM plan WHERE tenant_id = {t} AND id = {plan}")).await, "approved");
+
+    let mut admin = app.login("perencana.serang").await;
+    let list = admin.get(&format!("/kelas?tahun={year}")).await.body;
+    let andat_title = format!("Pelatihan Analisis Data dan Kebijakan Publik Angkatan I Tahun {year}");
+    assert!(list.contains(&andat_title) && list.contains("dari rencana"), "{list}");
+    let andat: i64 = sql_text(&app, &format!("SELECT CAST(id AS TEXT) FROM offering WHERE tenant_id = {t} AND title = '{andat_title}'")).await.parse().unwrap();
+    let page = admin.get(&format!("/kelas/{andat}")).await.body;
+    assert!(page.contains("Universitas Sultan Ageng Tirtayasa") && page.contains("Persetujuan atasan, lalu BKPSDM"), "{page}");
+    let proyek = sql_text(&app, &format!("SELECT CAST(o.id AS TEXT) FROM offering o JOIN program p ON p.tenant_id = o.tenant_id AND p.id = o.program_id WHERE o.tenant_id = {t} AND p.code = 'PR-PROYEK'")).await;
+    assert!(admin.get(&format!("/kelas/{proyek}")).await.body.contains("Kementerian PANRB"));
+
+    // The employee registers; the atasan is told and approves; then BKPSDM approves.
+    let mut me = app.login("pegawai.serang").await;
+    assert!(me.get(&format!("/kelas/{andat}")).await.body.contains("Daftar kelas ini"));
+    let res = me.post(&format!("/kelas/{andat}/daftar"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(me.get(&format!("/kelas/{andat}")).await.body.contains("Menunggu persetujuan atasan"));
+    let me_name = sql_text(
+        &app,
+        &format!("SELECT e.name FROM employee e JOIN app_user u ON u.employee_id = e.id AND u.tenant_id = e.tenant_id WHERE u.login = 'pegawai.serang'"),
+    )
+    .await;
+    let mut atasan = app.login("atasan.serang").await;
+    assert!(atasan.get("/pemberitahuan").await.body.contains(&format!("{me_name} diusulkan mengikuti kelas")));
+    let waiting = atasan.get("/kelas/persetujuan").await.body;
+    assert!(waiting.contains(&me_name), "{waiting}");
+    let enr = sql_text(&app, &format!("SELECT CAST(e.id AS TEXT) FROM enrollment e JOIN app_user u ON u.employee_id = e.employee_id WHERE e.tenant_id = {t} AND e.offering_id = {andat} AND u.login = 'pegawai.serang'")).await;
+    // BKPSDM cannot take the atasan's turn.
+    admin.post(&format!("/kelas/peserta/{enr}/setujui"), &[("back", "/kelas/persetujuan")]).await;
+    assert_eq!(sql_text(&app, &format!("SELECT status FROM enrollment WHERE tenant_id = {t} AND id = {enr}")).await, "nominated");
+    atasan.post(&format!("/kelas/peserta/{enr}/setujui"), &[("back", "/kelas/persetujuan")]).await;
+    assert_eq!(sql_text(&app, &format!("SELECT status FROM enrollment WHERE tenant_id = {t} AND id = {enr}")).await, "approved");
+    assert!(admin.get("/kelas/persetujuan").await.body.contains(&me_name));
+    admin.post(&format!("/kelas/peserta/{enr}/setujui"), &[("back", "/kelas/persetujuan")]).await;
+    assert_eq!(sql_text(&app, &format!("SELECT status FROM enrollment WHERE tenant_id = {t} AND id = {enr}")).await, "enrolled");
+    assert!(
+        me.get("/pemberitahuan").await.body.contains(&format!("Anda terdaftar sebagai peserta kelas &#34;{andat_title}&#34;"))
+            || me.get("/pemberitahuan").await.body.contains(&format!("Anda terdaftar sebagai peserta kelas \"{andat_title}\""))
+    );
+
+    // A session running now: the instructor's screen shows the QR; the employee checks in.
+    let now = time::OffsetDateTime::now_utc();
+    let meeting = op(&app, t)
+        .await
+        .classes()
+        .unwrap()
+        .add_meeting(andat, now - time::Duration::minutes(20), now + time::Duration::hours(2), "Aula BKPSDM Kota Serang")
+        .await
+        .unwrap();
+    let mut teacher = app.login("instruktur.serang").await;
+    let screen = teacher.get(&format!("/kelas/sesi/{meeting}")).await;
+    assert_eq!(screen.status, StatusCode::OK);
+    assert!(screen.body.contains("<svg") && screen.body.contains(&format!("/hadir/{meeting}?kode=")));
+    let code = shown_code(&screen.body);
+    assert_eq!(code.len(), 8);
+    let opened = me.get(&format!("/hadir/{meeting}?kode={code}")).await;
+    assert!(opened.body.contains(&andat_title) && opened.body.contains(&format!("value=\"{code}\"")));
+    let wrong = me.post(&format!("/hadir/{meeting}"), &[("kode", "00000000")]).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("kode presensi salah"));
+    assert_eq!(me.post(&format!("/hadir/{meeting}"), &[("kode", &code)]).await.status, StatusCode::SEE_OTHER);
+    let after = teacher.get(&format!("/kelas/sesi/{meeting}")).await.body;
+    assert!(after.contains("Pindai kode QR") && after.contains("Daftar hadir (1 hadir)"), "{after}");
+    // Someone not in the class cannot check in with the right code.
+    let mut other = app.login("atasan.serang").await;
+    assert_ne!(other.post(&format!("/hadir/{meeting}"), &[("kode", &code)]).await.status, StatusCode::SEE_OTHER);
+
+    // This year's finished class: the employee's JP and certificate.
+    let mine = me.get("/kelas-saya").await.body;
+    assert!(mine.contains("Bimbingan Teknis Etika dan Komunikasi Pelayanan Angkatan IV"), "{mine}");
+    let cert = sql_text(&app, &format!("SELECT CAST(c.id AS TEXT) || ' ' || c.verify_code FROM certificate c JOIN enrollment e ON e.tenant_id = c.tenant_id AND e.id = c.enrollment_id JOIN app_user u ON u.employee_id = e.employee_id WHERE c.tenant_id = {t} AND u.login = 'pegawai.serang'")).await;
+    let (cert_id, code) = cert.split_once(' ').unwrap();
+    assert!(mine.contains(&format!("/verifikasi/{code}")));
+    let pdf = me.get(&format!("/sertifikat/{cert_id}/unduh.pdf")).await;
+    assert_eq!(pdf.headers.get("content-type").unwrap(), "application/pdf");
+    let nip = sql_text(&app, "SELECT e.nip FROM employee e JOIN app_user u ON u.employee_id = e.id WHERE u.login = 'pegawai.serang'").await;
+    if let Some((text, pages)) = pdf_text(&pdf.bytes) {
+        assert_eq!(pages, 1);
+        assert!(
+            text.contains("SERTIFIKAT")
+                && text.contains(&me_name)
+                && text.contains(&cakap_domain::nip::group_nip(&nip))
+                && text.contains(&format!("/verifikasi/{code}")),
+            "{text}"
+        );
+    }
+    let public = app.client().get(&format!("/verifikasi/{code}")).await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.body.contains("tanda tangan elektroniknya sah") && public.body.contains(&me_name) && !public.body.contains(&nip), "{}", public.body);
+    let home = me.get("/").await.body;
+    let etika_jp = sql_text(&app, "SELECT CAST(jp AS TEXT) FROM program WHERE code = 'PR-ETIKA' LIMIT 1").await;
+    assert!(home.contains("JP saya tahun") && mine.contains(&format!("— {etika_jp} JP")), "{home}");
+    // The revoked one says so, with its reason; the one who missed a session did not pass.
+    let revoked = sql_text(&app, &format!("SELECT verify_code FROM certificate WHERE tenant_id = {t} AND revoked_at IS NOT NULL")).await;
+    let r = app.client().get(&format!("/verifikasi/{revoked}")).await.body;
+    assert!(r.contains("telah DICABUT") && r.contains("Data kehadiran dikoreksi"), "{r}");
+    assert_eq!(
+        sql_count(&app, &format!("SELECT COUNT(*) FROM enrollment WHERE tenant_id = {t} AND status = 'failed' AND reason LIKE 'kehadiran 1 dari 2 sesi%'"))
+            .await,
+        1
+    );
+    // Another employee's certificate is not the employee's to download.
+    let others = sql_text(&app, &format!("SELECT CAST(MIN(id) AS TEXT) FROM certificate WHERE tenant_id = {t} AND id <> {cert_id}")).await;
+    assert_eq!(me.get(&format!("/sertifikat/{others}/unduh.pdf")).await.status, StatusCode::NOT_FOUND);
 }

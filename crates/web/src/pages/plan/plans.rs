@@ -580,10 +580,7 @@ pub async fn view_plan_pdf_get(State(s): State<AppState>, a: Actor, Path(id): Pa
     let (d, v) = document_of(&a, &s, id).await?;
     let tenant = scope.tenant();
     let approved_at = approved_on(&a, &d);
-    let office = match tenant.kind {
-        cakap_domain::TenantKind::Kementerian | cakap_domain::TenantKind::Lembaga => "BIRO SUMBER DAYA MANUSIA",
-        _ => "BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA",
-    };
+    let office = office(tenant.kind);
     let mut blocks = vec![
         Block::Title(v.title.to_uppercase()),
         Block::Subtitle(format!("Tahun {} · versi {} · {}", v.year, v.version, v.status_label)),
@@ -759,4 +756,12 @@ pub async fn view_plan_xlsx_get(State(s): State<AppState>, a: Actor, Path(id): P
     ];
     let name = format!("rencana-{}-v{}.xlsx", d.plan.year, d.plan.version);
     xlsx_download(&name, &headers, rows, &[(2, 40.0), (3, 40.0), (4, 28.0), (5, 28.0), (7, 50.0), (11, 22.0), (12, 40.0)])
+}
+
+/// The office under the instansi's name in a kop: a ministry's HR bureau, a region's BKPSDM.
+pub fn office(kind: cakap_domain::TenantKind) -> &'static str {
+    match kind {
+        cakap_domain::TenantKind::Kementerian | cakap_domain::TenantKind::Lembaga => "BIRO SUMBER DAYA MANUSIA",
+        _ => "BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA",
+    }
 }

@@ -1,0 +1,6 @@
+//! Delivery and the learning record: classes, attendance, certificates, one's own learning.
+
+pub mod certificates;
+pub mod classes;
+pub mod mine;
+pub mod sessions;
