@@ -6,6 +6,7 @@
 pub mod attendance;
 pub mod certificate;
 pub mod clash;
+pub mod compliance;
 pub mod enrollment;
 pub mod jp;
 pub mod notice;

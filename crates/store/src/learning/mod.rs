@@ -5,6 +5,7 @@
 pub mod attendance;
 pub mod certificates;
 pub mod classes;
+pub mod compliance;
 pub mod instructors;
 pub(crate) mod ledger;
 pub mod notify;

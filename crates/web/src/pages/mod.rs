@@ -106,6 +106,8 @@ route_table! {
     "/sertifikat/{id}/cabut" => post(learning::certificates::view_certificate_revoke_post),
     "/verifikasi/{code}" => get(learning::certificates::view_verify_get),
     "/kelas-saya" => get(learning::mine::view_mine_get),
+    "/jp" => get(learning::compliance::view_compliance_get),
+    "/jp/unduh.xlsx" => get(learning::compliance::view_compliance_xlsx_get),
     "/pemberitahuan" => get(learning::mine::view_notifications_get),
     "/pemberitahuan/baca" => post(learning::mine::view_notifications_read_post),
     "/nasional" => get(akpk::view_national_get),

@@ -22,7 +22,6 @@ struct Target {
     competency: i64,
     need: i64,
     plan: (i64, i64, i64, i64, i64),
-    document: i64,
     ids: crate::shape::Ids,
 }
 
@@ -47,7 +46,6 @@ async fn target(app: &TestApp, code: &str) -> Target {
         competency: ids.competency,
         need: ids.need,
         plan: (ids.partner, ids.agreement, ids.program, ids.plan, ids.plan_job),
-        document: ids.document,
         ids: ids.clone(),
     }
 }
@@ -345,6 +343,16 @@ async fn roles_see_only_their_pages() {
         ("superadmin", "/akpk", false),
         ("superadmin", "/instansi", true),
         ("superadmin", "/organisasi/unit", false),
+        ("pegawai.medan", "/kelas", false),
+        ("instruktur.medan", "/kelas", true),
+        ("atasan.medan", "/kelas", true),
+        ("atasan.medan", "/kelas/baru", false),
+        ("ppk.medan", "/kelas", false),
+        ("pegawai.medan", "/kelas-saya", true),
+        ("admin.medan", "/kelas-saya", false),
+        ("ppk.medan", "/jp", true),
+        ("instruktur.medan", "/jp", false),
+        ("superadmin", "/kelas", false),
     ];
     for (login, path, allowed) in cases {
         let mut c = app.login(login).await;

@@ -293,11 +293,9 @@ async fn serang_delivery_from_the_approved_plan_to_verified_certificates() {
     let res = me.post(&format!("/kelas/{andat}/daftar"), &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(me.get(&format!("/kelas/{andat}")).await.body.contains("Menunggu persetujuan atasan"));
-    let me_name = sql_text(
-        &app,
-        &format!("SELECT e.name FROM employee e JOIN app_user u ON u.employee_id = e.id AND u.tenant_id = e.tenant_id WHERE u.login = 'pegawai.serang'"),
-    )
-    .await;
+    let me_name =
+        sql_text(&app, "SELECT e.name FROM employee e JOIN app_user u ON u.employee_id = e.id AND u.tenant_id = e.tenant_id WHERE u.login = 'pegawai.serang'")
+            .await;
     let mut atasan = app.login("atasan.serang").await;
     assert!(atasan.get("/pemberitahuan").await.body.contains(&format!("{me_name} diusulkan mengikuti kelas")));
     let waiting = atasan.get("/kelas/persetujuan").await.body;
@@ -380,4 +378,45 @@ async fn serang_delivery_from_the_approved_plan_to_verified_certificates() {
     // Another employee's certificate is not the employee's to download.
     let others = sql_text(&app, &format!("SELECT CAST(MIN(id) AS TEXT) FROM certificate WHERE tenant_id = {t} AND id <> {cert_id}")).await;
     assert_eq!(me.get(&format!("/sertifikat/{others}/unduh.pdf")).await.status, StatusCode::NOT_FOUND);
+}
+
+/// The compliance dashboard's figures against the same count done in SQL, for the instansi and
+/// for an atasan's subtree; the XLSX holds everyone; an employee has no access.
+#[tokio::test]
+async fn the_compliance_dashboard_counts_who_reached_20_jp() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("semarang").await;
+    let year = op(&app, t).await.today().year();
+    let per_person = format!(
+        "SELECT e.id, COALESCE((SELECT SUM(j.jp) FROM jp_entry j WHERE j.tenant_id = e.tenant_id AND j.employee_id = e.id AND j.year = {year}), 0) AS jp \
+         FROM employee e JOIN unit u ON u.tenant_id = e.tenant_id AND u.id = e.unit_id WHERE e.tenant_id = {t} AND e.active"
+    );
+    let count = |cond: &str, extra: &str| format!("SELECT COUNT(*) FROM ({per_person}{extra}) x WHERE {cond}");
+    let people = sql_count(&app, &count("1 = 1", "")).await;
+    let met = sql_count(&app, &count("x.jp >= 20", "")).await;
+    let short = sql_count(&app, &format!("SELECT COALESCE(SUM(20 - x.jp), 0) FROM ({per_person}) x WHERE x.jp < 20")).await;
+    assert!(people > 0 && met > 0 && met < people, "the demo has some at 20 JP and some below: {met}/{people}");
+    let permille = (met * 2000 + people) / (2 * people);
+    let share = format!("{},{}%", permille / 10, permille % 10);
+    let mut admin = app.login("admin.semarang").await;
+    let page = admin.get("/jp").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("<strong>{share}</strong> dari {people} ASN")), "{share} of {people}: {}", page.body);
+    assert!(page.body.contains(&format!("kekurangan seluruhnya {} JP", cakap_domain::format::int(short))));
+    assert!(page.body.contains("<svg") && page.body.contains("Belum mencapai 20 JP"));
+    let xlsx = admin.get(&format!("/jp/unduh.xlsx?tahun={year}")).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.bytes.clone())).unwrap();
+    let sheet = calamine::Reader::worksheet_range_at(&mut wb, 0).unwrap().unwrap();
+    assert_eq!(sheet.height() as i64, people + 1, "a header and every employee");
+    // The atasan sees their subtree only; the employee not at all; hostile parameters are 400s.
+    let sub = sql_count(&app, &count("1 = 1", &format!(" AND u.path LIKE (SELECT u2.path || '%' FROM user_role r JOIN app_user au ON au.id = r.user_id JOIN unit u2 ON u2.tenant_id = r.tenant_id AND u2.id = r.unit_id WHERE au.login = 'atasan.semarang' AND r.role = 'supervisor')"))).await;
+    let mut atasan = app.login("atasan.semarang").await;
+    let mine = atasan.get("/jp").await.body;
+    assert!(sub > 0 && sub < people && mine.contains(&format!("dari {sub} ASN")), "{sub}: {mine}");
+    let other_unit = sql_text(&app, &format!("SELECT CAST(MIN(id) AS TEXT) FROM unit WHERE tenant_id = {t} AND parent_id IS NULL")).await;
+    assert_eq!(atasan.get(&format!("/jp?unit={other_unit}")).await.status, StatusCode::NOT_FOUND, "above the atasan's unit");
+    assert_eq!(app.login("pegawai.semarang").await.get("/jp").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(admin.get("/jp?tahun=99999").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(admin.get("/jp?unit=abc").await.status, StatusCode::BAD_REQUEST);
 }

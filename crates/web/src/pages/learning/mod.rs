@@ -2,5 +2,6 @@
 
 pub mod certificates;
 pub mod classes;
+pub mod compliance;
 pub mod mine;
 pub mod sessions;
