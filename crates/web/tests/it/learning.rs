@@ -410,7 +410,7 @@ async fn the_compliance_dashboard_counts_who_reached_20_jp() {
     let sheet = calamine::Reader::worksheet_range_at(&mut wb, 0).unwrap().unwrap();
     assert_eq!(sheet.height() as i64, people + 1, "a header and every employee");
     // The atasan sees their subtree only; the employee not at all; hostile parameters are 400s.
-    let sub = sql_count(&app, &count("1 = 1", &format!(" AND u.path LIKE (SELECT u2.path || '%' FROM user_role r JOIN app_user au ON au.id = r.user_id JOIN unit u2 ON u2.tenant_id = r.tenant_id AND u2.id = r.unit_id WHERE au.login = 'atasan.semarang' AND r.role = 'supervisor')"))).await;
+    let sub = sql_count(&app, &count("1 = 1", " AND u.path LIKE (SELECT u2.path || '%' FROM user_role r JOIN app_user au ON au.id = r.user_id JOIN unit u2 ON u2.tenant_id = r.tenant_id AND u2.id = r.unit_id WHERE au.login = 'atasan.semarang' AND r.role = 'supervisor')")).await;
     let mut atasan = app.login("atasan.semarang").await;
     let mine = atasan.get("/jp").await.body;
     assert!(sub > 0 && sub < people && mine.contains(&format!("dari {sub} ASN")), "{sub}: {mine}");
