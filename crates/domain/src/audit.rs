@@ -28,6 +28,8 @@ code_enum! {
         Offering = ("offering", "Kelas Pelatihan"),
         Enrollment = ("enrollment", "Peserta Kelas"),
         Certificate = ("certificate", "Sertifikat"),
+        LearningRecord = ("learning_record", "Riwayat/Pembelajaran Eksternal"),
+        Placement = ("placement", "Magang/Penugasan"),
     }
 }
 
@@ -56,7 +58,7 @@ impl AuditEntity {
             Competency | PositionStandard | PriorityCompetency => Area::Competency,
             Assessment | PerformanceRating | Need => Area::Akpk,
             Partner | Agreement | AgreementDocument | Program | Plan => Area::Plan,
-            Offering | Enrollment | Certificate => Area::Learning,
+            Offering | Enrollment | Certificate | LearningRecord | Placement => Area::Learning,
         }
     }
 }

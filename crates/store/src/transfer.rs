@@ -69,6 +69,9 @@ macro_rules! tables {
         $m!(app_user, app_user::Column::Id);
         $m!(user_role, user_role::Column::TenantId, user_role::Column::UserId, user_role::Column::Role);
         $m!(offering_instructor, offering_instructor::Column::TenantId, offering_instructor::Column::Id);
+        $m!(learning_record, learning_record::Column::TenantId, learning_record::Column::Id);
+        $m!(placement, placement::Column::TenantId, placement::Column::Id);
+        $m!(placement_log, placement_log::Column::TenantId, placement_log::Column::Id);
         $m!(notification, notification::Column::TenantId, notification::Column::Id);
         $m!(api_token, api_token::Column::Id);
         $m!(user_totp, user_totp::Column::UserId);

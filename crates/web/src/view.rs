@@ -70,6 +70,9 @@ fn nav_for(a: &Actor, current: &str) -> Vec<NavItem> {
     if a.can(Permission::Learn) && a.employee_id.is_some() {
         items.push(("/kelas-saya".into(), "Kelas Saya"));
     }
+    if a.can(Permission::ManageClasses) || a.can(Permission::TeachClasses) {
+        items.push(("/magang".into(), "Magang"));
+    }
     if a.can(Permission::ReadLedger) {
         items.push(("/jp".into(), "Kepatuhan 20 JP"));
     }

@@ -20,6 +20,7 @@ code_enum! {
         Enrollment = ("enrollment", "Pelatihan yang diselesaikan di Cakap"),
         Riwayat = ("riwayat", "Riwayat diklat/kursus (SIASN)"),
         External = ("external", "Pembelajaran di luar Cakap (disetujui atasan)"),
+        Placement = ("placement", "Magang/pembelajaran di tempat kerja (dinilai mentor)"),
     }
 }
 

@@ -10,4 +10,6 @@ pub mod compliance;
 pub mod enrollment;
 pub mod jp;
 pub mod notice;
+pub mod placement;
+pub mod record;
 pub mod waitlist;

@@ -9,6 +9,8 @@ pub mod compliance;
 pub mod instructors;
 pub(crate) mod ledger;
 pub mod notify;
+pub mod placements;
+pub mod records;
 
 use std::collections::HashMap;
 
@@ -481,5 +483,163 @@ impl Learner<'_> {
     /// One's JP entries in a year, and their total.
     pub async fn jp(&self, year: i32) -> Result<Vec<ledger::Entry>> {
         ledger::entries(&self.scope.store().db, self.scope.tenant_id(), self.employee_id, year).await
+    }
+}
+
+impl Learner<'_> {
+    /// Records one's external learning with its evidence, for the atasan to approve.
+    pub async fn submit_record(&self, input: &cakap_domain::learning::record::RecordInput, evidence: (&str, Vec<u8>)) -> Result<i64> {
+        records::submit(self.scope.store(), &self.scope.ctx(), self.employee_id, input, self.scope.today(), evidence).await
+    }
+
+    /// One's riwayat and external learning, newest first.
+    pub async fn records(&self) -> Result<Vec<records::Record>> {
+        records::of_employee(&self.scope.store().db, self.scope.tenant_id(), self.employee_id).await
+    }
+}
+
+impl Classes<'_> {
+    /// Imports riwayat diklat/kursus in SIASN's fields, all or nothing.
+    pub async fn import_riwayat(&self, table: &crate::import::Table) -> Result<std::result::Result<usize, Vec<crate::import::RowError>>> {
+        records::import(self.scope.store(), &self.scope.ctx(), table, self.scope.today()).await
+    }
+
+    /// Sets up a magang, detasering, coaching or mentoring; its id.
+    pub async fn create_placement(&self, input: &cakap_domain::learning::placement::PlacementInput) -> Result<i64> {
+        placements::create(self.scope.store(), &self.scope.ctx(), input).await
+    }
+}
+
+impl Scope {
+    /// Whether this user decides on the employee's external learning: BKPSDM (for units with no
+    /// atasan in Cakap) or the employee's atasan.
+    async fn decides_for(&self, employee_id: i64) -> Result<bool> {
+        Ok(self.can(Permission::ManageClasses) || (self.can(Permission::NominateTeam) && self.employees()?.get(employee_id).await.is_ok()))
+    }
+
+    /// Approves (its JP enter the ledger) or turns down (with a reason) submitted external
+    /// learning; not found for a record out of reach.
+    pub async fn decide_record(&self, id: i64, approve: bool, reason: &str) -> Result<()> {
+        let employee = records::employee_of(&self.store().db, self.tenant_id(), id).await?;
+        if !self.decides_for(employee).await? {
+            return Err(StoreError::NotFound);
+        }
+        records::decide(self.store(), &self.ctx(), id, approve, reason).await
+    }
+
+    /// External learning waiting for this user's decision, with the employee's name and NIP.
+    pub async fn records_awaiting(&self) -> Result<Vec<(records::Record, String, String)>> {
+        if !(self.can(Permission::ManageClasses) || self.can(Permission::NominateTeam)) {
+            return Ok(vec![]);
+        }
+        let mut out = vec![];
+        for r in records::submitted(&self.store().db, self.tenant_id()).await? {
+            if self.decides_for(r.employee_id).await?
+                && let Ok(e) = self.employees()?.get(r.employee_id).await
+            {
+                out.push((r, e.name, e.nip));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A record's evidence: for its owner, whoever decides on it, or BKPSDM.
+    pub async fn record_evidence(&self, id: i64) -> Result<(String, cakap_domain::document::DocumentKind, Vec<u8>)> {
+        let employee = records::employee_of(&self.store().db, self.tenant_id(), id).await?;
+        let own = self.can(Permission::Learn) && self.principal().employee_id() == Some(employee);
+        if !(own || self.decides_for(employee).await?) {
+            return Err(StoreError::NotFound);
+        }
+        records::evidence(&self.store().db, self.tenant_id(), id).await
+    }
+
+    /// Every completion and approved record of `year` for the employees in reach, in SIASN's
+    /// fields (`ReadLedger`).
+    pub async fn export_riwayat(&self, year: i32) -> Result<Vec<records::ExportRow>> {
+        self.require(Permission::ReadLedger)?;
+        let staff = self
+            .employees()?
+            .list(&cakap_domain::org::directory::EmployeeFilter { include_inactive: true, ..Default::default() }, 1, compliance::MAX_EMPLOYEES)
+            .await?
+            .items;
+        let nips: HashMap<i64, String> = staff.into_iter().map(|e| (e.id, e.nip)).collect();
+        records::export(&self.store().db, self.tenant_id(), year, &nips).await
+    }
+
+    /// The placements this user sees: all for BKPSDM; one's own and those one mentors.
+    pub async fn placements(&self) -> Result<Vec<placements::Placement>> {
+        let db = &self.store().db;
+        if self.can(Permission::ManageClasses) {
+            return placements::list(db, self.tenant_id(), None, None).await;
+        }
+        let mut out = vec![];
+        if self.can(Permission::Learn)
+            && let Some(e) = self.principal().employee_id()
+        {
+            out.extend(placements::list(db, self.tenant_id(), Some(e), None).await?);
+        }
+        if let Some(u) = self.principal().user_id() {
+            out.extend(
+                placements::list(db, self.tenant_id(), None, Some(u))
+                    .await?
+                    .into_iter()
+                    .filter(|p| !out.iter().any(|o: &placements::Placement| o.id == p.id))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        if out.is_empty() && !(self.can(Permission::Learn) || self.can(Permission::TeachClasses)) {
+            return Err(StoreError::Forbidden);
+        }
+        Ok(out)
+    }
+
+    /// One placement as this user may see it: BKPSDM (and grade), its mentor (and grade), the
+    /// employee (logbook and report); not found for anyone else.
+    pub async fn placement(&self, id: i64) -> Result<PlacementView<'_>> {
+        let p = placements::get(&self.store().db, self.tenant_id(), id).await?;
+        let own = self.can(Permission::Learn) && self.principal().employee_id() == Some(p.employee_id);
+        let mentor = p.mentor_user_id.is_some() && p.mentor_user_id == self.principal().user_id();
+        let manage = self.can(Permission::ManageClasses);
+        if !(own || mentor || manage) {
+            return Err(StoreError::NotFound);
+        }
+        Ok(PlacementView { scope: self, placement: p, own, may_grade: (mentor || manage) && !own })
+    }
+}
+
+/// A placement as one user may act on it.
+pub struct PlacementView<'a> {
+    scope: &'a Scope,
+    pub placement: placements::Placement,
+    /// The employee's own: they keep the logbook and write the report.
+    pub own: bool,
+    /// The mentor or BKPSDM (never the employee themself) grades.
+    pub may_grade: bool,
+}
+
+impl PlacementView<'_> {
+    pub async fn log(&self) -> Result<Vec<placements::LogEntry>> {
+        placements::log(&self.scope.store().db, self.scope.tenant_id(), self.placement.id).await
+    }
+
+    pub async fn add_log(&self, on_date: time::Date, body: &str) -> Result<()> {
+        if !self.own {
+            return Err(StoreError::Forbidden);
+        }
+        placements::add_log(self.scope.store(), &self.scope.ctx(), self.placement.id, on_date, body).await
+    }
+
+    pub async fn report(&self, text: &str) -> Result<()> {
+        if !self.own {
+            return Err(StoreError::Forbidden);
+        }
+        placements::report(self.scope.store(), &self.scope.ctx(), self.placement.id, text).await
+    }
+
+    pub async fn grade(&self, grade: cakap_domain::learning::placement::Grade, note: &str) -> Result<()> {
+        if !self.may_grade {
+            return Err(StoreError::Forbidden);
+        }
+        placements::grade(self.scope.store(), &self.scope.ctx(), self.placement.id, grade, note).await
     }
 }

@@ -26,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0015_certificate", sql: include_str!("0015_certificate.sql") }),
             Box::new(SqlMigration { name: "m0016_attendance", sql: include_str!("0016_attendance.sql") }),
             Box::new(SqlMigration { name: "m0017_delivery", sql: include_str!("0017_delivery.sql") }),
+            Box::new(SqlMigration { name: "m0018_learning_record", sql: include_str!("0018_learning_record.sql") }),
+            Box::new(SqlMigration { name: "m0019_placement", sql: include_str!("0019_placement.sql") }),
         ]
     }
 }

@@ -98,6 +98,9 @@ async fn snapshot(app: &TestApp, code: &str) -> String {
          UNION ALL SELECT 'c|' || CAST(id AS TEXT) || '|' || number || '|' || revoked_reason || '|' || CASE WHEN revoked_at IS NULL THEN 'aktif' ELSE 'dicabut' END FROM certificate WHERE tenant_id = {t} \
          UNION ALL SELECT 'i|' || CAST(id AS TEXT) || '|' || name FROM offering_instructor WHERE tenant_id = {t} \
          UNION ALL SELECT 'j|' || CAST(id AS TEXT) || '|' || CAST(jp AS TEXT) FROM jp_entry WHERE tenant_id = {t} \
+         UNION ALL SELECT 'r|' || CAST(id AS TEXT) || '|' || status || '|' || title FROM learning_record WHERE tenant_id = {t} \
+         UNION ALL SELECT 'p|' || CAST(id AS TEXT) || '|' || status || '|' || report FROM placement WHERE tenant_id = {t} \
+         UNION ALL SELECT 'l|' || CAST(id AS TEXT) || '|' || body FROM placement_log WHERE tenant_id = {t} \
          UNION ALL SELECT 'n|' || CAST(id AS TEXT) || '|' || CASE WHEN read_at IS NULL THEN 'baru' ELSE 'dibaca' END FROM notification WHERE tenant_id = {t} ORDER BY 1"
     ))
     .await;
@@ -131,6 +134,8 @@ async fn no_role_of_one_tenant_reads_or_writes_another() {
         "Kebutuhan rahasia ambon",
         "MoU rahasia ambon",
         "Kelas rahasia uji",
+        "Magang rahasia uji",
+        "Kursus rahasia uji",
     ];
 
     let reads = [

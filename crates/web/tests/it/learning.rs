@@ -394,7 +394,7 @@ async fn the_compliance_dashboard_counts_who_reached_20_jp() {
     let count = |cond: &str, extra: &str| format!("SELECT COUNT(*) FROM ({per_person}{extra}) x WHERE {cond}");
     let people = sql_count(&app, &count("1 = 1", "")).await;
     let met = sql_count(&app, &count("x.jp >= 20", "")).await;
-    let short = sql_count(&app, &format!("SELECT COALESCE(SUM(20 - x.jp), 0) FROM ({per_person}) x WHERE x.jp < 20")).await;
+    let short = sql_count(&app, &format!("SELECT CAST(COALESCE(SUM(20 - x.jp), 0) AS BIGINT) FROM ({per_person}) x WHERE x.jp < 20")).await;
     assert!(people > 0 && met > 0 && met < people, "the demo has some at 20 JP and some below: {met}/{people}");
     let permille = (met * 2000 + people) / (2 * people);
     let share = format!("{},{}%", permille / 10, permille % 10);

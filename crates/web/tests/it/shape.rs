@@ -34,6 +34,8 @@ pub struct Ids {
     pub certificate: i64,
     /// The certificate's public verification code.
     pub verify_code: String,
+    pub record: i64,
+    pub placement: i64,
 }
 
 /// A route with its parameters filled in from `ids`. Panics on a parameter it does not know:
@@ -59,6 +61,8 @@ pub fn concrete(path: &str, ids: &Ids) -> String {
         "/kelas/peserta/" => ids.enrollment,
         "/kelas/sesi/" | "/hadir/" => ids.meeting,
         "/sertifikat/" => ids.certificate,
+        "/pembelajaran/" => ids.record,
+        "/magang/" => ids.placement,
         "/verifikasi/" => return path.replace("{code}", &ids.verify_code),
         "/profil/token/" => ids.token,
         "/akpk/impor/templat/" => return path.replace("{kind}", "penilaian.csv"),
@@ -98,6 +102,7 @@ pub async fn ids_of(app: &TestApp, code: &str) -> Ids {
     let pdf = format!("%PDF-1.4\n% MoU rahasia {code}\n%%EOF\n").into_bytes();
     let document = op(app, t).await.planner().unwrap().add_document(agreement, "mou.pdf", pdf).await.unwrap();
     let (offering, meeting, enrollment, certificate, verify_code) = class_ids(app, t, program, employee).await;
+    let (record, placement) = record_ids(app, t, employee).await;
     Ids {
         unit: unit.id,
         position,
@@ -119,7 +124,40 @@ pub async fn ids_of(app: &TestApp, code: &str) -> Ids {
         enrollment,
         certificate,
         verify_code,
+        record,
+        placement,
     }
+}
+
+/// A riwayat record imported for `employee` and a placement of theirs: (record, placement).
+pub async fn record_ids(app: &TestApp, t: i64, employee: i64) -> (i64, i64) {
+    let scope = op(app, t).await;
+    let classes = scope.classes().unwrap();
+    let nip = sql_text(app, &format!("SELECT nip FROM employee WHERE tenant_id = {t} AND id = {employee}")).await;
+    let ended = scope.today() - time::Duration::days(30);
+    let d = cakap_domain::format::date_short(ended);
+    let table = cakap_store::import::Table {
+        headers: cakap_domain::learning::record::SIASN_FIELDS.iter().map(|s| s.to_string()).collect(),
+        rows: vec![vec![nip, "Kursus rahasia uji".into(), "Kursus".into(), "LAN".into(), "8".into(), String::new(), ended.year().to_string(), d.clone(), d]],
+        ..Default::default()
+    };
+    classes.import_riwayat(&table).await.unwrap().unwrap();
+    let record = sql_text(app, &format!("SELECT CAST(MAX(id) AS TEXT) FROM learning_record WHERE tenant_id = {t}")).await.parse().unwrap();
+    let today = scope.today();
+    let input = cakap_domain::learning::placement::PlacementInput {
+        employee_id: employee,
+        kind: cakap_domain::learning::placement::PlacementKind::Magang,
+        partner_id: None,
+        host: "Magang rahasia uji".into(),
+        mentor: "Mentor".into(),
+        mentor_user_id: None,
+        starts_on: today,
+        ends_on: today,
+        jp: 10,
+        goals: "Tujuan".into(),
+    };
+    let placement = classes.create_placement(&input).await.unwrap();
+    (record, placement)
 }
 
 /// A class of `program` with a session, `employee` enrolled, attending and completed, a
@@ -258,6 +296,8 @@ fn every_route_parameter_is_known_to_the_tests() {
         enrollment: 18,
         certificate: 19,
         verify_code: "0".repeat(32),
+        record: 20,
+        placement: 21,
     };
     for (route, url) in all_paths() {
         let filled = concrete(&url, &ids);

@@ -612,11 +612,24 @@ pub struct PendingLine {
     pub nominator: &'static str,
 }
 
+/// External learning waiting for a decision.
+pub struct RecordLine {
+    pub id: i64,
+    pub nip: String,
+    pub name: String,
+    pub title: String,
+    pub organiser: String,
+    pub dates: String,
+    pub jp: u32,
+    pub evidence: String,
+}
+
 #[derive(Template)]
 #[template(path = "learning/approvals.html")]
 struct ApprovalsPage {
     layout: Layout,
     rows: Vec<PendingLine>,
+    records: Vec<RecordLine>,
     bkpsdm: bool,
 }
 
@@ -637,6 +650,21 @@ pub async fn view_approvals_get(session: Session, a: Actor) -> Result<Response> 
             nominator: p.nominator.label(),
         })
         .collect();
+    let records = scope
+        .records_awaiting()
+        .await?
+        .into_iter()
+        .map(|(r, name, nip)| RecordLine {
+            id: r.id,
+            nip: crate::view::nip(&nip),
+            name,
+            dates: format!("{} s.d. {}", cakap_domain::format::date_short(r.input.started_on), cakap_domain::format::date_short(r.input.ended_on)),
+            title: r.input.title,
+            organiser: r.input.organiser,
+            jp: r.input.jp,
+            evidence: r.evidence_name,
+        })
+        .collect();
     let layout = Layout::new(&a, &session, "Usulan Menunggu Persetujuan", "/kelas").await;
-    Ok(render(ApprovalsPage { layout, rows, bkpsdm }))
+    Ok(render(ApprovalsPage { layout, rows, records, bkpsdm }))
 }

@@ -67,6 +67,7 @@ struct CompliancePage {
     chart: String,
     behind: Vec<BehindLine>,
     behind_total: usize,
+    can_import: bool,
 }
 
 fn group_line(unit_id: i64, name: String, drill: bool, t: &cakap_domain::learning::compliance::Tally) -> GroupLine {
@@ -115,6 +116,7 @@ pub async fn view_compliance_get(session: Session, a: Actor, Query(q): Query<Com
         groups,
         chart,
         behind_total: c.people.iter().filter(|p| p.short > 0).count(),
+        can_import: a.can(cakap_domain::Permission::ManageClasses),
         behind,
     }))
 }

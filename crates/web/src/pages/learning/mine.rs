@@ -54,6 +54,7 @@ struct MinePage {
     mine: Vec<MyClass>,
     open: Vec<ClassLine>,
     certificates: Vec<MyCertificate>,
+    records: Vec<(String, String, u32, &'static str, String)>,
 }
 
 pub async fn view_mine_get(session: Session, a: Actor) -> Result<Response> {
@@ -82,8 +83,14 @@ pub async fn view_mine_get(session: Session, a: Actor) -> Result<Response> {
             revoked: c.revoked,
         })
         .collect();
+    let records = learner
+        .records()
+        .await?
+        .into_iter()
+        .map(|r| (r.input.title, cakap_domain::format::date_short(r.input.ended_on), r.input.jp, r.status.label(), r.reason))
+        .collect();
     let layout = Layout::new(&a, &session, "Kelas Saya", "/kelas-saya").await;
-    Ok(render(MinePage { layout, gauge, entries: entries.into_iter().map(|e| (e.title, e.jp, e.source.label())).collect(), mine, open, certificates }))
+    Ok(render(MinePage { layout, gauge, entries: entries.into_iter().map(|e| (e.title, e.jp, e.source.label())).collect(), mine, open, certificates, records }))
 }
 
 pub struct NoticeLine {

@@ -4,4 +4,6 @@ pub mod certificates;
 pub mod classes;
 pub mod compliance;
 pub mod mine;
+pub mod placements;
+pub mod records;
 pub mod sessions;
