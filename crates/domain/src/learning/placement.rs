@@ -124,7 +124,7 @@ mod tests {
         };
         assert!(ok.check().is_empty());
         let bad = PlacementInput { host: " ".into(), goals: String::new(), ends_on: date!(2028 - 03 - 01), jp: 0, ..ok.clone() };
-        let fields: Vec<&str> = bad.check().iter().map(|e| e.field.as_str()).collect();
+        let fields: Vec<&str> = bad.check().iter().map(|e| e.field).collect();
         assert_eq!(fields, ["host", "goals", "ends_on", "jp"]);
         assert_eq!(PlacementKind::Magang.jalur(), Jalur::Nkl12);
         assert!(Grade::Sesuai.counts() && Grade::Melampaui.counts() && !Grade::Kurang.counts());

@@ -140,7 +140,7 @@ mod tests {
         let today = date!(2026 - 12 - 06);
         assert!(input().check(today).is_empty());
         let bad = RecordInput { title: " ".into(), organiser: String::new(), ended_on: date!(2026 - 03 - 01), jp: 0, ..input() };
-        let fields: Vec<&str> = bad.check(today).iter().map(|e| e.field.as_str()).collect();
+        let fields: Vec<&str> = bad.check(today).iter().map(|e| e.field).collect();
         assert_eq!(fields, ["title", "organiser", "ended_on", "jp"]);
         let future = RecordInput { ended_on: date!(2026 - 12 - 07), ..input() };
         assert_eq!(future.check(today)[0].field, "ended_on", "not before it has ended");

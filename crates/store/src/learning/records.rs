@@ -359,7 +359,7 @@ pub(crate) async fn import(store: &Store, ctx: &Ctx, table: &Table, today: time:
                 "jp" => "jumlahJam",
                 _ => "tanggalSelesaiKursus",
             };
-            errs.extend(problems.into_iter().map(|p| err(r, column(&p.field), p.message)));
+            errs.extend(problems.into_iter().map(|p| err(r, column(p.field), p.message)));
             continue;
         }
         if !known.insert((emp, input.title.trim().to_lowercase(), input.ended_on)) {

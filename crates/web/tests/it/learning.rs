@@ -420,3 +420,196 @@ async fn the_compliance_dashboard_counts_who_reached_20_jp() {
     assert_eq!(admin.get("/jp?tahun=99999").await.status, StatusCode::BAD_REQUEST);
     assert_eq!(admin.get("/jp?unit=abc").await.status, StatusCode::BAD_REQUEST);
 }
+
+/// External learning: the employee records it with evidence (JP from the duration, rounded
+/// down), the atasan is told and approves (the JP enter the ledger) or turns it down with a
+/// reason; bad evidence, a future date and an oversized title keep what was typed.
+#[tokio::test]
+async fn external_learning_is_recorded_with_evidence_and_approved_by_the_atasan() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let scope = op(&app, t).await;
+    let today = scope.today();
+    let me = sql_text(&app, "SELECT CAST(employee_id AS TEXT) FROM app_user WHERE login = 'pegawai.medan'").await.parse::<i64>().unwrap();
+    let ended = today - time::Duration::days(3);
+    let d = cakap_domain::format::date_short(ended);
+    let jp_before = scope.classes().unwrap().jp_totals(ended.year()).await.unwrap().get(&me).copied().unwrap_or(0);
+    let mut c = app.login("pegawai.medan").await;
+    assert!(c.get("/kelas-saya/eksternal").await.body.contains("1 JP = 45 menit"));
+    let csrf = c.csrf.clone();
+    let pdf = b"%PDF-1.4\n% sertifikat webinar\n%%EOF\n";
+    let fields = |title: &'static str, end: String, hours: &'static str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("title", title.to_string()),
+            ("jalur", "KL06".into()),
+            ("organiser", "Kementerian Kominfo".into()),
+            ("started_on", d.clone()),
+            ("ended_on", end),
+            ("hours", hours.into()),
+            ("minutes", "40".into()),
+        ]
+    };
+    let as_refs = |v: &Vec<(&'static str, String)>| v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    // Not a PDF or picture: refused, what was typed is kept.
+    let f = fields("Webinar Literasi Digital", d.clone(), "2");
+    let r = as_refs(&f);
+    let refs: Vec<(&str, &str)> = r.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let bad = c.upload_with("/kelas-saya/eksternal", "bukti.html", b"<html>bukan</html>", &refs).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("berkas harus PDF, JPG atau PNG") && bad.body.contains("value=\"Webinar Literasi Digital\""));
+    // Ending tomorrow: not yet.
+    let f = fields("Webinar Literasi Digital", cakap_domain::format::date_short(today + time::Duration::days(1)), "2");
+    let r = as_refs(&f);
+    let refs: Vec<(&str, &str)> = r.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert!(c.upload_with("/kelas-saya/eksternal", "bukti.pdf", pdf, &refs).await.body.contains("tidak boleh setelah hari ini"));
+    // 2 hours 40 minutes = 160 minutes = 3 JP (3 × 45 = 135; 4 × 45 = 180).
+    let f = fields("Webinar Literasi Digital", d.clone(), "2");
+    let r = as_refs(&f);
+    let refs: Vec<(&str, &str)> = r.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let ok = c.upload_with("/kelas-saya/eksternal", "bukti.pdf", pdf, &refs).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let id = sql_text(
+        &app,
+        &format!("SELECT CAST(id AS TEXT) FROM learning_record WHERE tenant_id = {t} AND employee_id = {me} AND title = 'Webinar Literasi Digital'"),
+    )
+    .await;
+    assert_eq!(
+        sql_text(&app, &format!("SELECT CAST(jp AS TEXT) || ' ' || status FROM learning_record WHERE tenant_id = {t} AND id = {id}")).await,
+        "3 submitted"
+    );
+    assert!(c.get("/kelas-saya").await.body.contains("Menunggu persetujuan atasan"));
+    // The atasan is told, opens the evidence and approves: 3 JP in the ledger.
+    let mut atasan = app.login("atasan.medan").await;
+    assert!(atasan.get("/pemberitahuan").await.body.contains("mencatat pembelajaran"));
+    assert!(atasan.get("/kelas/persetujuan").await.body.contains("Webinar Literasi Digital"));
+    let ev = atasan.get(&format!("/pembelajaran/{id}/bukti")).await;
+    assert_eq!((ev.status, ev.bytes.as_slice()), (StatusCode::OK, &pdf[..]));
+    // Another employee cannot see it, nor decide on it.
+    let mut other = app.login("instruktur.medan").await;
+    assert_eq!(other.get(&format!("/pembelajaran/{id}/bukti")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(c.post(&format!("/pembelajaran/{id}/setujui"), &[]).await.status, StatusCode::NOT_FOUND, "not one's own approval");
+    assert_eq!(atasan.post(&format!("/pembelajaran/{id}/setujui"), &[]).await.status, StatusCode::SEE_OTHER);
+    let after = scope.classes().unwrap().jp_totals(ended.year()).await.unwrap()[&me];
+    assert_eq!(after, jp_before + 3);
+    // Decided once.
+    atasan.post(&format!("/pembelajaran/{id}/setujui"), &[]).await;
+    assert_eq!(scope.classes().unwrap().jp_totals(ended.year()).await.unwrap()[&me], after);
+    // A second one is turned down with a reason: no JP, the reason is shown to the employee.
+    let f = fields("Seminar Tanpa Sertifikat", d.clone(), "1");
+    let r = as_refs(&f);
+    let refs: Vec<(&str, &str)> = r.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    c.upload_with("/kelas-saya/eksternal", "bukti.pdf", pdf, &refs).await;
+    let id2 = sql_text(&app, &format!("SELECT CAST(id AS TEXT) FROM learning_record WHERE tenant_id = {t} AND title = 'Seminar Tanpa Sertifikat'")).await;
+    atasan.post(&format!("/pembelajaran/{id2}/tolak"), &[("reason", " ")]).await;
+    assert_eq!(sql_text(&app, &format!("SELECT status FROM learning_record WHERE tenant_id = {t} AND id = {id2}")).await, "submitted", "a reason is required");
+    atasan.post(&format!("/pembelajaran/{id2}/tolak"), &[("reason", "Bukti bukan sertifikat kegiatan ini")]).await;
+    assert!(c.get("/kelas-saya").await.body.contains("Bukti bukan sertifikat kegiatan ini"));
+    assert_eq!(scope.classes().unwrap().jp_totals(ended.year()).await.unwrap()[&me], after);
+}
+
+/// Riwayat in SIASN's fields: a file with one bad row writes nothing and names the row and
+/// column; the good file is imported with its JP; importing it again is refused row by row;
+/// the year's export gives the same fields back, with Cakap's completions.
+#[tokio::test]
+async fn riwayat_is_imported_all_or_nothing_and_exported_in_siasn_fields() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("ambon").await;
+    let scope = op(&app, t).await;
+    let nips = sql_lines(&app, &format!("SELECT nip FROM employee WHERE tenant_id = {t} ORDER BY nip LIMIT 2")).await;
+    let ended = scope.today() - time::Duration::days(10);
+    let (d, y) = (cakap_domain::format::date_short(ended), ended.year());
+    let header = cakap_domain::learning::record::SIASN_FIELDS.join(",");
+    let good = format!(
+        "{header}\n{},Kursus Pengelolaan Arsip,Kursus,ANRI,12,001/ARS/{y},{y},{d},{d}\n{},Diklat Teknis Pengadaan,Diklat Teknis,LKPP,24,,{y},{d},{d}\n",
+        nips[0], nips[1]
+    );
+    let bad = good.replace(&format!("{},Diklat", nips[1]), "199999999999999999,Diklat").replace(",24,", ",2x,");
+    let mut admin = app.login("perencana.ambon").await;
+    assert!(admin.get("/jp/riwayat").await.body.contains("tahunKursus"));
+    let before = sql_count(&app, &format!("SELECT COUNT(*) FROM learning_record WHERE tenant_id = {t}")).await;
+    let csrf = admin.csrf.clone();
+    let res = admin.upload_with("/jp/riwayat", "riwayat.csv", bad.as_bytes(), &[("_csrf", &csrf)]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Tidak ada data yang disimpan: 2 kesalahan") && res.body.contains("nipBaru") && res.body.contains("jumlahJam"), "{}", res.body);
+    assert_eq!(sql_count(&app, &format!("SELECT COUNT(*) FROM learning_record WHERE tenant_id = {t}")).await, before, "nothing written");
+    let res = admin.upload_with("/jp/riwayat", "riwayat.csv", good.as_bytes(), &[("_csrf", &csrf)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let first = sql_text(&app, &format!("SELECT CAST(id AS TEXT) FROM employee WHERE tenant_id = {t} AND nip = '{}'", nips[0])).await.parse::<i64>().unwrap();
+    let jp_entries = sql_count(
+        &app,
+        &format!("SELECT COUNT(*) FROM jp_entry WHERE tenant_id = {t} AND source = 'riwayat' AND employee_id = {first} AND year = {y} AND jp = 12"),
+    )
+    .await;
+    assert_eq!(jp_entries, 1);
+    assert_eq!(sql_text(&app, &format!("SELECT jalur FROM learning_record WHERE tenant_id = {t} AND title = 'Diklat Teknis Pengadaan'")).await, "KL03");
+    let again = admin.upload_with("/jp/riwayat", "riwayat.csv", good.as_bytes(), &[("_csrf", &csrf)]).await;
+    assert!(again.body.contains("sudah tercatat untuk pegawai ini"), "{}", again.body);
+    assert_eq!(sql_count(&app, &format!("SELECT COUNT(*) FROM learning_record WHERE tenant_id = {t}")).await, before + 2);
+    let csv = admin.get(&format!("/jp/riwayat/unduh.csv?tahun={y}")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let text = String::from_utf8(csv.bytes.clone()).unwrap();
+    assert!(text.starts_with(&header), "{text}");
+    assert!(text.contains(&format!("{},Kursus Pengelolaan Arsip,Kursus,ANRI,12,001/ARS/{y},{y},{d},{d}", nips[0])), "{text}");
+    let xlsx = admin.get(&format!("/jp/riwayat/unduh.xlsx?tahun={y}")).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    // PPK reads the export; the employee does not.
+    assert_eq!(app.login("ppk.ambon").await.get(&format!("/jp/riwayat/unduh.csv?tahun={y}")).await.status, StatusCode::OK);
+    assert_eq!(app.login("pegawai.ambon").await.get(&format!("/jp/riwayat/unduh.csv?tahun={y}")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.login("ppk.ambon").await.get("/jp/riwayat").await.status, StatusCode::FORBIDDEN);
+}
+
+/// A magang at a partner, from goals to grade: BKPSDM sets it up with the partner as host and
+/// an instructor as mentor; the employee keeps the logbook and hands in the report; only the
+/// mentor (or BKPSDM) grades; "sesuai" puts the JP in the ledger.
+#[tokio::test]
+async fn a_magang_at_a_partner_runs_from_goals_to_grade() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("serang").await;
+    let scope = op(&app, t).await;
+    let today = scope.today();
+    let me = sql_text(&app, "SELECT CAST(employee_id AS TEXT) FROM app_user WHERE login = 'pegawai.serang'").await.parse::<i64>().unwrap();
+    let nip = sql_text(&app, &format!("SELECT nip FROM employee WHERE tenant_id = {t} AND id = {me}")).await;
+    let univ = sql_text(&app, &format!("SELECT CAST(id AS TEXT) FROM partner WHERE tenant_id = {t} AND name = 'Universitas Sultan Ageng Tirtayasa'")).await;
+    let mentor = sql_text(&app, "SELECT CAST(id AS TEXT) FROM app_user WHERE login = 'instruktur.serang'").await;
+    let mut admin = app.login("perencana.serang").await;
+    assert!(admin.get("/magang/baru").await.body.contains("Tujuan pembelajaran"));
+    let (start, end) = (cakap_domain::format::date_short(today - time::Duration::days(20)), cakap_domain::format::date_short(today));
+    let form = [
+        ("nip", nip.as_str()),
+        ("kind", "magang"),
+        ("partner_id", univ.as_str()),
+        ("host", "Pusat Data Universitas Sultan Ageng Tirtayasa"),
+        ("mentor", "Dr. Rina Kurniasih"),
+        ("mentor_user_id", mentor.as_str()),
+        ("starts_on", start.as_str()),
+        ("ends_on", end.as_str()),
+        ("jp", "40"),
+        ("goals", "Menyusun dasbor data pelayanan kependudukan."),
+    ];
+    let res = admin.post("/magang/baru", &form).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let url = res.location().to_string();
+    let mut emp = app.login("pegawai.serang").await;
+    let page = emp.get(&url).await.body;
+    let mut teacher = app.login("instruktur.serang").await;
+    teacher.get("/").await;
+    assert!(page.contains("Menyusun dasbor data pelayanan") && page.contains("Simpan catatan"));
+    assert_eq!(emp.post(&format!("{url}/catatan"), &[("on_date", &start), ("body", "Mempelajari struktur data SIAK.")]).await.status, StatusCode::SEE_OTHER);
+    let outside = emp.post(&format!("{url}/catatan"), &[("on_date", &cakap_domain::format::date_short(today + time::Duration::days(5))), ("body", "x")]).await;
+    assert!(outside.body.contains("di dalam masa penugasan"));
+    // Not graded before the report, and never by the employee.
+    teacher.post(&format!("{url}/nilai"), &[("grade", "sesuai")]).await;
+    assert_eq!(sql_text(&app, &format!("SELECT status FROM placement WHERE tenant_id = {t}")).await, "running");
+    emp.post(&format!("{url}/laporan"), &[("report", "Dasbor selesai dan dipakai Disdukcapil.")]).await;
+    assert_eq!(emp.post(&format!("{url}/nilai"), &[("grade", "melampaui")]).await.status, StatusCode::FORBIDDEN);
+    let classes = scope.classes().unwrap();
+    let before = classes.jp_totals(today.year()).await.unwrap().get(&me).copied().unwrap_or(0);
+    assert!(teacher.get("/magang").await.body.contains("Pusat Data Universitas"));
+    assert_eq!(teacher.post(&format!("{url}/nilai"), &[("grade", "sesuai"), ("note", "Tujuan tercapai.")]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(classes.jp_totals(today.year()).await.unwrap()[&me], before + 40);
+    let shown = emp.get(&url).await.body;
+    assert!(shown.contains("<strong>Sesuai</strong>") && shown.contains("Mempelajari struktur data SIAK."));
+    // Another employee's magang is not found.
+    assert_eq!(app.login("pegawai.medan").await.get(&url).await.status, StatusCode::NOT_FOUND);
+}
