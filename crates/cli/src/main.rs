@@ -41,6 +41,16 @@ enum Cmd {
         /// Largest upload (imports) in MiB.
         #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1024))]
         max_upload_mb: u32,
+        /// SMTP server for notification e-mail, e.g. `smtp://user:pass@mail.example.go.id:587?tls=required`
+        /// or `smtps://…`; without it notifications stay in the app.
+        #[arg(long, env = "CAKAP_SMTP_URL")]
+        smtp_url: Option<String>,
+        /// Sender of notification e-mail.
+        #[arg(long, env = "CAKAP_SMTP_FROM", default_value = "Cakap <noreply@localhost>")]
+        smtp_from: String,
+        /// Cakap's address as people reach it (links in e-mails), e.g. `https://cakap.serangkota.go.id`.
+        #[arg(long, env = "CAKAP_PUBLIC_URL", default_value = "")]
+        public_url: String,
     },
     /// Apply migrations.
     Migrate,
@@ -249,11 +259,16 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Cmd::Demo => {
             load_demo(&store).await?;
         }
-        Cmd::Serve { listen, demo, secure_cookies, trusted_proxies, max_upload_mb } => {
+        Cmd::Serve { listen, demo, secure_cookies, trusted_proxies, max_upload_mb, smtp_url, smtp_from, public_url } => {
             if demo {
                 load_demo(&store).await?;
             }
             tokio::spawn(purge_forever(store.clone()));
+            let mailer = match smtp_url.as_deref() {
+                Some(url) => Some(cakap_web::mail::Mailer::new(url, &smtp_from, &public_url)?),
+                None => None,
+            };
+            tokio::spawn(notify_forever(store.clone(), mailer));
             // Jobs a previous process left running were cut off with it; their pages say so.
             let cut = cakap_store::jobs::abandon_running(&store).await?;
             if cut > 0 {
@@ -355,6 +370,20 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
+}
+
+/// Session reminders and notification e-mail, every minute (a failed pass is retried at the
+/// next; nothing is lost, as the rows say what is still to do).
+async fn notify_forever(store: Store, mailer: Option<cakap_web::mail::Mailer>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        match cakap_web::mail::pass(&store, mailer.as_ref()).await {
+            Ok((r, s)) if r + s > 0 => tracing::info!(reminded = r, emailed = s, "notifications"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("notifications: {e}"),
+        }
+    }
 }
 
 /// Expired sessions and old login attempts go every ten minutes (a busy database is retried

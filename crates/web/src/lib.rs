@@ -19,6 +19,7 @@ pub mod auth;
 pub mod cache;
 pub mod charts;
 pub mod error;
+pub mod mail;
 pub mod pages;
 pub mod params;
 pub mod pdf;

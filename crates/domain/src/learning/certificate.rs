@@ -55,6 +55,32 @@ impl CertificateData {
     }
 }
 
+impl CertificateData {
+    /// The data back from a stored canonical payload (its NIP as signed: masked); None for a
+    /// payload of another format.
+    pub fn from_canonical(payload: &str) -> Option<CertificateData> {
+        let v: serde_json::Value = serde_json::from_str(payload).ok()?;
+        if v["v"].as_str()? != PAYLOAD_VERSION {
+            return None;
+        }
+        let s = |k: &str| v[k].as_str().map(str::to_string);
+        let d = |k: &str| crate::format::parse_date(v[k].as_str()?);
+        Some(CertificateData {
+            number: s("number")?,
+            tenant: s("tenant")?,
+            name: s("name")?,
+            nip: s("nip")?,
+            program: s("program")?,
+            jalur: s("jalur")?,
+            jp: u32::try_from(v["jp"].as_u64()?).ok()?,
+            started_on: d("started_on")?,
+            ended_on: d("ended_on")?,
+            organiser: s("organiser")?,
+            issued_on: d("issued_on")?,
+        })
+    }
+}
+
 /// The public key of a tenant's signing key, given its 32-byte seed (RFC 8032's "secret key").
 pub fn public_key(seed: &[u8; 32]) -> [u8; 32] {
     ed25519_dalek::SigningKey::from_bytes(seed).verifying_key().to_bytes()

@@ -4,6 +4,7 @@
 //! store applies them.
 
 pub mod attendance;
+pub mod badge;
 pub mod certificate;
 pub mod clash;
 pub mod compliance;

@@ -12,6 +12,7 @@ pub struct Model {
     pub ends_at: TimeDateTimeWithTimeZone,
     pub place: String,
     pub checkin_secret: String,
+    pub reminded_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -46,6 +46,7 @@ pub(crate) async fn add_meeting(
         ends_at: Set(ends_at),
         place: Set(place.trim().into()),
         checkin_secret: Set(hex::encode(rand::random::<[u8; 32]>())),
+        reminded_at: Set(None),
     }
     .insert(&txn)
     .await?;

@@ -205,6 +205,25 @@ pub struct Owned {
     pub revoked: bool,
 }
 
+/// A certificate as an Open Badges 3.0 credential secured with the tenant's key (a revoked one
+/// is not given out).
+pub(crate) async fn open_badge<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64, verify_url: &str) -> Result<serde_json::Value> {
+    let c = certificate::Entity::find_by_id((tenant_id, id)).one(db).await?.ok_or(StoreError::NotFound)?;
+    if c.revoked_at.is_some() {
+        return Err(StoreError::Conflict("status", "sertifikat ini telah dicabut".into()));
+    }
+    let data = CertificateData::from_canonical(&c.payload).ok_or_else(|| StoreError::Other("format sertifikat tidak dikenal".into()))?;
+    let k = signing_key::Entity::find_by_id((tenant_id, c.key_id)).one(db).await?.ok_or(StoreError::NotFound)?;
+    let seed: [u8; 32] = hex::decode(&k.seed).ok().and_then(|v| v.try_into().ok()).ok_or_else(|| StoreError::Other("kunci tanda tangan rusak".into()))?;
+    let t = tenant::Entity::find_by_id(tenant_id).one(db).await?.ok_or(StoreError::NotFound)?;
+    let public = rules::public_key(&seed);
+    let issued = c.issued_at.to_offset(time::UtcOffset::UTC);
+    let created =
+        format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", issued.year(), u8::from(issued.month()), issued.day(), issued.hour(), issued.minute(), issued.second());
+    let vc = cakap_domain::learning::badge::credential(&data, &t.name, &public, verify_url);
+    Ok(cakap_domain::learning::badge::secure(&vc, &seed, &created))
+}
+
 /// An employee's certificates, newest first.
 pub(crate) async fn of_employee<C: ConnectionTrait>(db: &C, tenant_id: i64, employee_id: i64) -> Result<Vec<Owned>> {
     let mine: std::collections::HashMap<i64, i64> = enrollment::Entity::find()

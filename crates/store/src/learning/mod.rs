@@ -9,6 +9,7 @@ pub mod compliance;
 pub mod instructors;
 pub(crate) mod ledger;
 pub mod notify;
+pub mod outbox;
 pub mod placements;
 pub mod records;
 
@@ -294,6 +295,12 @@ impl Scope {
         }
         let code = certificates::verify_code(db, self.tenant_id(), id).await?;
         Ok((certificates::verify(self.store(), &code).await?, code, nip))
+    }
+
+    /// A certificate (BKPSDM's, or one's own) as a signed Open Badges 3.0 credential.
+    pub async fn open_badge(&self, id: i64, verify_url: impl Fn(&str) -> String) -> Result<serde_json::Value> {
+        let (_, code, _) = self.certificate(id).await?;
+        certificates::open_badge(&self.store().db, self.tenant_id(), id, &verify_url(&code)).await
     }
 
     /// The user's latest notifications and how many are unread.

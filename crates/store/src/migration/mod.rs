@@ -28,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0017_delivery", sql: include_str!("0017_delivery.sql") }),
             Box::new(SqlMigration { name: "m0018_learning_record", sql: include_str!("0018_learning_record.sql") }),
             Box::new(SqlMigration { name: "m0019_placement", sql: include_str!("0019_placement.sql") }),
+            Box::new(SqlMigration { name: "m0020_reminder", sql: include_str!("0020_reminder.sql") }),
         ]
     }
 }

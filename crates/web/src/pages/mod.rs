@@ -104,6 +104,7 @@ route_table! {
     "/hadir/{id}" => get(learning::sessions::view_checkin_get).post(learning::sessions::view_checkin_post),
     "/sertifikat/{id}/unduh.pdf" => get(learning::certificates::view_certificate_pdf_get),
     "/sertifikat/{id}/cabut" => post(learning::certificates::view_certificate_revoke_post),
+    "/sertifikat/{id}/openbadge.json" => get(learning::certificates::view_certificate_badge_get),
     "/verifikasi/{code}" => get(learning::certificates::view_verify_get),
     "/kelas-saya" => get(learning::mine::view_mine_get),
     "/kelas-saya/eksternal" => get(learning::records::view_external_new_get).post(learning::records::view_external_new_post),

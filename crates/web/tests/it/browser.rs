@@ -127,3 +127,115 @@ async fn planner_drills_from_the_heatmap_to_an_akpk_in_a_browser() {
     }
     let _ = c.close().await;
 }
+
+/// Whether the page scrolls sideways (a phone page must not).
+async fn overflow(c: &Client) -> Result<i64, fantoccini::error::CmdError> {
+    Ok(c.execute("return document.documentElement.scrollWidth - window.innerWidth", vec![]).await?.as_i64().unwrap_or(99))
+}
+
+async fn log_in(c: &Client, base: &str, login: &str) -> Result<(), fantoccini::error::CmdError> {
+    c.goto(&format!("{base}/masuk")).await?;
+    c.find(Locator::Css("input[name=login]")).await?.send_keys(login).await?;
+    c.find(Locator::Css("input[name=password]")).await?.send_keys(PASSWORD).await?;
+    c.find(Locator::Css("form button")).await?.click().await?;
+    c.wait().for_element(Locator::XPath("//h1[text()='Beranda']")).await?;
+    Ok(())
+}
+
+async fn log_out(c: &Client) -> Result<(), fantoccini::error::CmdError> {
+    c.find(Locator::XPath("//button[text()='Keluar']")).await?.click().await?;
+    c.wait().for_element(Locator::Css("input[name=login]")).await?;
+    Ok(())
+}
+
+/// The delivery journey on a phone-sized window (390 × 844), in Kota Serang's demo: the employee
+/// registers for a class of the approved plan from "Kelas Saya"; the atasan and then BKPSDM
+/// approve on their phones; the instructor's screen shows the session's code; the employee
+/// checks in with it; the employee's certificate opens its public verification page. No page
+/// scrolls sideways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_delivery_journey_on_a_phone() {
+    if !chromium_present() {
+        return;
+    }
+    let app = TestApp::demo().await;
+    cakap_store::demo::delivery::load(&app.store).await.unwrap();
+    let t = app.tenant_id("serang").await;
+    let year = op(&app, t).await.today().year() + 1;
+    let andat: i64 = sql_text(
+        &app,
+        &format!(
+            "SELECT CAST(id AS TEXT) FROM offering WHERE tenant_id = {t} AND title = 'Pelatihan Analisis Data dan Kebijakan Publik Angkatan I Tahun {year}'"
+        ),
+    )
+    .await
+    .parse()
+    .unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let meeting = op(&app, t)
+        .await
+        .classes()
+        .unwrap()
+        .add_meeting(andat, now - time::Duration::minutes(10), now + time::Duration::hours(2), "Aula BKPSDM Kota Serang")
+        .await
+        .unwrap();
+    let me =
+        sql_text(&app, "SELECT e.name FROM employee e JOIN app_user u ON u.employee_id = e.id AND u.tenant_id = e.tenant_id WHERE u.login = 'pegawai.serang'")
+            .await;
+    let base = serve(&app).await;
+    let (_driver, c) = browser().await;
+    let result = async {
+        c.set_window_size(390, 844).await?;
+        // The employee: Beranda shows JP against 20; "Kelas Saya" lists what may be registered for.
+        log_in(&c, &base, "pegawai.serang").await?;
+        let gauge = c.find(Locator::Css("section.jp-gauge h2")).await?.text().await?;
+        assert!(gauge.contains("dari 20 JP"), "{gauge}");
+        c.goto(&format!("{base}/kelas-saya")).await?;
+        assert!(overflow(&c).await? <= 1, "Kelas Saya scrolls sideways");
+        c.find(Locator::Css(&format!("a[href='/kelas/{andat}']"))).await?.click().await?;
+        c.wait().for_element(Locator::XPath("//button[text()='Daftar kelas ini']")).await?.click().await?;
+        let status = c.wait().for_element(Locator::Css("div.flash")).await?.text().await?;
+        assert!(status.contains("menunggu persetujuan atasan"), "{status}");
+        assert!(overflow(&c).await? <= 1, "the class page scrolls sideways");
+        log_out(&c).await?;
+        // The atasan, then BKPSDM, approve from their lists.
+        for who in ["atasan.serang", "perencana.serang"] {
+            log_in(&c, &base, who).await?;
+            c.goto(&format!("{base}/kelas/persetujuan")).await?;
+            assert!(overflow(&c).await? <= 1, "{who}: the approvals page scrolls sideways");
+            let row = c.find(Locator::XPath(&format!("//tr[td[text()='{me}']]//button[text()='Setujui']"))).await?;
+            row.click().await?;
+            c.wait().for_element(Locator::Css("div.flash")).await?;
+            log_out(&c).await?;
+        }
+        // The instructor's screen shows the QR and the code of this minute.
+        log_in(&c, &base, "instruktur.serang").await?;
+        c.goto(&format!("{base}/kelas/sesi/{meeting}")).await?;
+        c.find(Locator::Css(".qr-panel svg")).await?;
+        let code = c.find(Locator::Css("p.bigcode")).await?.text().await?;
+        assert_eq!(code.len(), 8, "{code}");
+        assert!(overflow(&c).await? <= 1, "the QR screen scrolls sideways");
+        log_out(&c).await?;
+        // The employee opens what the QR holds and checks in.
+        log_in(&c, &base, "pegawai.serang").await?;
+        c.goto(&format!("{base}/hadir/{meeting}?kode={code}")).await?;
+        c.find(Locator::XPath("//button[text()='Hadir']")).await?.click().await?;
+        let done = c.wait().for_element(Locator::Css("div.flash")).await?.text().await?;
+        assert!(done.contains("tercatat"), "{done}");
+        // The certificate of this year's class opens its public page, which verifies.
+        c.find(Locator::LinkText("Halaman verifikasi")).await?.click().await?;
+        let verdict = c.wait().for_element(Locator::Css("div.flash")).await?.text().await?;
+        assert!(verdict.contains("tanda tangan elektroniknya sah"), "{verdict}");
+        assert!(overflow(&c).await? <= 1, "the verification page scrolls sideways");
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    if let Err(e) = &result {
+        let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+        let src = c.source().await.unwrap_or_default();
+        let _ = c.close().await;
+        panic!("{e} at {url}: {}", src.chars().take(3000).collect::<String>());
+    }
+    let _ = c.close().await;
+    assert_eq!(sql_count(&app, &format!("SELECT COUNT(*) FROM attendance WHERE tenant_id = {t} AND meeting_id = {meeting} AND method = 'qr'")).await, 1);
+}

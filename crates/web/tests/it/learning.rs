@@ -360,6 +360,13 @@ async fn serang_delivery_from_the_approved_plan_to_verified_certificates() {
             "{text}"
         );
     }
+    // The same certificate as an Open Badges 3.0 credential whose proof verifies offline.
+    let badge = me.get(&format!("/sertifikat/{cert_id}/openbadge.json")).await;
+    assert_eq!(badge.status, StatusCode::OK);
+    let vc: serde_json::Value = serde_json::from_slice(&badge.bytes).unwrap();
+    assert!(cakap_domain::learning::badge::verify(&vc), "{vc}");
+    assert_eq!(vc["type"][1], "OpenBadgeCredential");
+    assert!(vc["id"].as_str().unwrap().ends_with(&format!("/verifikasi/{code}")) && !badge.body.contains(&nip));
     let public = app.client().get(&format!("/verifikasi/{code}")).await;
     assert_eq!(public.status, StatusCode::OK);
     assert!(public.body.contains("tanda tangan elektroniknya sah") && public.body.contains(&me_name) && !public.body.contains(&nip), "{}", public.body);
@@ -370,6 +377,8 @@ async fn serang_delivery_from_the_approved_plan_to_verified_certificates() {
     let revoked = sql_text(&app, &format!("SELECT verify_code FROM certificate WHERE tenant_id = {t} AND revoked_at IS NOT NULL")).await;
     let r = app.client().get(&format!("/verifikasi/{revoked}")).await.body;
     assert!(r.contains("telah DICABUT") && r.contains("Data kehadiran dikoreksi"), "{r}");
+    let revoked_id = sql_text(&app, &format!("SELECT CAST(id AS TEXT) FROM certificate WHERE tenant_id = {t} AND revoked_at IS NOT NULL")).await;
+    assert_eq!(admin.get(&format!("/sertifikat/{revoked_id}/openbadge.json")).await.status, StatusCode::BAD_REQUEST, "a revoked certificate is not exported");
     assert_eq!(
         sql_count(&app, &format!("SELECT COUNT(*) FROM enrollment WHERE tenant_id = {t} AND status = 'failed' AND reason LIKE 'kehadiran 1 dari 2 sesi%'"))
             .await,

@@ -11,6 +11,7 @@ mod employees;
 mod import;
 mod isolation;
 mod learning;
+mod mail;
 mod plan;
 mod second_factor;
 mod shape;

@@ -70,6 +70,17 @@ pub async fn view_certificate_pdf_get(State(s): State<AppState>, headers: Header
     Ok(crate::pdf::download(&format!("sertifikat-{}.pdf", v.number.replace('/', "-")), bytes))
 }
 
+/// The certificate as an Open Badges 3.0 credential (JSON-LD), to carry to another wallet.
+pub async fn view_certificate_badge_get(State(s): State<AppState>, headers: HeaderMap, a: Actor, Path(id): Path<i64>) -> Result<Response> {
+    let scope = a.scope()?;
+    let vc = match scope.open_badge(id, |code| verify_url(&s, &headers, code)).await {
+        Err(cakap_store::StoreError::Conflict(_, why)) => return Err(AppError::BadRequest(format!("Tidak dapat diekspor: {why}."))),
+        other => other?,
+    };
+    let bytes = serde_json::to_vec_pretty(&vc).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(crate::pages::attachment(&format!("openbadge-{id}.json"), "application/ld+json", bytes))
+}
+
 #[derive(Deserialize, Default)]
 pub struct RevokeForm {
     #[serde(default)]
