@@ -72,6 +72,7 @@ macro_rules! tables {
         $m!(learning_record, learning_record::Column::TenantId, learning_record::Column::Id);
         $m!(placement, placement::Column::TenantId, placement::Column::Id);
         $m!(placement_log, placement_log::Column::TenantId, placement_log::Column::Id);
+        $m!(seat_reservation, seat_reservation::Column::TenantId, seat_reservation::Column::OfferingId, seat_reservation::Column::UnitId);
         $m!(notification, notification::Column::TenantId, notification::Column::Id);
         $m!(api_token, api_token::Column::Id);
         $m!(user_totp, user_totp::Column::UserId);

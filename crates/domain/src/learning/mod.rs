@@ -13,4 +13,5 @@ pub mod jp;
 pub mod notice;
 pub mod placement;
 pub mod record;
+pub mod seats;
 pub mod waitlist;

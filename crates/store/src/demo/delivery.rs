@@ -90,6 +90,38 @@ pub async fn load(store: &Store) -> Result<i64> {
         }
     }
 
+    // A magang at the university for the demo employee, run from goals to the mentor's grade.
+    if let (Some(me), Some(univ)) = (learner, cat.partners.iter().find(|p| p.kind == cakap_domain::plan::catalogue::PartnerKind::Universitas)) {
+        let input = cakap_domain::learning::placement::PlacementInput {
+            employee_id: me,
+            kind: cakap_domain::learning::placement::PlacementKind::Magang,
+            partner_id: Some(univ.id),
+            host: format!("Pusat Data dan Informasi, {}", univ.name),
+            mentor: "Dr. Rina Kurniasih, M.Kom.".into(),
+            mentor_user_id: instructor.as_ref().map(|(u, _)| *u),
+            starts_on: today - time::Duration::days(60),
+            ends_on: today - time::Duration::days(10),
+            jp: 40,
+            goals: "Memahami tata kelola data kependudukan; menyusun dasbor layanan kelurahan; menulis panduan pemutakhiran data.".into(),
+        };
+        let id = classes.create_placement(&input).await?;
+        let me_scope = as_user(store, &format!("pegawai.{REGION}")).await?;
+        let view = me_scope.placement(id).await?;
+        for (d, text) in [
+            (58, "Orientasi di Pusat Data; mempelajari struktur basis data kependudukan."),
+            (40, "Menyusun rancangan dasbor layanan bersama mentor."),
+            (15, "Uji coba dasbor di Kelurahan; mencatat masukan petugas."),
+        ] {
+            view.add_log(today - time::Duration::days(d), text).await?;
+        }
+        view.report("Dasbor layanan kelurahan selesai dan diuji di dua kelurahan; panduan pemutakhiran data diserahkan ke Disdukcapil.").await?;
+        let grader = match &instructor {
+            Some(_) => as_user(store, &format!("instruktur.{REGION}")).await?,
+            None => planner.clone(),
+        };
+        grader.placement(id).await?.grade(cakap_domain::learning::placement::Grade::Sesuai, "Tujuan pembelajaran tercapai.").await?;
+    }
+
     // This year's class, already run: attendance taken, closed, certificates issued, one revoked.
     if let Some(p) = cat.programs.iter().find(|p| p.code == "PR-ETIKA") {
         let starts_on = today - time::Duration::days(21);

@@ -40,6 +40,7 @@ pub mod priority_competency;
 pub mod program;
 pub mod program_competency;
 pub mod recovery_code;
+pub mod seat_reservation;
 pub mod signing_key;
 pub mod tenant;
 pub mod unit;

@@ -138,6 +138,11 @@ pub(crate) async fn offering_of<C: ConnectionTrait>(db: &C, tenant_id: i64, enro
     offering::Entity::find_by_id((tenant_id, e.offering_id)).one(db).await?.ok_or(StoreError::NotFound)
 }
 
+/// A class's row (to decide what to read before a write).
+pub(crate) async fn offering_model<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<offering::Model> {
+    offering::Entity::find_by_id((tenant_id, id)).one(db).await?.ok_or(StoreError::NotFound)
+}
+
 /// The class's row, locked for the rest of the transaction on PostgreSQL.
 async fn lock_offering<C: ConnectionTrait>(db: &C, tenant_id: i64, id: i64) -> Result<offering::Model> {
     offering::Entity::find_by_id((tenant_id, id)).lock_exclusive().one(db).await?.ok_or(StoreError::NotFound)
@@ -171,7 +176,7 @@ pub(crate) async fn nominate(store: &Store, ctx: &Ctx, offering_id: i64, employe
     let stage = approval.after_nomination(by);
     let status = match stage.waiting_status() {
         Some(s) => s,
-        None => seat_or_wait(&txn, ctx.tenant_id, &o).await?,
+        None => seat_or_wait(&txn, ctx.tenant_id, &o, employee_id).await?,
     };
     let now = crate::now();
     let id = next_id();
@@ -198,10 +203,17 @@ pub(crate) async fn nominate(store: &Store, ctx: &Ctx, offering_id: i64, employe
     Ok(status)
 }
 
-/// A seat while the class has one, else the waitlist (inside the class's lock).
-async fn seat_or_wait<C: ConnectionTrait>(db: &C, tenant_id: i64, o: &offering::Model) -> Result<EnrollmentStatus> {
-    let taken = seats_taken(db, tenant_id, o.id).await?;
-    Ok(if taken < o.capacity.max(0) as u64 { EnrollmentStatus::Enrolled } else { EnrollmentStatus::Waitlisted })
+/// A seat while the class has one for this person (their unit's reservation, or a seat nobody
+/// holds), else the waitlist; inside the class's lock.
+async fn seat_or_wait<C: ConnectionTrait>(db: &C, tenant_id: i64, o: &offering::Model, employee_id: i64) -> Result<EnrollmentStatus> {
+    Ok(if has_seat(db, tenant_id, o, employee_id).await? { EnrollmentStatus::Enrolled } else { EnrollmentStatus::Waitlisted })
+}
+
+async fn has_seat<C: ConnectionTrait>(db: &C, tenant_id: i64, o: &offering::Model, employee_id: i64) -> Result<bool> {
+    let taken = u32::try_from(seats_taken(db, tenant_id, o.id).await?).unwrap_or(u32::MAX);
+    let held: Vec<_> = reservations(db, tenant_id, o.id).await?.into_iter().map(|(_, r)| r).collect();
+    let path = if held.is_empty() { String::new() } else { unit_path_of(db, tenant_id, employee_id).await? };
+    Ok(cakap_domain::learning::seats::has_seat(o.capacity.max(0) as u32, taken, &held, &path))
 }
 
 /// Tells the participant where they stand and, while an approval is awaited, its approver (the
@@ -241,7 +253,7 @@ pub(crate) async fn approve(store: &Store, ctx: &Ctx, enrollment_id: i64, by: No
     let stage = approval.after_approval(nominator, status, by).map_err(|m| StoreError::Conflict("status", m.into()))?;
     let next = match stage.waiting_status() {
         Some(s) => s,
-        None => seat_or_wait(&txn, ctx.tenant_id, &o).await?,
+        None => seat_or_wait(&txn, ctx.tenant_id, &o, before.employee_id).await?,
     };
     let now = crate::now();
     let mut am: enrollment::ActiveModel = before.clone().into();
@@ -307,36 +319,50 @@ pub(crate) async fn withdraw(store: &Store, ctx: &Ctx, enrollment_id: i64, reaso
     am.updated_at = Set(crate::now());
     let after = am.update(&txn).await?;
     audit::record(&txn, ctx, ctx.tenant_id, ("withdraw", AuditEntity::Enrollment, enrollment_id), Some(&before), Some(&after)).await?;
-    let mut promoted = None;
-    if status.holds_seat() && seats_taken(&txn, ctx.tenant_id, o.id).await? < o.capacity.max(0) as u64 {
-        let order = code(WaitlistOrder::from_code(&o.waitlist_order), "urutan daftar tunggu", &o.waitlist_order)?;
-        let waiting = enrollment::Entity::find()
-            .filter(enrollment::Column::TenantId.eq(ctx.tenant_id))
-            .filter(enrollment::Column::OfferingId.eq(o.id))
-            .filter(enrollment::Column::Status.eq(EnrollmentStatus::Waitlisted.code()))
-            .all(&txn)
-            .await?;
-        let jp = if order == WaitlistOrder::JpShortfall { super::ledger::totals(&txn, ctx.tenant_id, year).await? } else { HashMap::new() };
-        let list: Vec<Waiting> = waiting
-            .iter()
-            .map(|w| Waiting {
-                enrollment_id: w.id,
-                since: w.waitlisted_at.unwrap_or(w.created_at),
-                need_priority: priorities.get(&w.employee_id).copied().unwrap_or(0),
-                jp_this_year: jp.get(&w.employee_id).copied().unwrap_or(0),
-            })
-            .collect();
-        if let Some(next) = order.next(&list).and_then(|n| waiting.iter().find(|w| w.id == n.enrollment_id)) {
-            let mut am: enrollment::ActiveModel = next.clone().into();
-            am.status = Set(EnrollmentStatus::Enrolled.code().into());
-            am.updated_at = Set(crate::now());
-            let up = am.update(&txn).await?;
-            audit::record(&txn, ctx, ctx.tenant_id, ("promote", AuditEntity::Enrollment, next.id), Some(next), Some(&up)).await?;
-            super::notify::employee(&txn, ctx.tenant_id, next.employee_id, NoticeKind::Promoted, &o.title, "/kelas-saya").await?;
-            promoted = Some(next.id);
-        }
-    }
+    let promoted = if status.holds_seat() { promote(&txn, ctx, &o, year, priorities, 1).await?.pop() } else { None };
     txn.commit().await?;
+    Ok(promoted)
+}
+
+/// Seats up to `max` people from the waitlist, each the first in the class's order who has a
+/// seat now (a seat freed in a unit's reservation goes to that unit's next person); they are
+/// told. Inside the class's lock. The promoted enrollments.
+async fn promote<C: ConnectionTrait>(txn: &C, ctx: &Ctx, o: &offering::Model, year: i32, priorities: &HashMap<i64, u8>, max: usize) -> Result<Vec<i64>> {
+    let order = code(WaitlistOrder::from_code(&o.waitlist_order), "urutan daftar tunggu", &o.waitlist_order)?;
+    let waiting = enrollment::Entity::find()
+        .filter(enrollment::Column::TenantId.eq(ctx.tenant_id))
+        .filter(enrollment::Column::OfferingId.eq(o.id))
+        .filter(enrollment::Column::Status.eq(EnrollmentStatus::Waitlisted.code()))
+        .all(txn)
+        .await?;
+    let jp = if order == WaitlistOrder::JpShortfall { super::ledger::totals(txn, ctx.tenant_id, year).await? } else { HashMap::new() };
+    let mut list: Vec<Waiting> = waiting
+        .iter()
+        .map(|w| Waiting {
+            enrollment_id: w.id,
+            since: w.waitlisted_at.unwrap_or(w.created_at),
+            need_priority: priorities.get(&w.employee_id).copied().unwrap_or(0),
+            jp_this_year: jp.get(&w.employee_id).copied().unwrap_or(0),
+        })
+        .collect();
+    order.sort(&mut list);
+    let mut promoted = vec![];
+    for w in &list {
+        if promoted.len() >= max {
+            break;
+        }
+        let Some(next) = waiting.iter().find(|x| x.id == w.enrollment_id) else { continue };
+        if !has_seat(txn, ctx.tenant_id, o, next.employee_id).await? {
+            continue;
+        }
+        let mut am: enrollment::ActiveModel = next.clone().into();
+        am.status = Set(EnrollmentStatus::Enrolled.code().into());
+        am.updated_at = Set(crate::now());
+        let up = am.update(txn).await?;
+        audit::record(txn, ctx, ctx.tenant_id, ("promote", AuditEntity::Enrollment, next.id), Some(next), Some(&up)).await?;
+        super::notify::employee(txn, ctx.tenant_id, next.employee_id, NoticeKind::Promoted, &o.title, "/kelas-saya").await?;
+        promoted.push(next.id);
+    }
     Ok(promoted)
 }
 
@@ -716,4 +742,111 @@ pub(crate) async fn waiting_for<C: ConnectionTrait>(db: &C, tenant_id: i64, stat
         }
     }
     Ok(out)
+}
+
+/// A unit's reservation as the class page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReservationRow {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub seats: u32,
+    pub used: u32,
+}
+
+/// A class's reservations with the seats their units' staff hold now.
+pub(crate) async fn reservations<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    offering_id: i64,
+) -> Result<Vec<(ReservationRow, cakap_domain::learning::seats::Reservation)>> {
+    use crate::entity::{seat_reservation, unit};
+    let rows = seat_reservation::Entity::find()
+        .filter(seat_reservation::Column::TenantId.eq(tenant_id))
+        .filter(seat_reservation::Column::OfferingId.eq(offering_id))
+        .all(db)
+        .await?;
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let units: HashMap<i64, unit::Model> =
+        unit::Entity::find().filter(unit::Column::TenantId.eq(tenant_id)).all(db).await?.into_iter().map(|u| (u.id, u)).collect();
+    // The unit path of every seat holder.
+    let holders: Vec<i64> = enrollment::Entity::find()
+        .filter(enrollment::Column::TenantId.eq(tenant_id))
+        .filter(enrollment::Column::OfferingId.eq(offering_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|e| EnrollmentStatus::from_code(&e.status).is_some_and(|s| s.holds_seat()))
+        .map(|e| e.employee_id)
+        .collect();
+    let paths: Vec<String> = employee::Entity::find()
+        .filter(employee::Column::TenantId.eq(tenant_id))
+        .filter(employee::Column::Id.is_in(holders))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|e| units.get(&e.unit_id).map(|u| u.path.clone()))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let u = units.get(&r.unit_id)?;
+            let seats = r.seats.max(0) as u32;
+            let used = (paths.iter().filter(|p| p.starts_with(&u.path)).count() as u32).min(seats);
+            Some((
+                ReservationRow { unit_id: u.id, unit_name: u.name.clone(), seats, used },
+                cakap_domain::learning::seats::Reservation { unit_path: u.path.clone(), seats, used },
+            ))
+        })
+        .collect())
+}
+
+/// The unit path of an employee (for their class's reservations).
+async fn unit_path_of<C: ConnectionTrait>(db: &C, tenant_id: i64, employee_id: i64) -> Result<String> {
+    let e = employee::Entity::find_by_id((tenant_id, employee_id)).one(db).await?.ok_or(StoreError::NotFound)?;
+    Ok(crate::entity::unit::Entity::find_by_id((tenant_id, e.unit_id)).one(db).await?.map(|u| u.path).unwrap_or_default())
+}
+
+/// Holds `seats` of a class for a unit's staff (0 removes the hold). Inside the class's lock:
+/// the holds may not exceed the class, nor nest.
+pub(crate) async fn reserve(store: &Store, ctx: &Ctx, offering_id: i64, unit_id: i64, seats: u32, year: i32, priorities: &HashMap<i64, u8>) -> Result<()> {
+    use crate::entity::{seat_reservation, unit};
+    let txn = store.write().await?;
+    let o = lock_offering(&txn, ctx.tenant_id, offering_id).await?;
+    let u = unit::Entity::find_by_id((ctx.tenant_id, unit_id)).one(&txn).await?.ok_or_else(|| StoreError::invalid("unit_id", "unit tidak ditemukan"))?;
+    if o.status != OfferingStatus::Open.code() {
+        return Err(StoreError::Conflict("seats", "kelas ini sudah ditutup".into()));
+    }
+    let mut list: Vec<cakap_domain::learning::seats::Reservation> =
+        reservations(&txn, ctx.tenant_id, offering_id).await?.into_iter().filter(|(r, _)| r.unit_id != unit_id).map(|(_, r)| r).collect();
+    if seats > 0 {
+        list.push(cakap_domain::learning::seats::Reservation { unit_path: u.path.clone(), seats, used: 0 });
+    }
+    if let Some(m) = cakap_domain::learning::seats::check(o.capacity.max(0) as u32, &list) {
+        return Err(StoreError::invalid("seats", m));
+    }
+    seat_reservation::Entity::delete_many()
+        .filter(seat_reservation::Column::TenantId.eq(ctx.tenant_id))
+        .filter(seat_reservation::Column::OfferingId.eq(offering_id))
+        .filter(seat_reservation::Column::UnitId.eq(unit_id))
+        .exec(&txn)
+        .await?;
+    if seats > 0 {
+        seat_reservation::ActiveModel {
+            tenant_id: Set(ctx.tenant_id),
+            offering_id: Set(offering_id),
+            unit_id: Set(unit_id),
+            seats: Set(i32::try_from(seats).unwrap_or(i32::MAX)),
+            created_by: Set(ctx.user_id),
+            created_at: Set(crate::now()),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    audit::record(&txn, ctx, ctx.tenant_id, ("reserve", AuditEntity::Offering, offering_id), None::<&()>, Some(&(unit_id, seats))).await?;
+    // Seats a smaller hold lets go of go to the waitlist at once.
+    promote(&txn, ctx, &o, year, priorities, usize::MAX).await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -46,6 +46,13 @@ impl Classes<'_> {
         classes::approve(self.scope.store(), &self.scope.ctx(), enrollment_id, Nominator::Bkpsdm).await
     }
 
+    /// Holds seats of a class for a unit's staff (0 removes the hold).
+    pub async fn reserve(&self, offering_id: i64, unit_id: i64, seats: u32) -> Result<()> {
+        let o = classes::offering_model(&self.scope.store().db, self.scope.tenant_id(), offering_id).await?;
+        let (year, priorities) = self.promotion_inputs(&o).await?;
+        classes::reserve(self.scope.store(), &self.scope.ctx(), offering_id, unit_id, seats, year, &priorities).await
+    }
+
     /// Closes a class by its attendance rule: (completed, failed).
     pub async fn close(&self, offering_id: i64) -> Result<(u32, u32)> {
         classes::close(self.scope.store(), &self.scope.ctx(), offering_id).await
@@ -96,6 +103,14 @@ impl Classes<'_> {
     /// The withdrawal itself, for every handle that has checked who may do it.
     async fn withdraw_unchecked(&self, enrollment_id: i64, reason: &str) -> Result<Option<i64>> {
         let o = classes::offering_of(&self.scope.store().db, self.scope.tenant_id(), enrollment_id).await?;
+        let (year, priorities) = self.promotion_inputs(&o).await?;
+        classes::withdraw(self.scope.store(), &self.scope.ctx(), enrollment_id, reason, year, &priorities).await
+    }
+
+    /// What a promotion from the class's waitlist reads: this year (for JP shortfall) and, for a
+    /// class ordered by need priority, each employee's highest need priority among the
+    /// program's competencies.
+    async fn promotion_inputs(&self, o: &crate::entity::offering::Model) -> Result<(i32, HashMap<i64, u8>)> {
         let mut priorities: HashMap<i64, u8> = HashMap::new();
         if o.waitlist_order == WaitlistOrder::NeedPriority.code() {
             let cat = crate::plan::catalogue::load(&self.scope.store().db, self.scope.tenant_id()).await?;
@@ -110,8 +125,7 @@ impl Classes<'_> {
                 }
             }
         }
-        let year = self.scope.today().year();
-        classes::withdraw(self.scope.store(), &self.scope.ctx(), enrollment_id, reason, year, &priorities).await
+        Ok((self.scope.today().year(), priorities))
     }
 
     /// Marks a participant as having completed the class; the program's JP go to their ledger.
@@ -208,6 +222,11 @@ impl ClassView<'_> {
 
     pub async fn meetings(&self) -> Result<Vec<attendance::Meeting>> {
         attendance::meetings(&self.scope.store().db, self.scope.tenant_id(), self.row.id).await
+    }
+
+    /// The seats units hold in this class.
+    pub async fn reservations(&self) -> Result<Vec<classes::ReservationRow>> {
+        Ok(classes::reservations(&self.scope.store().db, self.scope.tenant_id(), self.row.id).await?.into_iter().map(|(r, _)| r).collect())
     }
 
     pub async fn instructors(&self) -> Result<Vec<instructors::Instructor>> {
@@ -403,6 +422,24 @@ impl TeamLearning<'_> {
     pub async fn nominate(&self, offering_id: i64, employee_id: i64) -> Result<EnrollmentStatus> {
         self.scope.employees()?.get(employee_id).await.map_err(|_| StoreError::invalid("employee_id", "pegawai ini bukan bawahan Anda"))?;
         classes::nominate(self.scope.store(), &self.scope.ctx(), offering_id, employee_id, Nominator::Atasan).await
+    }
+
+    /// Holds seats of a class for the atasan's unit or a unit below it.
+    pub async fn reserve(&self, offering_id: i64, unit_id: i64, seats: u32) -> Result<()> {
+        let path = self.scope.principal().supervised().map(|u| u.path.clone()).ok_or(StoreError::Forbidden)?;
+        let units = self.scope.units()?.list().await?;
+        if !units.iter().any(|u| u.id == unit_id && u.path.starts_with(&path)) {
+            return Err(StoreError::invalid("unit_id", "pilih unit Anda atau unit di bawahnya"));
+        }
+        Classes { scope: self.scope }.reserve(offering_id, unit_id, seats).await
+    }
+
+    /// The units the atasan may hold seats for: (id, name), their own first.
+    pub async fn units(&self) -> Result<Vec<(i64, String)>> {
+        let path = self.scope.principal().supervised().map(|u| u.path.clone()).ok_or(StoreError::Forbidden)?;
+        let mut units: Vec<_> = self.scope.units()?.list().await?.into_iter().filter(|u| u.active && u.path.starts_with(&path)).collect();
+        units.sort_by(|a, b| a.path.len().cmp(&b.path.len()).then_with(|| a.name.cmp(&b.name)));
+        Ok(units.into_iter().map(|u| (u.id, u.name)).collect())
     }
 
     /// The atasan's approval of a staff member's nomination.

@@ -29,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0018_learning_record", sql: include_str!("0018_learning_record.sql") }),
             Box::new(SqlMigration { name: "m0019_placement", sql: include_str!("0019_placement.sql") }),
             Box::new(SqlMigration { name: "m0020_reminder", sql: include_str!("0020_reminder.sql") }),
+            Box::new(SqlMigration { name: "m0021_seat_reservation", sql: include_str!("0021_seat_reservation.sql") }),
         ]
     }
 }

@@ -96,6 +96,7 @@ route_table! {
     "/kelas/{id}/peserta" => post(learning::classes::view_nominate_post),
     "/kelas/{id}/daftar" => post(learning::classes::view_register_post),
     "/kelas/{id}/tutup" => post(learning::classes::view_close_post),
+    "/kelas/{id}/pesan" => post(learning::classes::view_reserve_post),
     "/kelas/{id}/sertifikat" => post(learning::classes::view_certificates_post),
     "/kelas/peserta/{id}/setujui" => post(learning::classes::view_approve_post),
     "/kelas/peserta/{id}/mundur" => post(learning::classes::view_withdraw_post),

@@ -344,6 +344,9 @@ async fn serang_delivery_from_the_approved_plan_to_verified_certificates() {
     // This year's finished class: the employee's JP and certificate.
     let mine = me.get("/kelas-saya").await.body;
     assert!(mine.contains("Bimbingan Teknis Etika dan Komunikasi Pelayanan Angkatan IV"), "{mine}");
+    // The demo's magang at the university ran from goals to the mentor's grade: its 40 JP count.
+    assert!(mine.contains("Magang/praktik kerja di Pusat Data dan Informasi, Universitas Sultan Ageng Tirtayasa") && mine.contains("Dinilai"), "{mine}");
+    assert_eq!(sql_count(&app, &format!("SELECT COUNT(*) FROM jp_entry WHERE tenant_id = {t} AND source = 'placement' AND jp = 40")).await, 1);
     let cert = sql_text(&app, &format!("SELECT CAST(c.id AS TEXT) || ' ' || c.verify_code FROM certificate c JOIN enrollment e ON e.tenant_id = c.tenant_id AND e.id = c.enrollment_id JOIN app_user u ON u.employee_id = e.employee_id WHERE c.tenant_id = {t} AND u.login = 'pegawai.serang'")).await;
     let (cert_id, code) = cert.split_once(' ').unwrap();
     assert!(mine.contains(&format!("/verifikasi/{code}")));
@@ -621,4 +624,92 @@ async fn a_magang_at_a_partner_runs_from_goals_to_grade() {
     assert!(shown.contains("<strong>Sesuai</strong>") && shown.contains("Mempelajari struktur data SIAK."));
     // Another employee's magang is not found.
     assert_eq!(app.login("pegawai.medan").await.get(&url).await.status, StatusCode::NOT_FOUND);
+}
+
+/// Two classes whose sessions overlap, with the same widyaiswara, the same room (typed
+/// differently) and the same participant: the class page names each clash; a session that
+/// starts when the other ends is no clash.
+#[tokio::test]
+async fn the_class_page_warns_of_instructor_room_and_participant_clashes() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let a = class(&app, t, 5, WaitlistOrder::FirstCome).await;
+    let b = class(&app, t, 5, WaitlistOrder::FirstCome).await;
+    let scope = op(&app, t).await;
+    let classes = scope.classes().unwrap();
+    let (teacher, teacher_name) = classes.instructor_accounts().await.unwrap().remove(0);
+    let person = staff(&app, t, 1).await[0];
+    let name = sql_text(&app, &format!("SELECT name FROM employee WHERE tenant_id = {t} AND id = {person}")).await;
+    let at = |h: i64| time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap() + time::Duration::days(40) + time::Duration::hours(h);
+    for (id, room, from, to) in [(a, "Aula Lt. 2", 0, 3), (b, "aula  lt. 2", 2, 5)] {
+        classes.add_instructor(id, Some(teacher), "", "BKPSDM").await.unwrap();
+        classes.add_meeting(id, at(from), at(to), room).await.unwrap();
+        classes.enroll(id, person).await.unwrap();
+    }
+    let mut admin = app.login("perencana.medan").await;
+    let page = admin.get(&format!("/kelas/{a}")).await.body;
+    assert!(page.contains("Jadwal bentrok"), "{page}");
+    for who in [format!("Instruktur {teacher_name}"), "Ruang Aula Lt. 2".to_string(), format!("Peserta {name}")] {
+        assert!(page.contains(&who), "{who}: {page}");
+    }
+    assert!(page.contains(&format!("/kelas/{b}")));
+    // Back to back is fine: a third class starting when the first ends.
+    let c = class(&app, t, 5, WaitlistOrder::FirstCome).await;
+    classes.add_instructor(c, Some(teacher), "", "BKPSDM").await.unwrap();
+    classes.add_meeting(c, at(5), at(6), "Aula Lt. 2").await.unwrap();
+    assert!(!admin.get(&format!("/kelas/{c}")).await.body.contains("Jadwal bentrok"));
+    // The session form refuses a session that ends before it starts, keeping the page.
+    let res = admin.post(&format!("/kelas/{c}/sesi"), &[("date", "01-02-2027"), ("start", "12:00"), ("end", "08:00"), ("place", "Aula")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// The atasan holds seats for their unit and names people later: outsiders cannot take the
+/// held seats, the unit's staff can; holds never exceed the class, nor reach outside the
+/// atasan's unit.
+#[tokio::test]
+async fn an_atasan_reserves_seats_for_the_unit_and_names_people_later() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let id = class(&app, t, 3, WaitlistOrder::FirstCome).await;
+    let unit_path = sql_text(&app, "SELECT u.path FROM user_role r JOIN app_user a ON a.id = r.user_id JOIN unit u ON u.tenant_id = r.tenant_id AND u.id = r.unit_id WHERE a.login = 'atasan.medan' AND r.role = 'supervisor'").await;
+    let unit_id = sql_text(&app, &format!("SELECT CAST(id AS TEXT) FROM unit WHERE tenant_id = {t} AND path = '{unit_path}'")).await;
+    let inside = |not: bool| {
+        format!(
+            "SELECT e.nip FROM employee e JOIN unit u ON u.tenant_id = e.tenant_id AND u.id = e.unit_id WHERE e.tenant_id = {t} AND e.active AND u.path {} LIKE '{unit_path}%' ORDER BY e.nip LIMIT 2",
+            if not { "NOT" } else { "" }
+        )
+    };
+    let staff = sql_lines(&app, &inside(false)).await;
+    let outsiders = sql_lines(&app, &inside(true)).await;
+    let mut atasan = app.login("atasan.medan").await;
+    assert!(atasan.get(&format!("/kelas/{id}")).await.body.contains("Pesan kursi"));
+    // More than the class has: refused. Another unit's: refused.
+    atasan.post(&format!("/kelas/{id}/pesan"), &[("unit_id", &unit_id), ("seats", "4")]).await;
+    let root = sql_text(&app, &format!("SELECT CAST(MIN(id) AS TEXT) FROM unit WHERE tenant_id = {t} AND path NOT LIKE '{unit_path}%'")).await;
+    atasan.post(&format!("/kelas/{id}/pesan"), &[("unit_id", &root), ("seats", "1")]).await;
+    assert_eq!(sql_count(&app, &format!("SELECT COUNT(*) FROM seat_reservation WHERE tenant_id = {t}")).await, 0);
+    assert_eq!(atasan.post(&format!("/kelas/{id}/pesan"), &[("unit_id", &unit_id), ("seats", "2")]).await.status, StatusCode::SEE_OTHER);
+    // BKPSDM nominates two outsiders: one free seat, then the waitlist.
+    let mut admin = app.login("perencana.medan").await;
+    admin.get("/").await;
+    for nip in &outsiders {
+        admin.post(&format!("/kelas/{id}/peserta"), &[("nip", nip)]).await;
+    }
+    let status = |nip: String| {
+        let app = &app;
+        async move {
+            sql_text(app, &format!("SELECT en.status FROM enrollment en JOIN employee e ON e.tenant_id = en.tenant_id AND e.id = en.employee_id WHERE en.offering_id = {id} AND e.nip = '{nip}'")).await
+        }
+    };
+    assert_eq!(status(outsiders[0].clone()).await, "enrolled");
+    assert_eq!(status(outsiders[1].clone()).await, "waitlisted", "the held seats are not theirs");
+    // The atasan names a member of staff later: a held seat.
+    atasan.post(&format!("/kelas/{id}/peserta"), &[("nip", &staff[0])]).await;
+    assert_eq!(status(staff[0].clone()).await, "enrolled");
+    let page = admin.get(&format!("/kelas/{id}")).await.body;
+    assert!(page.contains("2 kursi, 1 sudah terisi"), "{page}");
+    // Releasing the hold frees its unnamed seat: the waitlist's head takes it at once.
+    assert_eq!(admin.post(&format!("/kelas/{id}/pesan"), &[("unit_id", &unit_id), ("seats", "0")]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(sql_count(&app, &format!("SELECT COUNT(*) FROM seat_reservation WHERE tenant_id = {t}")).await, 0);
+    assert_eq!(status(outsiders[1].clone()).await, "enrolled");
 }

@@ -322,6 +322,9 @@ struct ClassPage {
     accounts: Vec<(String, String)>,
     errors: FormErrors,
     completed_without_certificate: usize,
+    reservations: Vec<(String, u32, u32)>,
+    /// Units this user may hold seats for.
+    reserve_units: Vec<(String, String)>,
 }
 
 pub async fn view_class_get(session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
@@ -382,6 +385,16 @@ async fn class_page(a: &Actor, session: &Session, view: &ClassView<'_>, errors: 
         .collect();
     let completed_without_certificate = people.iter().filter(|p| p.status_code == EnrollmentStatus::Completed.code() && p.certificate.is_none()).count();
     let may_register = matches!(view.reach, ClassReach::Own(_)) && view.row.self_register && view.row.status == OfferingStatus::Open && people.is_empty();
+    let reservations = view.reservations().await?.into_iter().map(|r| (r.unit_name, r.seats, r.used)).collect();
+    let reserve_units: Vec<(String, String)> = if view.row.status != OfferingStatus::Open {
+        vec![]
+    } else if manage {
+        scope.units()?.list().await?.into_iter().filter(|u| u.active).map(|u| (u.id.to_string(), u.name)).collect()
+    } else if team {
+        scope.team_learning()?.units().await?.into_iter().map(|(id, n)| (id.to_string(), n)).collect()
+    } else {
+        vec![]
+    };
     let accounts = if manage { scope.classes()?.instructor_accounts().await?.into_iter().map(|(id, n)| (id.to_string(), n)).collect() } else { vec![] };
     let back = if manage || team || view.reach == ClassReach::Teaching {
         ("Kelas".to_string(), "/kelas".to_string())
@@ -411,8 +424,42 @@ async fn class_page(a: &Actor, session: &Session, view: &ClassView<'_>, errors: 
             accounts,
             errors,
             completed_without_certificate,
+            reservations,
+            reserve_units,
         },
     ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReserveForm {
+    #[serde(default)]
+    pub unit_id: String,
+    #[serde(default)]
+    pub seats: String,
+}
+
+/// Holds seats for a unit (BKPSDM any unit; the atasan theirs); 0 removes the hold.
+pub async fn view_reserve_post(session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<ReserveForm>) -> Result<Response> {
+    let scope = a.scope()?;
+    let view = scope.class(id).await?;
+    let unit = crate::params::opt_id(&Some(f.unit_id.clone()));
+    let seats = f.seats.trim().parse::<u32>().ok().filter(|n| *n <= cakap_store::learning::classes::MAX_CAPACITY as u32);
+    let (Some(unit), Some(seats)) = (unit, seats) else {
+        let errs = vec![cakap_domain::FieldError::new("seats", "pilih unit dan isi jumlah kursi 0–1.000")];
+        return class_page(&a, &session, &view, FormErrors(errs)).await;
+    };
+    let res = match view.reach {
+        ClassReach::All => scope.classes()?.reserve(id, unit, seats).await,
+        ClassReach::Team(_) => scope.team_learning()?.reserve(id, unit, seats).await,
+        _ => return Err(AppError::Forbidden),
+    };
+    acted(
+        &session,
+        res,
+        |_| if seats == 0 { "Pesanan kursi dibatalkan.".into() } else { format!("{seats} kursi dipesan untuk unit.") },
+        &format!("/kelas/{id}"),
+    )
+    .await
 }
 
 /// "12:00" in the zone.

@@ -55,6 +55,7 @@ struct MinePage {
     open: Vec<ClassLine>,
     certificates: Vec<MyCertificate>,
     records: Vec<(String, String, u32, &'static str, String)>,
+    placements: Vec<(i64, String, &'static str)>,
 }
 
 pub async fn view_mine_get(session: Session, a: Actor) -> Result<Response> {
@@ -89,8 +90,25 @@ pub async fn view_mine_get(session: Session, a: Actor) -> Result<Response> {
         .into_iter()
         .map(|r| (r.input.title, cakap_domain::format::date_short(r.input.ended_on), r.input.jp, r.status.label(), r.reason))
         .collect();
+    let me = learner.employee_id;
+    let placements = scope
+        .placements()
+        .await?
+        .into_iter()
+        .filter(|p| p.employee_id == me)
+        .map(|p| (p.id, format!("{} di {}", p.kind.label(), p.host), p.status.label()))
+        .collect();
     let layout = Layout::new(&a, &session, "Kelas Saya", "/kelas-saya").await;
-    Ok(render(MinePage { layout, gauge, entries: entries.into_iter().map(|e| (e.title, e.jp, e.source.label())).collect(), mine, open, certificates, records }))
+    Ok(render(MinePage {
+        layout,
+        gauge,
+        entries: entries.into_iter().map(|e| (e.title, e.jp, e.source.label())).collect(),
+        mine,
+        open,
+        certificates,
+        records,
+        placements,
+    }))
 }
 
 pub struct NoticeLine {
