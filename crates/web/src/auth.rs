@@ -125,7 +125,15 @@ impl FromRequestParts<AppState> for Actor {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let session = Session::from_request_parts(parts, state).await.map_err(|_| AppError::Internal("session layer missing".into()))?;
         let uid: Option<i64> = session.get(SESSION_USER).await.map_err(|e| AppError::Internal(e.to_string()))?;
-        let Some(uid) = uid else { return Err(AppError::NotLoggedIn) };
+        let Some(uid) = uid else {
+            // A page asked for without a session (a deep link, a scanned QR): back to it after
+            // the login. Only a path of Cakap's own, bounded.
+            let to = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+            return Err(match (parts.method == axum::http::Method::GET, crate::pages::home::safe_return(&to)) {
+                (true, Some(to)) if to != "/" => AppError::LoginThenReturn(to),
+                _ => AppError::NotLoggedIn,
+            });
+        };
         let csrf = csrf_token(&session).await?;
         match load_actor(state, uid, csrf).await? {
             // Roles that require a second factor reach nothing but its enrolment (and logout)

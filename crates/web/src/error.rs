@@ -10,6 +10,9 @@ use cakap_store::StoreError;
 pub enum AppError {
     #[error("Silakan masuk terlebih dahulu.")]
     NotLoggedIn,
+    /// Not logged in on a page read: log in, then come back to it (a QR scanned on a phone).
+    #[error("Silakan masuk terlebih dahulu.")]
+    LoginThenReturn(String),
     /// The user's roles require a second factor they have not set up: pages send them to enrol.
     #[error("Aktifkan verifikasi dua langkah terlebih dahulu.")]
     MustEnrolSecondFactor,
@@ -38,7 +41,7 @@ pub enum AppError {
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::NotLoggedIn => StatusCode::UNAUTHORIZED,
+            AppError::NotLoggedIn | AppError::LoginThenReturn(_) => StatusCode::UNAUTHORIZED,
             AppError::MustEnrolSecondFactor => StatusCode::SEE_OTHER,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
@@ -96,6 +99,10 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::NotLoggedIn = self {
             return Redirect::to("/masuk").into_response();
+        }
+        if let AppError::LoginThenReturn(to) = &self {
+            let q = serde_urlencoded::to_string([("ke", to.as_str())]).unwrap_or_default();
+            return Redirect::to(&format!("/masuk?{q}")).into_response();
         }
         if let AppError::MustEnrolSecondFactor = self {
             return Redirect::to(crate::pages::second_factor::ENROL_PATH).into_response();

@@ -20,7 +20,27 @@ struct LoginPage {
     csrf: String,
     login: String,
     error: String,
+    /// Where to go after the login (a page of Cakap's own), or "".
+    ke: String,
 }
+
+/// The longest return address kept across a login.
+const RETURN_MAX: usize = 500;
+
+/// A return address after login, if it is a path of Cakap's own: starts with one `/`, no
+/// scheme or host, no backslash or control character, bounded. Anything else goes to Beranda.
+pub fn safe_return(to: &str) -> Option<String> {
+    let ok = to.starts_with('/')
+        && !to.starts_with("//")
+        && to.len() <= RETURN_MAX
+        && !to.chars().any(|c| c == '\\' || c.is_control())
+        && !to.starts_with("/masuk")
+        && !to.starts_with("/keluar");
+    ok.then(|| to.to_string())
+}
+
+/// Where a session goes after its login: set at the password step, read once at the end.
+const SESSION_RETURN: &str = "return_to";
 
 pub const LOGIN_PATH: &str = "/masuk";
 const LOGIN_COOKIE: &str = "cakap_login_csrf";
@@ -40,25 +60,33 @@ pub fn login_cookie(headers: &HeaderMap) -> Option<String> {
 
 /// The login page with its double-submit token: kept from the cookie when there is one, so a
 /// second tab does not invalidate the first; no session row is written until a login succeeds.
-fn login_page(s: &AppState, headers: &HeaderMap, status: axum::http::StatusCode, login: String, error: &str) -> Response {
+fn login_page(s: &AppState, headers: &HeaderMap, status: axum::http::StatusCode, login: String, error: &str, ke: &str) -> Response {
     let token = login_cookie(headers).unwrap_or_else(|| hex::encode(rand::random::<[u8; 24]>()));
     let secure = if s.cfg.secure_cookies { "; Secure" } else { "" };
     let cookie = format!("{LOGIN_COOKIE}={token}; Path={LOGIN_PATH}; HttpOnly; SameSite=Strict; Max-Age=7200{secure}");
-    let mut res = render_status(status, LoginPage { csrf: token, login, error: error.into() });
+    let mut res = render_status(status, LoginPage { csrf: token, login, error: error.into(), ke: safe_return(ke).unwrap_or_default() });
     if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
         res.headers_mut().append(axum::http::header::SET_COOKIE, v);
     }
     res
 }
 
-pub async fn view_login_get(State(s): State<AppState>, headers: HeaderMap) -> Result<Response> {
-    Ok(login_page(&s, &headers, axum::http::StatusCode::OK, String::new(), ""))
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    #[serde(default)]
+    ke: String,
+}
+
+pub async fn view_login_get(State(s): State<AppState>, headers: HeaderMap, axum::extract::Query(q): axum::extract::Query<LoginQuery>) -> Result<Response> {
+    Ok(login_page(&s, &headers, axum::http::StatusCode::OK, String::new(), "", &q.ke))
 }
 
 #[derive(Deserialize)]
 pub struct LoginForm {
     login: String,
     password: String,
+    #[serde(default)]
+    ke: String,
 }
 
 /// The client address: the socket peer, or, when the peer is a trusted proxy, the right-most
@@ -112,11 +140,12 @@ impl axum::extract::FromRequestParts<AppState> for ClientIp {
 /// write one. What the session held before (a pending code step) is dropped.
 pub async fn log_in(session: &Session, user_id: i64) -> Result<Response> {
     let err = |e: tower_sessions::session::Error| AppError::Internal(e.to_string());
+    let to: Option<String> = session.remove(SESSION_RETURN).await.map_err(err)?;
     session.cycle_id().await.map_err(err)?;
     session.remove::<(i64, i64)>(crate::auth::SESSION_PENDING).await.map_err(err)?;
     session.insert(SESSION_USER, user_id).await.map_err(err)?;
     session.insert(crate::auth::SESSION_CSRF, hex::encode(rand::random::<[u8; 24]>())).await.map_err(err)?;
-    Ok(see_other("/"))
+    Ok(see_other(&to.and_then(|t| safe_return(&t)).unwrap_or_else(|| "/".into())))
 }
 
 pub async fn view_login_post(
@@ -126,15 +155,32 @@ pub async fn view_login_post(
     ClientIp(ip): ClientIp,
     Form(f): Form<LoginForm>,
 ) -> Result<Response> {
-    match cakap_store::users::authenticate(&s.store, &f.login, &f.password, &ip).await? {
-        Ok(LoginStep::Done(user)) => log_in(&session, user.id).await,
-        Ok(LoginStep::SecondFactor(user)) => super::second_factor::begin(&session, user.id).await,
+    let outcome = cakap_store::users::authenticate(&s.store, &f.login, &f.password, &ip).await?;
+    let keep_return = |session: Session| {
+        let to = safe_return(&f.ke);
+        async move {
+            if let Some(to) = to {
+                session.insert(SESSION_RETURN, to).await.map_err(|e| AppError::Internal(e.to_string()))?;
+            }
+            Ok::<_, AppError>(())
+        }
+    };
+    match outcome {
+        Ok(LoginStep::Done(user)) => {
+            keep_return(session.clone()).await?;
+            log_in(&session, user.id).await
+        }
+        Ok(LoginStep::SecondFactor(user)) => {
+            let r = super::second_factor::begin(&session, user.id).await;
+            keep_return(session.clone()).await?;
+            r
+        }
         Err(LoginError::BadCredentials) => {
-            Ok(login_page(&s, &headers, axum::http::StatusCode::UNAUTHORIZED, f.login.clone(), "Nama pengguna atau kata sandi salah."))
+            Ok(login_page(&s, &headers, axum::http::StatusCode::UNAUTHORIZED, f.login.clone(), "Nama pengguna atau kata sandi salah.", &f.ke))
         }
         Err(LoginError::Throttled(wait)) => {
             let msg = format!("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {}.", cakap_domain::throttle::wait_text(wait));
-            let mut res = login_page(&s, &headers, axum::http::StatusCode::TOO_MANY_REQUESTS, f.login.clone(), &msg);
+            let mut res = login_page(&s, &headers, axum::http::StatusCode::TOO_MANY_REQUESTS, f.login.clone(), &msg, &f.ke);
             retry_after(&mut res, wait);
             Ok(res)
         }

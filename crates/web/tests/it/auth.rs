@@ -398,3 +398,31 @@ async fn tokens_expire_and_a_read_only_token_cannot_write() {
     let mut fresh = app.login_with("perencana.medan", Default::default()).await;
     assert_eq!(fresh.api("GET", "/api/v1/units", &writer, None).await.status, StatusCode::UNAUTHORIZED);
 }
+
+/// A QR scanned by someone logged out: the login comes back to the page with its code; a
+/// return address that leaves Cakap is dropped (Beranda instead).
+#[tokio::test]
+async fn logging_in_from_a_deep_link_returns_to_it() {
+    let app = TestApp::demo().await;
+    let mut anon = app.client();
+    let res = anon.get("/hadir/123?kode=abcd1234").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/masuk?ke=%2Fhadir%2F123%3Fkode%3Dabcd1234");
+    let page = anon.get(res.location()).await.body;
+    assert!(page.contains(r#"name="ke" value="/hadir/123?kode=abcd1234""#), "{page}");
+    let mut c = app.client();
+    c.get("/masuk").await;
+    let res = c.login_to("pegawai.medan", PASSWORD, "/hadir/123?kode=abcd1234").await;
+    assert_eq!((res.status, res.location()), (StatusCode::SEE_OTHER, "/hadir/123?kode=abcd1234"));
+    for hostile in ["//evil.example/x", "https://evil.example/", "/\\evil.example", "/masuk"] {
+        let mut c = app.client();
+        c.get("/masuk").await;
+        let res = c.login_to("pegawai.medan", PASSWORD, hostile).await;
+        assert_eq!(res.location(), "/", "{hostile}");
+        assert!(
+            !anon.get(&format!("/masuk?ke={}", serde_urlencoded::to_string([("x", hostile)]).unwrap().trim_start_matches("x="))).await.body.contains("evil")
+        );
+    }
+    // A POST without a session is not turned into a return address.
+    assert_eq!(app.client().post("/kelas/1/daftar", &[]).await.location(), "");
+}

@@ -220,6 +220,12 @@ impl Client {
         self.post("/masuk", &[("login", login), ("password", password)]).await
     }
 
+    /// Logs in from the login form with a return address (`ke`), as a deep link leads there.
+    pub async fn login_to(&mut self, login: &str, password: &str, to: &str) -> Res {
+        self.get("/masuk").await;
+        self.post("/masuk", &[("login", login), ("password", password), ("ke", to)]).await
+    }
+
     /// Uploads a file to the import form (multipart) with the CSRF token as a field.
     pub async fn upload(&mut self, path: &str, file_name: &str, bytes: &[u8], mode: &str, csrf: &str) -> Res {
         self.upload_with(path, file_name, bytes, &[("_csrf", csrf), ("mode", mode)]).await
