@@ -83,7 +83,7 @@ const JOB_PASSWORD: &str = "bench-plan-job-2026";
 
 /// An in-process client of the router: the session cookie, the login form's cookie and the
 /// last CSRF token a page carried.
-struct Web {
+pub(crate) struct Web {
     router: axum::Router,
     cookies: Vec<String>,
     csrf: String,
@@ -96,6 +96,20 @@ struct Answer {
 }
 
 impl Web {
+    pub(crate) fn new(router: axum::Router) -> Web {
+        Web { router, cookies: vec![], csrf: String::new() }
+    }
+
+    /// Logs in through the form (a user without a second factor).
+    pub(crate) async fn login(&mut self, login: &str, password: &str) -> Result<(), Box<dyn std::error::Error>> {
+        self.get("/masuk").await?;
+        let a = self.post("/masuk", &[("login", login), ("password", password)]).await?;
+        if a.status != axum::http::StatusCode::SEE_OTHER || a.location.starts_with("/masuk") {
+            return Err(format!("login: {} {}", a.status, a.location).into());
+        }
+        Ok(())
+    }
+
     async fn send(&mut self, req: axum::http::Request<axum::body::Body>) -> Result<Answer, Box<dyn std::error::Error>> {
         use tower::ServiceExt;
         let res = self.router.clone().oneshot(req).await?;
@@ -157,7 +171,7 @@ fn percent(s: &str) -> String {
 }
 
 /// The best of `n` runs of an async step, in milliseconds, and its last result.
-async fn best_ms<T, F: std::future::Future<Output = Result<T, Box<dyn std::error::Error>>>>(
+pub(crate) async fn best_ms<T, F: std::future::Future<Output = Result<T, Box<dyn std::error::Error>>>>(
     n: usize,
     mut f: impl FnMut() -> F,
 ) -> Result<(f64, T), Box<dyn std::error::Error>> {
@@ -245,7 +259,7 @@ async fn job_row(label: &str, store: &cakap_store::Store, employees: usize) -> R
 
 impl Web {
     /// A GET that shares the session but not `&mut self` (for timing closures).
-    async fn clone_get(&self, path: &str) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    pub(crate) async fn clone_get(&self, path: &str) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
         let mut w = Web { router: self.router.clone(), cookies: self.cookies.clone(), csrf: self.csrf.clone() };
         Ok(w.get(path).await?.body)
     }

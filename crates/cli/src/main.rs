@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_akpk;
+mod bench_delivery;
 mod bench_plan;
 mod bench_rollup;
 mod bench_web;
@@ -148,6 +149,19 @@ enum BenchCmd {
         #[arg(long, default_value = "bench-data")]
         dir: PathBuf,
     },
+    /// Delivery at a real size: enrolment, the register, the class page, closing, certificates,
+    /// the compliance dashboard and the SIASN export, each against a one-statement reference.
+    Delivery {
+        #[arg(long, default_value_t = 20_000)]
+        employees: usize,
+        #[arg(long, default_value_t = 1_000)]
+        class_size: usize,
+        /// PostgreSQL server to run on as well (a database is created and dropped).
+        #[arg(long, env = "BENCH_PG_URL")]
+        pg: Option<String>,
+        #[arg(long, default_value = "bench-data")]
+        dir: PathBuf,
+    },
     /// The AKPK analysis of one tenant at a real size: load, heatmap, needs, calibration.
     Akpk {
         #[arg(long, default_value_t = 20_000)]
@@ -240,6 +254,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Cmd::Bench { cmd: BenchCmd::PlanJob { employees, pg, dir } } => {
             return bench_plan::run_job(*employees, pg.clone(), dir).await;
+        }
+        Cmd::Bench { cmd: BenchCmd::Delivery { employees, class_size, pg, dir } } => {
+            return bench_delivery::run(*employees, *class_size, pg.clone(), dir).await;
         }
         Cmd::Bench { cmd: BenchCmd::Akpk { employees, pg, dir } } => {
             return bench_akpk::run(*employees, pg.clone(), dir).await;

@@ -5,6 +5,7 @@ crate::code_enum! {
     pub enum NoticeKind {
         Nominated = ("nominated", "Usulan peserta"),
         AwaitingApproval = ("awaiting_approval", "Menunggu persetujuan Anda"),
+        ApprovedByAtasan = ("approved_by_atasan", "Disetujui atasan"),
         Enrolled = ("enrolled", "Terdaftar"),
         Waitlisted = ("waitlisted", "Daftar tunggu"),
         Promoted = ("promoted", "Naik dari daftar tunggu"),
@@ -24,6 +25,7 @@ impl NoticeKind {
         let s = match self {
             NoticeKind::Nominated => format!("Anda diusulkan sebagai peserta kelas \"{class}\"; usulan menunggu persetujuan."),
             NoticeKind::AwaitingApproval => format!("{who} diusulkan mengikuti kelas \"{class}\" dan menunggu persetujuan Anda."),
+            NoticeKind::ApprovedByAtasan => format!("Usulan Anda mengikuti kelas \"{class}\" disetujui atasan dan menunggu persetujuan BKPSDM."),
             NoticeKind::Enrolled => format!("Anda terdaftar sebagai peserta kelas \"{class}\"."),
             NoticeKind::Waitlisted => format!("Kelas \"{class}\" penuh; Anda masuk daftar tunggu dan akan diberi tahu bila kursi tersedia."),
             NoticeKind::Promoted => format!("Kursi tersedia: Anda kini terdaftar sebagai peserta kelas \"{class}\"."),

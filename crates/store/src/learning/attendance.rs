@@ -243,17 +243,20 @@ pub(crate) async fn mark(store: &Store, ctx: &Ctx, meeting_id: i64, present_ids:
             .exec(&txn)
             .await?;
     }
-    let added: Vec<i64> = present_ids.iter().filter(|e| !before.contains_key(e)).copied().collect();
-    for e in &added {
-        attendance::ActiveModel {
+    let mut added: Vec<i64> = present_ids.iter().filter(|e| !before.contains_key(e)).copied().collect();
+    added.sort_unstable();
+    added.dedup();
+    let now = crate::now();
+    // Multi-row inserts: a register of a thousand is a few statements, not a thousand.
+    for chunk in added.chunks(500) {
+        let rows = chunk.iter().map(|e| attendance::ActiveModel {
             tenant_id: Set(ctx.tenant_id),
             meeting_id: Set(meeting_id),
             employee_id: Set(*e),
             method: Set(AttendanceMethod::Instructor.code().into()),
-            at: Set(crate::now()),
-        }
-        .insert(&txn)
-        .await?;
+            at: Set(now),
+        });
+        attendance::Entity::insert_many(rows).exec(&txn).await?;
     }
     audit::record(&txn, ctx, ctx.tenant_id, ("mark_attendance", AuditEntity::Offering, m.offering_id), Some(&(meeting_id, &gone)), Some(&(meeting_id, &added)))
         .await?;

@@ -75,8 +75,7 @@ pub(crate) async fn issue(store: &Store, ctx: &Ctx, enrollment_id: i64, today: t
     let p = program::Entity::find_by_id((ctx.tenant_id, o.program_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
     let person = employee::Entity::find_by_id((ctx.tenant_id, e.employee_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
     let t = tenant::Entity::find_by_id(ctx.tenant_id).one(&txn).await?.ok_or(StoreError::NotFound)?;
-    let cat = crate::plan::catalogue::load(&txn, ctx.tenant_id).await?;
-    let organiser = cat.programs.iter().find(|x| x.id == p.id).map(|x| cat.organiser(x)).unwrap_or_default();
+    let organiser = crate::plan::catalogue::organiser_of(&txn, ctx.tenant_id, p.agreement_id).await?;
     let year = today.year();
     let issued_this_year = certificate::Entity::find()
         .filter(certificate::Column::TenantId.eq(ctx.tenant_id))

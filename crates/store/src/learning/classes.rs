@@ -268,6 +268,8 @@ pub(crate) async fn approve(store: &Store, ctx: &Ctx, enrollment_id: i64, by: No
     if stage == Stage::Seat {
         let person = employee::Entity::find_by_id((ctx.tenant_id, before.employee_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
         tell(&txn, ctx.tenant_id, &o, &person, stage, next).await?;
+    } else if stage == Stage::AwaitBkpsdm {
+        super::notify::employee(&txn, ctx.tenant_id, before.employee_id, NoticeKind::ApprovedByAtasan, &o.title, "/kelas-saya").await?;
     }
     txn.commit().await?;
     Ok(next)
@@ -371,19 +373,21 @@ async fn promote<C: ConnectionTrait>(txn: &C, ctx: &Ctx, o: &offering::Model, ye
 /// transaction: the ledger never shows a completion that is not recorded, or the other way round.
 pub(crate) async fn complete(store: &Store, ctx: &Ctx, enrollment_id: i64) -> Result<()> {
     let txn = store.write().await?;
-    complete_in(&txn, ctx, enrollment_id).await?;
+    let before = enrollment::Entity::find_by_id((ctx.tenant_id, enrollment_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let o = offering::Entity::find_by_id((ctx.tenant_id, before.offering_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let p = program::Entity::find_by_id((ctx.tenant_id, o.program_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    complete_in(&txn, ctx, before, &o, &p).await?;
     txn.commit().await?;
     Ok(())
 }
 
-async fn complete_in<C: ConnectionTrait>(txn: &C, ctx: &Ctx, enrollment_id: i64) -> Result<()> {
-    let before = enrollment::Entity::find_by_id((ctx.tenant_id, enrollment_id)).one(txn).await?.ok_or(StoreError::NotFound)?;
+/// The completion of one enrollment of class `o` (program `p`), with its ledger row.
+async fn complete_in<C: ConnectionTrait>(txn: &C, ctx: &Ctx, before: enrollment::Model, o: &offering::Model, p: &program::Model) -> Result<()> {
+    let enrollment_id = before.id;
     let status = code(EnrollmentStatus::from_code(&before.status), "status peserta", &before.status)?;
     if status != EnrollmentStatus::Enrolled {
         return Err(StoreError::Conflict("status", format!("hanya peserta terdaftar yang dapat dinyatakan selesai (status: {})", status.label())));
     }
-    let o = offering::Entity::find_by_id((ctx.tenant_id, before.offering_id)).one(txn).await?.ok_or(StoreError::NotFound)?;
-    let p = program::Entity::find_by_id((ctx.tenant_id, o.program_id)).one(txn).await?.ok_or(StoreError::NotFound)?;
     let mut am: enrollment::ActiveModel = before.clone().into();
     am.status = Set(EnrollmentStatus::Completed.code().into());
     am.decided_by = Set(ctx.user_id);
@@ -675,13 +679,22 @@ pub(crate) async fn close(store: &Store, ctx: &Ctx, offering_id: i64) -> Result<
     }
     let sessions = u32::try_from(sessions).unwrap_or(u32::MAX);
     let min = o.min_attendance.clamp(0, 100) as u8;
+    let prog = program::Entity::find_by_id((ctx.tenant_id, o.program_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
+    let mut rows: HashMap<i64, enrollment::Model> = enrollment::Entity::find()
+        .filter(enrollment::Column::TenantId.eq(ctx.tenant_id))
+        .filter(enrollment::Column::OfferingId.eq(offering_id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
     let (mut done, mut failed) = (0, 0);
     for p in people.iter().filter(|p| p.status == EnrollmentStatus::Enrolled) {
+        let before = rows.remove(&p.enrollment_id).ok_or(StoreError::NotFound)?;
         if cakap_domain::learning::attendance::completes(p.attended, sessions, min) {
-            complete_in(&txn, ctx, p.enrollment_id).await?;
+            complete_in(&txn, ctx, before, &o, &prog).await?;
             done += 1;
         } else {
-            let before = enrollment::Entity::find_by_id((ctx.tenant_id, p.enrollment_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
             let mut am: enrollment::ActiveModel = before.clone().into();
             am.status = Set(EnrollmentStatus::Failed.code().into());
             am.reason = Set(format!("kehadiran {} dari {sessions} sesi, kurang dari {min}%", p.attended));

@@ -110,12 +110,25 @@ impl Catalogue {
 
     /// Who runs a program: the partner's name, or the instansi's own BKPSDM.
     pub fn organiser(&self, p: &Program) -> String {
-        p.agreement_id
-            .and_then(|a| self.agreement(a))
-            .and_then(|a| self.partner(a.partner_id))
-            .map_or_else(|| "BKPSDM (internal)".to_string(), |x| x.name.clone())
+        organiser_name(p.agreement_id.and_then(|a| self.agreement(a)).and_then(|a| self.partner(a.partner_id)).map(|x| x.name.as_str()))
     }
+}
 
+/// The organiser's name as certificates and exports print it: the partner's, else the
+/// instansi's own BKPSDM.
+pub fn organiser_name(partner: Option<&str>) -> String {
+    partner.map_or_else(|| "BKPSDM (internal)".to_string(), str::to_string)
+}
+
+/// The organiser of one program, read directly (a certificate does not load the catalogue).
+pub(crate) async fn organiser_of<C: ConnectionTrait>(db: &C, tenant_id: i64, agreement_id: Option<i64>) -> Result<String> {
+    let Some(a) = agreement_id else { return Ok(organiser_name(None)) };
+    let Some(ag) = agreement::Entity::find_by_id((tenant_id, a)).one(db).await? else { return Ok(organiser_name(None)) };
+    let p = partner::Entity::find_by_id((tenant_id, ag.partner_id)).one(db).await?;
+    Ok(organiser_name(p.as_ref().map(|x| x.name.as_str())))
+}
+
+impl Catalogue {
     /// Whether a program may be planned on `today`: active, and its agreement (if any) in force.
     pub fn plannable(&self, p: &Program, today: time::Date) -> bool {
         p.active && p.agreement_id.is_none_or(|a| self.agreement(a).is_some_and(|a| a.state(today).usable()))

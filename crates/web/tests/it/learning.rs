@@ -306,6 +306,7 @@ async fn serang_delivery_from_the_approved_plan_to_verified_certificates() {
     assert_eq!(sql_text(&app, &format!("SELECT status FROM enrollment WHERE tenant_id = {t} AND id = {enr}")).await, "nominated");
     atasan.post(&format!("/kelas/peserta/{enr}/setujui"), &[("back", "/kelas/persetujuan")]).await;
     assert_eq!(sql_text(&app, &format!("SELECT status FROM enrollment WHERE tenant_id = {t} AND id = {enr}")).await, "approved");
+    assert!(me.get("/pemberitahuan").await.body.contains("disetujui atasan dan menunggu persetujuan BKPSDM"));
     assert!(admin.get("/kelas/persetujuan").await.body.contains(&me_name));
     admin.post(&format!("/kelas/peserta/{enr}/setujui"), &[("back", "/kelas/persetujuan")]).await;
     assert_eq!(sql_text(&app, &format!("SELECT status FROM enrollment WHERE tenant_id = {t} AND id = {enr}")).await, "enrolled");
@@ -703,8 +704,10 @@ async fn an_atasan_reserves_seats_for_the_unit_and_names_people_later() {
     };
     assert_eq!(status(outsiders[0].clone()).await, "enrolled");
     assert_eq!(status(outsiders[1].clone()).await, "waitlisted", "the held seats are not theirs");
-    // The atasan names a member of staff later: a held seat.
-    atasan.post(&format!("/kelas/{id}/peserta"), &[("nip", &staff[0])]).await;
+    // The atasan names a member of staff later, picked from the list: a held seat.
+    let pick = sql_text(&app, &format!("SELECT CAST(id AS TEXT) FROM employee WHERE tenant_id = {t} AND nip = '{}'", staff[0])).await;
+    assert!(atasan.get(&format!("/kelas/{id}")).await.body.contains(&format!("<option value=\"{pick}\"")), "the atasan picks from their staff");
+    atasan.post(&format!("/kelas/{id}/peserta"), &[("employee_id", &pick)]).await;
     assert_eq!(status(staff[0].clone()).await, "enrolled");
     let page = admin.get(&format!("/kelas/{id}")).await.body;
     assert!(page.contains("2 kursi, 1 sudah terisi"), "{page}");

@@ -325,6 +325,8 @@ struct ClassPage {
     reservations: Vec<(String, u32, u32)>,
     /// Units this user may hold seats for.
     reserve_units: Vec<(String, String)>,
+    /// The atasan's staff not yet in the class, to pick from.
+    staff: Vec<(String, String)>,
 }
 
 pub async fn view_class_get(session: Session, a: Actor, Path(id): Path<i64>) -> Result<Response> {
@@ -385,6 +387,20 @@ async fn class_page(a: &Actor, session: &Session, view: &ClassView<'_>, errors: 
         .collect();
     let completed_without_certificate = people.iter().filter(|p| p.status_code == EnrollmentStatus::Completed.code() && p.certificate.is_none()).count();
     let may_register = matches!(view.reach, ClassReach::Own(_)) && view.row.self_register && view.row.status == OfferingStatus::Open && people.is_empty();
+    let staff: Vec<(String, String)> = if team && view.row.status == OfferingStatus::Open {
+        let in_class: Vec<i64> = people_ids(view).await?;
+        scope
+            .employees()?
+            .list(&Default::default(), 1, STAFF_PICKER_MAX)
+            .await?
+            .items
+            .into_iter()
+            .filter(|e| !in_class.contains(&e.id))
+            .map(|e| (e.id.to_string(), format!("{} · {}", e.name, crate::view::nip(&e.nip))))
+            .collect()
+    } else {
+        vec![]
+    };
     let reservations = view.reservations().await?.into_iter().map(|r| (r.unit_name, r.seats, r.used)).collect();
     let reserve_units: Vec<(String, String)> = if view.row.status != OfferingStatus::Open {
         vec![]
@@ -426,8 +442,14 @@ async fn class_page(a: &Actor, session: &Session, view: &ClassView<'_>, errors: 
             completed_without_certificate,
             reservations,
             reserve_units,
+            staff,
         },
     ))
+}
+
+/// Who is in the class already (any status), as the user may see them.
+async fn people_ids(view: &ClassView<'_>) -> Result<Vec<i64>> {
+    Ok(view.participants().await?.into_iter().map(|p| p.employee_id).collect())
 }
 
 #[derive(Deserialize, Default)]
@@ -564,14 +586,24 @@ pub async fn view_instructor_new_post(session: Session, a: Actor, Path(id): Path
 pub struct NominateForm {
     #[serde(default)]
     pub nip: String,
+    /// The atasan picks from their staff instead of typing a NIP.
+    #[serde(default)]
+    pub employee_id: String,
 }
+
+/// Most staff an atasan's picker lists (a larger unit types the NIP).
+const STAFF_PICKER_MAX: u64 = 300;
 
 /// Nominates by NIP: BKPSDM anyone of the tenant, the atasan their own staff.
 pub async fn view_nominate_post(session: Session, a: Actor, Path(id): Path<i64>, Form(f): Form<NominateForm>) -> Result<Response> {
     let scope = a.scope()?;
     let view = scope.class(id).await?;
     let nip: String = f.nip.chars().filter(char::is_ascii_digit).collect();
-    let found = if nip.len() == 18 || nip.len() == 16 { scope.employees()?.by_nip(&nip).await? } else { None };
+    let found = match crate::params::opt_id(&Some(f.employee_id.clone())) {
+        Some(e) => scope.employees()?.get(e).await.ok(),
+        None if nip.len() == 18 || nip.len() == 16 => scope.employees()?.by_nip(&nip).await?,
+        None => None,
+    };
     let Some(emp) = found else {
         let errs = vec![cakap_domain::FieldError::new("nip", "NIP tidak ditemukan di antara pegawai yang dapat Anda usulkan")];
         return class_page(&a, &session, &view, FormErrors(errs)).await;
