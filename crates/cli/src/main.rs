@@ -291,7 +291,10 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             if cut > 0 {
                 println!("{cut} tugas latar yang terhenti saat server berhenti ditandai gagal.");
             }
-            let app = cakap_web::router(store, cakap_web::WebConfig { secure_cookies, trusted_proxies, max_body: max_upload_mb as usize * 1024 * 1024 });
+            let app = cakap_web::router(
+                store,
+                cakap_web::WebConfig { secure_cookies, trusted_proxies, max_body: max_upload_mb as usize * 1024 * 1024, public_url: public_url.clone() },
+            );
             let listener = tokio::net::TcpListener::bind(&listen).await?;
             println!("Cakap berjalan di http://{listen}/  (basis data: {})", cli.database_url);
             axum_serve(listener, app).await?;

@@ -67,11 +67,14 @@ pub struct WebConfig {
     /// of them has its `X-Forwarded-For` read, and then the right-most hop that is not one of
     /// them is the client (the left-most hops are whatever the client wrote).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Cakap's address as people reach it (`--public-url`), for addresses that leave the screen
+    /// (the check-in QR, the certificate's QR); "" to take the request's Host.
+    pub public_url: String,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { max_body: MAX_BODY, secure_cookies: false, trusted_proxies: vec![] }
+        WebConfig { max_body: MAX_BODY, secure_cookies: false, trusted_proxies: vec![], public_url: String::new() }
     }
 }
 

@@ -327,6 +327,10 @@ async fn serang_delivery_from_the_approved_plan_to_verified_certificates() {
     let mut teacher = app.login("instruktur.serang").await;
     let screen = teacher.get(&format!("/kelas/sesi/{meeting}")).await;
     assert_eq!(screen.status, StatusCode::OK);
+    // Without --public-url the QR takes the request's Host; with it, the configured address.
+    let cfg = cakap_web::WebConfig { public_url: "https://cakap.serangkota.go.id/".into(), ..Default::default() };
+    let mut behind_proxy = app.login_with("instruktur.serang", cfg).await;
+    assert!(behind_proxy.get(&format!("/kelas/sesi/{meeting}")).await.body.contains(&format!("https://cakap.serangkota.go.id/hadir/{meeting}?kode=")));
     assert!(screen.body.contains("<svg") && screen.body.contains(&format!("/hadir/{meeting}?kode=")));
     let code = shown_code(&screen.body);
     assert_eq!(code.len(), 8);

@@ -379,8 +379,9 @@ async fn class_page(a: &Actor, session: &Session, view: &ClassView<'_>, errors: 
             nominator: p.nominator.label(),
             reason: p.reason,
             attended: if n_sessions == 0 { "—".into() } else { format!("{} dari {n_sessions}", p.attended) },
-            may_withdraw: p.status.may_withdraw() && view.row.status == OfferingStatus::Open
-                || p.status.may_withdraw() && !matches!(view.reach, ClassReach::Teaching),
+            // The instructor marks attendance; withdrawals are BKPSDM's, the atasan's and the
+            // learner's (the store decides again).
+            may_withdraw: p.status.may_withdraw() && !matches!(view.reach, ClassReach::Teaching),
             may_approve: (manage && p.status == EnrollmentStatus::Approved) || (team && p.status == EnrollmentStatus::Nominated),
             certificate: p.certificate,
         })

@@ -40,9 +40,13 @@ struct SessionPage {
     present: usize,
 }
 
-/// The address Cakap is reached at, for links that leave the screen (a QR): the request's Host
-/// (bounded, plain host[:port] characters only), https when cookies are marked secure.
+/// The address Cakap is reached at, for links that leave the screen (a QR): `--public-url`
+/// when set, else the request's Host (bounded, plain host[:port] characters only), https when
+/// cookies are marked secure.
 pub fn origin(s: &AppState, headers: &HeaderMap) -> String {
+    if !s.cfg.public_url.is_empty() {
+        return s.cfg.public_url.trim_end_matches('/').to_string();
+    }
     let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
