@@ -235,12 +235,20 @@ pub enum XCell {
     Num(f64),
 }
 
-/// An XLSX download: bold header row, then the rows; `widths` sets column widths.
-pub fn xlsx_download(file_name: &str, headers: &[&str], rows: impl IntoIterator<Item = Vec<XCell>>, widths: &[(u16, f64)]) -> crate::error::Result<Response> {
+/// An XLSX download: a sheet named for what it holds (not "Sheet1"), bold header row, then the
+/// rows; `widths` sets column widths.
+pub fn xlsx_download(
+    file_name: &str,
+    sheet: &str,
+    headers: &[&str],
+    rows: impl IntoIterator<Item = Vec<XCell>>,
+    widths: &[(u16, f64)],
+) -> crate::error::Result<Response> {
     use axum::http::header;
     let xe = |e: rust_xlsxwriter::XlsxError| crate::error::AppError::Internal(e.to_string());
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
+    ws.set_name(sheet).map_err(xe)?;
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &bold).map_err(xe)?;

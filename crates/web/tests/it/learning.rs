@@ -424,6 +424,7 @@ async fn the_compliance_dashboard_counts_who_reached_20_jp() {
     let xlsx = admin.get(&format!("/jp/unduh.xlsx?tahun={year}")).await;
     assert_eq!(xlsx.status, StatusCode::OK);
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.bytes.clone())).unwrap();
+    assert_eq!(calamine::Reader::sheet_names(&wb), ["Kepatuhan 20 JP"], "a sheet named for what it holds, not Sheet1");
     let sheet = calamine::Reader::worksheet_range_at(&mut wb, 0).unwrap().unwrap();
     assert_eq!(sheet.height() as i64, people + 1, "a header and every employee");
     // The atasan sees their subtree only; the employee not at all; hostile parameters are 400s.

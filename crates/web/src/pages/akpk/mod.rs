@@ -579,7 +579,13 @@ pub async fn view_needs_xlsx_get(a: Actor, Query(q): Query<NeedQuery>) -> Result
             XCell::Text(r.position_kind.map(|k| k.label()).unwrap_or("").into()),
         ]
     });
-    xlsx_download("kebutuhan-pengembangan-kompetensi.xlsx", &NEED_EXPORT_HEADERS, out, &[(2, 20.0), (3, 30.0), (4, 30.0), (5, 30.0), (6, 28.0), (12, 40.0)])
+    xlsx_download(
+        "kebutuhan-pengembangan-kompetensi.xlsx",
+        "Kebutuhan",
+        &NEED_EXPORT_HEADERS,
+        out,
+        &[(2, 20.0), (3, 30.0), (4, 30.0), (5, 30.0), (6, 28.0), (12, 40.0)],
+    )
 }
 
 #[derive(Deserialize, Default, Clone)]

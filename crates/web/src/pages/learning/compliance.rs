@@ -135,6 +135,7 @@ pub async fn view_compliance_xlsx_get(a: Actor, Query(q): Query<ComplianceQuery>
     });
     xlsx_download(
         &format!("kepatuhan-20-jp-{}.xlsx", c.year),
+        "Kepatuhan 20 JP",
         &["NIP", "Nama", "Unit kerja", &format!("JP {}", c.year), "Kurang JP", "Memenuhi 20 JP"],
         rows,
         &[(0, 22.0), (1, 34.0), (2, 40.0), (3, 10.0), (4, 10.0), (5, 16.0)],

@@ -230,6 +230,7 @@ pub async fn view_riwayat_xlsx_get(a: Actor, Query(q): Query<ExportQuery>) -> Re
     });
     xlsx_download(
         &format!("riwayat-kursus-siasn-{year}.xlsx"),
+        "Riwayat Kursus SIASN",
         &SIASN_FIELDS,
         cells,
         &[(0, 22.0), (1, 44.0), (2, 24.0), (3, 36.0), (5, 24.0), (7, 14.0), (8, 14.0)],

@@ -189,6 +189,7 @@ pub async fn view_employees_xlsx_get(a: Actor, Query(q): Query<ListQuery>) -> Re
     let rows = export_rows(&a, &q).await?;
     crate::pages::xlsx_download(
         "pegawai.xlsx",
+        "Pegawai",
         &EXPORT_HEADERS,
         rows.into_iter().map(|r| r.into_iter().map(crate::pages::XCell::Text).collect()),
         &[(0, 20.0), (1, 32.0)],

@@ -755,7 +755,7 @@ pub async fn view_plan_xlsx_get(State(s): State<AppState>, a: Actor, Path(id): P
         "Nama · unit",
     ];
     let name = format!("rencana-{}-v{}.xlsx", d.plan.year, d.plan.version);
-    xlsx_download(&name, &headers, rows, &[(2, 40.0), (3, 40.0), (4, 28.0), (5, 28.0), (7, 50.0), (11, 22.0), (12, 40.0)])
+    xlsx_download(&name, "Rencana", &headers, rows, &[(2, 40.0), (3, 40.0), (4, 28.0), (5, 28.0), (7, 50.0), (11, 22.0), (12, 40.0)])
 }
 
 /// The office under the instansi's name in a kop: a ministry's HR bureau, a region's BKPSDM.
