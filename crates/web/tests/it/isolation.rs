@@ -397,3 +397,36 @@ async fn unit_search_and_user_pages() {
     assert!(p2.contains("halaman 2 dari 2"));
     assert!(p2.contains("staf24.semarang") || p1.contains("staf24.semarang"));
 }
+
+/// No role is shown a link that leads to "Anda tidak memiliki akses": every link on Beranda and
+/// on the pages its navigation leads to, for every demo role, opens (issue 12: "never show a
+/// link or count that leads to a 403").
+#[tokio::test]
+async fn no_role_is_shown_a_link_it_may_not_open() {
+    let app = TestApp::demo().await;
+    let links = |body: &str| -> Vec<String> {
+        body.split("href=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .filter(|h| h.starts_with('/') && !h.starts_with("/static/") && !h.starts_with("//"))
+            .map(|h| h.replace("&amp;", "&"))
+            .collect()
+    };
+    for role in ["admin", "perencana", "ppk", "pyb", "atasan", "instruktur", "pegawai"] {
+        let login = format!("{role}.medan");
+        let mut c = app.login(&login).await;
+        let home = c.get("/").await.body;
+        let nav: Vec<String> = links(&home);
+        let mut seen = std::collections::BTreeSet::new();
+        for page in std::iter::once("/".to_string()).chain(nav.iter().cloned()) {
+            let body = c.get(&page).await.body;
+            for href in links(&body) {
+                if !seen.insert(href.clone()) {
+                    continue;
+                }
+                let res = c.get(&href).await;
+                assert_ne!(res.status, StatusCode::FORBIDDEN, "{login}: {page} links to {href}, which is forbidden");
+            }
+        }
+    }
+}

@@ -27,6 +27,8 @@ struct DictionaryPage {
     layout: Layout,
     groups: Vec<(&'static str, Vec<Row>)>,
     can_manage: bool,
+    /// The position standards grid reads the positions (`ReadOrg`): no link for who cannot.
+    can_see_standards: bool,
 }
 
 pub async fn view_dictionary_get(session: Session, a: Actor) -> Result<Response> {
@@ -39,7 +41,7 @@ pub async fn view_dictionary_get(session: Session, a: Actor) -> Result<Response>
         })
         .collect();
     let layout = Layout::new(&a, &session, "Kamus Kompetensi", "/kompetensi/kamus").await;
-    Ok(render(DictionaryPage { layout, groups, can_manage: a.can(Permission::ManageCompetency) }))
+    Ok(render(DictionaryPage { layout, groups, can_manage: a.can(Permission::ManageCompetency), can_see_standards: a.can(Permission::ReadOrg) }))
 }
 
 #[derive(Template)]
