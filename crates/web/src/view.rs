@@ -159,6 +159,21 @@ impl FormErrors {
     }
 }
 
+/// A required date field as people type it: the date, or a field error naming it.
+pub fn required_date(value: &str, field: &'static str, label: &str, errs: &mut Vec<FieldError>) -> Option<time::Date> {
+    let d = cakap_domain::format::parse_date(value);
+    if d.is_none() {
+        errs.push(FieldError::new(field, format!("{label} wajib diisi seperti 31-12-2027")));
+    }
+    d
+}
+
+/// "8 Maret 2027" for one day, "8 Maret 2027 s.d. 11 Maret 2027" for a period.
+pub fn period(from: time::Date, to: time::Date) -> String {
+    let long = cakap_domain::format::date_long;
+    if from == to { long(from) } else { format!("{} s.d. {}", long(from), long(to)) }
+}
+
 pub fn date_short(d: &time::Date) -> String {
     cakap_domain::format::date_short(*d)
 }

@@ -576,11 +576,12 @@ impl Scope {
         if !(self.can(Permission::ManageClasses) || self.can(Permission::NominateTeam)) {
             return Ok(vec![]);
         }
+        // Past the permission check above, whom one decides for is whom one reads: the tenant
+        // for BKPSDM, the subtree for the atasan (`decides_for`), so one lookup answers both.
+        let staff = self.employees()?;
         let mut out = vec![];
         for r in records::submitted(&self.store().db, self.tenant_id()).await? {
-            if self.decides_for(r.employee_id).await?
-                && let Ok(e) = self.employees()?.get(r.employee_id).await
-            {
+            if let Ok(e) = staff.get(r.employee_id).await {
                 out.push((r, e.name, e.nip));
             }
         }

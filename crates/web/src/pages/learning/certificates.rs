@@ -17,6 +17,14 @@ use crate::error::{AppError, Result};
 use crate::params::{Form, Path};
 use crate::pdf::{Block, Doc, Signature};
 
+/// The period a certificate states, from its signed dates (as written if one does not read).
+fn signed_period(v: &cakap_store::learning::certificates::Verified) -> String {
+    match (cakap_domain::format::parse_date(&v.started_on), cakap_domain::format::parse_date(&v.ended_on)) {
+        (Some(a), Some(b)) => crate::view::period(a, b),
+        _ => format!("{} s.d. {}", v.started_on, v.ended_on),
+    }
+}
+
 /// The verification address of a code.
 pub fn verify_url(s: &AppState, headers: &HeaderMap, code: &str) -> String {
     format!("{}/verifikasi/{code}", super::sessions::origin(s, headers))
@@ -32,8 +40,7 @@ pub async fn view_certificate_pdf_get(State(s): State<AppState>, headers: Header
     let modules: Vec<bool> = qr.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect();
     let place = ["Pemerintah Kabupaten ", "Pemerintah Kota ", "Pemerintah Provinsi "].iter().find_map(|k| tenant.name.strip_prefix(k)).unwrap_or("");
     let issued = cakap_domain::format::parse_date(&v.issued_on).map(cakap_domain::format::date_long).unwrap_or_else(|| v.issued_on.clone());
-    let long = |d: &str| cakap_domain::format::parse_date(d).map(cakap_domain::format::date_long).unwrap_or_else(|| d.to_string());
-    let period = if v.started_on == v.ended_on { long(&v.started_on) } else { format!("{} s.d. {}", long(&v.started_on), long(&v.ended_on)) };
+    let period = signed_period(&v);
     let head = tenant.settings.kepala_bkpsdm.trim();
     let mut blocks = vec![
         Block::Title("SERTIFIKAT".into()),
@@ -119,10 +126,7 @@ pub async fn view_verify_get(State(s): State<AppState>, Path(code): Path<String>
     let page = VerifyPage {
         found: v.is_some(),
         issued: v.as_ref().map(|v| long(&v.issued_on)).unwrap_or_default(),
-        period: v
-            .as_ref()
-            .map(|v| if v.started_on == v.ended_on { long(&v.started_on) } else { format!("{} s.d. {}", long(&v.started_on), long(&v.ended_on)) })
-            .unwrap_or_default(),
+        period: v.as_ref().map(signed_period).unwrap_or_default(),
         revoked_at: v.as_ref().and_then(|v| v.revoked_at).map(|t| v.as_ref().map_or(cakap_domain::Zone::Wib, |v| v.zone).datetime(t)).unwrap_or_default(),
         v,
     };

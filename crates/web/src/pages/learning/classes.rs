@@ -54,11 +54,7 @@ pub fn line(r: &OfferingRow) -> ClassLine {
 }
 
 pub fn dates(r: &OfferingRow) -> String {
-    if r.starts_on == r.ends_on {
-        cakap_domain::format::date_long(r.starts_on)
-    } else {
-        format!("{} s.d. {}", cakap_domain::format::date_long(r.starts_on), cakap_domain::format::date_long(r.ends_on))
-    }
+    crate::view::period(r.starts_on, r.ends_on)
 }
 
 #[derive(Template)]
@@ -209,14 +205,8 @@ pub async fn view_class_new_get(session: Session, a: Actor, Query(q): Query<NewQ
 
 fn class_input(f: &ClassForm) -> std::result::Result<OfferingInput, FormErrors> {
     let mut errs = vec![];
-    let date = |s: &str, field: &'static str, label: &str, errs: &mut Vec<cakap_domain::FieldError>| {
-        cakap_domain::format::parse_date(s).or_else(|| {
-            errs.push(cakap_domain::FieldError::new(field, format!("{label} wajib diisi seperti 31-12-2027")));
-            None
-        })
-    };
-    let starts_on = date(&f.starts_on, "starts_on", "tanggal mulai", &mut errs);
-    let ends_on = date(&f.ends_on, "ends_on", "tanggal selesai", &mut errs);
+    let starts_on = crate::view::required_date(&f.starts_on, "starts_on", "tanggal mulai", &mut errs);
+    let ends_on = crate::view::required_date(&f.ends_on, "ends_on", "tanggal selesai", &mut errs);
     let mut num = |s: &str, field: &'static str, msg: &str| -> i64 {
         let t = s.trim().replace('.', "");
         if t.is_empty() {
@@ -534,10 +524,7 @@ pub async fn view_session_new_post(session: Session, a: Actor, Path(id): Path<i6
     let classes = scope.classes()?;
     let view = scope.class(id).await?;
     let mut errs = vec![];
-    let date = cakap_domain::format::parse_date(&f.date);
-    if date.is_none() {
-        errs.push(cakap_domain::FieldError::new("date", "tanggal sesi wajib diisi seperti 31-12-2027"));
-    }
+    let date = crate::view::required_date(&f.date, "date", "tanggal sesi", &mut errs);
     let (start, end) = (hhmm(&f.start), hhmm(&f.end));
     if start.is_none() {
         errs.push(cakap_domain::FieldError::new("start", "jam mulai wajib diisi seperti 08:00"));

@@ -14,7 +14,7 @@ use crate::auth::Actor;
 use crate::error::{AppError, Result};
 use crate::pages::{render, render_status};
 use crate::params::{Form, Path};
-use crate::view::{FormErrors, Layout};
+use crate::view::{FormErrors, Layout, period};
 
 pub struct PlacementLine {
     pub id: i64,
@@ -23,10 +23,6 @@ pub struct PlacementLine {
     pub host: String,
     pub period: String,
     pub status: &'static str,
-}
-
-fn period(a: time::Date, b: time::Date) -> String {
-    format!("{} s.d. {}", cakap_domain::format::date_long(a), cakap_domain::format::date_long(b))
 }
 
 #[derive(Template)]
@@ -117,14 +113,8 @@ pub async fn view_placement_new_post(session: Session, a: Actor, Form(f): Form<P
     if emp.is_none() {
         errs.push(cakap_domain::FieldError::new("nip", "NIP tidak ditemukan di instansi ini"));
     }
-    let date = |s: &str, field: &'static str, label: &str, errs: &mut Vec<cakap_domain::FieldError>| {
-        cakap_domain::format::parse_date(s).or_else(|| {
-            errs.push(cakap_domain::FieldError::new(field, format!("{label} wajib diisi seperti 31-12-2027")));
-            None
-        })
-    };
-    let starts_on = date(&f.starts_on, "starts_on", "tanggal mulai", &mut errs);
-    let ends_on = date(&f.ends_on, "ends_on", "tanggal selesai", &mut errs);
+    let starts_on = crate::view::required_date(&f.starts_on, "starts_on", "tanggal mulai", &mut errs);
+    let ends_on = crate::view::required_date(&f.ends_on, "ends_on", "tanggal selesai", &mut errs);
     let jp = f.jp.trim().parse::<u32>().ok();
     if jp.is_none() {
         errs.push(cakap_domain::FieldError::new("jp", "JP harus bilangan bulat"));

@@ -71,14 +71,8 @@ pub async fn view_external_new_post(session: Session, a: Actor, mp: Multipart) -
         minutes: up.field("minutes").into(),
     };
     let mut errs = vec![];
-    let date = |s: &str, field: &'static str, label: &str, errs: &mut Vec<cakap_domain::FieldError>| {
-        cakap_domain::format::parse_date(s).or_else(|| {
-            errs.push(cakap_domain::FieldError::new(field, format!("{label} wajib diisi seperti 31-12-2026")));
-            None
-        })
-    };
-    let started_on = date(&form.started_on, "started_on", "tanggal mulai", &mut errs);
-    let ended_on = date(&form.ended_on, "ended_on", "tanggal selesai", &mut errs);
+    let started_on = crate::view::required_date(&form.started_on, "started_on", "tanggal mulai", &mut errs);
+    let ended_on = crate::view::required_date(&form.ended_on, "ended_on", "tanggal selesai", &mut errs);
     let number = |s: &str, max: u32| -> Option<u32> {
         let t = s.trim();
         if t.is_empty() { Some(0) } else { t.parse::<u32>().ok().filter(|n| *n <= max) }
