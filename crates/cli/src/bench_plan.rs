@@ -89,10 +89,10 @@ pub(crate) struct Web {
     csrf: String,
 }
 
-struct Answer {
-    status: axum::http::StatusCode,
+pub(crate) struct Answer {
+    pub(crate) status: axum::http::StatusCode,
     location: String,
-    body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Web {
@@ -132,7 +132,7 @@ impl Web {
         axum::http::Request::builder().method(method).uri(path).header(axum::http::header::COOKIE, self.cookies.join("; "))
     }
 
-    async fn get(&mut self, path: &str) -> Result<Answer, Box<dyn std::error::Error>> {
+    pub(crate) async fn get(&mut self, path: &str) -> Result<Answer, Box<dyn std::error::Error>> {
         let req = self.request("GET", path).body(axum::body::Body::empty())?;
         let a = self.send(req).await?;
         if a.status != axum::http::StatusCode::OK && a.status != axum::http::StatusCode::SEE_OTHER {
@@ -141,7 +141,7 @@ impl Web {
         Ok(a)
     }
 
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Result<Answer, Box<dyn std::error::Error>> {
+    pub(crate) async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Result<Answer, Box<dyn std::error::Error>> {
         let mut all = vec![("_csrf", self.csrf.clone())];
         all.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
         let body: String = all.iter().map(|(k, v)| format!("{k}={}", percent(v))).collect::<Vec<_>>().join("&");

@@ -162,10 +162,14 @@ enum BenchCmd {
         #[arg(long, default_value = "bench-data")]
         dir: PathBuf,
     },
-    /// The AKPK analysis of one tenant at a real size: load, heatmap, needs, calibration.
+    /// The AKPK pages of one tenant at a ministry's size: load, heatmap after an assessment, one
+    /// employee's page, needs lists.
     Akpk {
-        #[arg(long, default_value_t = 20_000)]
+        #[arg(long, default_value_t = 200_000)]
         employees: usize,
+        /// Assessments posted, each followed by the heatmap page that shows it.
+        #[arg(long, default_value_t = 200)]
+        writes: usize,
         /// PostgreSQL server to run on as well (a database is created and dropped).
         #[arg(long, env = "BENCH_PG_URL")]
         pg: Option<String>,
@@ -258,8 +262,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Cmd::Bench { cmd: BenchCmd::Delivery { employees, class_size, pg, dir } } => {
             return bench_delivery::run(*employees, *class_size, pg.clone(), dir).await;
         }
-        Cmd::Bench { cmd: BenchCmd::Akpk { employees, pg, dir } } => {
-            return bench_akpk::run(*employees, pg.clone(), dir).await;
+        Cmd::Bench { cmd: BenchCmd::Akpk { employees, writes, pg, dir } } => {
+            return bench_akpk::run(*employees, *writes, pg.clone(), dir).await;
         }
         Cmd::Bench { cmd: BenchCmd::Rollup { employees, comps, tenants, units, seed, data, out, results, json } } => {
             let files = bench_rollup::Files { data: data.as_deref(), out: out.as_deref(), results: results.as_deref(), json: json.as_deref() };

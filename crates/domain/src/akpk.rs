@@ -113,10 +113,15 @@ impl PriorityWeights {
 }
 
 /// Label of a priority score for lists: Tinggi ≥ 60, Sedang ≥ 35, else Rendah.
+/// Priorities from here up are "tinggi" (the Beranda count, the list's filter).
+pub const HIGH_PRIORITY: u8 = 60;
+/// Priorities from here up to [`HIGH_PRIORITY`] are "sedang".
+pub const MEDIUM_PRIORITY: u8 = 35;
+
 pub fn priority_label(p: u8) -> &'static str {
     match p {
-        60.. => "Tinggi",
-        35..=59 => "Sedang",
+        HIGH_PRIORITY.. => "Tinggi",
+        MEDIUM_PRIORITY..HIGH_PRIORITY => "Sedang",
         _ => "Rendah",
     }
 }

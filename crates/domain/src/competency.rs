@@ -208,12 +208,14 @@ impl EffectiveRule {
     }
 }
 
-/// The latest rating of each method, in the order the methods first appear.
+/// The latest rating of each method, in the order the methods first appear. Ratings come in the
+/// order they were made: of two on the same day the later one counts, as in
+/// [`EffectiveRule::effective`].
 pub fn latest_per_method(ratings: &[Rating]) -> Vec<Rating> {
     let mut latest: Vec<Rating> = vec![];
     for r in ratings {
         match latest.iter_mut().find(|l| l.method == r.method) {
-            Some(l) if l.day < r.day => *l = *r,
+            Some(l) if l.day <= r.day => *l = *r,
             Some(_) => {}
             None => latest.push(*r),
         }
@@ -258,6 +260,16 @@ mod tests {
         // Nothing assessed yet: no score at all (the defect showed "0,00 · Kurang Optimal").
         assert_eq!(jpm([(3, None), (3, None)]), None);
         assert_eq!(jpm([(3, None), (3, Some(3))]), Some(50.0));
+    }
+
+    #[test]
+    fn of_two_ratings_on_one_day_the_later_counts_everywhere() {
+        let r = |method, level, day| Rating { method, level, day };
+        let ratings = [r(Method::SelfAssessment, 3, 7), r(Method::SelfAssessment, 4, 7), r(Method::Assessor, 2, 7)];
+        assert_eq!(latest_per_method(&ratings)[0].level, 4);
+        let only_self = EffectiveRule { tiers: vec![vec![Method::SelfAssessment]] };
+        assert_eq!(only_self.effective(&ratings).unwrap().level, 4);
+        assert!(needs_calibration(&ratings), "4 against 2");
     }
 
     #[test]

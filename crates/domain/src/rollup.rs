@@ -59,6 +59,22 @@ impl Agg {
         }
     }
 
+    /// Takes back one row added by [`Agg::add`] (a measure kept current as an assessment
+    /// replaces the row it changes). Saturating: a row never added cannot wrap a sum around.
+    #[inline]
+    pub fn remove(&mut self, actual: u8, required: u8) {
+        let mut one = Agg::default();
+        one.add(actual, required);
+        self.rows = self.rows.saturating_sub(one.rows);
+        self.assessed = self.assessed.saturating_sub(one.assessed);
+        self.sum_actual = self.sum_actual.saturating_sub(one.sum_actual);
+        self.sum_required_assessed = self.sum_required_assessed.saturating_sub(one.sum_required_assessed);
+        self.sum_gap = self.sum_gap.saturating_sub(one.sum_gap);
+        self.with_gap = self.with_gap.saturating_sub(one.with_gap);
+        self.sum_met = self.sum_met.saturating_sub(one.sum_met);
+        self.sum_required = self.sum_required.saturating_sub(one.sum_required);
+    }
+
     pub fn merge(&mut self, o: &Agg) {
         self.rows += o.rows;
         self.assessed += o.assessed;
@@ -403,6 +419,24 @@ fn merge_all(parts: Vec<Vec<Agg>>, size: usize) -> Vec<Agg> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn removing_a_row_undoes_adding_it() {
+        let mut a = super::Agg::default();
+        for (x, r) in [(3u8, 4u8), (0, 2), (5, 3), (2, 2)] {
+            a.add(x, r);
+        }
+        let before = a;
+        a.add(1, 4);
+        assert_ne!(a, before);
+        a.remove(1, 4);
+        assert_eq!(a, before);
+        a.remove(0, 2);
+        let mut expect = super::Agg::default();
+        for (x, r) in [(3u8, 4u8), (5, 3), (2, 2)] {
+            expect.add(x, r);
+        }
+        assert_eq!(a, expect, "an unassessed row comes out of the JPM sums only");
+    }
     use super::*;
     use proptest::prelude::*;
     use std::collections::HashMap;

@@ -33,6 +33,22 @@ pub async fn record<C: ConnectionTrait>(
     before: Option<&impl Serialize>,
     after: Option<&impl Serialize>,
 ) -> Result<()> {
+    let entity_id = entity_id.to_string();
+    let change = crate::akpk::changes::Change::of_entity(entity, &entity_id);
+    record_change(conn, ctx, tenant_id, (action, entity, entity_id), change, before, after).await
+}
+
+/// [`record`], naming what the write changed for the AKPK analysis when the entity's id does not
+/// say it (an assessment is audited under its own id, not its employee's).
+pub async fn record_change<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &Ctx,
+    tenant_id: i64,
+    (action, entity, entity_id): (&str, cakap_domain::audit::AuditEntity, String),
+    change: Option<crate::akpk::changes::Change>,
+    before: Option<&impl Serialize>,
+    after: Option<&impl Serialize>,
+) -> Result<()> {
     audit_log::ActiveModel {
         tenant_id: Set(tenant_id),
         id: Set(next_id()),
@@ -40,13 +56,16 @@ pub async fn record<C: ConnectionTrait>(
         actor_user_id: Set(ctx.user_id),
         action: Set(action.to_string()),
         entity: Set(entity.code().to_string()),
-        entity_id: Set(Some(entity_id.to_string())),
+        entity_id: Set(Some(entity_id)),
         before_json: Set(to_json(before)),
         after_json: Set(to_json(after)),
         request_id: Set(ctx.request_id.clone()),
     }
     .insert(conn)
     .await?;
+    if let Some(change) = change {
+        crate::akpk::changes::note(conn, tenant_id, change).await?;
+    }
     crate::revision::bump(conn, tenant_id, entity.area()).await
 }
 

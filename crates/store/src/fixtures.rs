@@ -17,7 +17,9 @@ pub async fn assess(store: &Store, tenant_id: i64, employee_id: i64, input: &Ass
     crate::org::employees::get(&txn, tenant_id, &crate::org::employees::EmployeeScope::Tenant, employee_id).await?;
     let c = active_competency(&txn, tenant_id, input.competency_id).await?;
     let m = model(tenant_id, employee_id, &c, input, None).insert(&txn).await?;
-    audit::record(&txn, &ctx, tenant_id, ("create", cakap_domain::audit::AuditEntity::Assessment, m.id), None::<&()>, Some(input)).await?;
+    let change = Some(crate::akpk::changes::Change::Employee(employee_id));
+    audit::record_change(&txn, &ctx, tenant_id, ("create", cakap_domain::audit::AuditEntity::Assessment, m.id.to_string()), change, None::<&()>, Some(input))
+        .await?;
     txn.commit().await?;
     typed(m)
 }

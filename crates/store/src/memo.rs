@@ -44,6 +44,22 @@ impl<K: Eq + Hash + Copy, Ver: Eq + Copy, V: Clone> Memo<K, Ver, V> {
     where
         F: Future<Output = Result<V, StoreError>>,
     {
+        self.get_or_update(key, version, |_| load).await
+    }
+
+    /// Whether any value of `key` is kept, current or not.
+    pub fn holds(&self, key: &K) -> bool {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).contains_key(key)
+    }
+
+    /// The value for `key` at `version`; when missing or stale, `update` makes it from the stale
+    /// entry, handed over with the version it was made for (taken out of the map, so an `Arc`
+    /// nobody else reads can be changed in place), or from nothing.
+    pub async fn get_or_update<F, Fut>(&self, key: K, version: Ver, update: F) -> Result<V, StoreError>
+    where
+        F: FnOnce(Option<(Ver, V)>) -> Fut,
+        Fut: Future<Output = Result<V, StoreError>>,
+    {
         if let Some(v) = self.current(&key, version) {
             return Ok(v);
         }
@@ -53,7 +69,8 @@ impl<K: Eq + Hash + Copy, Ver: Eq + Copy, V: Clone> Memo<K, Ver, V> {
         if let Some(v) = self.current(&key, version) {
             return Ok(v);
         }
-        let value = load.await?;
+        let stale = self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(&key).filter(|e| e.at.elapsed() < self.ttl).map(|e| (e.version, e.value));
+        let value = update(stale).await?;
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= self.cap {
             let ttl = self.ttl;

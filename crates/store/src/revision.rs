@@ -20,6 +20,10 @@ pub struct Revisions {
     pub akpk: i64,
     pub plan: i64,
     pub learning: i64,
+    /// The last numbers of the AKPK analysis's change log (`akpk::changes`): the tenant's, and
+    /// the national one (tenant 0's), kept apart since each numbers its own log.
+    pub analysis_log: i64,
+    pub national_log: i64,
 }
 
 impl Revisions {
@@ -38,7 +42,7 @@ impl Revisions {
     /// assessments and needs): the key of their caches, so a change to the catalogue, a plan or
     /// a user's roles does not make a tenant's analysis reload.
     pub fn for_analysis(&self) -> Revisions {
-        Revisions { org: self.org, competency: self.competency, akpk: self.akpk, access: 0, plan: 0, learning: 0 }
+        Revisions { access: 0, plan: 0, learning: 0, ..*self }
     }
 
     fn add(&mut self, area: Area, value: i64) {
@@ -57,6 +61,7 @@ impl Revisions {
 
 #[derive(FromQueryResult)]
 struct Row {
+    tenant_id: i64,
     area: String,
     value: i64,
 }
@@ -64,9 +69,18 @@ struct Row {
 /// The current revisions of `tenant_id` (plus the national ones).
 pub async fn current<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Revisions> {
     let backend = db.get_database_backend();
-    let stmt = Statement::from_sql_and_values(backend, "SELECT area, value FROM data_revision WHERE tenant_id IN ($1, 0)", [tenant_id.into()]);
+    let stmt = Statement::from_sql_and_values(backend, "SELECT tenant_id, area, value FROM data_revision WHERE tenant_id IN ($1, 0)", [tenant_id.into()]);
     let mut out = Revisions::default();
     for r in Row::find_by_statement(stmt).all(db).await? {
+        if r.area == crate::akpk::changes::AREA {
+            if r.tenant_id == 0 {
+                out.national_log = r.value;
+            }
+            if r.tenant_id == tenant_id {
+                out.analysis_log = r.value;
+            }
+            continue;
+        }
         // An area this build does not know (written by a newer one) cannot be cached here.
         if let Some(area) = Area::from_code(&r.area) {
             out.add(area, r.value);

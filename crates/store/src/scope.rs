@@ -292,18 +292,42 @@ impl Scope {
     }
 
     /// The tenant's analysis for rules inside the store (see `akpk::needs::list_for_rules`).
+    ///
+    /// A kept analysis whose revisions moved is brought up to date from the change log
+    /// (`akpk::changes`) when every change since can be applied in place; otherwise, and when
+    /// revisions moved without a logged change (a writer that bypassed the log), it is reloaded.
     pub(crate) async fn analysis_unchecked(&self) -> Result<Arc<crate::akpk::analysis::Analysis>> {
-        let t = self.tenant_id();
-        let load = async { Ok(Arc::new(crate::akpk::analysis::Analysis::load(&self.store.db, t, &EmployeeScope::Tenant).await?)) };
-        self.store.caches.analysis.get_or_load(t, self.revisions().await?.for_analysis(), load).await
+        use crate::akpk::analysis::Analysis;
+        let (t, db) = (self.tenant_id(), &self.store.db);
+        let now = self.revisions().await?.for_analysis();
+        let update = |stale: Option<(crate::revision::Revisions, Arc<Analysis>)>| async move {
+            if let Some((was, mut kept)) = stale
+                && was.national_log == now.national_log
+                && was.analysis_log < now.analysis_log
+                && let Some(changes) = crate::akpk::changes::between(db, t, was.analysis_log, now.analysis_log).await?
+                && Arc::make_mut(&mut kept).apply(db, t, &changes).await?
+            {
+                return Ok(kept);
+            }
+            self.store.caches.analysis_loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(Arc::new(Analysis::load(db, t, &EmployeeScope::Tenant).await?))
+        };
+        self.store.caches.analysis.get_or_update(t, now, update).await
     }
 
     /// One employee's AKPK analysis, if the employee is within reach (`ReadAkpk`); another
-    /// tenant's or an unreachable one is "not found".
+    /// tenant's or an unreachable one is "not found". It may hold the rest of the tenant (the
+    /// kept tenant-wide analysis): callers read `employee_id`'s rows only (`employee_index`,
+    /// `against`, `calibration_of`).
     pub async fn employee_analysis(&self, employee_id: i64) -> Result<Arc<crate::akpk::analysis::Analysis>> {
         self.require(Permission::ReadAkpk)?;
         self.employees()?.get(employee_id).await?;
         let t = self.tenant_id();
+        // A tenant's analysis kept in memory answers at once (brought up to date from the change
+        // log): reading one employee alone still reads the tenant's units and positions.
+        if self.store.caches.analysis.holds(&t) {
+            return self.analysis_unchecked().await;
+        }
         let load = async { Ok(Arc::new(crate::akpk::analysis::Analysis::load(&self.store.db, t, &EmployeeScope::Own(employee_id)).await?)) };
         self.store.caches.own.get_or_load((t, employee_id), self.revisions().await?.for_analysis(), load).await
     }

@@ -83,6 +83,7 @@ macro_rules! tables {
         $m!(import_job, import_job::Column::TenantId, import_job::Column::Id);
         $m!(job, job::Column::TenantId, job::Column::Id);
         $m!(data_revision, data_revision::Column::TenantId, data_revision::Column::Area);
+        $m!(analysis_change, analysis_change::Column::TenantId, analysis_change::Column::Seq);
     };
 }
 

@@ -36,9 +36,6 @@ pub struct Caches {
     /// API token (by hash) → its holder, for reads; writes check the token in the database.
     tokens: Memo<[u8; 32], u64, Option<cakap_store::users::TokenHolder>>,
     units: Memo<i64, i64, Arc<Vec<UnitOption>>>,
-    /// Beranda's AKPK numbers per tenant: (needs, high-priority needs); computing them walks
-    /// every need of the tenant.
-    need_counts: Memo<(i64, u8), Revisions, (usize, usize)>,
 }
 
 impl Default for Caches {
@@ -49,7 +46,6 @@ impl Default for Caches {
             principals: Memo::new(PRINCIPAL_TTL, 20_000),
             tokens: Memo::new(PRINCIPAL_TTL, 20_000),
             units: Memo::new(TTL, 1_000),
-            need_counts: Memo::new(TTL, 1_000),
         }
     }
 }
@@ -82,16 +78,6 @@ impl Caches {
     pub async fn token_holder(&self, store: &Store, secret: &str) -> Result<Option<cakap_store::users::TokenHolder>, StoreError> {
         let generation = self.generation.load(Ordering::SeqCst);
         self.tokens.get_or_load(cakap_store::users::token_key(secret), generation, cakap_store::users::token_holder(store, secret)).await
-    }
-
-    /// The tenant's open needs and how many of them have a high priority (≥ `high`).
-    pub async fn need_counts(&self, scope: &Scope, high: u8) -> Result<(usize, usize), StoreError> {
-        self.need_counts
-            .get_or_load((scope.tenant_id(), high), scope.revisions().await?.for_analysis(), async {
-                let (_, needs) = cakap_store::akpk::needs::list(scope, &Default::default()).await?;
-                Ok((needs.len(), needs.iter().filter(|n| n.priority >= high).count()))
-            })
-            .await
     }
 
     /// The tenant's units in tree order, for selects.

@@ -4,7 +4,7 @@
 use cakap_domain::PositionKind;
 use cakap_domain::akpk::NeedSource;
 use cakap_domain::competency::Family;
-use cakap_store::akpk::analysis::NeedFilter;
+use cakap_store::akpk::analysis::{NeedFilter, NeedSort};
 use serde::Deserialize;
 
 /// Page numbers past this are served as the last allowed page rather than turned into a huge
@@ -78,6 +78,15 @@ pub struct NeedQuery {
     pub jabatan: Option<String>,
     #[param(value_type = Option<NeedSource>)]
     pub source: Option<String>,
+    /// Nama atau NIP pegawai (maksimal 100 karakter).
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+    /// Prioritas minimal: `tinggi` (≥ 60) atau `sedang` (≥ 35).
+    #[param(value_type = Option<String>)]
+    pub prioritas: Option<String>,
+    /// Urutan: `prioritas` (bawaan), `kesenjangan`, `nama`, `unit`, `kompetensi`.
+    #[param(value_type = Option<String>)]
+    pub urut: Option<String>,
     /// Halaman (500 baris); 0 dan 1 sama-sama halaman pertama.
     #[param(minimum = 0, maximum = 100000)]
     pub page: Option<u64>,
@@ -96,7 +105,17 @@ impl NeedQuery {
                 _ => None,
             },
             source: choice("sumber", self.source.as_deref(), NeedSource::from_code)?,
+            employee: match self.q.as_deref().map(search).transpose()? {
+                Some(q) if !q.is_empty() => Some(q),
+                _ => None,
+            },
+            min_priority: choice("prioritas", self.prioritas.as_deref(), min_priority)?,
         })
+    }
+
+    /// The order asked for; an unknown one is a 400.
+    pub fn sort(&self) -> Result<NeedSort, crate::error::AppError> {
+        Ok(choice("urut", self.urut.as_deref(), NeedSort::from_code)?.unwrap_or_default())
     }
     /// The API's stricter reading: a filter sent empty is refused (its schema is an id or a
     /// code), where a page's empty select means "all".
@@ -117,7 +136,19 @@ impl NeedQuery {
             ("kind", v(&self.kind)),
             ("jabatan", v(&self.jabatan)),
             ("source", v(&self.source)),
+            ("q", v(&self.q)),
+            ("prioritas", v(&self.prioritas)),
+            ("urut", v(&self.urut)),
         ]
+    }
+}
+
+/// The priority filter's codes: at least "tinggi" or at least "sedang".
+pub fn min_priority(code: &str) -> Option<u8> {
+    match code {
+        "tinggi" => Some(cakap_domain::akpk::HIGH_PRIORITY),
+        "sedang" => Some(cakap_domain::akpk::MEDIUM_PRIORITY),
+        _ => None,
     }
 }
 

@@ -8,6 +8,7 @@
 //! defines JPM.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use cakap_domain::akpk::{NeedFacts, NeedSource, SkpRating};
 use cakap_domain::competency::{Competency, Family, Method, Rating, jpm, latest_per_method, needs_calibration};
@@ -17,31 +18,69 @@ use cakap_domain::{Jenjang, PositionKind};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
+use super::changes::Change;
 use crate::entity::{employee, need};
 use crate::error::Result;
 use crate::org::employees::EmployeeScope;
 use crate::org::tenants::TenantSettings;
 
-/// Everything the analysis reads, for the employees of one scope.
+/// Everything the analysis reads, for the employees of one scope, and the measures kept from it.
+///
+/// The tenant-wide analysis stays in memory and is kept current by [`Analysis::apply`]: a change
+/// of one employee (an assessment, an SKP rating, a move) or one position (its standard) takes
+/// that employee's or its holders' rows out of the measures and puts the new ones in, so the
+/// heatmap after an assessment reads sums, not the tenant. The parts a change rarely touches are
+/// shared (`Arc`) between an old and a new copy; a copy is made only while a request still reads
+/// the old one.
+#[derive(Clone)]
 pub struct Analysis {
     pub settings: TenantSettings,
     /// Active competencies in dictionary order.
     pub competencies: Vec<Competency>,
     comp_idx: HashMap<i64, usize>,
-    pub units: HashMap<i64, Unit>,
-    pub positions: HashMap<i64, Position>,
+    pub units: Arc<HashMap<i64, Unit>>,
+    pub positions: Arc<HashMap<i64, Position>>,
     /// Position id → required level per competency index (0 = not required).
-    standards: HashMap<i64, Vec<u8>>,
+    standards: Arc<HashMap<i64, Vec<u8>>>,
     /// Active employees of the scope, by name.
-    pub employees: Vec<Staff>,
+    pub employees: Arc<Vec<Staff>>,
+    emp_idx: Arc<HashMap<i64, usize>>,
     /// `employees.len() × competencies.len()`: effective level, 0 = not assessed.
     effective: Vec<u8>,
     /// Method that decided each effective level.
     decided_by: Vec<Option<Method>>,
-    /// Where raters disagree by ≥ 2 levels.
+    /// Where raters disagree by ≥ 2 levels, by employee (name order) then competency.
     pub calibration: Vec<Disagreement>,
-    pub skp: HashMap<i64, (i32, SkpRating)>,
+    pub skp: Arc<HashMap<i64, (i32, SkpRating)>>,
     pub priority: HashSet<i64>,
+    measures: Measures,
+    /// Every need from a gap, unordered; lists sort what they show.
+    gap_needs: Vec<GapNeed>,
+}
+
+/// Additive measures per unit of its own staff (sub-units not included): what the heatmap sums.
+#[derive(Clone, Default)]
+struct Measures {
+    slot: Arc<HashMap<i64, usize>>,
+    heads: Vec<u32>,
+    /// `slot × nc + ci`
+    cells: Vec<Agg>,
+    /// `slot × nb + band` (the last band: not assessed)
+    bands: Vec<u32>,
+    nb: usize,
+    /// Each employee's band now (to take it back out).
+    emp_band: Vec<u8>,
+}
+
+/// A need from a gap, compact: 12 bytes instead of a row of strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct GapNeed {
+    priority: u8,
+    gap: u8,
+    /// Against the target position (else the one held).
+    target: bool,
+    ei: u32,
+    ci: u32,
 }
 
 /// What the analysis knows of an employee.
@@ -130,6 +169,58 @@ pub struct NeedFilter {
     /// Part of the position's name (jabatan), case-insensitive.
     pub position_name: Option<String>,
     pub source: Option<NeedSource>,
+    /// Part of the employee's name (case-insensitive) or NIP (spaces ignored).
+    pub employee: Option<String>,
+    /// Priority at least this.
+    pub min_priority: Option<u8>,
+}
+
+/// The orders the needs list offers; each falls back to priority, then name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NeedSort {
+    #[default]
+    Priority,
+    Gap,
+    Name,
+    Unit,
+    Competency,
+}
+
+impl NeedSort {
+    pub const ALL: [NeedSort; 5] = [NeedSort::Priority, NeedSort::Gap, NeedSort::Name, NeedSort::Unit, NeedSort::Competency];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            NeedSort::Priority => "prioritas",
+            NeedSort::Gap => "kesenjangan",
+            NeedSort::Name => "nama",
+            NeedSort::Unit => "unit",
+            NeedSort::Competency => "kompetensi",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            NeedSort::Priority => "Prioritas tertinggi",
+            NeedSort::Gap => "Kesenjangan terbesar",
+            NeedSort::Name => "Nama pegawai (A–Z)",
+            NeedSort::Unit => "Unit kerja (A–Z)",
+            NeedSort::Competency => "Kompetensi (urutan kamus)",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<NeedSort> {
+        NeedSort::ALL.into_iter().find(|x| x.code() == s)
+    }
+}
+
+/// One page of the needs list, with how many match in all.
+#[derive(Debug, Clone)]
+pub struct NeedPage {
+    pub total: usize,
+    pub rows: Vec<NeedRow>,
+    /// Of all matching needs: (competency, needs, of which high priority), most needs first.
+    pub by_competency: Vec<(Competency, usize, usize)>,
 }
 
 /// One row of the heatmap: a unit and its whole subtree.
@@ -167,6 +258,13 @@ pub struct EmployeeSummary {
     pub calibration: bool,
 }
 
+/// One employee's ratings turned into effective levels and disagreements.
+struct Judged {
+    effective: Vec<u8>,
+    decided_by: Vec<Option<Method>>,
+    calibration: Vec<Disagreement>,
+}
+
 impl Analysis {
     /// Reads the tenant's dictionary, standards and the employees of `scope` with their
     /// assessments, SKP and the priority competencies.
@@ -183,7 +281,7 @@ impl Analysis {
             .all(db)
             .await?
             .into_iter()
-            .map(|e| Staff { id: e.id, nip: e.nip, name: e.name, unit_id: e.unit_id, position_id: e.position_id, target_position_id: e.target_position_id })
+            .map(staff)
             .collect();
         let only = match scope {
             EmployeeScope::Own(id) => Some(*id),
@@ -202,41 +300,63 @@ impl Analysis {
             None => positions.keys().copied().collect(),
         };
         let overrides = crate::competency::standards::overrides_of(db, tenant_id, only.map(|_| wanted.as_slice())).await?;
-        let standards = wanted
-            .iter()
-            .filter_map(|id| positions.get(id))
-            .map(|p| {
-                let j = Some(p.jenjang);
-                let req = competencies
-                    .iter()
-                    .map(|c| crate::competency::standards::resolve(&settings.standard_defaults, j, c, overrides.get(&(p.id, c.id)).copied()).1.unwrap_or(0))
-                    .collect();
-                (p.id, req)
-            })
-            .collect();
+        let standards = wanted.iter().filter_map(|id| positions.get(id)).map(|p| (p.id, standard_of(&settings, &competencies, p, &overrides))).collect();
         let emp_idx: HashMap<i64, usize> = employees.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
         let ratings = super::assessments::ratings(db, tenant_id, only).await?;
         let nc = competencies.len();
         let mut effective = vec![0u8; employees.len() * nc];
         let mut decided_by = vec![None; employees.len() * nc];
         let mut calibration = vec![];
-        // Ratings arrive sorted by (employee, competency): one group per pair.
-        for group in ratings.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
-            let (e, c) = (group[0].0, group[0].1);
-            let (Some(&ei), Some(&ci)) = (emp_idx.get(&e), comp_idx.get(&c)) else { continue };
-            let rs: Vec<Rating> = group.iter().map(|g| g.2).collect();
-            if let Some(r) = settings.effective_rule.effective(&rs) {
-                effective[ei * nc + ci] = r.level;
-                decided_by[ei * nc + ci] = Some(r.method);
-            }
-            if needs_calibration(&rs) {
-                let latest = latest_per_method(&rs).iter().map(|r| (r.method, r.level)).collect();
-                calibration.push(Disagreement { employee: ei, competency: ci, latest });
-            }
+        // Ratings arrive sorted by employee id: one group per employee.
+        for group in ratings.chunk_by(|a, b| a.0 == b.0) {
+            let Some(&ei) = emp_idx.get(&group[0].0) else { continue };
+            let j = judge(&settings, &comp_idx, nc, ei, group);
+            effective[ei * nc..(ei + 1) * nc].copy_from_slice(&j.effective);
+            decided_by[ei * nc..(ei + 1) * nc].copy_from_slice(&j.decided_by);
+            calibration.extend(j.calibration);
         }
+        calibration.sort_by_key(|d| (d.employee, d.competency));
         let skp = super::performance::latest(db, tenant_id, only).await?;
         let priority = super::priorities::list(db, tenant_id).await?.into_iter().map(|p| p.competency_id).collect();
-        Ok(Analysis { settings, competencies, comp_idx, units, positions, standards, employees, effective, decided_by, calibration, skp, priority })
+        let mut a = Analysis {
+            settings,
+            competencies,
+            comp_idx,
+            units: Arc::new(units),
+            positions: Arc::new(positions),
+            standards: Arc::new(standards),
+            employees: Arc::new(employees),
+            emp_idx: Arc::new(emp_idx),
+            effective,
+            decided_by,
+            calibration,
+            skp: Arc::new(skp),
+            priority,
+            measures: Measures::default(),
+            gap_needs: vec![],
+        };
+        a.measure_all();
+        Ok(a)
+    }
+
+    /// Builds the measures and the gap needs from scratch (after a load).
+    fn measure_all(&mut self) {
+        let mut slots: Vec<i64> = self.units.keys().copied().collect();
+        slots.sort_unstable();
+        let nb = self.settings.jpm_bands.bands.len() + 2;
+        self.measures = Measures {
+            heads: vec![0; slots.len()],
+            cells: vec![Agg::default(); slots.len() * self.nc()],
+            bands: vec![0; slots.len() * nb],
+            nb,
+            emp_band: vec![0; self.employees.len()],
+            slot: Arc::new(slots.into_iter().enumerate().map(|(i, u)| (u, i)).collect()),
+        };
+        for ei in 0..self.employees.len() {
+            self.count(ei, true);
+            let needs = self.gap_needs_of(ei);
+            self.gap_needs.extend(needs);
+        }
     }
 
     fn nc(&self) -> usize {
@@ -244,7 +364,77 @@ impl Analysis {
     }
 
     pub fn employee_index(&self, id: i64) -> Option<usize> {
-        self.employees.iter().position(|e| e.id == id)
+        self.emp_idx.get(&id).copied()
+    }
+
+    /// The band index of employee `ei` (the last: not assessed), as the heatmap counts it.
+    fn band_of(&self, ei: usize) -> usize {
+        let labels = &self.settings.jpm_bands;
+        let not_assessed = labels.bands.len() + 1;
+        let e = &self.employees[ei];
+        let Some(req) = self.standards.get(&e.position_id) else { return not_assessed };
+        let nc = self.nc();
+        let row = &self.effective[ei * nc..(ei + 1) * nc];
+        if !(0..nc).any(|ci| req[ci] > 0 && row[ci] > 0) {
+            return not_assessed;
+        }
+        match self.held_jpm(ei) {
+            Some(s) => {
+                let label = labels.band(s);
+                labels.bands.iter().position(|b| b.1 == label).unwrap_or(labels.bands.len())
+            }
+            None => not_assessed,
+        }
+    }
+
+    /// Adds (or takes back) employee `ei`'s rows to the measures of its unit.
+    fn count(&mut self, ei: usize, add: bool) {
+        let e = &self.employees[ei];
+        let Some(&slot) = self.measures.slot.get(&e.unit_id) else { return };
+        let nc = self.nc();
+        let band = if add { self.band_of(ei) } else { usize::from(self.measures.emp_band[ei]) };
+        let m = &mut self.measures;
+        if let Some(req) = self.standards.get(&e.position_id) {
+            for ci in (0..nc).filter(|ci| req[*ci] > 0) {
+                let (actual, cell) = (self.effective[ei * nc + ci], &mut m.cells[slot * nc + ci]);
+                if add { cell.add(actual, req[ci]) } else { cell.remove(actual, req[ci]) }
+            }
+        }
+        let b = &mut m.bands[slot * m.nb + band];
+        let h = &mut m.heads[slot];
+        if add {
+            *b += 1;
+            *h += 1;
+            m.emp_band[ei] = band as u8;
+        } else {
+            *b = b.saturating_sub(1);
+            *h = h.saturating_sub(1);
+        }
+    }
+
+    /// The needs from employee `ei`'s gaps against the positions held and aimed at.
+    fn gap_needs_of(&self, ei: usize) -> Vec<GapNeed> {
+        let e = &self.employees[ei];
+        // A target equal to the position held adds nothing.
+        let target = e.target_position_id.filter(|t| *t != e.position_id);
+        let nc = self.nc();
+        let skp = self.skp.get(&e.id).map(|s| s.1);
+        let mut out = vec![];
+        for (pos, is_target) in std::iter::once((e.position_id, false)).chain(target.map(|t| (t, true))) {
+            let (Some(p), Some(req)) = (self.positions.get(&pos), self.standards.get(&pos)) else { continue };
+            let row = &self.effective[ei * nc..(ei + 1) * nc];
+            for (ci, (&required, &actual)) in req.iter().zip(row).enumerate() {
+                if required == 0 || actual == 0 || required <= actual {
+                    continue;
+                }
+                let gap = cakap_domain::competency::gap(required, actual);
+                let policy = self.priority.contains(&self.competencies[ci].id);
+                let priority =
+                    self.settings.priority_weights.priority(NeedFacts { gap, criticality: p.criticality.clamp(1, 3) as u8, skp, policy, target: is_target });
+                out.push(GapNeed { priority, gap, target: is_target, ei: ei as u32, ci: ci as u32 });
+            }
+        }
+        out
     }
 
     /// Employee `ei` against the standard of position `pos`.
@@ -300,6 +490,13 @@ impl Analysis {
         jpm(req.iter().enumerate().filter(|(_, r)| **r > 0).map(|(ci, r)| (*r, Some(self.effective[ei * nc + ci]).filter(|a| *a > 0))))
     }
 
+    /// Employee `ei`'s disagreements between raters.
+    pub fn calibration_of(&self, ei: usize) -> &[Disagreement] {
+        let from = self.calibration.partition_point(|d| d.employee < ei);
+        let to = self.calibration.partition_point(|d| d.employee <= ei);
+        &self.calibration[from..to]
+    }
+
     pub fn summary(&self, ei: usize) -> EmployeeSummary {
         let e = &self.employees[ei];
         let held = self.against(ei, e.position_id);
@@ -313,7 +510,7 @@ impl Analysis {
             band: held.as_ref().and_then(|h| h.band.clone()),
             gaps: rows.iter().filter(|r| r.gap.unwrap_or(0) > 0).count(),
             unassessed: rows.iter().filter(|r| r.actual.is_none()).count(),
-            calibration: self.calibration.iter().any(|d| d.employee == ei),
+            calibration: !self.calibration_of(ei).is_empty(),
         }
     }
 
@@ -326,179 +523,401 @@ impl Analysis {
     }
 
     /// Needs from every gap (held and target positions) plus the open hand-added ones, filtered,
-    /// highest priority first.
+    /// highest priority first: the whole list (exports, the plan's inputs).
     pub fn needs(&self, manual: &[need::Model], f: &NeedFilter) -> Vec<NeedRow> {
+        self.needs_page(manual, f, NeedSort::Priority, 0, usize::MAX).rows
+    }
+
+    /// One page of the filtered needs in the order asked, and how many match. The gap needs are
+    /// filtered and ordered as compact entries; only the page becomes rows.
+    pub fn needs_page(&self, manual: &[need::Model], f: &NeedFilter, sort: NeedSort, offset: usize, limit: usize) -> NeedPage {
         let root = f.unit_id.and_then(|u| self.units.get(&u));
-        let mut out = vec![];
-        for (ei, e) in self.employees.iter().enumerate() {
-            if root.is_some_and(|r| !self.in_subtree(e.unit_id, r)) {
-                continue;
+        let in_root: Option<HashSet<i64>> = root.map(|r| self.units.values().filter(|u| u.path.starts_with(&r.path)).map(|u| u.id).collect());
+        let pos_q = f.position_name.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
+        let pos_ok: Option<HashSet<i64>> =
+            pos_q.as_ref().map(|q| self.positions.values().filter(|p| p.name.to_lowercase().contains(q.as_str())).map(|p| p.id).collect());
+        let emp_ok: Option<Vec<bool>> = f.employee.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| {
+            let name_q = q.to_lowercase();
+            let nip_q: String = q.chars().filter(|c| !c.is_whitespace()).collect();
+            let digits = !nip_q.is_empty() && nip_q.chars().all(|c| c.is_ascii_digit());
+            self.employees.iter().map(|e| e.name.to_lowercase().contains(&name_q) || (digits && e.nip.contains(&nip_q))).collect()
+        });
+        let kind_ok = |pos: Option<&Position>| f.position_kind.is_none_or(|k| pos.is_some_and(|p| p.kind == k));
+        let common = |ci: usize, source: NeedSource, priority: u8| {
+            f.competency_id.is_none_or(|c| self.competencies[ci].id == c)
+                && f.family.is_none_or(|fam| self.competencies[ci].family == fam)
+                && f.source.is_none_or(|s| s == source)
+                && f.min_priority.is_none_or(|m| priority >= m)
+        };
+        let unit_rank: HashMap<i64, u32> = if sort == NeedSort::Unit {
+            let mut us: Vec<&Unit> = self.units.values().collect();
+            us.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+            us.into_iter().enumerate().map(|(i, u)| (u.id, i as u32)).collect()
+        } else {
+            HashMap::new()
+        };
+        // Sort keys: (first, second, tie-break) with the chosen order first; priority and gap
+        // descending, names by the employees' name order, unit- and instansi-wide needs last.
+        let key = |priority: u8, gap: u8, ei: Option<usize>, unit: Option<i64>, ci: usize| -> (u64, u64) {
+            let (p, g) = (u64::from(255 - priority), u64::from(255 - gap));
+            let name = ei.map(|e| e as u64).unwrap_or(u64::from(u32::MAX));
+            let unit = unit.and_then(|u| unit_rank.get(&u)).map(|r| u64::from(*r)).unwrap_or(u64::from(u32::MAX));
+            match sort {
+                NeedSort::Priority => (p << 40 | g << 32 | name, ci as u64),
+                NeedSort::Gap => (g << 40 | p << 32 | name, ci as u64),
+                NeedSort::Name => (name << 16 | p << 8 | g, ci as u64),
+                NeedSort::Unit => (unit << 32 | name, p << 40 | g << 32 | ci as u64),
+                NeedSort::Competency => ((ci as u64) << 40 | p << 32 | name, g),
             }
-            // A target equal to the position held adds nothing.
-            let target = e.target_position_id.filter(|t| *t != e.position_id);
-            let targets = std::iter::once((e.position_id, NeedSource::GapHeld)).chain(target.map(|t| (t, NeedSource::GapTarget)));
-            for (pos, source) in targets {
-                let Some(a) = self.against(ei, pos) else { continue };
-                let p = &self.positions[&pos];
-                for r in a.rows.iter().filter(|r| r.gap.unwrap_or(0) > 0) {
-                    out.push(NeedRow {
-                        need_id: None,
-                        employee_id: Some(e.id),
-                        nip: e.nip.clone(),
-                        employee_name: e.name.clone(),
-                        unit_id: Some(e.unit_id),
-                        unit_name: self.unit_name(e.unit_id),
-                        position_name: p.name.clone(),
-                        position_kind: Some(p.kind),
-                        competency_id: r.competency_id,
-                        competency_name: r.name.clone(),
-                        family: r.family,
-                        source,
-                        required: Some(r.required),
-                        actual: r.actual,
-                        gap: r.gap.unwrap_or(0),
-                        priority: r.priority.unwrap_or(0),
-                        note: String::new(),
-                    });
-                }
-            }
-        }
-        for n in manual {
-            let Some(&ci) = self.comp_idx.get(&n.competency_id) else { continue };
-            let emp = n.employee_id.and_then(|id| self.employees.iter().find(|e| e.id == id));
-            if n.employee_id.is_some() && emp.is_none() {
-                continue; // outside the scope read
-            }
-            let unit_id = emp.map(|e| e.unit_id).or(n.unit_id);
-            if let Some(r) = root
-                && !unit_id.is_some_and(|u| self.in_subtree(u, r))
+        };
+        // (key, tie-break, entry): entry ≥ 0 a gap need's index, else a manual need's.
+        let mut picked: Vec<((u64, u64), u32, isize)> = vec![];
+        for (k, n) in self.gap_needs.iter().enumerate() {
+            let (ei, ci) = (n.ei as usize, n.ci as usize);
+            let e = &self.employees[ei];
+            let source = if n.target { NeedSource::GapTarget } else { NeedSource::GapHeld };
+            let pos = if n.target { e.target_position_id } else { Some(e.position_id) };
+            if !common(ci, source, n.priority)
+                || in_root.as_ref().is_some_and(|s| !s.contains(&e.unit_id))
+                || emp_ok.as_ref().is_some_and(|ok| !ok[ei])
+                || pos_ok.as_ref().is_some_and(|ok| !pos.is_some_and(|p| ok.contains(&p)))
+                || !kind_ok(pos.and_then(|p| self.positions.get(&p)))
             {
                 continue;
             }
-            let pos = emp.and_then(|e| self.positions.get(&e.position_id));
-            let c = &self.competencies[ci];
-            let gap = u8::try_from(n.gap).unwrap_or(1);
-            let priority = self.settings.priority_weights.priority(NeedFacts {
-                gap,
-                // A need without a position (a unit's, the instansi's) counts as medium.
-                criticality: pos.map(|p| p.criticality.clamp(1, 3) as u8).unwrap_or(2),
-                skp: emp.and_then(|e| self.skp.get(&e.id)).map(|s| s.1),
-                policy: self.priority.contains(&c.id),
-                target: false,
-            });
-            out.push(NeedRow {
-                need_id: Some(n.id),
-                employee_id: n.employee_id,
-                nip: emp.map(|e| e.nip.clone()).unwrap_or_default(),
-                employee_name: emp.map(|e| e.name.clone()).unwrap_or_default(),
-                unit_id,
-                unit_name: unit_id.map(|u| self.unit_name(u)).unwrap_or_default(),
-                position_name: pos.map(|p| p.name.clone()).unwrap_or_default(),
-                position_kind: pos.map(|p| p.kind),
-                competency_id: c.id,
-                competency_name: c.name.clone(),
-                family: c.family,
-                source: cakap_domain::akpk::NeedSource::from_code(&n.source).unwrap_or(NeedSource::Manual),
-                required: None,
-                actual: None,
-                gap,
-                priority,
-                note: n.note.clone(),
-            });
+            picked.push((key(n.priority, n.gap, Some(ei), Some(e.unit_id), ci), u32::from(n.target), k as isize));
         }
-        let pos_q = f.position_name.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase);
-        out.retain(|n| {
-            pos_q.as_deref().is_none_or(|q| n.position_name.to_lowercase().contains(q))
-                && f.competency_id.is_none_or(|c| n.competency_id == c)
-                && f.family.is_none_or(|fam| n.family == fam)
-                && f.position_kind.is_none_or(|k| n.position_kind == Some(k))
-                && f.source.is_none_or(|s| n.source == s)
-        });
-        out.sort_by(|a, b| b.priority.cmp(&a.priority).then(b.gap.cmp(&a.gap)).then_with(|| a.employee_name.cmp(&b.employee_name)));
-        out
+        let mut manual_rows = vec![];
+        for n in manual {
+            let Some(row) = self.manual_row(n) else { continue };
+            let ei = n.employee_id.and_then(|id| self.employee_index(id));
+            let ci = self.comp_idx[&row.competency_id];
+            if !common(ci, row.source, row.priority)
+                || in_root.as_ref().is_some_and(|s| !row.unit_id.is_some_and(|u| s.contains(&u)))
+                || emp_ok.as_ref().is_some_and(|ok| !ei.is_some_and(|ei| ok[ei]))
+                || pos_q.as_deref().is_some_and(|q| !row.position_name.to_lowercase().contains(q))
+                || f.position_kind.is_some_and(|k| row.position_kind != Some(k))
+            {
+                continue;
+            }
+            picked.push((key(row.priority, row.gap, ei, row.unit_id, ci), 2, -(manual_rows.len() as isize) - 1));
+            manual_rows.push(row);
+        }
+        let total = picked.len();
+        let mut per_comp = vec![(0usize, 0usize); self.nc()];
+        let manual_ci = |k: isize| self.comp_idx[&manual_rows[(-k - 1) as usize].competency_id];
+        for (_, _, k) in &picked {
+            let (ci, priority) = if *k >= 0 {
+                let n = &self.gap_needs[*k as usize];
+                (n.ci as usize, n.priority)
+            } else {
+                (manual_ci(*k), manual_rows[(-*k - 1) as usize].priority)
+            };
+            per_comp[ci].0 += 1;
+            per_comp[ci].1 += usize::from(priority >= cakap_domain::akpk::HIGH_PRIORITY);
+        }
+        let mut by_competency: Vec<(Competency, usize, usize)> =
+            per_comp.into_iter().enumerate().filter(|(_, c)| c.0 > 0).map(|(ci, (n, high))| (self.competencies[ci].clone(), n, high)).collect();
+        by_competency.sort_by_key(|c| std::cmp::Reverse(c.1));
+        let end = offset.saturating_add(limit).min(total);
+        if offset < end && end < total {
+            picked.select_nth_unstable(end);
+            picked.truncate(end);
+        }
+        picked.sort_unstable();
+        let mut manual_rows: Vec<Option<NeedRow>> = manual_rows.into_iter().map(Some).collect();
+        let rows = picked
+            .get(offset.min(picked.len())..end.max(offset).min(picked.len()))
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|(_, _, k)| if *k >= 0 { Some(self.gap_row(&self.gap_needs[*k as usize])) } else { manual_rows[(-*k - 1) as usize].take() })
+            .collect();
+        NeedPage { total, rows, by_competency }
     }
 
-    /// Heatmap rows: the children of `parent` (or the root units), each over its whole
-    /// subtree, plus a row for the parent's own staff. Columns: competencies some standard
-    /// requires. Computed by the roll-up engine over (row, competency, actual, required).
+    fn gap_row(&self, n: &GapNeed) -> NeedRow {
+        let (ei, ci) = (n.ei as usize, n.ci as usize);
+        let e = &self.employees[ei];
+        let pos_id = if n.target { e.target_position_id.unwrap_or(e.position_id) } else { e.position_id };
+        let p = self.positions.get(&pos_id);
+        let c = &self.competencies[ci];
+        let actual = self.effective[ei * self.nc() + ci];
+        NeedRow {
+            need_id: None,
+            employee_id: Some(e.id),
+            nip: e.nip.clone(),
+            employee_name: e.name.clone(),
+            unit_id: Some(e.unit_id),
+            unit_name: self.unit_name(e.unit_id),
+            position_name: p.map(|p| p.name.clone()).unwrap_or_default(),
+            position_kind: p.map(|p| p.kind),
+            competency_id: c.id,
+            competency_name: c.name.clone(),
+            family: c.family,
+            source: if n.target { NeedSource::GapTarget } else { NeedSource::GapHeld },
+            required: Some(actual + n.gap),
+            actual: Some(actual),
+            gap: n.gap,
+            priority: n.priority,
+            note: String::new(),
+        }
+    }
+
+    /// A hand-added need as a row; None when its competency is inactive or its employee is
+    /// outside the scope read.
+    fn manual_row(&self, n: &need::Model) -> Option<NeedRow> {
+        let &ci = self.comp_idx.get(&n.competency_id)?;
+        let emp = n.employee_id.and_then(|id| self.employee_index(id)).map(|ei| &self.employees[ei]);
+        if n.employee_id.is_some() && emp.is_none() {
+            return None;
+        }
+        let unit_id = emp.map(|e| e.unit_id).or(n.unit_id);
+        let pos = emp.and_then(|e| self.positions.get(&e.position_id));
+        let c = &self.competencies[ci];
+        let gap = u8::try_from(n.gap).unwrap_or(1);
+        let priority = self.settings.priority_weights.priority(NeedFacts {
+            gap,
+            // A need without a position (a unit's, the instansi's) counts as medium.
+            criticality: pos.map(|p| p.criticality.clamp(1, 3) as u8).unwrap_or(2),
+            skp: emp.and_then(|e| self.skp.get(&e.id)).map(|s| s.1),
+            policy: self.priority.contains(&c.id),
+            target: false,
+        });
+        Some(NeedRow {
+            need_id: Some(n.id),
+            employee_id: n.employee_id,
+            nip: emp.map(|e| e.nip.clone()).unwrap_or_default(),
+            employee_name: emp.map(|e| e.name.clone()).unwrap_or_default(),
+            unit_id,
+            unit_name: unit_id.map(|u| self.unit_name(u)).unwrap_or_default(),
+            position_name: pos.map(|p| p.name.clone()).unwrap_or_default(),
+            position_kind: pos.map(|p| p.kind),
+            competency_id: c.id,
+            competency_name: c.name.clone(),
+            family: c.family,
+            source: cakap_domain::akpk::NeedSource::from_code(&n.source).unwrap_or(NeedSource::Manual),
+            required: None,
+            actual: None,
+            gap,
+            priority,
+            note: n.note.clone(),
+        })
+    }
+
+    /// Heatmap competencies: those some standard requires, at most 256 (no screen shows more),
+    /// the first in dictionary order.
+    fn used_competencies(&self) -> Vec<usize> {
+        (0..self.nc()).filter(|ci| self.standards.values().any(|s| s[*ci] > 0)).take(256).collect()
+    }
+
+    /// Heatmap rows: the children of `parent` (or the root units), each over its whole subtree,
+    /// plus a row for the parent's own staff. Summed from the kept per-unit measures: a pass over
+    /// the units, not the employees.
     pub fn heatmap(&self, parent: Option<i64>) -> Heatmap {
         let mut row_units: Vec<(Unit, bool)> = self.units.values().filter(|u| u.active && u.parent_id == parent).map(|u| (u.clone(), false)).collect();
         row_units.sort_by(|a, b| a.0.name.cmp(&b.0.name));
         if let Some(p) = parent.and_then(|p| self.units.get(&p)) {
             row_units.push((p.clone(), true));
         }
-        let nc = self.nc();
-        // The engine keys competencies by a byte: a heatmap shows at most 256 columns (no screen
-        // shows more), the first in dictionary order.
-        let used: Vec<usize> = (0..nc).filter(|ci| self.standards.values().any(|s| s[*ci] > 0)).take(256).collect();
-        let col_of: HashMap<usize, u8> = used.iter().enumerate().map(|(k, ci)| (*ci, k as u8)).collect();
-        let (mut cu, mut ct, mut cc, mut ca, mut cr) = (vec![], vec![], vec![], vec![], vec![]);
-        let bands: Vec<String> = self.settings.jpm_bands.bands.iter().map(|b| b.1.clone()).chain([self.settings.jpm_bands.lowest.clone()]).collect();
-        let mut counts = vec![vec![0u32; bands.len() + 1]; row_units.len()];
-        let mut heads = vec![0usize; row_units.len()];
-        for (ei, e) in self.employees.iter().enumerate() {
-            let Some(u) = self.units.get(&e.unit_id) else { continue };
-            let row = row_units.iter().position(|(r, own)| if *own { r.id == u.id } else { u.path.starts_with(&r.path) });
-            let Some(row) = row else { continue };
-            heads[row] += 1;
-            let Some(req) = self.standards.get(&e.position_id) else { continue };
-            for &ci in &used {
-                if req[ci] > 0 {
-                    cu.push(row as u32);
-                    ct.push(0u16);
-                    cc.push(col_of[&ci]);
-                    ca.push(self.effective[ei * nc + ci]);
-                    cr.push(req[ci]);
+        let row_of: HashMap<(i64, bool), usize> = row_units.iter().enumerate().map(|(i, (u, own))| ((u.id, *own), i)).collect();
+        let used = self.used_competencies();
+        let (nc, m) = (self.nc(), &self.measures);
+        let mut rows: Vec<HeatRow> = row_units
+            .into_iter()
+            .map(|(unit, own_staff)| HeatRow {
+                unit,
+                own_staff,
+                employees: 0,
+                cells: vec![Agg::default(); used.len()],
+                total: Agg::default(),
+                bands: vec![0; m.nb],
+            })
+            .collect();
+        for (&uid, &slot) in m.slot.iter() {
+            // The row a unit's staff fall in: the parent's own row, or the child of `parent`
+            // above the unit (walking up the tree; a cycle or a broken chain counts nowhere).
+            let row = if Some(uid) == parent {
+                row_of.get(&(uid, true))
+            } else {
+                let mut at = self.units.get(&uid);
+                let mut hops = 0;
+                while let Some(u) = at {
+                    if u.parent_id == parent || hops > 64 {
+                        break;
+                    }
+                    at = u.parent_id.and_then(|p| self.units.get(&p));
+                    hops += 1;
                 }
-            }
-            let any_assessed = (0..nc).any(|ci| req[ci] > 0 && self.effective[ei * nc + ci] > 0);
-            let b = match self.held_jpm(ei) {
-                Some(s) if any_assessed => {
-                    let label = self.settings.jpm_bands.band(s);
-                    bands.iter().position(|x| x == label).unwrap_or(bands.len() - 1)
-                }
-                _ => bands.len(),
+                at.filter(|u| u.parent_id == parent).and_then(|u| row_of.get(&(u.id, false)))
             };
-            counts[row][b] += 1;
-        }
-        let engine = Engine::load(Columns { unit: &cu, tenant: &ct, comp: &cc, actual: &ca, required: &cr });
-        let ncols = used.len();
-        let by_uc = engine.by_unit_comp();
-        let by_u = engine.by_unit();
-        let mut rows = vec![];
-        for (ri, (u, own)) in row_units.into_iter().enumerate() {
-            let k = engine.units.binary_search(&(ri as u32)).ok();
-            let cells = match k {
-                Some(k) => (0..ncols).map(|c| by_uc.get(k, c)).collect(),
-                _ => vec![Agg::default(); ncols],
-            };
-            if heads[ri] == 0 && own {
-                continue;
+            let Some(&r) = row else { continue };
+            let row = &mut rows[r];
+            row.employees += m.heads[slot] as usize;
+            for (k, &ci) in used.iter().enumerate() {
+                row.cells[k].merge(&m.cells[slot * nc + ci]);
             }
-            rows.push(HeatRow {
-                unit: u,
-                own_staff: own,
-                employees: heads[ri],
-                cells,
-                total: k.map(|k| by_u[k]).unwrap_or_default(),
-                bands: counts[ri].clone(),
-            });
+            for (b, n) in row.bands.iter_mut().zip(&m.bands[slot * m.nb..(slot + 1) * m.nb]) {
+                *b += n;
+            }
         }
-        let mut bands = bands;
-        bands.push("Belum dinilai".into());
+        for row in &mut rows {
+            row.cells.iter().for_each(|c| row.total.merge(c));
+        }
+        rows.retain(|r| !(r.own_staff && r.employees == 0));
+        let bands: Vec<String> =
+            self.settings.jpm_bands.bands.iter().map(|b| b.1.clone()).chain([self.settings.jpm_bands.lowest.clone(), "Belum dinilai".to_string()]).collect();
         Heatmap { competencies: used.iter().map(|ci| self.competencies[*ci].clone()).collect(), rows, bands }
     }
 
-    /// Employees of a unit's subtree, with JPM and gap counts.
-    pub fn employees_in(&self, unit_id: i64) -> Vec<EmployeeSummary> {
+    /// Employees of a unit's subtree in name order, one page of them, with JPM and gap counts.
+    pub fn employees_in(&self, unit_id: i64, offset: usize, limit: usize) -> Vec<EmployeeSummary> {
         let Some(root) = self.units.get(&unit_id) else { return vec![] };
-        (0..self.employees.len()).filter(|ei| self.in_subtree(self.employees[*ei].unit_id, root)).map(|ei| self.summary(ei)).collect()
+        (0..self.employees.len()).filter(|ei| self.in_subtree(self.employees[*ei].unit_id, root)).skip(offset).take(limit).map(|ei| self.summary(ei)).collect()
+    }
+
+    /// How many employees a unit's subtree has.
+    pub fn count_in(&self, unit_id: i64) -> usize {
+        let Some(root) = self.units.get(&unit_id) else { return 0 };
+        self.employees.iter().filter(|e| self.in_subtree(e.unit_id, root)).count()
     }
 
     /// Competency of a calibration entry.
     pub fn competency(&self, ci: usize) -> &Competency {
         &self.competencies[ci]
     }
+
+    /// Brings a tenant-wide analysis up to date with logged changes, reading only what they
+    /// touched. False when a change cannot be applied in place (a new, renamed or deactivated
+    /// employee changes the name order; an unknown unit): the caller reloads instead.
+    pub(crate) async fn apply<C: ConnectionTrait>(&mut self, db: &C, tenant_id: i64, changes: &[Change]) -> Result<bool> {
+        let mut positions: Vec<i64> = changes.iter().filter_map(|c| if let Change::Position(p) = c { Some(*p) } else { None }).collect();
+        let mut employees: Vec<i64> = changes.iter().filter_map(|c| if let Change::Employee(e) = c { Some(*e) } else { None }).collect();
+        if changes.contains(&Change::All) {
+            return Ok(false);
+        }
+        positions.sort_unstable();
+        positions.dedup();
+        employees.sort_unstable();
+        employees.dedup();
+        for p in positions {
+            if !self.apply_position(db, tenant_id, p).await? {
+                return Ok(false);
+            }
+        }
+        for e in employees {
+            if !self.apply_employee(db, tenant_id, e).await? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Takes employees' rows out of (or back into) the measures and the gap needs.
+    fn recount(&mut self, eis: &[usize], add: bool) {
+        for &ei in eis {
+            self.count(ei, add);
+        }
+        if add {
+            for &ei in eis {
+                let needs = self.gap_needs_of(ei);
+                self.gap_needs.extend(needs);
+            }
+        } else {
+            let gone: HashSet<u32> = eis.iter().map(|e| *e as u32).collect();
+            self.gap_needs.retain(|n| !gone.contains(&n.ei));
+        }
+    }
+
+    async fn apply_position<C: ConnectionTrait>(&mut self, db: &C, tenant_id: i64, id: i64) -> Result<bool> {
+        let p = match crate::org::positions::get(db, tenant_id, id).await {
+            Ok(m) => crate::org::positions::typed(m)?,
+            Err(crate::error::StoreError::NotFound) => return Ok(!self.positions.contains_key(&id)),
+            Err(e) => return Err(e),
+        };
+        let overrides = crate::competency::standards::overrides_of(db, tenant_id, Some(&[id])).await?;
+        let req = standard_of(&self.settings, &self.competencies, &p, &overrides);
+        let holders: Vec<usize> = (0..self.employees.len())
+            .filter(|ei| {
+                let e = &self.employees[*ei];
+                e.position_id == id || e.target_position_id == Some(id)
+            })
+            .collect();
+        self.recount(&holders, false);
+        Arc::make_mut(&mut self.positions).insert(id, p);
+        Arc::make_mut(&mut self.standards).insert(id, req);
+        self.recount(&holders, true);
+        Ok(true)
+    }
+
+    async fn apply_employee<C: ConnectionTrait>(&mut self, db: &C, tenant_id: i64, id: i64) -> Result<bool> {
+        let known = self.employee_index(id);
+        let m = match crate::org::employees::get(db, tenant_id, &EmployeeScope::Tenant, id).await {
+            Ok(m) => m,
+            Err(crate::error::StoreError::NotFound) => return Ok(known.is_none()),
+            Err(e) => return Err(e),
+        };
+        let Some(ei) = known else { return Ok(!m.active) };
+        let now = staff(m.clone());
+        if !m.active || now.name != self.employees[ei].name || !self.measures.slot.contains_key(&now.unit_id) {
+            return Ok(false);
+        }
+        let ratings = super::assessments::ratings(db, tenant_id, Some(id)).await?;
+        let skp = super::performance::latest(db, tenant_id, Some(id)).await?.remove(&id);
+        self.recount(&[ei], false);
+        let e = &self.employees[ei];
+        if (e.nip.as_str(), e.unit_id, e.position_id, e.target_position_id) != (now.nip.as_str(), now.unit_id, now.position_id, now.target_position_id) {
+            Arc::make_mut(&mut self.employees)[ei] = now;
+        }
+        if self.skp.get(&id) != skp.as_ref() {
+            let map = Arc::make_mut(&mut self.skp);
+            match skp {
+                Some(s) => map.insert(id, s),
+                None => map.remove(&id),
+            };
+        }
+        let nc = self.nc();
+        let j = judge(&self.settings, &self.comp_idx, nc, ei, &ratings);
+        self.effective[ei * nc..(ei + 1) * nc].copy_from_slice(&j.effective);
+        self.decided_by[ei * nc..(ei + 1) * nc].copy_from_slice(&j.decided_by);
+        let from = self.calibration.partition_point(|d| d.employee < ei);
+        let to = self.calibration.partition_point(|d| d.employee <= ei);
+        self.calibration.splice(from..to, j.calibration);
+        self.recount(&[ei], true);
+        Ok(true)
+    }
+}
+
+fn staff(e: employee::Model) -> Staff {
+    Staff { id: e.id, nip: e.nip, name: e.name, unit_id: e.unit_id, position_id: e.position_id, target_position_id: e.target_position_id }
+}
+
+/// The required level per competency index of position `p`.
+fn standard_of(settings: &TenantSettings, competencies: &[Competency], p: &Position, overrides: &HashMap<(i64, i64), i16>) -> Vec<u8> {
+    let j = Some(p.jenjang);
+    competencies
+        .iter()
+        .map(|c| crate::competency::standards::resolve(&settings.standard_defaults, j, c, overrides.get(&(p.id, c.id)).copied()).1.unwrap_or(0))
+        .collect()
+}
+
+/// One employee's ratings (sorted by competency) as effective levels by the tenant's rule, and
+/// where raters disagree.
+fn judge(settings: &TenantSettings, comp_idx: &HashMap<i64, usize>, nc: usize, ei: usize, ratings: &[(i64, i64, Rating)]) -> Judged {
+    let mut out = Judged { effective: vec![0; nc], decided_by: vec![None; nc], calibration: vec![] };
+    for group in ratings.chunk_by(|a, b| a.1 == b.1) {
+        let Some(&ci) = comp_idx.get(&group[0].1) else { continue };
+        let rs: Vec<Rating> = group.iter().map(|g| g.2).collect();
+        if let Some(r) = settings.effective_rule.effective(&rs) {
+            out.effective[ci] = r.level;
+            out.decided_by[ci] = Some(r.method);
+        }
+        if needs_calibration(&rs) {
+            let latest = latest_per_method(&rs).iter().map(|r| (r.method, r.level)).collect();
+            out.calibration.push(Disagreement { employee: ei, competency: ci, latest });
+        }
+    }
+    out.calibration.sort_by_key(|d| d.competency);
+    out
 }
 
 /// The national roll-up: per tenant and nationally, per national competency (the only ones

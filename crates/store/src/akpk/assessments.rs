@@ -116,7 +116,9 @@ impl Assessor<'_> {
         input.rater_name = self.scope.principal().name().to_string();
         let c = active_competency(&txn, t, input.competency_id).await?;
         let m = model(t, employee_id, &c, &input, ctx.user_id).insert(&txn).await?;
-        audit::record(&txn, &ctx, t, ("create", cakap_domain::audit::AuditEntity::Assessment, m.id), None::<&()>, Some(&input)).await?;
+        let change = Some(super::changes::Change::Employee(employee_id));
+        audit::record_change(&txn, &ctx, t, ("create", cakap_domain::audit::AuditEntity::Assessment, m.id.to_string()), change, None::<&()>, Some(&input))
+            .await?;
         txn.commit().await?;
         typed(m)
     }
@@ -147,8 +149,8 @@ pub(crate) async fn for_employee<C: ConnectionTrait>(db: &C, tenant_id: i64, emp
         .await?)
 }
 
-/// Every rating of the tenant as (employee, competency, rating), sorted by employee then
-/// competency: the input of the analysis, read as bare tuples.
+/// Every rating of the tenant as (employee, competency, rating), sorted by employee, competency
+/// and the order they were made: the input of the analysis, read as bare tuples.
 pub(crate) async fn ratings<C: ConnectionTrait>(db: &C, tenant_id: i64, only_employee: Option<i64>) -> Result<Vec<(i64, i64, Rating)>> {
     let mut q = assessment::Entity::find();
     if let Some(e) = only_employee {
@@ -166,6 +168,11 @@ pub(crate) async fn ratings<C: ConnectionTrait>(db: &C, tenant_id: i64, only_emp
         .filter(assessment::Column::TenantId.eq(tenant_id))
         .order_by_asc(assessment::Column::EmployeeId)
         .order_by_asc(assessment::Column::CompetencyId)
+        // Ratings of the same day are told apart by when they were recorded: one employee's
+        // analysis and the tenant's must pick the same "latest".
+        .order_by_asc(assessment::Column::AssessedOn)
+        .order_by_asc(assessment::Column::CreatedAt)
+        .order_by_asc(assessment::Column::Id)
         .into_tuple()
         .all(db)
         .await?;

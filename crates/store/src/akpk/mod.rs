@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod assessments;
+pub mod changes;
 pub mod imports;
 pub mod needs;
 pub mod performance;

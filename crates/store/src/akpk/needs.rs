@@ -125,3 +125,20 @@ pub(crate) async fn list_for_rules(
     let rows = an.needs(&manual, f);
     Ok((an, rows))
 }
+
+/// One page of the needs list in the order asked, with the count of all that match and their
+/// spread over competencies (the needs page; the whole list stays in memory only as compact
+/// entries).
+pub async fn page(
+    scope: &crate::Scope,
+    f: &super::analysis::NeedFilter,
+    sort: super::analysis::NeedSort,
+    offset: usize,
+    limit: usize,
+) -> Result<(std::sync::Arc<super::analysis::Analysis>, super::analysis::NeedPage)> {
+    scope.require(cakap_domain::Permission::ReadNeeds)?;
+    let an = scope.analysis_unchecked().await?;
+    let manual = open(&scope.store().db, scope.tenant_id()).await?;
+    let page = an.needs_page(&manual, f, sort, offset, limit);
+    Ok((an, page))
+}

@@ -4,6 +4,7 @@
 
 pub mod agreement;
 pub mod agreement_document;
+pub mod analysis_change;
 pub mod api_token;
 pub mod app_user;
 pub mod assessment;

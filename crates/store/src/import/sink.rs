@@ -226,6 +226,19 @@ impl Sink {
                 .await
                 .map_err(db_err)?;
                 sqlx::query(crate::revision::BUMP_SQL).bind(ctx.tenant_id).bind(cakap_domain::audit::Area::Org.code()).execute(&mut *$tx).await.map_err(db_err)?;
+                // The analysis reloads after a bulk import (one change, not one per row).
+                let seq: i64 = sqlx::query_scalar(crate::akpk::changes::NEXT_SQL)
+                    .bind(ctx.tenant_id)
+                    .bind(crate::akpk::changes::AREA)
+                    .fetch_one(&mut *$tx)
+                    .await
+                    .map_err(db_err)?;
+                sqlx::query("INSERT INTO analysis_change (tenant_id, seq, kind, subject_id) VALUES ($1, $2, 'all', NULL)")
+                    .bind(ctx.tenant_id)
+                    .bind(seq)
+                    .execute(&mut *$tx)
+                    .await
+                    .map_err(db_err)?;
             }};
         }
         match self {

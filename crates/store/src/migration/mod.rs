@@ -30,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0019_placement", sql: include_str!("0019_placement.sql") }),
             Box::new(SqlMigration { name: "m0020_reminder", sql: include_str!("0020_reminder.sql") }),
             Box::new(SqlMigration { name: "m0021_seat_reservation", sql: include_str!("0021_seat_reservation.sql") }),
+            Box::new(SqlMigration { name: "m0022_analysis_change", sql: include_str!("0022_analysis_change.sql") }),
         ]
     }
 }

@@ -78,19 +78,18 @@ pub async fn employee_akpk(ApiActor(a): ApiActor, Path(id): Path<i64>) -> ApiRes
         held: an.against(ei, e.position_id),
         target: e.target_position_id.filter(|p| *p != e.position_id).and_then(|p| an.against(ei, p)),
         skp: an.skp.get(&id).map(|(y, r)| (*y, r.code(), r.gap())),
-        calibration: an.calibration.iter().map(|d| an.competency(d.competency).id).collect(),
+        calibration: an.calibration_of(ei).iter().map(|d| an.competency(d.competency).id).collect(),
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/needs", params(NeedQuery), responses((status = 200, description = "Kebutuhan pengembangan kompetensi, prioritas tertinggi dahulu, 500 per halaman", body = super::PageDto<NeedRow>)))]
+#[utoipa::path(get, path = "/api/v1/needs", params(NeedQuery), responses((status = 200, description = "Kebutuhan pengembangan kompetensi dalam urutan yang diminta (bawaan: prioritas tertinggi dahulu), 500 per halaman", body = super::PageDto<NeedRow>)))]
 pub async fn list_needs(ApiActor(a): ApiActor, Query(q): Query<NeedQuery>) -> ApiResult<super::PageDto<NeedRow>> {
     const PER_PAGE: u64 = 500;
     q.no_blank_filters()?;
-    let (_, rows) = cakap_store::akpk::needs::list(a.scope()?, &q.filter()?).await?;
     let page = crate::params::api_page(q.page)?;
-    let total = rows.len() as u64;
-    let items = rows.into_iter().skip(((page - 1) * PER_PAGE) as usize).take(PER_PAGE as usize).collect();
-    Ok(Json(super::PageDto { items, total, page, per_page: PER_PAGE }))
+    let offset = ((page - 1) * PER_PAGE) as usize;
+    let (_, found) = cakap_store::akpk::needs::page(a.scope()?, &q.filter()?, q.sort()?, offset, PER_PAGE as usize).await?;
+    Ok(Json(super::PageDto { items: found.rows, total: found.total as u64, page, per_page: PER_PAGE }))
 }
 
 /// The measures of one group (definitions: `cakap_domain::rollup`).

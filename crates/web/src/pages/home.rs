@@ -4,6 +4,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use cakap_domain::{Permission, Role};
+use cakap_store::akpk::analysis::NeedFilter;
 use cakap_store::users::{LoginError, LoginStep};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -235,12 +236,15 @@ async fn learning_cards(a: &Actor, cards: &mut Vec<Card>) -> Result<Option<super
 }
 
 /// AKPK at a glance: the planner's open needs and calibration list; an employee's own JPM.
-async fn akpk_cards(s: &AppState, a: &Actor, cards: &mut Vec<Card>) -> Result<()> {
+async fn akpk_cards(a: &Actor, cards: &mut Vec<Card>) -> Result<()> {
     if a.can(Permission::ReadNeeds) {
         let an = a.scope()?.analysis().await?;
-        let (needs, high) = s.cache.need_counts(a.scope()?, 60).await?;
-        cards.push(Card { label: "Kebutuhan pengembangan kompetensi".into(), value: view::int(needs as u64), href: "/akpk/kebutuhan".into() });
-        cards.push(Card { label: "Kebutuhan prioritas tinggi".into(), value: view::int(high as u64), href: "/akpk/kebutuhan".into() });
+        let scope = a.scope()?;
+        let all = cakap_store::akpk::needs::page(scope, &Default::default(), Default::default(), 0, 0).await?.1.total;
+        let high_only = NeedFilter { min_priority: Some(cakap_domain::akpk::HIGH_PRIORITY), ..Default::default() };
+        let high = cakap_store::akpk::needs::page(scope, &high_only, Default::default(), 0, 0).await?.1.total;
+        cards.push(Card { label: "Kebutuhan pengembangan kompetensi".into(), value: view::int(all as u64), href: "/akpk/kebutuhan".into() });
+        cards.push(Card { label: "Kebutuhan prioritas tinggi".into(), value: view::int(high as u64), href: "/akpk/kebutuhan?prioritas=tinggi".into() });
         cards.push(Card { label: "Penilaian perlu kalibrasi".into(), value: view::int(an.calibration.len() as u64), href: "/akpk/kalibrasi".into() });
     } else if a.can(Permission::ReadAkpk)
         && let Some(e) = a.employee_id
@@ -284,7 +288,7 @@ pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor
                 jobs.push((view::datetime(&j.created_at, a.zone), j.file_name.clone(), j.rows, j.inserted, j.updated));
             }
         }
-        akpk_cards(&s, &a, &mut cards).await?;
+        akpk_cards(&a, &mut cards).await?;
         gauge = learning_cards(&a, &mut cards).await?;
     }
     Ok(render(HomePage { layout, cards, jobs, visi, gauge }))

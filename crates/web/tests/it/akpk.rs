@@ -644,3 +644,136 @@ async fn a_duplicated_priority_field_is_a_form_error_not_a_crash() {
     assert!(res.body.contains("Misi baru"), "what was typed is kept");
     assert_eq!(op(&app, t).await.needs_admin().unwrap().priorities().await.unwrap(), before);
 }
+
+/// What the pages read of an analysis, as text: every heatmap (the roots and each unit's
+/// children), every employee's summary, the needs list and the calibration list.
+fn shown(a: &Analysis) -> String {
+    let mut out = format!("{:?}\n", a.heatmap(None));
+    let mut units: Vec<i64> = a.units.keys().copied().collect();
+    units.sort_unstable();
+    for u in units {
+        out.push_str(&format!("{:?}\n", a.heatmap(Some(u))));
+    }
+    for ei in 0..a.employees.len() {
+        out.push_str(&format!("{:?}\n", a.summary(ei)));
+    }
+    out.push_str(&format!("{:?}\n", a.needs(&[], &Default::default())));
+    for d in &a.calibration {
+        out.push_str(&format!("{} {} {:?}\n", a.employees[d.employee].id, a.competency(d.competency).id, d.latest));
+    }
+    out
+}
+
+/// The tenant's analysis kept in memory follows each kind of write in place (no reload) and then
+/// shows exactly what a fresh load shows; a new employee (a new name in the order) reloads it.
+#[tokio::test]
+async fn the_kept_analysis_follows_each_write_in_place_and_equals_a_fresh_load() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let scope = op(&app, t).await;
+    let same_as_fresh = |what: &'static str| {
+        let app = &app;
+        async move {
+            // As the web layer does after a request that may have written.
+            app.store.note_write();
+            // A new request's scope (a scope reads the revisions once).
+            let kept = op(app, t).await.analysis().await.unwrap();
+            let fresh = Analysis::load(&app.store.db, t, &EmployeeScope::Tenant).await.unwrap();
+            let (k, f) = (shown(&kept), shown(&fresh));
+            let first = k.lines().zip(f.lines()).find(|(a, b)| a != b);
+            assert!(k == f, "after {what}: the kept analysis differs from a fresh load, first at\n{first:?}");
+        }
+    };
+    same_as_fresh("the first load").await;
+    let loads = app.store.analysis_loads();
+    let before = scope.analysis().await.unwrap();
+    let emps = scope.employees().unwrap().list(&Default::default(), 1, 10_000).await.unwrap().items;
+    let comps = scope.competencies().unwrap().list().await.unwrap();
+    // Someone whose standard requires a level of 2 or more, and someone else.
+    let (e1, row) = emps
+        .iter()
+        .find_map(|e| {
+            let an = before.against(before.employee_index(e.id)?, e.position_id)?;
+            Some((e, an.rows.into_iter().find(|r| r.required >= 2)?))
+        })
+        .expect("a competency required at 2 or more");
+    let e2 = emps.iter().find(|e| e.id != e1.id && e.position_id != e1.position_id).unwrap();
+
+    // An assessment that opens a gap, then a self-assessment three levels away (a disagreement
+    // to calibrate).
+    let input = |level: u8, method: cakap_domain::competency::Method| cakap_store::akpk::assessments::AssessmentInput {
+        competency_id: row.competency_id,
+        level,
+        method,
+        assessed_on: time::OffsetDateTime::now_utc().date(),
+        evidence: "Uji".into(),
+        rater_name: "Penguji".into(),
+    };
+    cakap_store::fixtures::assess(&app.store, t, e1.id, &input(1, cakap_domain::competency::Method::Assessor)).await.unwrap();
+    same_as_fresh("an assessment opening a gap").await;
+    cakap_store::fixtures::assess(&app.store, t, e1.id, &input(4, cakap_domain::competency::Method::SelfAssessment)).await.unwrap();
+    same_as_fresh("a self-assessment far from the centre's").await;
+
+    // An SKP rating (changes priorities).
+    let skp = cakap_store::akpk::performance::SkpInput { year: 2026, rating: cakap_domain::akpk::SkpRating::from_code("sangat_kurang").unwrap(), score: None };
+    scope.needs_admin().unwrap().set_skp(e2.id, &skp).await.unwrap();
+    same_as_fresh("an SKP rating").await;
+
+    // The employee moves to another unit and position.
+    let positions = scope.positions().unwrap().all().await.unwrap();
+    let other = positions.iter().find(|p| p.unit_id != e2.unit_id && p.id != e2.position_id).unwrap();
+    let form = cakap_store::org::employees::EmployeeForm {
+        person: cakap_domain::employee::EmployeeInput {
+            nip: e2.nip.clone(),
+            nama: e2.name.clone(),
+            jenis_kelamin: e2.gender.code().into(),
+            tanggal_lahir: e2.birth_date.to_string(),
+            status: e2.status.code().into(),
+            golongan: e2.golongan.clone().unwrap_or_default(),
+            email: e2.email.clone().unwrap_or_default(),
+        },
+        unit_id: Some(other.unit_id),
+        position_id: Some(other.id),
+        target_position_id: Some(e1.position_id),
+    };
+    scope.org_admin().unwrap().update_employee(e2.id, &form).await.unwrap();
+    same_as_fresh("a move to another unit and position").await;
+
+    // A position's standard and its criticality.
+    let levels: Vec<(i64, Option<u8>)> = comps.iter().filter(|c| c.active).take(3).map(|c| (c.id, Some(4))).collect();
+    scope.competency_admin().unwrap().set_standard(e1.position_id, &levels).await.unwrap();
+    same_as_fresh("a standard raised").await;
+    let p = positions.iter().find(|p| p.id == e1.position_id).unwrap();
+    let input = cakap_store::org::positions::PositionInput {
+        unit_id: p.unit_id,
+        code: p.code.clone(),
+        name: p.name.clone(),
+        jenjang: p.jenjang.code().into(),
+        criticality: if p.criticality == 3 { 1 } else { 3 },
+    };
+    scope.org_admin().unwrap().update_position(p.id, &input).await.unwrap();
+    same_as_fresh("a position's criticality").await;
+
+    // A hand-added need touches no input of the analysis.
+    let need = cakap_store::akpk::needs::NeedInput {
+        employee_id: Some(e1.id),
+        unit_id: None,
+        competency_id: row.competency_id,
+        source: cakap_domain::akpk::NeedSource::Community,
+        gap: 2,
+        note: "Usulan masyarakat".into(),
+    };
+    scope.needs_admin().unwrap().create_need(&need).await.unwrap();
+    same_as_fresh("a hand-added need").await;
+    assert_eq!(app.store.analysis_loads(), loads, "every change so far was applied in place");
+
+    // A new employee changes the name order: reloaded, and still right.
+    let mut form = form.clone();
+    form.person.nip = "199101012020121001".into();
+    form.person.nama = "Aaron Pegawai Baru".into();
+    form.person.tanggal_lahir = "1991-01-01".into();
+    form.person.jenis_kelamin = "L".into();
+    scope.org_admin().unwrap().create_employee(&form).await.unwrap();
+    same_as_fresh("a new employee").await;
+    assert_eq!(app.store.analysis_loads(), loads + 1, "a new employee reloads");
+}

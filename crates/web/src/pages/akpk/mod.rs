@@ -13,7 +13,7 @@ use cakap_domain::competency::{Family, Method};
 use cakap_domain::format::decimal;
 use cakap_domain::org::Unit;
 use cakap_domain::{Permission, PositionKind, Role};
-use cakap_store::akpk::analysis::{self, Against, Analysis, EmployeeSummary, NeedRow};
+use cakap_store::akpk::analysis::{self, Against, EmployeeSummary, NeedRow, NeedSort};
 use cakap_store::akpk::assessments::AssessmentInput;
 use cakap_store::akpk::needs::NeedInput;
 use cakap_store::akpk::performance::SkpInput;
@@ -58,7 +58,12 @@ pub struct MapQuery {
     unit: Option<String>,
     /// "gap" (mean gap, default) or "persen" (share with gap).
     ukuran: Option<String>,
+    /// Page of the unit's staff list.
+    page: Option<u64>,
 }
+
+/// Staff listed per page under a unit's heatmap.
+const STAFF_PER_PAGE: usize = 50;
 
 struct TableRow {
     name: String,
@@ -82,6 +87,11 @@ struct MapPage {
     rows: Vec<TableRow>,
     staff: Vec<EmployeeSummary>,
     staff_title: String,
+    staff_total: usize,
+    staff_page: u64,
+    staff_pages: u64,
+    staff_prev: String,
+    staff_next: String,
     /// The planner's view (links to the needs and calibration lists); false for "Kesenjangan Tim".
     tenant_wide: bool,
 }
@@ -169,10 +179,18 @@ pub async fn view_map_get(session: Session, a: Actor, Query(q): Query<MapQuery>)
         &rows.iter().map(|r| r.bands.clone()).collect::<Vec<_>>(),
         "Sebaran JPM per unit",
     );
-    let (staff, staff_title) = match &focus {
-        Some(u) => (an.employees_in(u.id), format!("Pegawai {} (termasuk sub-unit)", u.name)),
-        None => (vec![], String::new()),
+    let (staff_total, staff_page, staff, staff_title) = match &focus {
+        Some(u) => {
+            let total = an.count_in(u.id);
+            let pages = total.div_ceil(STAFF_PER_PAGE).max(1) as u64;
+            let page = crate::params::page(q.page).min(pages);
+            let staff = an.employees_in(u.id, (page as usize - 1) * STAFF_PER_PAGE, STAFF_PER_PAGE);
+            (total, page, staff, format!("Pegawai {} (termasuk sub-unit)", u.name))
+        }
+        None => (0, 1, vec![], String::new()),
     };
+    let staff_pages = staff_total.div_ceil(STAFF_PER_PAGE).max(1) as u64;
+    let staff_query = |p: u64| format!("unit={}{}&page={p}", unit.unwrap_or_default(), if by_share { "&ukuran=persen" } else { "" });
     let mut crumbs = vec![("Peta Kesenjangan".to_string(), "/akpk".to_string())];
     if let Some(u) = &focus {
         // The chain from the analysis' own units (already loaded), root first.
@@ -194,6 +212,11 @@ pub async fn view_map_get(session: Session, a: Actor, Query(q): Query<MapQuery>)
         rows,
         staff,
         staff_title,
+        staff_total,
+        staff_page,
+        staff_pages,
+        staff_prev: staff_query(staff_page.saturating_sub(1)),
+        staff_next: staff_query(staff_page + 1),
         tenant_wide,
     }))
 }
@@ -316,7 +339,7 @@ async fn employee_page(session: &Session, a: &Actor, id: i64, typed: Typed) -> R
     let names: std::collections::HashMap<i64, (String, i32)> = an.competencies.iter().map(|c| (c.id, (c.name.clone(), c.version))).collect();
     let indicators = scope.competencies()?.current_indicators().await?;
     let calibration = an
-        .calibration
+        .calibration_of(ei)
         .iter()
         .map(|d| (an.competency(d.competency).name.clone(), d.latest.iter().map(|(m, l)| format!("{} {l}", m.label())).collect::<Vec<_>>().join(", ")))
         .collect();
@@ -453,10 +476,6 @@ pub async fn view_skp_post(session: Session, a: Actor, Path(id): Path<i64>, Form
 
 // ---------------------------------------------------------------- needs
 
-async fn load_needs(a: &Actor, q: &NeedQuery) -> Result<(std::sync::Arc<Analysis>, Vec<NeedRow>)> {
-    Ok(cakap_store::akpk::needs::list(a.scope()?, &q.filter()?).await?)
-}
-
 #[derive(Template)]
 #[template(path = "akpk/needs.html")]
 struct NeedsPage {
@@ -474,6 +493,7 @@ struct NeedsPage {
     families: Vec<(&'static str, &'static str)>,
     kinds: Vec<(&'static str, &'static str)>,
     sources: Vec<(&'static str, &'static str)>,
+    sorts: Vec<(&'static str, &'static str)>,
     can_manage: bool,
     by_competency: Vec<(String, usize, usize)>,
 }
@@ -487,6 +507,9 @@ impl NeedsPage {
     }
     fn plabel(p: &u8) -> &'static str {
         priority_label(*p)
+    }
+    fn total_text(&self) -> String {
+        view::int(self.total as u64)
     }
     fn lvl(l: &Option<u8>) -> String {
         l.map(|l| l.to_string()).unwrap_or_else(|| "-".into())
@@ -503,22 +526,20 @@ fn unit_options<'a>(units: impl Iterator<Item = &'a Unit>) -> Vec<(i64, String)>
 }
 
 pub async fn view_needs_get(session: Session, a: Actor, Query(q): Query<NeedQuery>) -> Result<Response> {
-    let (an, rows) = load_needs(&a, &q).await?;
-    let total = rows.len();
-    let pages = (total as u64).div_ceil(NEEDS_PER_PAGE).max(1);
-    let page = q.page.unwrap_or(1).clamp(1, pages);
-    let mut by_comp: Vec<(String, usize, usize)> = vec![];
-    for r in &rows {
-        match by_comp.iter_mut().find(|x| x.0 == r.competency_name) {
-            Some(x) => {
-                x.1 += 1;
-                x.2 += usize::from(r.priority >= 60);
-            }
-            None => by_comp.push((r.competency_name.clone(), 1, usize::from(r.priority >= 60))),
-        }
+    let (filter, sort) = (q.filter()?, q.sort()?);
+    let per = NEEDS_PER_PAGE as usize;
+    let asked = q.page.unwrap_or(1).max(1);
+    let offset = (asked.saturating_sub(1) as usize).saturating_mul(per);
+    let (an, mut found) = cakap_store::akpk::needs::page(a.scope()?, &filter, sort, offset, per).await?;
+    let pages = (found.total as u64).div_ceil(NEEDS_PER_PAGE).max(1);
+    let page = asked.min(pages);
+    if page != asked {
+        // Past the last page (an old link after the list shrank): show the last one.
+        found = cakap_store::akpk::needs::page(a.scope()?, &filter, sort, (page as usize - 1) * per, per).await?.1;
     }
-    by_comp.sort_by_key(|c| std::cmp::Reverse(c.1));
-    let shown = rows.into_iter().skip(((page - 1) * NEEDS_PER_PAGE) as usize).take(NEEDS_PER_PAGE as usize).collect();
+    let by_comp = found.by_competency.iter().map(|(c, n, high)| (c.name.clone(), *n, *high)).collect();
+    let total = found.total;
+    let shown = found.rows;
     let pairs = q.pairs();
     let layout = Layout::new(&a, &session, "Daftar Kebutuhan Pengembangan Kompetensi", "/akpk/kebutuhan").await;
     Ok(render(NeedsPage {
@@ -534,6 +555,7 @@ pub async fn view_needs_get(session: Session, a: Actor, Query(q): Query<NeedQuer
         families: Family::ALL.iter().map(|f| (f.code(), f.label())).collect(),
         kinds: PositionKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
         sources: NeedSource::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        sorts: NeedSort::ALL.iter().map(|k| (k.code(), k.label())).collect(),
         can_manage: a.can(Permission::ManageNeeds),
         by_competency: by_comp,
         rows: shown,
@@ -559,7 +581,8 @@ pub const NEED_EXPORT_HEADERS: [&str; 14] = [
 ];
 
 pub async fn view_needs_xlsx_get(a: Actor, Query(q): Query<NeedQuery>) -> Result<Response> {
-    let (_, rows) = load_needs(&a, &q).await?;
+    let (_, found) = cakap_store::akpk::needs::page(a.scope()?, &q.filter()?, q.sort()?, 0, usize::MAX).await?;
+    let rows = found.rows;
     let opt = |v: Option<u8>| v.map(|x| XCell::Num(f64::from(x))).unwrap_or(XCell::Text(String::new()));
     let out = rows.into_iter().map(|r| {
         vec![
