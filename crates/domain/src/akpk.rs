@@ -240,3 +240,40 @@ mod tests {
         assert!(methods_for(RaterFacts::default()).is_empty());
     }
 }
+
+/// Longest name of an assessment period.
+pub const PERIOD_NAME_MAX: usize = 100;
+
+/// Longest assessment period a tenant may set (a year and a day: "Penilaian 2027").
+pub const PERIOD_MAX_DAYS: i64 = 366;
+
+/// Checks an assessment period's name and dates: named (at most 100 characters), ending on or
+/// after it starts, at most [`PERIOD_MAX_DAYS`] long.
+pub fn check_period(name: &str, starts_on: time::Date, ends_on: time::Date) -> Vec<crate::FieldError> {
+    let mut errs = vec![];
+    errs.extend(crate::text::check("name", "nama periode", name, PERIOD_NAME_MAX, false));
+    if name.trim().is_empty() {
+        errs.push(crate::FieldError::new("name", "nama periode wajib diisi, mis. Penilaian 2027 Semester I"));
+    }
+    if ends_on < starts_on {
+        errs.push(crate::FieldError::new("ends_on", "tanggal selesai tidak boleh sebelum tanggal mulai"));
+    } else if (ends_on - starts_on).whole_days() > PERIOD_MAX_DAYS {
+        errs.push(crate::FieldError::new("ends_on", format!("periode paling lama {PERIOD_MAX_DAYS} hari")));
+    }
+    errs
+}
+
+#[cfg(test)]
+mod period_tests {
+    use time::macros::date;
+
+    #[test]
+    fn a_period_is_named_ordered_and_at_most_a_year() {
+        assert!(super::check_period("Penilaian 2027 Semester I", date!(2027 - 01 - 01), date!(2027 - 06 - 30)).is_empty());
+        let fields = |errs: Vec<crate::FieldError>| errs.into_iter().map(|e| e.field).collect::<Vec<_>>();
+        assert_eq!(fields(super::check_period(" ", date!(2027 - 01 - 01), date!(2027 - 06 - 30))), ["name"]);
+        assert_eq!(fields(super::check_period("P", date!(2027 - 06 - 30), date!(2027 - 01 - 01))), ["ends_on"]);
+        assert_eq!(fields(super::check_period("P", date!(2027 - 01 - 01), date!(2028 - 06 - 30))), ["ends_on"]);
+        assert_eq!(fields(super::check_period(&"x".repeat(101), date!(2027 - 01 - 01), date!(2027 - 01 - 02))), ["name"]);
+    }
+}

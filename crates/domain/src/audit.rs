@@ -17,6 +17,7 @@ code_enum! {
         Competency = ("competency", "Kompetensi"),
         PositionStandard = ("position_standard", "Standar Kompetensi Jabatan"),
         Assessment = ("assessment", "Penilaian Kompetensi"),
+        AssessmentPeriod = ("assessment_period", "Periode Penilaian"),
         PerformanceRating = ("performance_rating", "Predikat Kinerja (SKP)"),
         PriorityCompetency = ("priority_competency", "Kompetensi Prioritas"),
         Need = ("need", "Kebutuhan Pengembangan"),
@@ -56,7 +57,7 @@ impl AuditEntity {
             Tenant | Settings | Unit | Position | Employee | Import => Area::Org,
             User | UserRole | ApiToken => Area::Access,
             Competency | PositionStandard | PriorityCompetency => Area::Competency,
-            Assessment | PerformanceRating | Need => Area::Akpk,
+            Assessment | AssessmentPeriod | PerformanceRating | Need => Area::Akpk,
             Partner | Agreement | AgreementDocument | Program | Plan => Area::Plan,
             Offering | Enrollment | Certificate | LearningRecord | Placement => Area::Learning,
         }

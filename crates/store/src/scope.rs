@@ -352,6 +352,22 @@ impl Scope {
         Ok(Arc::new(crate::akpk::analysis::Analysis::load(&self.store.db, self.tenant_id(), &EmployeeScope::UnitPath(path)).await?))
     }
 
+    /// The supervisor's team grid: their own staff only (`ReadAkpk`, the supervisor role and a
+    /// supervised unit).
+    pub fn team(&self) -> Result<crate::akpk::team::Team<'_>> {
+        self.require(Permission::ReadAkpk)?;
+        if !self.principal.roles().has(cakap_domain::Role::Supervisor) || self.principal.supervised().is_none() {
+            return Err(StoreError::Forbidden);
+        }
+        Ok(crate::akpk::team::Team { scope: self })
+    }
+
+    /// Assessment periods: read by anyone who reads AKPK; kept and reminded by `ManageNeeds`.
+    pub fn periods(&self) -> Result<crate::akpk::team::Periods<'_>> {
+        self.require(Permission::ReadAkpk)?;
+        Ok(crate::akpk::team::Periods { scope: self })
+    }
+
     /// The tenant's users and roles (`ManageUsers`).
     pub fn user_admin(&self) -> Result<crate::users::UserAdmin<'_>> {
         self.require(Permission::ManageUsers)?;

@@ -46,6 +46,7 @@ macro_rules! tables {
         );
         $m!(position_standard, position_standard::Column::TenantId, position_standard::Column::PositionId, position_standard::Column::CompetencyId);
         $m!(assessment, assessment::Column::TenantId, assessment::Column::Id);
+        $m!(assessment_period, assessment_period::Column::TenantId, assessment_period::Column::Id);
         $m!(performance_rating, performance_rating::Column::TenantId, performance_rating::Column::EmployeeId, performance_rating::Column::Year);
         $m!(priority_competency, priority_competency::Column::TenantId, priority_competency::Column::CompetencyId);
         $m!(need, need::Column::TenantId, need::Column::Id);

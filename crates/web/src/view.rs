@@ -55,6 +55,9 @@ fn nav_for(a: &Actor, current: &str) -> Vec<NavItem> {
         items.push(("/akpk/kebutuhan".into(), "Kebutuhan"));
     } else if a.can(Permission::ReadAkpk) && a.roles.employee_scope() == cakap_domain::ReadScope::UnitSubtree {
         items.push(("/akpk".into(), "Kesenjangan Tim"));
+        if a.roles.has(cakap_domain::Role::Supervisor) {
+            items.push(("/akpk/tim/penilaian".into(), "Penilaian Tim"));
+        }
     } else if a.can(Permission::ReadAkpk)
         && let Some(e) = a.employee_id
     {

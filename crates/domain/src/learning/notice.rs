@@ -12,6 +12,7 @@ crate::code_enum! {
         Withdrawn = ("withdrawn", "Pengunduran diri"),
         Reminder = ("reminder", "Pengingat sesi"),
         Certificate = ("certificate", "Sertifikat terbit"),
+        AssessmentDue = ("assessment_due", "Penilaian kompetensi"),
     }
 }
 
@@ -32,6 +33,8 @@ impl NoticeKind {
             NoticeKind::Withdrawn => format!("Keikutsertaan Anda di kelas \"{class}\" dibatalkan."),
             NoticeKind::Reminder => format!("Sesi kelas \"{class}\" dimulai besok."),
             NoticeKind::Certificate => format!("Sertifikat kelas \"{class}\" telah terbit dan dapat diunduh."),
+            // `class`: the period's name; `who`: how many staff still wait.
+            NoticeKind::AssessmentDue => format!("{class}: {who} pegawai Anda belum dinilai lengkap. Mohon lengkapi penilaian kompetensi tim."),
         };
         s.chars().take(BODY_MAX).collect()
     }

@@ -490,6 +490,14 @@ impl Analysis {
         jpm(req.iter().enumerate().filter(|(_, r)| **r > 0).map(|(ci, r)| (*r, Some(self.effective[ei * nc + ci]).filter(|a| *a > 0))))
     }
 
+    /// What employee `ei`'s position requires: (competency index, level).
+    pub fn required(&self, ei: usize) -> Vec<(usize, u8)> {
+        self.standards
+            .get(&self.employees[ei].position_id)
+            .map(|req| req.iter().enumerate().filter(|(_, r)| **r > 0).map(|(ci, r)| (ci, *r)).collect())
+            .unwrap_or_default()
+    }
+
     /// Employee `ei`'s disagreements between raters.
     pub fn calibration_of(&self, ei: usize) -> &[Disagreement] {
         let from = self.calibration.partition_point(|d| d.employee < ei);

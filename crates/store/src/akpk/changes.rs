@@ -48,7 +48,7 @@ impl Change {
             (Employee | PerformanceRating, Some(id)) => Change::Employee(id),
             // A standard is audited under its position's id.
             (Position | PositionStandard, Some(id)) => Change::Position(id),
-            (Need, _) => Change::Nothing,
+            (Need | AssessmentPeriod, _) => Change::Nothing,
             // An assessment is audited under its own id: its caller names the employee.
             _ => Change::All,
         })

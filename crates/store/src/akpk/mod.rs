@@ -9,6 +9,7 @@ pub mod imports;
 pub mod needs;
 pub mod performance;
 pub mod priorities;
+pub mod team;
 
 use cakap_domain::akpk::{Assessment, SkpRating};
 

@@ -8,6 +8,7 @@ pub mod analysis_change;
 pub mod api_token;
 pub mod app_user;
 pub mod assessment;
+pub mod assessment_period;
 pub mod attendance;
 pub mod audit_log;
 pub mod certificate;

@@ -31,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0020_reminder", sql: include_str!("0020_reminder.sql") }),
             Box::new(SqlMigration { name: "m0021_seat_reservation", sql: include_str!("0021_seat_reservation.sql") }),
             Box::new(SqlMigration { name: "m0022_analysis_change", sql: include_str!("0022_analysis_change.sql") }),
+            Box::new(SqlMigration { name: "m0023_assessment_period", sql: include_str!("0023_assessment_period.sql") }),
         ]
     }
 }

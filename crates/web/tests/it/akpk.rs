@@ -777,3 +777,100 @@ async fn the_kept_analysis_follows_each_write_in_place_and_equals_a_fresh_load()
     same_as_fresh("a new employee").await;
     assert_eq!(app.store.analysis_loads(), loads + 1, "a new employee reloads");
 }
+
+/// The atasan rates the team in one grid: one save records every changed cell (and nothing for
+/// a cell already rated the same in the period); a wrong cell refuses the whole save, keeping
+/// what was typed; the planner's period shows who is left and reminds them.
+#[tokio::test]
+async fn the_atasan_rates_the_team_in_one_grid_and_the_period_shows_who_is_left() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let day = |d: time::Date| format!("{:02}-{:02}-{}", d.day(), u8::from(d.month()), d.year());
+    let today = cakap_domain::Zone::Wib.today();
+    let mut planner = app.login("perencana.medan").await;
+    planner.get("/akpk/periode").await;
+    let bad = planner.post("/akpk/periode", &[("name", "Penilaian 2027 Semester I"), ("starts_on", &day(today)), ("ends_on", "31-02-2027")]).await;
+    assert_eq!(bad.status, StatusCode::OK, "{}", bad.body);
+    assert!(bad.body.contains("tanggal selesai wajib diisi"), "{}", bad.body);
+    assert!(bad.body.contains("value=\"Penilaian 2027 Semester I\""), "the name typed is kept");
+    let res = planner
+        .post("/akpk/periode", &[("name", "Penilaian 2027 Semester I"), ("starts_on", &day(today)), ("ends_on", &day(today + time::Duration::days(30)))])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let period_url = res.location().to_string();
+
+    let mut pegawai = app.login("pegawai.medan").await;
+    assert_eq!(pegawai.get("/akpk/tim/penilaian").await.status, StatusCode::FORBIDDEN);
+    let mut atasan = app.login("atasan.medan").await;
+    let page = atasan.get("/akpk/tim/penilaian").await;
+    assert!(page.body.contains("Periode aktif") && page.body.contains("Penilaian 2027 Semester I"), "{}", page.body);
+    let scope = scope_of(&app, "atasan.medan").await;
+    let grid = scope.team().unwrap().grid(false, 0, 1000).await.unwrap();
+    assert!(grid.rows.len() >= 2, "the demo atasan has staff");
+    assert_eq!(grid.pending, grid.staff, "nobody is rated in a period that starts today");
+    let me = scope.principal().employee_id();
+    assert!(grid.rows.iter().all(|r| Some(r.employee_id) != me), "the atasan is not their own staff");
+    // Every cell of the first two staff, in one save.
+    let mut fields: Vec<(String, String)> = vec![];
+    for r in &grid.rows[..2] {
+        for c in r.cells.iter().flatten() {
+            fields.push((format!("n_{}_{}", r.employee_id, c.competency_id), c.required.saturating_sub(1).max(1).to_string()));
+        }
+    }
+    let cells = fields.len() as i64;
+    assert!(cells > 2);
+    let by_atasan = || {
+        let u = scope.principal().user_id().unwrap();
+        let app = &app;
+        async move { sql_count(app, &format!("SELECT COUNT(*) FROM assessment WHERE tenant_id = {t} AND method = 'supervisor' AND rater_user_id = {u}")).await }
+    };
+    let before = by_atasan().await;
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = atasan.post("/akpk/tim/penilaian", &form).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(by_atasan().await, before + cells, "one rating per cell, in one save");
+    let after = scope_of(&app, "atasan.medan").await.team().unwrap().grid(false, 0, 1000).await.unwrap();
+    assert_eq!(after.pending, grid.pending - 2, "two staff are done");
+    assert!(after.rows.iter().filter(|r| r.done()).any(|r| r.employee_id == grid.rows[0].employee_id));
+    // The same values again record nothing; the "belum dinilai" filter leaves the two out.
+    let res = atasan.post("/akpk/tim/penilaian", &form).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(by_atasan().await, before + cells, "unchanged cells are not recorded twice");
+    let pending_page = atasan.get("/akpk/tim/penilaian?belum=1").await.body;
+    assert!(!pending_page.contains(&format!("n_{}_", grid.rows[0].employee_id)), "a done employee is filtered out");
+    assert!(pending_page.contains(&format!("n_{}_", grid.rows[2.min(grid.rows.len() - 1)].employee_id)) || grid.rows.len() == 2);
+
+    // A wrong cell (someone outside the team) refuses all, and the typed value stays selected.
+    let r2 = &grid.rows[2.min(grid.rows.len() - 1)];
+    let c2 = r2.cells.iter().flatten().next().unwrap();
+    let outsider = sql_text(&app, &format!("SELECT CAST(id AS TEXT) FROM employee WHERE tenant_id = {} LIMIT 1", app.tenant_id("ambon").await)).await;
+    let typed_field = format!("n_{}_{}", r2.employee_id, c2.competency_id);
+    let wrong = format!("n_{outsider}_{}", c2.competency_id);
+    let res = atasan.post("/akpk/tim/penilaian", &[(typed_field.as_str(), "5"), (wrong.as_str(), "3")]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.body.contains("bukan staf di unit Anda"), "{}", res.body);
+    assert_eq!(by_atasan().await, before + cells, "nothing of a refused save is written");
+    let kept = res.body.split(&format!("name=\"{typed_field}\"")).nth(1).unwrap().split("</select>").next().unwrap();
+    assert!(kept.contains("value=\"5\" selected"), "the typed level stays: {kept}");
+    let huge: String = (0..2_100).map(|i| format!("n_{i}_{i}=1&")).collect();
+    let res = atasan.post_raw("/akpk/tim/penilaian", format!("{huge}_csrf={}", atasan.csrf)).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "more cells than a save may carry");
+
+    // The period: the atasan appears with their staff and how many are done; a reminder tells them.
+    let body = planner.get(&period_url).await.body;
+    assert!(body.contains("Penilaian 2027 Semester I"), "{body}");
+    let id: i64 = period_url.rsplit('/').next().unwrap().parse().unwrap();
+    let progress = op(&app, t).await.periods().unwrap().progress(id).await.unwrap();
+    let mine = progress.iter().find(|p| p.user_id == scope.principal().user_id().unwrap()).expect("the atasan is listed");
+    assert!(mine.done >= 2 && mine.done < mine.staff, "{mine:?}");
+    planner.get(&period_url).await;
+    let res = planner.post(&format!("{period_url}/ingatkan"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let told = sql_count(
+        &app,
+        &format!("SELECT COUNT(*) FROM notification WHERE tenant_id = {t} AND kind = 'assessment_due' AND user_id = {}", scope.principal().user_id().unwrap()),
+    )
+    .await;
+    assert_eq!(told, 1, "the atasan is reminded once");
+    assert_eq!(atasan.get(&period_url).await.status, StatusCode::FORBIDDEN, "progress is the planner's");
+}

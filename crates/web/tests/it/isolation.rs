@@ -101,7 +101,8 @@ async fn snapshot(app: &TestApp, code: &str) -> String {
          UNION ALL SELECT 'r|' || CAST(id AS TEXT) || '|' || status || '|' || title FROM learning_record WHERE tenant_id = {t} \
          UNION ALL SELECT 'p|' || CAST(id AS TEXT) || '|' || status || '|' || report FROM placement WHERE tenant_id = {t} \
          UNION ALL SELECT 'l|' || CAST(id AS TEXT) || '|' || body FROM placement_log WHERE tenant_id = {t} \
-         UNION ALL SELECT 'n|' || CAST(id AS TEXT) || '|' || CASE WHEN read_at IS NULL THEN 'baru' ELSE 'dibaca' END FROM notification WHERE tenant_id = {t} ORDER BY 1"
+         UNION ALL SELECT 'n|' || CAST(id AS TEXT) || '|' || CASE WHEN read_at IS NULL THEN 'baru' ELSE 'dibaca' END FROM notification WHERE tenant_id = {t} \
+         UNION ALL SELECT 'ap|' || CAST(id AS TEXT) || '|' || name || '|' || CASE WHEN reminded_at IS NULL THEN '-' ELSE 'diingatkan' END FROM assessment_period WHERE tenant_id = {t} ORDER BY 1"
     ))
     .await;
     format!(

@@ -36,6 +36,7 @@ pub struct Ids {
     pub verify_code: String,
     pub record: i64,
     pub placement: i64,
+    pub period: i64,
 }
 
 /// A route with its parameters filled in from `ids`. Panics on a parameter it does not know:
@@ -63,6 +64,7 @@ pub fn concrete(path: &str, ids: &Ids) -> String {
         "/sertifikat/" => ids.certificate,
         "/pembelajaran/" => ids.record,
         "/magang/" => ids.placement,
+        "/akpk/periode/" => ids.period,
         "/verifikasi/" => return path.replace("{code}", &ids.verify_code),
         "/profil/token/" => ids.token,
         "/akpk/impor/templat/" => return path.replace("{kind}", "penilaian.csv"),
@@ -103,6 +105,8 @@ pub async fn ids_of(app: &TestApp, code: &str) -> Ids {
     let document = op(app, t).await.planner().unwrap().add_document(agreement, "mou.pdf", pdf).await.unwrap();
     let (offering, meeting, enrollment, certificate, verify_code) = class_ids(app, t, program, employee).await;
     let (record, placement) = record_ids(app, t, employee).await;
+    let today = time::OffsetDateTime::now_utc().date();
+    let period = op(app, t).await.periods().unwrap().create(&format!("Penilaian rahasia {code}"), today, today).await.unwrap().id;
     Ids {
         unit: unit.id,
         position,
@@ -126,6 +130,7 @@ pub async fn ids_of(app: &TestApp, code: &str) -> Ids {
         verify_code,
         record,
         placement,
+        period,
     }
 }
 
@@ -298,6 +303,7 @@ fn every_route_parameter_is_known_to_the_tests() {
         verify_code: "0".repeat(32),
         record: 20,
         placement: 21,
+        period: 22,
     };
     for (route, url) in all_paths() {
         let filled = concrete(&url, &ids);

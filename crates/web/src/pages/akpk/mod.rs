@@ -2,6 +2,8 @@
 //! needs list with export, the calibration list, priority competencies, imports and the
 //! national roll-up.
 
+pub mod team;
+
 use crate::params::Form;
 use crate::params::{Path, Query};
 use askama::Template;
