@@ -147,14 +147,24 @@ impl JpmBands {
 }
 
 code_enum! {
-    /// How a level was assessed (DOMAIN.md, "Sources of levels").
+    /// How a level was assessed (DOMAIN.md, "Sources of levels"). `Calibration` is the
+    /// planner's calibrated level after raters disagreed, kept as its own method so the raters'
+    /// levels stay in the history.
     pub enum Method {
         SelfAssessment = ("self", "Penilaian Diri"),
         Supervisor = ("supervisor", "Atasan Langsung"),
         Peer = ("peer", "Rekan Kerja"),
         Assessor = ("assessor", "Assessment Center"),
         UjiKompetensi = ("uji_kompetensi", "Uji Kompetensi"),
+        Calibration = ("calibration", "Kalibrasi"),
     }
+}
+
+/// The latest calibration, when no rating of another method is newer: it then decides the
+/// effective level and closes the disagreement. A newer rating reopens both.
+fn standing_calibration(ratings: &[Rating]) -> Option<Rating> {
+    let cal = ratings.iter().filter(|r| r.method == Method::Calibration).max_by_key(|r| r.day).copied()?;
+    ratings.iter().all(|r| r.method == Method::Calibration || r.day <= cal.day).then_some(cal)
 }
 
 /// One assessment of one competency: method, level, and when (days since any fixed epoch).
@@ -204,7 +214,8 @@ impl EffectiveRule {
     }
 
     pub fn effective(&self, ratings: &[Rating]) -> Option<Rating> {
-        self.tiers.iter().find_map(|tier| ratings.iter().filter(|r| tier.contains(&r.method)).max_by_key(|r| r.day).copied())
+        standing_calibration(ratings)
+            .or_else(|| self.tiers.iter().find_map(|tier| ratings.iter().filter(|r| tier.contains(&r.method)).max_by_key(|r| r.day).copied()))
     }
 }
 
@@ -226,7 +237,11 @@ pub fn latest_per_method(ratings: &[Rating]) -> Vec<Rating> {
 /// Raters disagree by ≥ 2 levels (latest per method compared): the employee goes to the
 /// planner's "perlu kalibrasi" list.
 pub fn needs_calibration(ratings: &[Rating]) -> bool {
-    let latest = latest_per_method(ratings);
+    if standing_calibration(ratings).is_some() {
+        return false;
+    }
+    let others: Vec<Rating> = ratings.iter().filter(|r| r.method != Method::Calibration).copied().collect();
+    let latest = latest_per_method(&others);
     let (lo, hi) = latest.iter().fold((u8::MAX, 0), |(lo, hi), r| (lo.min(r.level), hi.max(r.level)));
     latest.len() >= 2 && hi - lo >= 2
 }
@@ -260,6 +275,19 @@ mod tests {
         // Nothing assessed yet: no score at all (the defect showed "0,00 · Kurang Optimal").
         assert_eq!(jpm([(3, None), (3, None)]), None);
         assert_eq!(jpm([(3, None), (3, Some(3))]), Some(50.0));
+    }
+
+    #[test]
+    fn a_calibration_decides_and_closes_the_disagreement_until_a_newer_rating() {
+        let r = |method, level, day| Rating { method, level, day };
+        let mut ratings = vec![r(Method::SelfAssessment, 5, 1), r(Method::Supervisor, 2, 2)];
+        assert!(needs_calibration(&ratings));
+        ratings.push(r(Method::Calibration, 3, 3));
+        assert!(!needs_calibration(&ratings), "closed by the calibration");
+        assert_eq!(EffectiveRule::default().effective(&ratings).unwrap().level, 3, "the calibrated level decides");
+        ratings.push(r(Method::Supervisor, 1, 4));
+        assert!(needs_calibration(&ratings), "a newer rating reopens it (self 5, supervisor 1)");
+        assert_eq!(EffectiveRule::default().effective(&ratings).unwrap().level, 1, "and the rule decides again");
     }
 
     #[test]

@@ -498,6 +498,25 @@ impl Analysis {
             .unwrap_or_default()
     }
 
+    /// The calibration list filtered: a unit's subtree, one competency, a name or NIP part.
+    pub fn calibration_matching(&self, unit_id: Option<i64>, competency_id: Option<i64>, q: Option<&str>) -> Vec<&Disagreement> {
+        let root = unit_id.and_then(|u| self.units.get(&u));
+        let q = q.map(str::trim).filter(|q| !q.is_empty());
+        let name_q = q.map(str::to_lowercase);
+        let nip_q: Option<String> = q.map(|q| q.chars().filter(|c| !c.is_whitespace()).collect()).filter(|n: &String| n.chars().all(|c| c.is_ascii_digit()));
+        self.calibration
+            .iter()
+            .filter(|d| {
+                let e = &self.employees[d.employee];
+                root.is_none_or(|r| self.in_subtree(e.unit_id, r))
+                    && competency_id.is_none_or(|c| self.competencies[d.competency].id == c)
+                    && (name_q.is_none()
+                        || name_q.as_deref().is_some_and(|n| e.name.to_lowercase().contains(n))
+                        || nip_q.as_deref().is_some_and(|n| e.nip.contains(n)))
+            })
+            .collect()
+    }
+
     /// Employee `ei`'s disagreements between raters.
     pub fn calibration_of(&self, ei: usize) -> &[Disagreement] {
         let from = self.calibration.partition_point(|d| d.employee < ei);

@@ -37,7 +37,8 @@ const SKP_COLUMNS: [ColumnSpec; 4] = [
 
 /// Method as people write it in spreadsheets.
 fn parse_method(s: &str) -> Option<Method> {
-    Method::parse_loose(s).or_else(|| match norm_header(s).as_str() {
+    // A calibration is the planner's act on the calibration page, never imported.
+    Method::parse_loose(s).filter(|m| *m != Method::Calibration).or_else(|| match norm_header(s).as_str() {
         "diri" | "mandiri" | "selfassessment" | "penilaiandiri" => Some(Method::SelfAssessment),
         "atasan" | "atasanlangsung" => Some(Method::Supervisor),
         "rekan" | "rekankerja" | "sejawat" => Some(Method::Peer),

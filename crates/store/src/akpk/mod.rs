@@ -93,6 +93,56 @@ impl NeedsAdmin<'_> {
         priorities::set_policy(self.scope.store(), &self.scope.ctx(), misi, program, items).await
     }
 
+    /// Settles raters' disagreement on one competency of one employee: the planner's level
+    /// (1–5) with the reason, recorded as a calibration (its own method: the raters' levels stay
+    /// in the history). It decides the effective level and closes the disagreement until a newer
+    /// rating. Only for a pair on the calibration list.
+    pub async fn calibrate(&self, employee_id: i64, competency_id: i64, level: u8, note: &str) -> Result<()> {
+        let scope = self.scope;
+        let an = scope.analysis_unchecked().await?;
+        let open = an.employee_index(employee_id).is_some_and(|ei| an.calibration_of(ei).iter().any(|d| an.competency(d.competency).id == competency_id));
+        let mut errs = vec![];
+        if !open {
+            errs.push(cakap_domain::FieldError::new("competency_id", "penilaian ini tidak (lagi) perlu dikalibrasi"));
+        }
+        if !(1..=5).contains(&level) {
+            errs.push(cakap_domain::FieldError::new("level", "pilih level hasil kalibrasi 1–5"));
+        }
+        if note.trim().is_empty() {
+            errs.push(cakap_domain::FieldError::new("note", "alasan kalibrasi wajib diisi"));
+        }
+        errs.extend(cakap_domain::text::check("note", "alasan kalibrasi", note, cakap_domain::text::EVIDENCE_MAX, true));
+        if !errs.is_empty() {
+            return Err(crate::error::StoreError::Invalid(errs));
+        }
+        let (t, ctx) = (scope.tenant_id(), scope.ctx());
+        let input = assessments::AssessmentInput {
+            competency_id,
+            level,
+            method: cakap_domain::competency::Method::Calibration,
+            assessed_on: scope.today(),
+            evidence: note.trim().to_string(),
+            rater_name: scope.principal().name().to_string(),
+        };
+        let txn = scope.store().write().await?;
+        let c = assessments::active_competency(&txn, t, competency_id).await?;
+        use sea_orm::ActiveModelTrait;
+        let m = assessments::model(t, employee_id, &c, &input, ctx.user_id).insert(&txn).await?;
+        let change = Some(changes::Change::Employee(employee_id));
+        crate::audit::record_change(
+            &txn,
+            &ctx,
+            t,
+            ("calibrate", cakap_domain::audit::AuditEntity::Assessment, m.id.to_string()),
+            change,
+            None::<&()>,
+            Some(&input),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// All or nothing: rows written, or every problem by row and column.
     pub async fn import_assessments(&self, table: &Table) -> Result<imports::Outcome> {
         imports::import_assessments(self.scope.store(), &self.scope.ctx(), table).await

@@ -206,14 +206,15 @@ async fn each_role_assesses_only_whom_and_how_it_may() {
 
     // Self 5 against supervisor 2 (latest of each): the planner's calibration list shows it.
     let mut pl = app.login("perencana.medan").await;
-    let cal = pl.get("/akpk/kalibrasi").await.body;
     let name = op(&app, t).await.employees().unwrap().get(me).await.unwrap().name;
+    let cal = pl.get(&format!("/akpk/kalibrasi?q={}", name.replace(' ', "+"))).await.body;
     let row = cal.split(&format!("/akpk/pegawai/{me}\"")).nth(1).expect("employee in calibration list");
     let row = row.split("</tr>").next().unwrap();
     assert!(cal.contains(&name) && row.contains("Integritas") && row.contains("Penilaian Diri: 5") && row.contains("Atasan Langsung: 2"), "{row}");
     // The planner's home counts the same list; the employee's home shows her JPM.
     let home = pl.get("/").await.body;
-    let n = cal.matches("<tr><td class=\"nowrap\">").count();
+    let all = pl.get("/akpk/kalibrasi").await.body;
+    let n = all.split("<p><strong>").nth(1).and_then(|s| s.split("</strong>").next()).unwrap();
     assert!(home.contains(&format!("<span class=\"num\">{n}</span><span>Penilaian perlu kalibrasi</span>")), "{n}: {home}");
     assert!(p.get("/").await.body.contains("<span>JPM saya"));
     // A planner form error keeps what was typed.
@@ -873,4 +874,76 @@ async fn the_atasan_rates_the_team_in_one_grid_and_the_period_shows_who_is_left(
     .await;
     assert_eq!(told, 1, "the atasan is reminded once");
     assert_eq!(atasan.get(&period_url).await.status, StatusCode::FORBIDDEN, "progress is the planner's");
+}
+
+/// The planner narrows the calibration list, exports it, and settles one disagreement: the
+/// calibrated level (its own method, with the reason) becomes the effective level and the row
+/// leaves the list; a settle without a reason is refused with the typed level kept.
+#[tokio::test]
+async fn the_planner_filters_exports_and_settles_the_calibration_list() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let an = op(&app, t).await.analysis().await.unwrap();
+    let total = an.calibration.len();
+    assert!(total > 1, "the demo has disagreements");
+    let d = &an.calibration[0];
+    let (e, c) = (an.employees[d.employee].clone(), an.competency(d.competency).clone());
+    let mut pl = app.login("perencana.medan").await;
+    let all = pl.get("/akpk/kalibrasi").await.body;
+    assert!(all.contains(&format!("<p><strong>{total}</strong> kompetensi pegawai perlu dikalibrasi")), "{all}");
+    // Filtered by NIP and by competency.
+    let by_nip = pl.get(&format!("/akpk/kalibrasi?q={}", e.nip)).await.body;
+    let shown = by_nip.matches("<tr id=\"k-").count();
+    assert_eq!(shown, an.calibration.iter().filter(|x| x.employee == d.employee).count(), "{by_nip}");
+    let by_comp = pl.get(&format!("/akpk/kalibrasi?kompetensi={}", c.id)).await.body;
+    let n_comp = an.calibration.iter().filter(|x| x.competency == d.competency).count();
+    assert!(by_comp.contains(&format!("<p><strong>{n_comp}</strong>")), "{n_comp}");
+    assert_eq!(pl.get("/akpk/kalibrasi?kompetensi=abc").await.status, StatusCode::BAD_REQUEST);
+    // The export holds every row of the filter.
+    let x = pl.get(&format!("/akpk/kalibrasi/unduh.xlsx?kompetensi={}", c.id)).await;
+    assert_eq!(x.status, StatusCode::OK);
+    let rows = xlsx_rows(&x.bytes);
+    assert_eq!(rows.len(), n_comp, "one row per disagreement");
+    assert!(rows.iter().all(|r| r[3] == c.name));
+
+    // Settling without a reason: refused, the level typed stays selected on that row.
+    let form = |note: &str| {
+        vec![
+            ("employee_id".to_string(), e.id.to_string()),
+            ("competency_id".to_string(), c.id.to_string()),
+            ("level".to_string(), "3".to_string()),
+            ("note".to_string(), note.to_string()),
+            ("back".to_string(), format!("kompetensi={}", c.id)),
+        ]
+    };
+    let f = form(" ");
+    let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = pl.post("/akpk/kalibrasi/tetapkan", &fields).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("alasan kalibrasi wajib diisi"), "{}", res.body);
+    let row = res.body.split(&format!("id=\"k-{}-{}\"", e.id, c.id)).nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(row.contains("value=\"3\" selected"), "{row}");
+    // The employee cannot settle.
+    let mut pg = app.login("pegawai.medan").await;
+    pg.get("/").await;
+    assert_eq!(pg.post("/akpk/kalibrasi/tetapkan", &fields).await.status, StatusCode::FORBIDDEN);
+
+    let f = form("Dibahas bersama atasan: bukti kinerja mendukung level 3");
+    let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = pl.post("/akpk/kalibrasi/tetapkan", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), format!("/akpk/kalibrasi?kompetensi={}", c.id), "back to the same filtered list");
+    let after = pl.get("/akpk/kalibrasi").await.body;
+    assert!(after.contains(&format!("<p><strong>{}</strong>", total - 1)), "one fewer to calibrate");
+    let an = op(&app, t).await.analysis().await.unwrap();
+    let ei = an.employee_index(e.id).unwrap();
+    let held = an.against(ei, e.position_id).unwrap();
+    if let Some(r) = held.rows.iter().find(|r| r.competency_id == c.id) {
+        assert_eq!((r.actual, r.decided_by), (Some(3), Some(cakap_domain::competency::Method::Calibration)), "the calibrated level decides");
+    }
+    let history = op(&app, t).await.akpk_records().unwrap().history(e.id).await.unwrap();
+    assert!(history.iter().any(|h| h.method == cakap_domain::competency::Method::Calibration && h.evidence.starts_with("Dibahas")));
+    // Settling again: no longer on the list.
+    let res = pl.post("/akpk/kalibrasi/tetapkan", &fields).await;
+    assert!(res.body.contains("tidak (lagi) perlu dikalibrasi"), "{}", res.status);
 }

@@ -2,6 +2,7 @@
 //! needs list with export, the calibration list, priority competencies, imports and the
 //! national roll-up.
 
+pub mod calibration;
 pub mod team;
 
 use crate::params::Form;
@@ -521,7 +522,7 @@ impl NeedsPage {
 const NEEDS_PER_PAGE: u64 = 50;
 
 /// Units as indented options (tree order).
-fn unit_options<'a>(units: impl Iterator<Item = &'a Unit>) -> Vec<(i64, String)> {
+pub(crate) fn unit_options<'a>(units: impl Iterator<Item = &'a Unit>) -> Vec<(i64, String)> {
     let mut units: Vec<&Unit> = units.filter(|u| u.active).collect();
     units.sort_by(|a, b| a.path.cmp(&b.path));
     units.into_iter().map(|u| (u.id, u.indented())).collect()
@@ -710,36 +711,6 @@ pub async fn view_need_close_post(session: Session, a: Actor, Path(id): Path<i64
 }
 
 // ---------------------------------------------------------------- calibration
-
-#[derive(Template)]
-#[template(path = "akpk/calibration.html")]
-struct CalibrationPage {
-    layout: Layout,
-    /// (employee id, NIP, name, unit, competency, latest level per method)
-    rows: Vec<(i64, String, String, String, String, String)>,
-}
-
-pub async fn view_calibration_get(session: Session, a: Actor) -> Result<Response> {
-    a.require(Permission::ReadNeeds)?;
-    let an = a.scope()?.analysis().await?;
-    let rows = an
-        .calibration
-        .iter()
-        .map(|d| {
-            let e = &an.employees[d.employee];
-            (
-                e.id,
-                view::nip(&e.nip),
-                e.name.clone(),
-                an.units.get(&e.unit_id).map(|u| u.name.clone()).unwrap_or_default(),
-                an.competency(d.competency).name.clone(),
-                d.latest.iter().map(|(m, l)| format!("{}: {l}", m.label())).collect::<Vec<_>>().join(" · "),
-            )
-        })
-        .collect();
-    let layout = Layout::new(&a, &session, "Perlu Kalibrasi", "/akpk/kalibrasi").await;
-    Ok(render(CalibrationPage { layout, rows }))
-}
 
 // ---------------------------------------------------------------- priorities
 
