@@ -43,6 +43,17 @@ impl Records<'_> {
         assessments::for_employee(&self.scope.store().db, self.scope.tenant_id(), employee_id).await?.into_iter().map(assessments::typed).collect()
     }
 
+    /// The name of the employee's atasan (the nearest supervisor above them), for the AKPK's
+    /// signature block; None when the unit has none.
+    pub async fn atasan_name(&self, employee_id: i64) -> Result<Option<String>> {
+        self.check(employee_id).await?;
+        let db = &self.scope.store().db;
+        let t = self.scope.tenant_id();
+        let Some(&first) = crate::learning::notify::supervisors_of(db, t, employee_id).await?.first() else { return Ok(None) };
+        use sea_orm::EntityTrait;
+        Ok(crate::entity::app_user::Entity::find_by_id(first).one(db).await?.map(|u| u.name))
+    }
+
     /// The employee's SKP ratings, latest year first.
     pub async fn skp(&self, employee_id: i64) -> Result<Vec<SkpRecord>> {
         self.check(employee_id).await?;

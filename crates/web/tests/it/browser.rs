@@ -112,7 +112,8 @@ async fn planner_drills_from_the_heatmap_to_an_akpk_in_a_browser() {
         // On a phone the page fits the width (tables scroll inside their own box).
         c.set_window_size(390, 844).await?;
         let overflow = c.execute("return document.documentElement.scrollWidth - window.innerWidth", vec![]).await?;
-        assert!(overflow.as_i64().unwrap_or(99) <= 1, "page scrolls sideways by {overflow}");
+        let wide = c.execute(WIDEST, vec![]).await?;
+        assert!(overflow.as_i64().unwrap_or(99) <= 1, "page scrolls sideways by {overflow}: {wide}");
         // …and the gap table reads as one card per competency, its header hidden.
         let thead = c.execute("return getComputedStyle(document.querySelector('table.stack thead')).display", vec![]).await?;
         assert_eq!(thead.as_str(), Some("none"));
@@ -127,6 +128,10 @@ async fn planner_drills_from_the_heatmap_to_an_akpk_in_a_browser() {
     }
     let _ = c.close().await;
 }
+
+/// The elements reaching past the window's right edge (for a failure message).
+const WIDEST: &str = "const over = e => e.getBoundingClientRect().right > window.innerWidth + 1; const clips = e => ['auto', 'scroll', 'hidden'].includes(getComputedStyle(e).overflowX); \
+    return Array.from(document.querySelectorAll('body *')).filter(e => over(e) && !(e.parentElement && (over(e.parentElement) || clips(e.parentElement)))).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + e.outerHTML.slice(0, 200)).join(' | ')";
 
 /// Whether the page scrolls sideways (a phone page must not).
 async fn overflow(c: &Client) -> Result<i64, fantoccini::error::CmdError> {
@@ -238,4 +243,178 @@ async fn the_delivery_journey_on_a_phone() {
     }
     let _ = c.close().await;
     assert_eq!(sql_count(&app, &format!("SELECT COUNT(*) FROM attendance WHERE tenant_id = {t} AND meeting_id = {meeting} AND method = 'qr'")).await, 1);
+}
+
+/// The page as Chromium prints it (A4), through WebDriver's "print page".
+async fn print_pdf(c: &Client) -> Vec<u8> {
+    use base64::Engine;
+    use webdriver::command::{PrintParameters, WebDriverCommand};
+    let json = c.issue_cmd(WebDriverCommand::Print(PrintParameters { background: true, ..Default::default() })).await.expect("print");
+    base64::engine::general_purpose::STANDARD.decode(json.as_str().expect("base64 text")).expect("a PDF")
+}
+
+/// The pages of a PDF and its text, by poppler's pdfinfo and pdftotext.
+fn pdf_facts(pdf: &[u8]) -> (u32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cetak.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let info = Command::new("pdfinfo").arg(&path).output().expect("pdfinfo (poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout).to_string();
+    let pages = info.lines().find_map(|l| l.strip_prefix("Pages:")).map(|p| p.trim().parse().unwrap()).expect("a page count");
+    let text = Command::new("pdftotext").args(["-layout"]).arg(&path).arg("-").output().expect("pdftotext");
+    (pages, String::from_utf8_lossy(&text.stdout).to_string())
+}
+
+/// One employee's AKPK, printed as Chromium prints it: at most two A4 pages, numbered, with the
+/// signature block of the employee, the atasan and the head of BKPSDM named in the settings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_akpk_prints_on_two_pages_with_signatures() {
+    if !chromium_present() {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let scope = op(&app, t).await;
+    scope
+        .settings_admin()
+        .unwrap()
+        .update(|mut s| {
+            s.kepala_bkpsdm = "Drs. Hendra Siregar, M.Si.".into();
+            s
+        })
+        .await
+        .unwrap();
+    // The employee with the longest standard, aiming at a JPT position (both tables print).
+    let an = op(&app, t).await.analysis().await.unwrap();
+    let ei = (0..an.employees.len()).max_by_key(|ei| an.required(*ei).len()).unwrap();
+    let e = an.employees[ei].clone();
+    let target = an.positions.values().filter(|p| p.id != e.position_id).max_by_key(|p| p.jenjang.code().starts_with("jpt")).unwrap().id;
+    sql_exec(&app, &format!("UPDATE employee SET target_position_id = {target} WHERE tenant_id = {t} AND id = {}", e.id)).await;
+    cakap_store::revision::bump(&app.store.db, t, cakap_domain::audit::Area::Org).await.unwrap();
+    let base = serve(&app).await;
+    let (_driver, c) = browser().await;
+    let result = async {
+        log_in(&c, &base, "perencana.medan").await?;
+        c.goto(&format!("{base}/akpk/pegawai/{}", e.id)).await?;
+        c.wait().for_element(Locator::XPath("//h2[starts-with(text(), 'Terhadap jabatan target')]")).await?;
+        Ok::<_, fantoccini::error::CmdError>(print_pdf(&c).await)
+    }
+    .await;
+    let _ = c.close().await;
+    let (pages, text) = pdf_facts(&result.expect("printed"));
+    assert!((1..=2).contains(&pages), "{pages} pages:\n{text}");
+    for want in
+        ["Pegawai yang dinilai", "Atasan Langsung", "Kepala BKPSDM", "Drs. Hendra Siregar, M.Si.", e.name.as_str(), "Halaman 1 dari", "Terhadap jabatan target"]
+    {
+        assert!(text.contains(want), "{want:?} missing from the print:\n{text}");
+    }
+    assert!(!text.contains("Riwayat Penilaian") && !text.contains("Catat Penilaian"), "history and forms stay off paper:\n{text}");
+}
+
+/// The atasan rates the team on a phone (390 × 844): the grid is one card per staff member,
+/// levels are picked from selects, one save records them, the card says "lengkap", and the page
+/// never scrolls sideways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_atasan_rates_the_team_grid_on_a_phone() {
+    if !chromium_present() {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let scope = scope_of(&app, "atasan.medan").await;
+    let grid = scope.team().unwrap().grid(false, 0, 25).await.unwrap();
+    let first = grid.rows[0].clone();
+    let base = serve(&app).await;
+    let (_driver, c) = browser().await;
+    let result = async {
+        c.set_window_size(390, 844).await?;
+        log_in(&c, &base, "atasan.medan").await?;
+        c.find(Locator::Css("a[href='/akpk/tim/penilaian']")).await?.click().await?;
+        c.wait().for_element(Locator::XPath("//h1[text()='Penilaian Kompetensi Tim']")).await?;
+        assert!(overflow(&c).await? <= 1, "the grid scrolls sideways on a phone");
+        for cell in first.cells.iter().flatten() {
+            let select = c.find(Locator::Css(&format!("select[name='n_{}_{}']", first.employee_id, cell.competency_id))).await?;
+            select.select_by_value(&cell.required.to_string()).await?;
+        }
+        c.find(Locator::XPath("//button[text()='Simpan penilaian']")).await?.click().await?;
+        let flash = c.wait().for_element(Locator::Css("div.flash")).await?.text().await?;
+        assert!(flash.contains("berhasil disimpan"), "{flash}");
+        let card = c
+            .find(Locator::XPath(&format!("//tr[.//select[@name='n_{}_{}']]", first.employee_id, first.cells.iter().flatten().next().unwrap().competency_id)))
+            .await?;
+        assert!(card.text().await?.contains("lengkap"), "the saved staff member is done");
+        // The "belum dinilai" filter leaves them out.
+        c.find(Locator::Css("input[name=belum]")).await?.click().await?;
+        c.find(Locator::XPath("//button[text()='Tampilkan']")).await?.click().await?;
+        c.wait().for_element(Locator::Css("input[name=belum]:checked")).await?;
+        let left = c.find_all(Locator::Css(&format!("select[name^='n_{}_']", first.employee_id))).await?;
+        assert!(left.is_empty(), "a done staff member is filtered out");
+        assert!(overflow(&c).await? <= 1);
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    if let Err(e) = &result {
+        let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+        let src = c.source().await.unwrap_or_default();
+        let _ = c.close().await;
+        panic!("{e} at {url}: {}", src.chars().take(3000).collect::<String>());
+    }
+    let _ = c.close().await;
+    let after = scope_of(&app, "atasan.medan").await.team().unwrap().grid(false, 0, 1000).await.unwrap();
+    assert!(after.rows.iter().find(|r| r.employee_id == first.employee_id).unwrap().done());
+}
+
+/// The planner's journey from Beranda's high-priority count to the filtered needs list, a name
+/// search and a different order, then to the calibration list, where one disagreement is
+/// settled with a level and a reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_planner_goes_from_needs_to_calibration() {
+    if !chromium_present() {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let an = op(&app, t).await.analysis().await.unwrap();
+    let before = an.calibration.len();
+    let base = serve(&app).await;
+    let (_driver, c) = browser().await;
+    let result = async {
+        log_in(&c, &base, "perencana.medan").await?;
+        c.find(Locator::Css("a[href='/akpk/kebutuhan?prioritas=tinggi']")).await?.click().await?;
+        c.wait().for_element(Locator::Css("select[name=prioritas] option[value=tinggi][selected]")).await?;
+        let prios = c.find_all(Locator::Css("table tbody tr td.num:first-child")).await?;
+        assert!(!prios.is_empty(), "high-priority needs are listed");
+        for p in prios.iter().take(10) {
+            let n: u32 = p.text().await?.split_whitespace().next().unwrap_or("0").parse().unwrap_or(0);
+            assert!(n >= 60, "only high priorities: {n}");
+        }
+        // Search by the first row's name, ordered by gap.
+        let name = c.find(Locator::Css("table tbody tr td:nth-child(2) a")).await?.text().await?;
+        c.find(Locator::Css("input[name=q]")).await?.send_keys(&name).await?;
+        c.find(Locator::Css("select[name=urut]")).await?.select_by_value("kesenjangan").await?;
+        c.find(Locator::XPath("//button[text()='Saring']")).await?.click().await?;
+        c.wait().for_element(Locator::Css("select[name=urut] option[value=kesenjangan][selected]")).await?;
+        for a in c.find_all(Locator::Css("table tbody tr td:nth-child(2) a")).await? {
+            assert_eq!(a.text().await?, name, "the search keeps to the name");
+        }
+        // To the calibration list, and settle the first row.
+        c.goto(&format!("{base}/")).await?;
+        c.find(Locator::Css("a[href='/akpk/kalibrasi']")).await?.click().await?;
+        c.wait().for_element(Locator::XPath("//h1[text()='Perlu Kalibrasi']")).await?;
+        c.find(Locator::Css("form.calibrate select[name=level]")).await?.select_by_value("3").await?;
+        c.find(Locator::Css("form.calibrate input[name=note]")).await?.send_keys("Disepakati bersama atasan").await?;
+        c.find(Locator::Css("form.calibrate button")).await?.click().await?;
+        let flash = c.wait().for_element(Locator::Css("div.flash")).await?.text().await?;
+        assert!(flash.contains("berhasil disimpan"), "{flash}");
+        let count = c.find(Locator::XPath("//p[contains(., 'kompetensi pegawai perlu dikalibrasi')]/strong")).await?.text().await?;
+        assert_eq!(count, (before - 1).to_string(), "one fewer to calibrate");
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    if let Err(e) = &result {
+        let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+        let src = c.source().await.unwrap_or_default();
+        let _ = c.close().await;
+        panic!("{e} at {url}: {}", src.chars().take(3000).collect::<String>());
+    }
+    let _ = c.close().await;
 }

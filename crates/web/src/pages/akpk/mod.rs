@@ -286,6 +286,12 @@ struct EmployeePage {
     ratings: Vec<(&'static str, &'static str)>,
     levels: Vec<(&'static str, &'static str)>,
     printed: String,
+    /// The signature block: the atasan's and the head of BKPSDM's names (blank lines when unknown),
+    /// the instansi and the place and date line.
+    atasan: String,
+    kepala: String,
+    instansi: String,
+    signed_at: String,
 }
 
 /// Choices 1–n as (value, label) for a select.
@@ -369,6 +375,8 @@ async fn employee_page(session: &Session, a: &Actor, id: i64, typed: Typed) -> R
     if form.assessed_on.is_empty() {
         form.assessed_on = a.today().to_string();
     }
+    let atasan = records.atasan_name(e.id).await?.unwrap_or_default();
+    let tenant = scope.tenant();
     let layout = Layout::new(a, session, format!("AKPK {}", e.name), "/akpk").await.crumbs(vec![
         ("Pegawai".into(), "/organisasi/pegawai".into()),
         (e.name.clone(), format!("/organisasi/pegawai/{}", e.id)),
@@ -398,6 +406,10 @@ async fn employee_page(session: &Session, a: &Actor, id: i64, typed: Typed) -> R
             ratings: SkpRating::ALL.iter().map(|r| (r.code(), r.label())).collect(),
             levels: numbers(5),
             printed: view::date_short(&a.today()),
+            atasan,
+            kepala: tenant.settings.kepala_bkpsdm.clone(),
+            instansi: tenant.name.clone(),
+            signed_at: cakap_domain::format::date_long(a.today()),
         },
     ))
 }
