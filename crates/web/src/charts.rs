@@ -55,7 +55,8 @@ pub fn heatmap(rows: &[(String, Option<String>)], cols: &[String], cells: &[Vec<
     let mut s = String::new();
     let _ = write!(
         s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" class="chart heatmap" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{}" font-family="system-ui, sans-serif" font-size="12">"##,
+        // A group, not an image: its row labels are links (axe: nested-interactive).
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="chart heatmap" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="group" aria-label="{}" font-family="system-ui, sans-serif" font-size="12">"##,
         esc(caption)
     );
     // Legend, top left: the scale from low to high, and the fill of a cell without data.

@@ -15,7 +15,7 @@ use crate::helpers::*;
 
 const DRIVER: &str = "/usr/bin/chromedriver";
 
-struct Driver(Child);
+pub struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -31,7 +31,7 @@ fn free_port() -> u16 {
 /// Whether the browser is here. Tests never install system packages: `.ci/run` installs
 /// chromium and sets `CAKAP_REQUIRE_BROWSER=1`, so in CI a missing browser fails the run; on a
 /// developer machine without it the browser tests say so and skip.
-fn chromium_present() -> bool {
+pub fn chromium_present() -> bool {
     if std::path::Path::new(DRIVER).exists() && std::path::Path::new("/usr/bin/chromium").exists() {
         return true;
     }
@@ -42,7 +42,7 @@ fn chromium_present() -> bool {
     false
 }
 
-async fn browser() -> (Driver, Client) {
+pub async fn browser() -> (Driver, Client) {
     let port = free_port();
     let child = Command::new(DRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver");
     let driver = Driver(child);
@@ -66,7 +66,7 @@ async fn browser() -> (Driver, Client) {
 }
 
 /// Serves the app on a free port for the browser.
-async fn serve(app: &TestApp) -> String {
+pub async fn serve(app: &TestApp) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let router = app.router.clone();

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod a11y;
 mod akpk;
 mod auth;
 mod browser;
