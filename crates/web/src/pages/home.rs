@@ -199,10 +199,78 @@ pub struct Card {
     pub href: String,
 }
 
+/// Something waiting for this user, with where to do it ("Menunggu tindakan Anda").
+pub struct Task {
+    pub text: String,
+    pub href: String,
+}
+
+/// What waits for each role: the PPK's plans to decide, the PyB's to submit, approvals of
+/// classes and external learning, the atasan's staff to rate in the active period, the
+/// planner's period progress and calibration, the instructor's classes. Only what the role may
+/// open; nothing when nothing waits.
+async fn tasks_for(a: &Actor) -> Result<Vec<Task>> {
+    let scope = a.scope()?;
+    let mut out = vec![];
+    let plans = if a.can(Permission::DecidePlan) || a.can(Permission::SubmitPlan) { scope.plans()?.list().await? } else { vec![] };
+    if a.can(Permission::DecidePlan) {
+        for p in plans.iter().filter(|p| p.status == cakap_domain::plan::workflow::PlanStatus::Submitted) {
+            out.push(Task { text: format!("Rencana \"{}\" ({}) menunggu penetapan Anda", p.title, p.year), href: format!("/rencana/{}", p.id) });
+        }
+    }
+    if a.can(Permission::SubmitPlan) {
+        use cakap_domain::plan::workflow::PlanStatus::{Draft, Returned};
+        for p in plans.iter().filter(|p| matches!(p.status, Draft | Returned)) {
+            let what = if p.status == Returned { "dikembalikan PPK untuk diperbaiki" } else { "siap diajukan ke PPK" };
+            out.push(Task { text: format!("Rencana \"{}\" ({}) {what}", p.title, p.year), href: format!("/rencana/{}", p.id) });
+        }
+    }
+    if a.can(Permission::ManageClasses) || a.can(Permission::NominateTeam) {
+        let classes = if a.can(Permission::ManageClasses) { scope.awaiting_bkpsdm().await?.len() } else { scope.team_learning()?.pending().await?.len() };
+        let records = scope.records_awaiting().await?.len();
+        if classes > 0 {
+            out.push(Task { text: format!("{} usulan peserta kelas menunggu persetujuan Anda", view::int(classes as u64)), href: "/kelas/persetujuan".into() });
+        }
+        if records > 0 {
+            out.push(Task {
+                text: format!("{} pembelajaran eksternal menunggu persetujuan Anda", view::int(records as u64)),
+                href: "/kelas/persetujuan".into(),
+            });
+        }
+    }
+    if let Ok(team) = scope.team() {
+        let grid = team.grid(true, 0, 0).await?;
+        if grid.pending > 0 {
+            let period = grid.period.as_ref().map(|p| format!(" pada {}", p.name)).unwrap_or_default();
+            out.push(Task {
+                text: format!("{} dari {} pegawai Anda belum dinilai lengkap{period}", view::int(grid.pending as u64), view::int(grid.staff as u64)),
+                href: "/akpk/tim/penilaian?belum=1".into(),
+            });
+        }
+    }
+    if a.can(Permission::ManageNeeds)
+        && let Some(p) = scope.periods()?.active().await?
+    {
+        let progress = scope.periods()?.progress(p.id).await?;
+        let behind = progress.iter().filter(|r| r.done < r.staff).count();
+        if behind > 0 {
+            out.push(Task { text: format!("{}: {} atasan belum selesai menilai", p.name, view::int(behind as u64)), href: format!("/akpk/periode/{}", p.id) });
+        }
+    }
+    if a.can(Permission::TeachClasses) {
+        let today = scope.today();
+        for c in scope.taught_classes().await?.into_iter().filter(|c| c.ends_on >= today).take(5) {
+            out.push(Task { text: format!("Anda mengajar \"{}\" ({})", c.title, view::period(c.starts_on, c.ends_on)), href: format!("/kelas/{}", c.id) });
+        }
+    }
+    Ok(out)
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     layout: Layout,
+    tasks: Vec<Task>,
     cards: Vec<Card>,
     jobs: Vec<(String, String, i64, i64, i64)>,
     visi: String,
@@ -267,13 +335,17 @@ pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor
     let mut jobs = vec![];
     let mut visi = String::new();
     let mut gauge = None;
+    let mut tasks = vec![];
     if a.is_super_admin() {
         let tenants = a.nation(&s.store)?.tenants().await?;
         cards.push(Card { label: "Instansi terdaftar".into(), value: view::int(tenants.len() as u64), href: "/instansi".into() });
     }
     if let Ok(scope) = a.scope() {
         visi = scope.tenant().settings.visi.clone();
-        if let Ok(employees) = scope.employees() {
+        // An instructor reads no employee: no "Pegawai: 0" card.
+        if let Ok(employees) = scope.employees()
+            && !matches!(a.roles.employee_scope(), cakap_domain::ReadScope::None | cakap_domain::ReadScope::Own)
+        {
             let label = if a.roles.has(Role::Supervisor) && !a.roles.has(Role::Admin) { "Pegawai di unit Anda" } else { "Pegawai aktif" };
             cards.push(Card { label: label.into(), value: view::int(employees.count_active().await?), href: "/organisasi/pegawai".into() });
         }
@@ -290,8 +362,9 @@ pub async fn view_home_get(State(s): State<AppState>, session: Session, a: Actor
         }
         akpk_cards(&a, &mut cards).await?;
         gauge = learning_cards(&a, &mut cards).await?;
+        tasks = tasks_for(&a).await?;
     }
-    Ok(render(HomePage { layout, cards, jobs, visi, gauge }))
+    Ok(render(HomePage { layout, tasks, cards, jobs, visi, gauge }))
 }
 
 #[cfg(test)]

@@ -721,3 +721,33 @@ async fn an_atasan_reserves_seats_for_the_unit_and_names_people_later() {
     assert_eq!(sql_count(&app, &format!("SELECT COUNT(*) FROM seat_reservation WHERE tenant_id = {t}")).await, 0);
     assert_eq!(status(outsiders[1].clone()).await, "enrolled");
 }
+
+/// Beranda says what waits for each role: the PyB the plan to submit, the PPK the submitted plan,
+/// the instructor the classes taught (and no employee count), the atasan the staff not yet
+/// rated in the active period, the planner the atasan behind in it.
+#[tokio::test]
+async fn beranda_lists_what_waits_for_each_role() {
+    let app = TestApp::demo().await;
+    cakap_store::demo::delivery::load(&app.store).await.unwrap();
+    let t = app.tenant_id("serang").await;
+    let tasks = |body: &str| body.split("Menunggu tindakan Anda").nth(1).map(|s| s.split("</section>").next().unwrap().to_string()).unwrap_or_default();
+    let mut ins = app.login("instruktur.serang").await;
+    let home = ins.get("/").await.body;
+    assert!(tasks(&home).contains("Anda mengajar"), "{home}");
+    assert!(!home.contains("Pegawai aktif") && !home.contains("Pegawai di unit Anda"), "no employee count for an instructor");
+    // A period opens: the atasan is told who is left, the planner which atasan are behind.
+    let today = op(&app, t).await.today();
+    op(&app, t).await.periods().unwrap().create("Penilaian 2027 Semester I", today, today + time::Duration::days(30)).await.unwrap();
+    let atasan = app.login("atasan.serang").await.get("/").await.body;
+    assert!(tasks(&atasan).contains("belum dinilai lengkap pada Penilaian 2027 Semester I"), "{atasan}");
+    assert!(tasks(&atasan).contains("/akpk/tim/penilaian?belum=1"));
+    let planner = app.login("perencana.serang").await.get("/").await.body;
+    assert!(tasks(&planner).contains("Penilaian 2027 Semester I: "), "{planner}");
+    // A draft plan waits for the PyB; once submitted, for the PPK.
+    let plans = op(&app, t).await.plans().unwrap().list().await.unwrap();
+    let ppk = app.login("ppk.serang").await.get("/").await.body;
+    let submitted = plans.iter().any(|p| p.status == cakap_domain::plan::workflow::PlanStatus::Submitted);
+    assert_eq!(tasks(&ppk).contains("menunggu penetapan Anda"), submitted, "{ppk}");
+    let pegawai = app.login("pegawai.serang").await.get("/").await.body;
+    assert!(!pegawai.contains("Menunggu tindakan Anda"), "nothing of others' work waits for an employee");
+}
