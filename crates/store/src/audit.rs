@@ -84,8 +84,28 @@ pub struct AuditRow {
     pub entity: Option<AuditEntity>,
     pub entity_code: String,
     pub entity_id: String,
-    /// The snapshot after the change, or before it for a removal.
-    pub change: Option<String>,
+    /// The snapshots before and after the change (JSON), as written.
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Which audit rows to read.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub entity: Option<AuditEntity>,
+    /// The acting user's id.
+    pub actor: Option<i64>,
+    /// From this instant (inclusive) to that (exclusive): the filter's days in the tenant's zone.
+    pub from: Option<time::OffsetDateTime>,
+    pub until: Option<time::OffsetDateTime>,
+}
+
+/// An account that appears in the log, for the user filter.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: i64,
+    pub login: String,
+    pub name: String,
 }
 
 /// Reading one audit log: the tenant's ([`crate::Scope::audit`]) or the national one
@@ -97,11 +117,20 @@ pub struct AuditLog<'a> {
 
 impl AuditLog<'_> {
     /// Newest first, one page, with the actors' logins (one query for the page, not one per row).
-    pub async fn page(&self, entity: Option<AuditEntity>, page: u64, per_page: u64) -> Result<crate::org::Page<AuditRow>> {
+    pub async fn page(&self, f: &AuditFilter, page: u64, per_page: u64) -> Result<crate::org::Page<AuditRow>> {
         let db = &self.store.db;
         let mut q = audit_log::Entity::find().filter(audit_log::Column::TenantId.eq(self.tenant_id));
-        if let Some(e) = entity {
+        if let Some(e) = f.entity {
             q = q.filter(audit_log::Column::Entity.eq(e.code()));
+        }
+        if let Some(u) = f.actor {
+            q = q.filter(audit_log::Column::ActorUserId.eq(u));
+        }
+        if let Some(t) = f.from {
+            q = q.filter(audit_log::Column::At.gte(t));
+        }
+        if let Some(t) = f.until {
+            q = q.filter(audit_log::Column::At.lt(t));
         }
         let total = q.clone().count(db).await?;
         let rows =
@@ -123,9 +152,18 @@ impl AuditLog<'_> {
                 entity: AuditEntity::from_code(&r.entity),
                 entity_code: r.entity,
                 entity_id: r.entity_id.unwrap_or_default(),
-                change: r.after_json.or(r.before_json),
+                before: r.before_json,
+                after: r.after_json,
             })
             .collect();
         Ok(crate::org::Page { items, total, page, per_page })
+    }
+
+    /// The accounts of this log's tenant (the national log: those without one), by name.
+    pub async fn actors(&self) -> Result<Vec<Actor>> {
+        use crate::entity::app_user;
+        let q = app_user::Entity::find();
+        let q = if self.tenant_id == 0 { q.filter(app_user::Column::TenantId.is_null()) } else { q.filter(app_user::Column::TenantId.eq(self.tenant_id)) };
+        Ok(q.order_by_asc(app_user::Column::Name).all(&self.store.db).await?.into_iter().map(|u| Actor { id: u.id, login: u.login, name: u.name }).collect())
     }
 }

@@ -12,7 +12,7 @@ use cakap_store::org::tenants::{TIMEZONES, TenantForCreate, TenantSettings};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{render, render_status, see_other};
+use super::{XCell, render, render_status, see_other, xlsx_download};
 use crate::AppState;
 use crate::auth::Actor;
 use crate::error::{AppError, Result};
@@ -106,25 +106,76 @@ pub async fn view_settings_post(session: Session, a: Actor, Form(f): Form<Settin
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 pub struct AuditQuery {
     #[serde(default)]
     entity: String,
+    /// The acting account's id.
+    #[serde(default)]
+    pengguna: String,
+    /// From and to day (inclusive), dd-mm-yyyy in the tenant's zone.
+    #[serde(default)]
+    dari: String,
+    #[serde(default)]
+    sampai: String,
     page: Option<u64>,
+}
+
+impl AuditQuery {
+    fn filter(&self, zone: cakap_domain::Zone) -> Result<cakap_store::audit::AuditFilter> {
+        let day = |v: &str, label: &str| -> Result<Option<time::Date>> {
+            match v.trim() {
+                "" => Ok(None),
+                t => cakap_domain::format::parse_date(t)
+                    .map(Some)
+                    .ok_or_else(|| AppError::BadRequest(format!("Tanggal '{label}' tidak dikenali: tulis seperti 31-12-2026."))),
+            }
+        };
+        let start = |d: time::Date| d.midnight().assume_offset(zone.offset());
+        let until = day(&self.sampai, "sampai")?.and_then(|d| d.next_day()).map(start);
+        Ok(cakap_store::audit::AuditFilter {
+            entity: crate::params::choice("jenis data", Some(&self.entity), AuditEntity::from_code)?,
+            actor: crate::params::id_choice("pengguna", Some(&self.pengguna))?,
+            from: day(&self.dari, "dari")?.map(start),
+            until,
+        })
+    }
+
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        vec![("entity", self.entity.clone()), ("pengguna", self.pengguna.clone()), ("dari", self.dari.clone()), ("sampai", self.sampai.clone())]
+    }
+}
+
+/// One audit row as the page shows it.
+pub struct AuditLine {
+    at: String,
+    actor: String,
+    action: String,
+    entity: String,
+    entity_id: String,
+    fields: Vec<cakap_domain::audit::FieldChange>,
 }
 
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
     layout: Layout,
-    rows: Vec<(String, String, String, String, String, String)>,
+    rows: Vec<AuditLine>,
     entities: Vec<(&'static str, &'static str)>,
-    entity: String,
+    actors: Vec<(i64, String)>,
+    q: AuditQuery,
+    query: String,
     total: u64,
     page: u64,
     pages: u64,
     prev_q: String,
     next_q: String,
+}
+
+impl AuditPage {
+    fn is_actor(&self, id: &i64) -> bool {
+        self.q.pengguna == id.to_string()
+    }
 }
 
 fn action_label(a: &str) -> &str {
@@ -142,49 +193,91 @@ fn action_label(a: &str) -> &str {
     }
 }
 
-pub async fn view_audit_get(State(st): State<AppState>, session: Session, a: Actor, Query(q): Query<AuditQuery>) -> Result<Response> {
-    let tz = a.zone;
-    let page = crate::params::page(q.page);
-    let entity = crate::params::choice("jenis data", Some(&q.entity), AuditEntity::from_code)?;
-    // Tenant users read their tenant's log; the super admin reads the national one.
-    let nation;
-    let log = match a.scope() {
-        Ok(scope) => scope.audit()?,
-        Err(_) => {
-            nation = a.nation(&st.store)?;
-            nation.audit()?
+/// The log this user reads: the tenant's, or the national one for the super admin.
+fn audit_log<'a>(
+    st: &'a AppState,
+    a: &Actor,
+    nation: &'a mut Option<cakap_store::national::Nation>,
+    scope: Option<&'a cakap_store::Scope>,
+) -> Result<cakap_store::audit::AuditLog<'a>> {
+    match scope {
+        Some(scope) => Ok(scope.audit()?),
+        None => {
+            *nation = Some(a.nation(&st.store)?);
+            Ok(nation.as_ref().expect("just set").audit()?)
         }
-    };
-    let res = log.page(entity, page, 50).await?;
+    }
+}
+
+fn line(r: cakap_store::audit::AuditRow, zone: cakap_domain::Zone) -> AuditLine {
+    AuditLine {
+        at: view::datetime(&r.at, zone),
+        actor: r.actor.unwrap_or_else(|| "sistem".into()),
+        action: action_label(&r.action).to_string(),
+        entity: r.entity.map(|e| e.label().to_string()).unwrap_or(r.entity_code),
+        entity_id: r.entity_id,
+        fields: cakap_domain::audit::describe(r.before.as_deref(), r.after.as_deref()),
+    }
+}
+
+pub async fn view_audit_get(State(st): State<AppState>, session: Session, a: Actor, Query(q): Query<AuditQuery>) -> Result<Response> {
+    let filter = q.filter(a.zone)?;
+    let page = crate::params::page(q.page);
+    let mut nation = None;
+    let scope = a.scope().ok();
+    let log = audit_log(&st, &a, &mut nation, scope)?;
+    let res = log.page(&filter, page, 50).await?;
+    let actors = log.actors().await?.into_iter().map(|u| (u.id, format!("{} ({})", u.name, u.login))).collect();
     let total = res.total;
-    let rows = res
-        .items
-        .into_iter()
-        .map(|r| {
-            let change: String = r.change.unwrap_or_default().chars().take(160).collect();
-            (
-                view::datetime(&r.at, tz),
-                r.actor.unwrap_or_else(|| "sistem".into()),
-                action_label(&r.action).to_string(),
-                r.entity.map(|e| e.label().to_string()).unwrap_or(r.entity_code),
-                r.entity_id,
-                change,
-            )
-        })
-        .collect();
-    let keep = [("entity", q.entity.clone())];
+    let rows = res.items.into_iter().map(|r| line(r, a.zone)).collect();
+    let keep = q.pairs();
     let layout = Layout::new(&a, &session, "Log Audit", "/audit").await;
     Ok(render(AuditPage {
         layout,
         rows,
         entities: AuditEntity::ALL.iter().map(|e| (e.code(), e.label())).collect(),
-        entity: q.entity,
+        actors,
+        query: page_query(&keep, 1).trim_end_matches("page=1").trim_end_matches('&').to_string(),
         total,
         page,
         pages: total.div_ceil(50).max(1),
         prev_q: page_query(&keep, page.saturating_sub(1)),
         next_q: page_query(&keep, page + 1),
+        q,
     }))
+}
+
+/// Rows an export carries at most (the newest).
+const AUDIT_EXPORT_MAX: u64 = 10_000;
+
+pub async fn view_audit_xlsx_get(State(st): State<AppState>, a: Actor, Query(q): Query<AuditQuery>) -> Result<Response> {
+    let filter = q.filter(a.zone)?;
+    let mut nation = None;
+    let scope = a.scope().ok();
+    let log = audit_log(&st, &a, &mut nation, scope)?;
+    let res = log.page(&filter, 1, AUDIT_EXPORT_MAX).await?;
+    let rows = res.items.into_iter().map(|r| {
+        let l = line(r, a.zone);
+        let side = |f: &cakap_domain::audit::FieldChange, v: &Option<String>| v.as_ref().map(|v| format!("{}: {v}", f.label));
+        let before: Vec<String> = l.fields.iter().filter_map(|f| side(f, &f.before)).collect();
+        let after: Vec<String> = l.fields.iter().filter_map(|f| side(f, &f.after)).collect();
+        vec![
+            XCell::Text(l.at),
+            XCell::Text(l.actor),
+            XCell::Text(l.action),
+            XCell::Text(l.entity),
+            XCell::Text(l.entity_id),
+            XCell::Text(before.join("; ")),
+            XCell::Text(after.join("; ")),
+        ]
+    });
+    xlsx_download(
+        "log-audit.xlsx",
+        "Log Audit",
+        &["Waktu", "Pengguna", "Aksi", "Data", "ID", "Sebelum", "Sesudah"],
+        rows,
+        &[(0, 22.0), (1, 20.0), (3, 28.0), (4, 22.0), (5, 60.0), (6, 60.0)],
+    )
 }
 
 #[derive(Template)]

@@ -135,6 +135,7 @@ route_table! {
     "/nasional" => get(akpk::view_national_get),
     "/pengaturan" => get(admin::view_settings_get).post(admin::view_settings_post),
     "/audit" => get(admin::view_audit_get),
+    "/audit/unduh.xlsx" => get(admin::view_audit_xlsx_get),
     "/instansi" => get(admin::view_tenants_get),
     "/instansi/baru" => get(admin::view_tenant_new_get).post(admin::view_tenant_new_post),
     "/instansi/{id}/ubah" => get(admin::view_tenant_edit_get).post(admin::view_tenant_edit_post),

@@ -95,9 +95,15 @@ async fn forms_without_csrf_token_are_rejected() {
     // With the token it works, and the change is audited in the same transaction.
     let res = c.post("/organisasi/unit/baru", &[("code", "X-1"), ("name", "Unit Asli"), ("kind", "bidang")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let log =
-        op(&app, app.tenant_id("medan").await).await.audit().unwrap().page(cakap_domain::audit::AuditEntity::from_code("unit"), 1, 10).await.unwrap().items;
-    assert!(log.iter().any(|l| l.action == "create" && l.change.as_deref().unwrap_or("").contains("Unit Asli")));
+    let log = op(&app, app.tenant_id("medan").await)
+        .await
+        .audit()
+        .unwrap()
+        .page(&cakap_store::audit::AuditFilter { entity: cakap_domain::audit::AuditEntity::from_code("unit"), ..Default::default() }, 1, 10)
+        .await
+        .unwrap()
+        .items;
+    assert!(log.iter().any(|l| l.action == "create" && l.after.as_deref().unwrap_or("").contains("Unit Asli")));
 }
 
 #[tokio::test]
@@ -425,4 +431,50 @@ async fn logging_in_from_a_deep_link_returns_to_it() {
     }
     // A POST without a session is not turned into a return address.
     assert_eq!(app.client().post("/kelas/1/daftar", &[]).await.location(), "");
+}
+
+/// The audit log reads in Indonesian: an employee's change shows only the fields that changed,
+/// labelled, before → after, dates in words; it filters by user and by days in the tenant's zone
+/// and exports the same rows to XLSX.
+#[tokio::test]
+async fn the_audit_log_shows_changes_in_indonesian_filters_and_exports() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let scope = op(&app, t).await;
+    let e = scope.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().items.remove(0);
+    let mut c = app.login("admin.medan").await;
+    let page = format!("/organisasi/pegawai/{}/ubah", e.id);
+    c.get(&page).await;
+    let form = [
+        ("nip", e.nip.as_str()),
+        ("nama", "Nama Baru Uji Audit"),
+        ("jenis_kelamin", e.gender.code()),
+        ("tanggal_lahir", &e.birth_date.to_string()),
+        ("status", e.status.label()),
+        ("golongan", e.golongan.as_deref().unwrap_or("")),
+        ("email", e.email.as_deref().unwrap_or("")),
+        ("unit_id", &e.unit_id.to_string()),
+        ("position_id", &e.position_id.to_string()),
+        ("target_position_id", ""),
+    ];
+    let res = c.post(&page, &form).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let admin = sql_text(&app, "SELECT CAST(id AS TEXT) FROM app_user WHERE login = 'admin.medan'").await;
+    let today = cakap_domain::Zone::Wib.today();
+    let day = |d: time::Date| format!("{:02}-{:02}-{}", d.day(), u8::from(d.month()), d.year());
+    let body = c.get(&format!("/audit?entity=employee&pengguna={admin}&dari={}&sampai={}", day(today), day(today))).await.body;
+    let row = body.split("Nama Baru Uji Audit").next().unwrap().rsplit("<tr>").next().unwrap().to_string();
+    assert!(row.contains("<dt>Nama</dt>") && row.contains(&format!("<del>{}</del> →", e.name)), "{row}");
+    assert!(!body.contains("birth_date") && !body.contains("\"name\""), "no raw JSON keys: {body}");
+    assert!(!row.contains("<dt>NIP</dt>"), "unchanged fields are left out: {row}");
+    // Yesterday holds no such change; a date that is no date is refused.
+    let y = day(today - time::Duration::days(1));
+    assert!(!c.get(&format!("/audit?entity=employee&dari={y}&sampai={y}")).await.body.contains("Nama Baru Uji Audit"));
+    assert_eq!(c.get("/audit?dari=kemarin").await.status, StatusCode::BAD_REQUEST);
+    // The export holds the same row with its before and after.
+    let x = c.get(&format!("/audit/unduh.xlsx?entity=employee&pengguna={admin}")).await;
+    assert_eq!(x.status, StatusCode::OK);
+    let table = cakap_store::import::read_table("x.xlsx", &x.bytes).unwrap();
+    assert_eq!(table.headers, ["Waktu", "Pengguna", "Aksi", "Data", "ID", "Sebelum", "Sesudah"]);
+    assert!(table.rows.iter().any(|r| r[5].contains(&format!("Nama: {}", e.name)) && r[6].contains("Nama: Nama Baru Uji Audit")), "{:?}", table.rows);
 }

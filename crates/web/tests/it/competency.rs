@@ -116,7 +116,14 @@ async fn planner_adds_and_versions_a_teknis_competency() {
     assert_eq!(other.get(&format!("/kompetensi/kamus/{}/ubah", c.id)).await.status, StatusCode::NOT_FOUND);
     other.get("/").await;
     assert_eq!(other.post(&format!("/kompetensi/kamus/{}/ubah", c.id), &edited).await.status, StatusCode::NOT_FOUND);
-    let log = op(&app, t).await.audit().unwrap().page(cakap_domain::audit::AuditEntity::from_code("competency"), 1, 10).await.unwrap().items;
+    let log = op(&app, t)
+        .await
+        .audit()
+        .unwrap()
+        .page(&cakap_store::audit::AuditFilter { entity: cakap_domain::audit::AuditEntity::from_code("competency"), ..Default::default() }, 1, 10)
+        .await
+        .unwrap()
+        .items;
     assert_eq!(log.len(), 3);
 }
 
@@ -191,7 +198,14 @@ async fn settings_change_jenjang_defaults_and_jpm_bands() {
     let lurah = op(&app, t).await.positions().unwrap().all().await.unwrap().into_iter().find(|p| p.name.starts_with("Lurah")).unwrap();
     let std = op(&app, t).await.competencies().unwrap().standard(lurah.id).await.unwrap();
     assert!(std.iter().filter(|r| r.competency.national_code.is_some()).all(|r| r.required == Some(3)));
-    let log = op(&app, t).await.audit().unwrap().page(cakap_domain::audit::AuditEntity::from_code("settings"), 1, 10).await.unwrap().items;
+    let log = op(&app, t)
+        .await
+        .audit()
+        .unwrap()
+        .page(&cakap_store::audit::AuditFilter { entity: cakap_domain::audit::AuditEntity::from_code("settings"), ..Default::default() }, 1, 10)
+        .await
+        .unwrap()
+        .items;
     assert_eq!(log.len(), 1);
 }
 

@@ -76,7 +76,14 @@ async fn preview_commit_and_reimport_updates_without_duplicates() {
     let res = c.upload("/organisasi/pegawai/impor", "pegawai.csv", file.as_bytes(), "insert", &csrf).await;
     assert!(res.body.contains("sudah terdaftar di instansi ini"));
     // The import is in the audit log and on the admin's Beranda.
-    let log = op(&app, t).await.audit().unwrap().page(cakap_domain::audit::AuditEntity::from_code("employee"), 1, 50).await.unwrap().items;
+    let log = op(&app, t)
+        .await
+        .audit()
+        .unwrap()
+        .page(&cakap_store::audit::AuditFilter { entity: cakap_domain::audit::AuditEntity::from_code("employee"), ..Default::default() }, 1, 50)
+        .await
+        .unwrap()
+        .items;
     assert!(log.iter().any(|l| l.action == "import"));
     assert!(c.get("/").await.body.contains("pegawai.csv"));
 }
