@@ -39,6 +39,12 @@ impl Zone {
         let local = at.to_offset(self.offset());
         format!("{} {:02}:{:02} {}", crate::format::date_short(local.date()), local.hour(), local.minute(), self.code())
     }
+
+    /// "26 November 2026 14:05 WIT": the same in words, for logs and history people read back.
+    pub fn datetime_long(self, at: OffsetDateTime) -> String {
+        let local = at.to_offset(self.offset());
+        format!("{} {:02}:{:02} {}", crate::format::date_long(local.date()), local.hour(), local.minute(), self.code())
+    }
 }
 
 #[cfg(test)]

@@ -71,6 +71,6 @@ impl Nation {
 
     /// The national roll-up of every tenant's AKPK.
     pub async fn analysis(&self) -> Result<crate::akpk::analysis::National> {
-        crate::akpk::analysis::national(&self.store.db).await
+        crate::akpk::analysis::national(&self.store).await
     }
 }

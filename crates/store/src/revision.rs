@@ -89,6 +89,31 @@ pub async fn current<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Revis
     Ok(out)
 }
 
+/// Every tenant's revisions (national changes included in each), in one query: the national
+/// roll-up compares each tenant's share against them.
+pub async fn all<C: ConnectionTrait>(db: &C) -> Result<std::collections::HashMap<i64, Revisions>> {
+    let stmt = Statement::from_string(db.get_database_backend(), "SELECT tenant_id, area, value FROM data_revision");
+    let rows = Row::find_by_statement(stmt).all(db).await?;
+    let mut national = Revisions::default();
+    let mut out: std::collections::HashMap<i64, Revisions> = std::collections::HashMap::new();
+    for r in &rows {
+        let slot = if r.tenant_id == 0 { &mut national } else { out.entry(r.tenant_id).or_default() };
+        if r.area == crate::akpk::changes::AREA {
+            slot.analysis_log = r.value;
+        } else if let Some(area) = Area::from_code(&r.area) {
+            slot.add(area, r.value);
+        }
+    }
+    for rev in out.values_mut() {
+        for area in Area::ALL {
+            rev.add(*area, national.of(*area));
+        }
+        rev.national_log = national.analysis_log;
+    }
+    out.insert(0, Revisions { national_log: national.analysis_log, analysis_log: national.analysis_log, ..national });
+    Ok(out)
+}
+
 /// The revisions of `tenant_id` as this process knows them: read from the database when it has
 /// written since the last read or the last read is older than [`crate::db::REVISION_RECHECK`].
 /// Saves one query on nearly every page view while a write through this process is seen by the

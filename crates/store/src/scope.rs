@@ -297,22 +297,7 @@ impl Scope {
     /// (`akpk::changes`) when every change since can be applied in place; otherwise, and when
     /// revisions moved without a logged change (a writer that bypassed the log), it is reloaded.
     pub(crate) async fn analysis_unchecked(&self) -> Result<Arc<crate::akpk::analysis::Analysis>> {
-        use crate::akpk::analysis::Analysis;
-        let (t, db) = (self.tenant_id(), &self.store.db);
-        let now = self.revisions().await?.for_analysis();
-        let update = |stale: Option<(crate::revision::Revisions, Arc<Analysis>)>| async move {
-            if let Some((was, mut kept)) = stale
-                && was.national_log == now.national_log
-                && was.analysis_log < now.analysis_log
-                && let Some(changes) = crate::akpk::changes::between(db, t, was.analysis_log, now.analysis_log).await?
-                && Arc::make_mut(&mut kept).apply(db, t, &changes).await?
-            {
-                return Ok(kept);
-            }
-            self.store.caches.analysis_loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            Ok(Arc::new(Analysis::load(db, t, &EmployeeScope::Tenant).await?))
-        };
-        self.store.caches.analysis.get_or_update(t, now, update).await
+        kept_analysis(&self.store, self.tenant_id(), self.revisions().await?.for_analysis()).await
     }
 
     /// One employee's AKPK analysis, if the employee is within reach (`ReadAkpk`); another
@@ -409,4 +394,25 @@ impl Scope {
         self.require(Permission::ReadAkpk)?;
         Ok(crate::akpk::assessments::Assessor { scope: self })
     }
+}
+
+/// The kept analysis of tenant `t` at revisions `now` (`Revisions::for_analysis`): current, or
+/// brought up to date from the change log when every change since can be applied in place, or
+/// reloaded (also when revisions moved without a logged change: a writer that bypassed the log).
+pub(crate) async fn kept_analysis(store: &Store, t: i64, now: crate::revision::Revisions) -> Result<Arc<crate::akpk::analysis::Analysis>> {
+    use crate::akpk::analysis::Analysis;
+    let db = &store.db;
+    let update = |stale: Option<(crate::revision::Revisions, Arc<Analysis>)>| async move {
+        if let Some((was, mut kept)) = stale
+            && was.national_log == now.national_log
+            && was.analysis_log < now.analysis_log
+            && let Some(changes) = crate::akpk::changes::between(db, t, was.analysis_log, now.analysis_log).await?
+            && Arc::make_mut(&mut kept).apply(db, t, &changes).await?
+        {
+            return Ok(kept);
+        }
+        store.caches.analysis_loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(Arc::new(Analysis::load(db, t, &EmployeeScope::Tenant).await?))
+    };
+    store.caches.analysis.get_or_update(t, now, update).await
 }

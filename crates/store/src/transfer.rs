@@ -122,12 +122,14 @@ async fn checksums_on<C: ConnectionTrait>(db: &C) -> Result<Vec<TableSum>> {
         ($t:ident, $($c:expr),+) => {{
             let mut h = Sha256::new();
             let mut n = 0u64;
-            for_each_line::<$t::Entity, _, _>(db, &[$($c),+], |line| {
+            // Boxed: ~45 tables' futures inline made the caller's future overflow a test
+            // thread's stack in debug builds.
+            Box::pin(for_each_line::<$t::Entity, _, _>(db, &[$($c),+], |line| {
                 h.update(line.as_bytes());
                 h.update(b"\n");
                 n += 1;
                 Ok(())
-            })
+            }))
             .await?;
             out.push(TableSum { table: stringify!($t).into(), rows: n, sha256: hex::encode(h.finalize()) });
         }};
@@ -145,12 +147,27 @@ pub async fn export(store: &Store, w: &mut impl Write) -> Result<Vec<TableSum>> 
         ($t:ident, $($c:expr),+) => {{
             let s = sums.iter().find(|s| s.table == stringify!($t)).expect("summed");
             writeln!(w, "{}", serde_json::to_string(&Marker { table: s.table.clone(), rows: s.rows, sha256: s.sha256.clone() }).unwrap_or_default()).map_err(io)?;
-            for_each_line::<$t::Entity, _, _>(&store.db, &[$($c),+], |line| writeln!(w, "{line}").map_err(io)).await?;
+            Box::pin(for_each_line::<$t::Entity, _, _>(&store.db, &[$($c),+], |line| writeln!(w, "{line}").map_err(io))).await?;
         }};
     }
     tables!(dump);
     w.flush().map_err(io)?;
     Ok(sums)
+}
+
+/// Inserts a batch of one table's lines (drained), each parsed as its model.
+async fn insert_lines<E>(txn: &sea_orm::DatabaseTransaction, batch: &mut Vec<String>, table: &str) -> Result<()>
+where
+    E: EntityTrait,
+    E::Model: serde::de::DeserializeOwned + IntoActiveModel<E::ActiveModel>,
+{
+    let mut models = Vec::with_capacity(batch.len());
+    for line in batch.drain(..) {
+        let m: E::Model = serde_json::from_str(&line).map_err(|e| StoreError::Other(format!("{table}: {e}")))?;
+        models.push(m.into_active_model());
+    }
+    E::insert_many(models).exec(txn).await?;
+    Ok(())
 }
 
 /// Loads an export into an empty database, in one transaction, then verifies every table's
@@ -172,12 +189,7 @@ pub async fn import(store: &Store, r: impl BufRead) -> Result<Vec<TableSum>> {
     macro_rules! flush {
         ($t:ident, $($c:expr),+) => {
             if current == stringify!($t) && !batch.is_empty() {
-                let mut models = Vec::with_capacity(batch.len());
-                for line in batch.drain(..) {
-                    let m: $t::Model = serde_json::from_str(&line).map_err(|e| bad(format!("{}: {e}", stringify!($t))))?;
-                    models.push(m.into_active_model());
-                }
-                $t::Entity::insert_many(models).exec(&txn).await?;
+                Box::pin(insert_lines::<$t::Entity>(&txn, &mut batch, stringify!($t))).await?;
             }
         };
     }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use cakap_domain::akpk::{NeedFacts, NeedSource, SkpRating};
 use cakap_domain::competency::{Competency, Family, Method, Rating, jpm, latest_per_method, needs_calibration};
 use cakap_domain::org::{Position, Unit};
-use cakap_domain::rollup::{Agg, Columns, Engine};
+use cakap_domain::rollup::Agg;
 use cakap_domain::{Jenjang, PositionKind};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -23,6 +23,7 @@ use crate::entity::{employee, need};
 use crate::error::Result;
 use crate::org::employees::EmployeeScope;
 use crate::org::tenants::TenantSettings;
+use crate::revision::Revisions;
 
 /// Everything the analysis reads, for the employees of one scope, and the measures kept from it.
 ///
@@ -958,51 +959,73 @@ pub struct National {
     pub overall: Agg,
 }
 
-pub(crate) async fn national<C: ConnectionTrait>(db: &C) -> Result<National> {
-    let dict = crate::competency::national::dictionary();
-    let codes: Vec<(String, String)> = dict.competencies.iter().map(|c| (c.code.clone(), c.name.clone())).collect();
-    let tenants = crate::org::tenants::list(db).await?;
-    let (mut cu, mut ct, mut cc, mut ca, mut cr) = (vec![], vec![], vec![], vec![], vec![]);
-    let mut heads = vec![];
-    for (ti, t) in tenants.iter().enumerate() {
-        let a = Analysis::load(db, t.id, &EmployeeScope::Tenant).await?;
-        let map: Vec<Option<u8>> =
-            a.competencies.iter().map(|c| c.national_code.as_ref().and_then(|code| codes.iter().position(|(k, _)| k == code)).map(|i| i as u8)).collect();
-        let nc = a.nc();
-        heads.push(a.employees.len());
-        for (ei, e) in a.employees.iter().enumerate() {
-            let Some(req) = a.standards.get(&e.position_id) else { continue };
+/// One tenant's share of the national roll-up: its active employees and, per national
+/// competency, the sums over what each employee's held position requires.
+#[derive(Debug, Clone)]
+pub struct TenantNational {
+    pub employees: usize,
+    pub cells: Vec<Agg>,
+}
+
+impl Analysis {
+    /// This tenant's national figures, from the kept per-unit measures: a pass over units ×
+    /// competencies, not over employees. `codes`: the national dictionary's codes, in order.
+    pub fn national_share(&self, codes: &[(String, String)]) -> TenantNational {
+        let map: Vec<Option<usize>> =
+            self.competencies.iter().map(|c| c.national_code.as_ref().and_then(|code| codes.iter().position(|(k, _)| k == code))).collect();
+        let nc = self.nc();
+        let mut cells = vec![Agg::default(); codes.len()];
+        for slot in 0..self.measures.heads.len() {
             for (ci, k) in map.iter().enumerate() {
-                if let Some(k) = k
-                    && req[ci] > 0
-                {
-                    // One pseudo-unit per tenant: the national view needs no unit detail.
-                    cu.push(ti as u32);
-                    ct.push(ti as u16);
-                    cc.push(*k);
-                    ca.push(a.effective[ei * nc + ci]);
-                    cr.push(req[ci]);
+                if let Some(k) = k {
+                    cells[*k].merge(&self.measures.cells[slot * nc + ci]);
                 }
             }
         }
+        TenantNational { employees: self.employees.len(), cells }
     }
-    let engine = Engine::load(Columns { unit: &cu, tenant: &ct, comp: &cc, actual: &ca, required: &cr });
-    let nk = codes.len();
-    let by_tc = engine.by_tenant_comp();
-    let mut by_c = engine.by_comp();
-    by_c.resize(nk, Agg::default());
+}
+
+/// The national roll-up. Each tenant's share is kept by the tenant's revisions and taken from
+/// its kept analysis (brought up to date from the change log) when the store holds one, else
+/// from a load that is not kept (so a national view does not push the tenants people work in
+/// out of the cache). One query reads every tenant's revisions, so a write anywhere shows on
+/// the next national view, and only the tenants that changed are recomputed.
+pub(crate) async fn national(store: &crate::Store) -> Result<National> {
+    let db = &store.db;
+    let dict = crate::competency::national::dictionary();
+    let codes: Vec<(String, String)> = dict.competencies.iter().map(|c| (c.code.clone(), c.name.clone())).collect();
+    let tenants = crate::org::tenants::list(db).await?;
+    let revisions = crate::revision::all(db).await?;
+    let mut rows = vec![];
+    let mut total = vec![Agg::default(); codes.len()];
+    for t in tenants {
+        // A tenant without a revision row reads as `revision::current` reads it: national only.
+        let now =
+            revisions.get(&t.id).copied().unwrap_or_else(|| Revisions { analysis_log: 0, ..revisions.get(&0).copied().unwrap_or_default() }).for_analysis();
+        let share = {
+            let codes = &codes;
+            store
+                .caches
+                .national
+                .get_or_load(t.id, now, async move {
+                    let share = if store.caches.analysis.holds(&t.id) {
+                        crate::scope::kept_analysis(store, t.id, now).await?.national_share(codes)
+                    } else {
+                        Analysis::load(db, t.id, &EmployeeScope::Tenant).await?.national_share(codes)
+                    };
+                    Ok(Arc::new(share))
+                })
+                .await?
+        };
+        let mut all = Agg::default();
+        for (k, c) in share.cells.iter().enumerate() {
+            all.merge(c);
+            total[k].merge(c);
+        }
+        rows.push((crate::org::tenants::typed(t)?, share.employees, share.cells.clone(), all));
+    }
     let mut overall = Agg::default();
-    by_c.iter().for_each(|a| overall.merge(a));
-    let rows = tenants
-        .into_iter()
-        .enumerate()
-        .map(|(ti, t)| {
-            let cells: Vec<Agg> =
-                (0..nk).map(|k| if ti < engine.n_tenant && k < engine.n_comp { by_tc[ti * engine.n_comp + k] } else { Agg::default() }).collect();
-            let mut all = Agg::default();
-            cells.iter().for_each(|a| all.merge(a));
-            Ok((crate::org::tenants::typed(t)?, heads[ti], cells, all))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(National { competencies: codes, tenants: rows, total: by_c, overall })
+    total.iter().for_each(|a| overall.merge(a));
+    Ok(National { competencies: codes, tenants: rows, total, overall })
 }

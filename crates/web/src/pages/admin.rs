@@ -16,7 +16,7 @@ use super::{XCell, render, render_status, see_other, xlsx_download};
 use crate::AppState;
 use crate::auth::Actor;
 use crate::error::{AppError, Result};
-use crate::view::{self, FormErrors, Layout, flash, page_query};
+use crate::view::{FormErrors, Layout, flash, page_query};
 
 #[derive(Template)]
 #[template(path = "settings.html")]
@@ -211,7 +211,7 @@ fn audit_log<'a>(
 
 fn line(r: cakap_store::audit::AuditRow, zone: cakap_domain::Zone) -> AuditLine {
     AuditLine {
-        at: view::datetime(&r.at, zone),
+        at: zone.datetime_long(r.at),
         actor: r.actor.unwrap_or_else(|| "sistem".into()),
         action: action_label(&r.action).to_string(),
         entity: r.entity.map(|e| e.label().to_string()).unwrap_or(r.entity_code),

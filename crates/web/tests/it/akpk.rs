@@ -947,3 +947,60 @@ async fn the_planner_filters_exports_and_settles_the_calibration_list() {
     let res = pl.post("/akpk/kalibrasi/tetapkan", &fields).await;
     assert!(res.body.contains("tidak (lagi) perlu dikalibrasi"), "{}", res.status);
 }
+
+/// The national page keeps each tenant's share by the tenant's revisions: the next view after an
+/// assessment in one tenant shows it (the same figures as a fresh computation) without reloading
+/// any tenant, and a view with nothing changed recomputes nothing.
+#[tokio::test]
+async fn the_national_page_follows_a_write_without_reloading_tenants() {
+    let app = TestApp::demo().await;
+    let mut sa = app.login("superadmin").await;
+    // Every tenant's analysis is kept (as on a server where planners work), then the page.
+    let tenants = cakap_store::national::Nation::operator(&app.store).tenants().await.unwrap();
+    for t in &tenants {
+        op(&app, t.id).await.analysis().await.unwrap();
+    }
+    let first = sa.get("/nasional").await.body;
+    let loads = app.store.analysis_loads();
+    assert_eq!(sa.get("/nasional").await.body, first, "nothing changed, nothing moves");
+    // An assessment in Kota Medan that opens a gap on a national competency.
+    let t = app.tenant_id("medan").await;
+    let an = op(&app, t).await.analysis().await.unwrap();
+    let (e, row) = an
+        .employees
+        .iter()
+        .enumerate()
+        .find_map(|(ei, e)| {
+            let a = an.against(ei, e.position_id)?;
+            Some((e.clone(), a.rows.into_iter().find(|r| r.family != Family::Teknis && r.required >= 2 && r.actual != Some(1))?))
+        })
+        .unwrap();
+    let input = cakap_store::akpk::assessments::AssessmentInput {
+        competency_id: row.competency_id,
+        level: 1,
+        method: cakap_domain::competency::Method::Calibration,
+        assessed_on: time::OffsetDateTime::now_utc().date(),
+        evidence: "Uji nasional".into(),
+        rater_name: "Penguji".into(),
+    };
+    cakap_store::fixtures::assess(&app.store, t, e.id, &input).await.unwrap();
+    app.store.note_write();
+    let after = sa.get("/nasional").await.body;
+    assert_ne!(after, first, "the national page shows the new assessment");
+    assert_eq!(app.store.analysis_loads(), loads, "applied in place: no tenant reloaded");
+    // The same numbers as computing every tenant afresh.
+    let fresh: Vec<(i64, Vec<cakap_domain::rollup::Agg>)> = {
+        let mut out = vec![];
+        let codes: Vec<(String, String)> =
+            cakap_store::competency::national::dictionary().competencies.iter().map(|c| (c.code.clone(), c.name.clone())).collect();
+        for t in &tenants {
+            let a = Analysis::load(&app.store.db, t.id, &EmployeeScope::Tenant).await.unwrap();
+            out.push((t.id, a.national_share(&codes).cells));
+        }
+        out
+    };
+    let shown = cakap_store::national::Nation::operator(&app.store).analysis().await.unwrap();
+    for ((t, _, cells, _), (id, want)) in shown.tenants.iter().zip(&fresh) {
+        assert_eq!((t.id, cells), (*id, want), "{}", t.name);
+    }
+}

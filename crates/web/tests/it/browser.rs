@@ -345,7 +345,14 @@ async fn the_atasan_rates_the_team_grid_on_a_phone() {
         // The "belum dinilai" filter leaves them out.
         c.find(Locator::Css("input[name=belum]")).await?.click().await?;
         c.find(Locator::XPath("//button[text()='Tampilkan']")).await?.click().await?;
-        c.wait().for_element(Locator::Css("input[name=belum]:checked")).await?;
+        // The box is checked before the form is sent: wait for the filtered page's address.
+        for _ in 0..100 {
+            if c.current_url().await?.query().unwrap_or("").contains("belum=1") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        c.wait().for_element(Locator::XPath("//h1[text()='Penilaian Kompetensi Tim']")).await?;
         let left = c.find_all(Locator::Css(&format!("select[name^='n_{}_']", first.employee_id))).await?;
         assert!(left.is_empty(), "a done staff member is filtered out");
         assert!(overflow(&c).await? <= 1);

@@ -357,7 +357,7 @@ async fn employee_page(session: &Session, a: &Actor, id: i64, typed: Typed) -> R
         .await?
         .into_iter()
         .map(|h| HistoryRow {
-            date: view::date_short(&h.assessed_on),
+            date: cakap_domain::format::date_long(h.assessed_on),
             competency: names.get(&h.competency_id).map(|n| n.0.clone()).unwrap_or_else(|| "(kompetensi nonaktif)".into()),
             version: match names.get(&h.competency_id) {
                 Some((_, v)) if *v != h.competency_version => format!("indikator versi {}", h.competency_version),
@@ -405,7 +405,7 @@ async fn employee_page(session: &Session, a: &Actor, id: i64, typed: Typed) -> R
             skp_errors,
             ratings: SkpRating::ALL.iter().map(|r| (r.code(), r.label())).collect(),
             levels: numbers(5),
-            printed: view::date_short(&a.today()),
+            printed: cakap_domain::format::date_long(a.today()),
             atasan,
             kepala: tenant.settings.kepala_bkpsdm.clone(),
             instansi: tenant.name.clone(),

@@ -53,8 +53,8 @@ impl TeamPage {
     }
     fn rated(c: &cakap_store::akpk::team::GridCell) -> String {
         match (c.current, c.rated_on) {
-            (true, Some(d)) => format!("dinilai {}", view::date_short(&d)),
-            (false, Some(d)) => format!("terakhir {}; perlu dinilai lagi", view::date_short(&d)),
+            (true, Some(d)) => format!("dinilai {}", cakap_domain::format::date_long(d)),
+            (false, Some(d)) => format!("terakhir {}; perlu dinilai lagi", cakap_domain::format::date_long(d)),
             _ => "belum dinilai".into(),
         }
     }
