@@ -47,6 +47,11 @@ impl<K: Eq + Hash + Copy, Ver: Eq + Copy, V: Clone> Memo<K, Ver, V> {
         self.get_or_update(key, version, |_| load).await
     }
 
+    /// The value of `key` if one is kept for `version`; never loads.
+    pub fn peek(&self, key: &K, version: Ver) -> Option<V> {
+        self.current(key, version)
+    }
+
     /// Whether any value of `key` is kept, current or not.
     pub fn holds(&self, key: &K) -> bool {
         self.entries.lock().unwrap_or_else(|p| p.into_inner()).contains_key(key)

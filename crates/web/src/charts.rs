@@ -37,6 +37,15 @@ pub fn heat_colour(share: f64) -> String {
     if share <= 0.5 { mix(green, amber, share * 2.0) } else { mix(amber, red, (share - 0.5) * 2.0) }
 }
 
+/// Fill for a series of ordered categories (the JPM bands, best first): dark green → amber →
+/// red. Unlike [`heat_colour`], whose best end is nearly white (it carries a number on top), a
+/// bar must stand out from the white page: every step keeps at least 3:1 against white (WCAG
+/// non-text contrast).
+pub fn band_colour(share: f64) -> String {
+    let (green, amber, red) = ((0x2e, 0x7d, 0x32), (0xb2, 0x6a, 0x00), (0xc6, 0x28, 0x28));
+    if share <= 0.5 { mix(green, amber, share * 2.0) } else { mix(amber, red, (share - 0.5) * 2.0) }
+}
+
 /// A heatmap cell: the shown text and the share 0–1 that colours it; None = no data.
 pub struct Cell {
     pub text: String,
@@ -159,6 +168,24 @@ mod tests {
         assert_eq!(heat_colour(0.5), "#fdb863");
         assert_eq!(heat_colour(1.0), "#c62828");
         assert_eq!(heat_colour(7.0), "#c62828");
+    }
+
+    /// The defect: the "Optimal" bar was drawn in the heatmap's palest green, nearly invisible.
+    #[test]
+    fn band_colours_stand_out_from_white() {
+        let luminance = |hex: &str| {
+            let c = |i: usize| {
+                let v = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+                if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+            };
+            0.2126 * c(1) + 0.7152 * c(3) + 0.0722 * c(5)
+        };
+        for i in 0..=10 {
+            let colour = band_colour(f64::from(i) / 10.0);
+            let contrast = 1.05 / (luminance(&colour) + 0.05);
+            assert!(contrast >= 3.0, "{colour} against white: {contrast:.2}");
+        }
+        assert!(1.05 / (luminance(&heat_colour(0.0)) + 0.05) < 1.5, "the heat scale's pale end is what bars must not use");
     }
 
     #[test]

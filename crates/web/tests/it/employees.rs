@@ -279,3 +279,37 @@ async fn long_text_and_control_characters_are_refused_with_the_field_named() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert!(res.body.contains("paling panjang 200 karakter"));
 }
+
+/// One employee read by id answers the same from one query (no directory kept yet) as from the
+/// kept directory, for every reach: the tenant's, an atasan's subtree (outside it: not found),
+/// and another tenant's id (not found).
+#[tokio::test]
+async fn one_employee_reads_the_same_with_or_without_the_directory() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let ambon = sql_text(&app, &format!("SELECT CAST(id AS TEXT) FROM employee WHERE tenant_id = {} LIMIT 1", app.tenant_id("ambon").await)).await;
+    let ids: Vec<i64> = sql_lines(&app, &format!("SELECT CAST(id AS TEXT) FROM employee WHERE tenant_id = {t} ORDER BY id LIMIT 40"))
+        .await
+        .into_iter()
+        .chain([ambon])
+        .map(|s| s.parse().unwrap())
+        .collect();
+    let read = |scope: cakap_store::Scope| {
+        let ids = ids.clone();
+        async move {
+            let mut out = vec![];
+            for id in ids {
+                out.push(format!("{:?}", scope.employees().unwrap().get(id).await));
+            }
+            out
+        }
+    };
+    let cold_tenant = read(op(&app, t).await).await;
+    let cold_atasan = read(scope_of(&app, "atasan.medan").await).await;
+    // Any list keeps the directory; the same reads again come from it.
+    op(&app, t).await.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap();
+    assert_eq!(read(op(&app, t).await).await, cold_tenant);
+    assert_eq!(read(scope_of(&app, "atasan.medan").await).await, cold_atasan);
+    assert!(cold_atasan.iter().any(|r| r.contains("NotFound")) && cold_atasan.iter().any(|r| r.starts_with("Ok")), "the atasan reaches some, not all");
+    assert!(cold_tenant.last().unwrap().contains("NotFound"), "another tenant's employee is not found");
+}

@@ -173,7 +173,7 @@ pub async fn view_map_get(session: Session, a: Actor, Query(q): Query<MapQuery>)
     // number; the last series, "belum dinilai", is grey.
     let graded = hm.bands.len().saturating_sub(1);
     let colours: Vec<String> = (0..hm.bands.len())
-        .map(|i| if i == graded { "#9e9e9e".into() } else { charts::heat_colour(i as f64 / graded.saturating_sub(1).max(1) as f64) })
+        .map(|i| if i == graded { "#757575".into() } else { charts::band_colour(i as f64 / graded.saturating_sub(1).max(1) as f64) })
         .collect();
     let series: Vec<(String, &str)> = hm.bands.iter().cloned().zip(colours.iter().map(String::as_str)).collect();
     let bars_svg = charts::stacked_bars(
