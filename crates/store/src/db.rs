@@ -45,6 +45,8 @@ pub(crate) struct Caches {
     pub(crate) analysis: Memo<i64, crate::revision::Revisions, Arc<crate::akpk::analysis::Analysis>>,
     /// One employee's analysis (their AKPK page, their Beranda card), per (tenant, employee).
     pub(crate) own: Memo<(i64, i64), crate::revision::Revisions, Arc<crate::akpk::analysis::Analysis>>,
+    /// A supervisor's team analysis, per (tenant, supervised unit).
+    pub(crate) team: Memo<(i64, i64), crate::revision::Revisions, Arc<crate::akpk::analysis::Analysis>>,
     /// Each tenant's share of the national roll-up, by the tenant's revisions.
     pub(crate) national: Memo<i64, crate::revision::Revisions, Arc<crate::akpk::analysis::TenantNational>>,
     /// Per tenant, under (local writes, recheck period): the revisions last read.
@@ -64,6 +66,7 @@ impl Default for Caches {
             analysis: Memo::new(NO_TTL, ANALYSIS_CAP),
             own: Memo::new(NO_TTL, 20_000),
             national: Memo::new(NO_TTL, 100_000),
+            team: Memo::new(NO_TTL, 2_000),
             revisions: Memo::new(NO_TTL, 100_000),
             started: std::time::Instant::now(),
             writes: Default::default(),

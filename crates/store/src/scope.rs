@@ -331,10 +331,15 @@ impl Scope {
 
     /// The analysis of the supervised subtree: the supervisor's own team, never a path the
     /// caller chooses.
+    ///
+    /// Kept per supervised unit while the tenant's analysis revisions stand (Beranda, the grid
+    /// and the team's heatmap would otherwise each read the team's assessments on every view).
     pub async fn team_analysis(&self) -> Result<Arc<crate::akpk::analysis::Analysis>> {
         self.require(Permission::ReadAkpk)?;
-        let path = self.principal.supervised().ok_or(StoreError::Forbidden)?.path.clone();
-        Ok(Arc::new(crate::akpk::analysis::Analysis::load(&self.store.db, self.tenant_id(), &EmployeeScope::UnitPath(path)).await?))
+        let unit = self.principal.supervised().ok_or(StoreError::Forbidden)?;
+        let (t, path) = (self.tenant_id(), unit.path.clone());
+        let load = async { Ok(Arc::new(crate::akpk::analysis::Analysis::load(&self.store.db, t, &EmployeeScope::UnitPath(path)).await?)) };
+        self.store.caches.team.get_or_load((t, unit.id), self.revisions().await?.for_analysis(), load).await
     }
 
     /// The supervisor's team grid: their own staff only (`ReadAkpk`, the supervisor role and a
