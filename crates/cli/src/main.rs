@@ -290,6 +290,15 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 None => None,
             };
             tokio::spawn(notify_forever(store.clone(), mailer));
+            // The largest tenants' AKPK analyses are loaded while the server already answers.
+            let warm = store.clone();
+            tokio::spawn(async move {
+                let started = std::time::Instant::now();
+                match cakap_store::akpk::warm(&warm, cakap_store::db::ANALYSIS_CAP / 2).await {
+                    Ok(n) => tracing::info!("analisis AKPK {n} instansi dimuat dalam {:.1} s", started.elapsed().as_secs_f64()),
+                    Err(e) => tracing::warn!("analisis AKPK gagal dimuat di awal: {e}"),
+                }
+            });
             // Jobs a previous process left running were cut off with it; their pages say so.
             let cut = cakap_store::jobs::abandon_running(&store).await?;
             if cut > 0 {

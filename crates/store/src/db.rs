@@ -35,7 +35,7 @@ const DIRECTORY_CAP: usize = 64;
 pub const REVISION_RECHECK: Duration = Duration::from_millis(250);
 
 /// Tenant-wide analyses kept at once (a 20,000-employee tenant's takes tens of MB).
-const ANALYSIS_CAP: usize = 64;
+pub const ANALYSIS_CAP: usize = 64;
 
 pub(crate) struct Caches {
     pub(crate) directory: Memo<i64, i64, Arc<cakap_domain::org::directory::Directory>>,

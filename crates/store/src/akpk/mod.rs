@@ -17,6 +17,30 @@ use crate::error::Result;
 use crate::import::table::Table;
 use crate::scope::Scope;
 
+/// Loads the kept analyses of the largest tenants (by active employees, at most `limit`), largest
+/// first, so the first dashboard after a server start does not pay the load (seconds for a
+/// ministry). Run in the background at start; a tenant whose load fails is skipped. The number
+/// loaded.
+pub async fn warm(store: &crate::Store, limit: usize) -> Result<usize> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let rows = store
+        .db
+        .query_all_raw(Statement::from_string(
+            store.db.get_database_backend(),
+            "SELECT tenant_id, COUNT(*) AS n FROM employee WHERE active = TRUE GROUP BY tenant_id ORDER BY n DESC, tenant_id".to_string(),
+        ))
+        .await?;
+    let mut done = 0;
+    for r in rows.into_iter().take(limit) {
+        let t: i64 = r.try_get_by_index(0)?;
+        let now = crate::revision::current(&store.db, t).await?.for_analysis();
+        if crate::scope::kept_analysis(store, t, now).await.is_ok() {
+            done += 1;
+        }
+    }
+    Ok(done)
+}
+
 /// One SKP rating of an employee.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SkpRecord {

@@ -1004,3 +1004,20 @@ async fn the_national_page_follows_a_write_without_reloading_tenants() {
         assert_eq!((t.id, cells), (*id, want), "{}", t.name);
     }
 }
+
+/// At a server start the largest tenants' analyses are loaded in the background, largest first;
+/// the first dashboard then finds its tenant's analysis kept (no load of its own).
+#[tokio::test]
+async fn the_largest_tenants_analyses_are_warm_after_a_start() {
+    let app = TestApp::demo().await;
+    let before = app.store.analysis_loads();
+    assert_eq!(cakap_store::akpk::warm(&app.store, 2).await.unwrap(), 2);
+    assert_eq!(app.store.analysis_loads(), before + 2);
+    let largest =
+        sql_text(&app, "SELECT CAST(tenant_id AS TEXT) FROM employee WHERE active = TRUE GROUP BY tenant_id ORDER BY COUNT(*) DESC, tenant_id LIMIT 1")
+            .await
+            .parse::<i64>()
+            .unwrap();
+    op(&app, largest).await.analysis().await.unwrap();
+    assert_eq!(app.store.analysis_loads(), before + 2, "the largest tenant's dashboard loads nothing more");
+}

@@ -578,6 +578,9 @@ pub async fn view_needs_get(session: Session, a: Actor, Query(q): Query<NeedQuer
     }))
 }
 
+/// Rows one needs export carries at most (a 200,000-employee ministry has ~460,000 needs).
+const NEEDS_EXPORT_MAX: usize = 100_000;
+
 pub const NEED_EXPORT_HEADERS: [&str; 14] = [
     "Prioritas",
     "Tingkat",
@@ -596,9 +599,17 @@ pub const NEED_EXPORT_HEADERS: [&str; 14] = [
 ];
 
 pub async fn view_needs_xlsx_get(a: Actor, Query(q): Query<NeedQuery>) -> Result<Response> {
-    let (_, found) = cakap_store::akpk::needs::page(a.scope()?, &q.filter()?, q.sort()?, 0, usize::MAX).await?;
+    let (_, found) = cakap_store::akpk::needs::page(a.scope()?, &q.filter()?, q.sort()?, 0, NEEDS_EXPORT_MAX).await?;
+    let rest = found.total.saturating_sub(found.rows.len());
     let rows = found.rows;
     let opt = |v: Option<u8>| v.map(|x| XCell::Num(f64::from(x))).unwrap_or(XCell::Text(String::new()));
+    // Past the cap the file says how many were left out, so nobody reads it as the whole list.
+    let note = (rest > 0).then(|| {
+        let mut row: Vec<XCell> = (0..NEED_EXPORT_HEADERS.len()).map(|_| XCell::Text(String::new())).collect();
+        row[3] =
+            XCell::Text(format!("{} kebutuhan lain tidak dimuat; saring daftar (unit, kompetensi, prioritas) untuk mengunduhnya.", view::int(rest as u64)));
+        row
+    });
     let out = rows.into_iter().map(|r| {
         vec![
             XCell::Num(f64::from(r.priority)),
@@ -617,6 +628,7 @@ pub async fn view_needs_xlsx_get(a: Actor, Query(q): Query<NeedQuery>) -> Result
             XCell::Text(r.position_kind.map(|k| k.label()).unwrap_or("").into()),
         ]
     });
+    let out = out.chain(note);
     xlsx_download(
         "kebutuhan-pengembangan-kompetensi.xlsx",
         "Kebutuhan",
