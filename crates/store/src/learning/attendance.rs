@@ -35,6 +35,9 @@ pub(crate) async fn add_meeting(
     place: &str,
 ) -> Result<i64> {
     rules_check(starts_at, ends_at, place)?;
+    // Stored in UTC like every other instant: SQLite compares them as text, and a session written
+    // with +07:00 sorted wrongly against "now" in UTC (a started session was still "due").
+    let (starts_at, ends_at) = (starts_at.to_offset(time::UtcOffset::UTC), ends_at.to_offset(time::UtcOffset::UTC));
     let txn = store.write().await?;
     offering::Entity::find_by_id((ctx.tenant_id, offering_id)).one(&txn).await?.ok_or(StoreError::NotFound)?;
     let id = next_id();

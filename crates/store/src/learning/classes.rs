@@ -348,14 +348,27 @@ async fn promote<C: ConnectionTrait>(txn: &C, ctx: &Ctx, o: &offering::Model, ye
         })
         .collect();
     order.sort(&mut list);
+    // The seats are counted once and kept up to date as people are seated (asking the database
+    // again per candidate made releasing a hold over a long waitlist quadratic).
+    let capacity = o.capacity.max(0) as u32;
+    let mut taken = u32::try_from(seats_taken(txn, ctx.tenant_id, o.id).await?).unwrap_or(u32::MAX);
+    let mut held: Vec<cakap_domain::learning::seats::Reservation> = reservations(txn, ctx.tenant_id, o.id).await?.into_iter().map(|(_, r)| r).collect();
+    let paths: HashMap<i64, String> =
+        if held.is_empty() { HashMap::new() } else { unit_paths_of(txn, ctx.tenant_id, waiting.iter().map(|w| w.employee_id)).await? };
+    let by_id: HashMap<i64, &enrollment::Model> = waiting.iter().map(|w| (w.id, w)).collect();
     let mut promoted = vec![];
     for w in &list {
         if promoted.len() >= max {
             break;
         }
-        let Some(next) = waiting.iter().find(|x| x.id == w.enrollment_id) else { continue };
-        if !has_seat(txn, ctx.tenant_id, o, next.employee_id).await? {
+        let Some(&next) = by_id.get(&w.enrollment_id) else { continue };
+        let path = paths.get(&next.employee_id).map(String::as_str).unwrap_or("");
+        if !cakap_domain::learning::seats::has_seat(capacity, taken, &held, path) {
             continue;
+        }
+        taken = taken.saturating_add(1);
+        for r in held.iter_mut().filter(|r| r.covers(path)) {
+            r.used = (r.used + 1).min(r.seats);
         }
         let mut am: enrollment::ActiveModel = next.clone().into();
         am.status = Set(EnrollmentStatus::Enrolled.code().into());
@@ -813,6 +826,27 @@ pub(crate) async fn reservations<C: ConnectionTrait>(
             ))
         })
         .collect())
+}
+
+/// The unit paths of employees, by employee id (two queries, whatever their number).
+async fn unit_paths_of<C: ConnectionTrait>(db: &C, tenant_id: i64, employees: impl Iterator<Item = i64>) -> Result<HashMap<i64, String>> {
+    let ids: Vec<i64> = employees.collect();
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(1000) {
+        let people =
+            employee::Entity::find().filter(employee::Column::TenantId.eq(tenant_id)).filter(employee::Column::Id.is_in(chunk.iter().copied())).all(db).await?;
+        let unit_ids: Vec<i64> = people.iter().map(|e| e.unit_id).collect();
+        let paths: HashMap<i64, String> = crate::entity::unit::Entity::find()
+            .filter(crate::entity::unit::Column::TenantId.eq(tenant_id))
+            .filter(crate::entity::unit::Column::Id.is_in(unit_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.path))
+            .collect();
+        out.extend(people.into_iter().filter_map(|e| paths.get(&e.unit_id).map(|p| (e.id, p.clone()))));
+    }
+    Ok(out)
 }
 
 /// The unit path of an employee (for their class's reservations).

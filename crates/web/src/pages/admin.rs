@@ -131,7 +131,10 @@ impl AuditQuery {
                     .ok_or_else(|| AppError::BadRequest(format!("Tanggal '{label}' tidak dikenali: tulis seperti 31-12-2026."))),
             }
         };
-        let start = |d: time::Date| d.midnight().assume_offset(zone.offset());
+        // In UTC, as every stored instant is: SQLite compares them as text, and a bound written
+        // with +07:00 sorts wrongly against rows written with +00:00 (the test failed after
+        // 17:00 UTC, when the day in WIB had turned).
+        let start = |d: time::Date| d.midnight().assume_offset(zone.offset()).to_offset(time::UtcOffset::UTC);
         let until = day(&self.sampai, "sampai")?.and_then(|d| d.next_day()).map(start);
         Ok(cakap_store::audit::AuditFilter {
             entity: crate::params::choice("jenis data", Some(&self.entity), AuditEntity::from_code)?,

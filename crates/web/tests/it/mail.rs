@@ -123,3 +123,44 @@ async fn notifications_are_emailed_once_and_sessions_are_reminded_the_day_before
     assert_eq!(cakap_web::mail::pass(&app.store, Some(&mailer)).await.unwrap(), (0, 1), "sent on the next pass");
     assert_eq!(waiting().await, 0);
 }
+
+/// The defect: sessions were stored with the offset they were typed in (+07:00 for WIB) and
+/// SQLite compared them as text against "now" in UTC, so a session that had started an hour ago
+/// still counted as due for its reminder. Stored in UTC, only the one ahead is reminded.
+#[tokio::test]
+async fn a_session_typed_in_local_time_is_reminded_only_before_it_starts() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    let scope = op(&app, t).await;
+    let classes = scope.classes().unwrap();
+    let program = scope.plans().unwrap().catalogue().await.unwrap().programs[0].id;
+    let input = cakap_store::learning::classes::OfferingInput {
+        program_id: program,
+        plan_item_id: None,
+        title: "Kelas Zona Waktu".into(),
+        starts_on: scope.today(),
+        ends_on: scope.today() + time::Duration::days(1),
+        place: "Aula".into(),
+        link: String::new(),
+        capacity: 5,
+        cost: 0,
+        self_register: false,
+        waitlist_order: cakap_domain::learning::waitlist::WaitlistOrder::FirstCome,
+        min_attendance: 80,
+        approval: cakap_domain::learning::enrollment::Approval::None,
+    };
+    let id = classes.create(&input).await.unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let wib = cakap_domain::Zone::Wib.offset();
+    let started =
+        classes.add_meeting(id, (now - time::Duration::hours(1)).to_offset(wib), (now + time::Duration::hours(1)).to_offset(wib), "Aula").await.unwrap();
+    let ahead =
+        classes.add_meeting(id, (now + time::Duration::hours(3)).to_offset(wib), (now + time::Duration::hours(5)).to_offset(wib), "Aula").await.unwrap();
+    cakap_store::learning::outbox::remind_due(&app.store, now).await.unwrap();
+    let reminded = |m: i64| {
+        let app = &app;
+        async move { sql_count(app, &format!("SELECT COUNT(*) FROM meeting WHERE tenant_id = {t} AND id = {m} AND reminded_at IS NOT NULL")).await }
+    };
+    assert_eq!(reminded(started).await, 0, "a session that has begun is not 'tomorrow'");
+    assert_eq!(reminded(ahead).await, 1, "the session ahead is reminded");
+}
