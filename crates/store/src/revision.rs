@@ -45,6 +45,13 @@ impl Revisions {
         Revisions { access: 0, plan: 0, learning: 0, ..*self }
     }
 
+    /// Whether these revisions are at least `other` in every area and log: what was loaded
+    /// under them is no older than what `other` asks for.
+    pub fn covers(&self, other: &Revisions) -> bool {
+        let fields = |r: &Revisions| [r.org, r.access, r.competency, r.akpk, r.plan, r.learning, r.analysis_log, r.national_log];
+        fields(self).iter().zip(fields(other)).all(|(a, b)| *a >= b)
+    }
+
     fn add(&mut self, area: Area, value: i64) {
         let slot = match area {
             Area::Org => &mut self.org,
@@ -137,4 +144,20 @@ pub async fn bump<C: ConnectionTrait>(conn: &C, tenant_id: i64, area: Area) -> R
     let stmt = Statement::from_sql_and_values(conn.get_database_backend(), BUMP_SQL, [tenant_id.into(), area.code().into()]);
     conn.execute_raw(stmt).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newer_revisions_cover_older_ones_only_in_every_field() {
+        let old = Revisions { org: 3, akpk: 5, analysis_log: 7, ..Default::default() };
+        let newer = Revisions { org: 3, akpk: 6, analysis_log: 8, ..Default::default() };
+        assert!(newer.covers(&old) && newer.covers(&newer));
+        assert!(!old.covers(&newer));
+        // Ahead in the log but behind in an area (a write that logged nothing): not covered.
+        let odd = Revisions { org: 4, ..old };
+        assert!(!newer.covers(&odd) && !odd.covers(&newer));
+    }
 }

@@ -1021,3 +1021,26 @@ async fn the_largest_tenants_analyses_are_warm_after_a_start() {
     op(&app, largest).await.analysis().await.unwrap();
     assert_eq!(app.store.analysis_loads(), before + 2, "the largest tenant's dashboard loads nothing more");
 }
+
+/// A request that read its revisions just before a write asks for the older analysis after
+/// another request has brought it up to date: it is served the newer one, and nothing reloads
+/// (a ministry's reload is seconds).
+#[tokio::test]
+async fn a_request_behind_a_write_does_not_reload_the_analysis() {
+    let app = TestApp::demo().await;
+    let t = app.tenant_id("medan").await;
+    op(&app, t).await.analysis().await.unwrap();
+    let early = op(&app, t).await;
+    early.revisions().await.unwrap();
+    let loads = app.store.analysis_loads();
+    let e = early.employees().unwrap().list(&Default::default(), 1, 1).await.unwrap().items.remove(0);
+    let skp = cakap_store::akpk::performance::SkpInput { year: 2026, rating: cakap_domain::akpk::SkpRating::from_code("kurang").unwrap(), score: None };
+    op(&app, t).await.needs_admin().unwrap().set_skp(e.id, &skp).await.unwrap();
+    app.store.note_write();
+    let late = op(&app, t).await.analysis().await.unwrap();
+    let behind = early.analysis().await.unwrap();
+    assert_eq!(app.store.analysis_loads(), loads, "no reload for the request behind");
+    assert_eq!(behind.skp.get(&e.id), late.skp.get(&e.id), "it sees the newer data");
+    assert_eq!(op(&app, t).await.analysis().await.unwrap().skp.get(&e.id).map(|s| s.1.code()), Some("kurang"));
+    assert_eq!(app.store.analysis_loads(), loads);
+}
