@@ -126,11 +126,15 @@ impl AuditLog<'_> {
         if let Some(u) = f.actor {
             q = q.filter(audit_log::Column::ActorUserId.eq(u));
         }
+        // Bound in UTC, as every instant is stored: SQLite compares them as text, and a bound
+        // written with +07:00 sorted wrongly against rows written with +00:00 (the audit test
+        // failed after 17:00 UTC, when the day in WIB had turned).
+        let utc = |t: time::OffsetDateTime| t.to_offset(time::UtcOffset::UTC);
         if let Some(t) = f.from {
-            q = q.filter(audit_log::Column::At.gte(t));
+            q = q.filter(audit_log::Column::At.gte(utc(t)));
         }
         if let Some(t) = f.until {
-            q = q.filter(audit_log::Column::At.lt(t));
+            q = q.filter(audit_log::Column::At.lt(utc(t)));
         }
         let total = q.clone().count(db).await?;
         let rows =

@@ -73,12 +73,11 @@ struct Row {
     value: i64,
 }
 
-/// The current revisions of `tenant_id` (plus the national ones).
-pub async fn current<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Revisions> {
-    let backend = db.get_database_backend();
-    let stmt = Statement::from_sql_and_values(backend, "SELECT tenant_id, area, value FROM data_revision WHERE tenant_id IN ($1, 0)", [tenant_id.into()]);
+/// The revisions of `tenant_id` from its rows and the national tenant 0's: areas summed, each
+/// change log's number apart.
+fn fold<'a>(rows: impl Iterator<Item = &'a Row>, tenant_id: i64) -> Revisions {
     let mut out = Revisions::default();
-    for r in Row::find_by_statement(stmt).all(db).await? {
+    for r in rows {
         if r.area == crate::akpk::changes::AREA {
             if r.tenant_id == 0 {
                 out.national_log = r.value;
@@ -93,32 +92,33 @@ pub async fn current<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Revis
             out.add(area, r.value);
         }
     }
-    Ok(out)
+    out
+}
+
+/// The current revisions of `tenant_id` (plus the national ones).
+pub async fn current<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Revisions> {
+    let backend = db.get_database_backend();
+    let stmt = Statement::from_sql_and_values(backend, "SELECT tenant_id, area, value FROM data_revision WHERE tenant_id IN ($1, 0)", [tenant_id.into()]);
+    Ok(fold(Row::find_by_statement(stmt).all(db).await?.iter(), tenant_id))
 }
 
 /// Every tenant's revisions (national changes included in each), in one query: the national
-/// roll-up compares each tenant's share against them.
+/// roll-up compares each tenant's share against them. The same numbers as [`current`] per tenant.
 pub async fn all<C: ConnectionTrait>(db: &C) -> Result<std::collections::HashMap<i64, Revisions>> {
     let stmt = Statement::from_string(db.get_database_backend(), "SELECT tenant_id, area, value FROM data_revision");
     let rows = Row::find_by_statement(stmt).all(db).await?;
-    let mut national = Revisions::default();
-    let mut out: std::collections::HashMap<i64, Revisions> = std::collections::HashMap::new();
+    let mut by_tenant: std::collections::HashMap<i64, Vec<&Row>> = std::collections::HashMap::new();
     for r in &rows {
-        let slot = if r.tenant_id == 0 { &mut national } else { out.entry(r.tenant_id).or_default() };
-        if r.area == crate::akpk::changes::AREA {
-            slot.analysis_log = r.value;
-        } else if let Some(area) = Area::from_code(&r.area) {
-            slot.add(area, r.value);
-        }
+        by_tenant.entry(r.tenant_id).or_default().push(r);
     }
-    for rev in out.values_mut() {
-        for area in Area::ALL {
-            rev.add(*area, national.of(*area));
-        }
-        rev.national_log = national.analysis_log;
-    }
-    out.insert(0, Revisions { national_log: national.analysis_log, analysis_log: national.analysis_log, ..national });
-    Ok(out)
+    let national: Vec<&Row> = by_tenant.get(&0).cloned().unwrap_or_default();
+    Ok(by_tenant
+        .iter()
+        .map(|(&t, own)| {
+            let rows: Vec<&Row> = if t == 0 { own.clone() } else { own.iter().chain(&national).copied().collect() };
+            (t, fold(rows.into_iter(), t))
+        })
+        .collect())
 }
 
 /// The revisions of `tenant_id` as this process knows them: read from the database when it has

@@ -196,8 +196,14 @@ pub fn int(n: u64) -> String {
 
 /// Query string for pagination links, keeping the filters.
 pub fn page_query(pairs: &[(&str, String)], page: u64) -> String {
-    let mut v: Vec<(&str, String)> = pairs.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
-    v.push(("page", page.to_string()));
+    let filters = filter_query(pairs);
+    let page = serde_urlencoded::to_string([("page", page.to_string())]).unwrap_or_default();
+    if filters.is_empty() { page } else { format!("{filters}&{page}") }
+}
+
+/// A list's filters as a query string without the page (the export link, a form's way back).
+pub fn filter_query(pairs: &[(&str, String)]) -> String {
+    let v: Vec<(&str, String)> = pairs.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
     serde_urlencoded::to_string(v).unwrap_or_default()
 }
 

@@ -321,7 +321,10 @@ impl Periods<'_> {
     /// Each atasan's staff and how many are done in the period, the most behind first.
     pub async fn progress(&self, id: i64) -> Result<Vec<AtasanProgress>> {
         self.scope.require(Permission::ManageNeeds)?;
-        let p = self.get(id).await?;
+        self.progress_in(&self.get(id).await?).await
+    }
+
+    async fn progress_in(&self, p: &Period) -> Result<Vec<AtasanProgress>> {
         let (t, db) = (self.scope.tenant_id(), &self.scope.store().db);
         let an = self.scope.analysis_unchecked().await?;
         // Supervisors by unit.
@@ -379,8 +382,9 @@ impl Periods<'_> {
     /// Tells every atasan with staff not yet done how many remain (a notification, and e-mail
     /// when configured). The number of atasan told.
     pub async fn remind(&self, id: i64) -> Result<usize> {
-        let progress = self.progress(id).await?;
+        self.scope.require(Permission::ManageNeeds)?;
         let p = self.get(id).await?;
+        let progress = self.progress_in(&p).await?;
         let (t, ctx) = (self.scope.tenant_id(), self.scope.ctx());
         let txn = self.scope.store().write().await?;
         let mut told = 0;

@@ -131,10 +131,7 @@ impl AuditQuery {
                     .ok_or_else(|| AppError::BadRequest(format!("Tanggal '{label}' tidak dikenali: tulis seperti 31-12-2026."))),
             }
         };
-        // In UTC, as every stored instant is: SQLite compares them as text, and a bound written
-        // with +07:00 sorts wrongly against rows written with +00:00 (the test failed after
-        // 17:00 UTC, when the day in WIB had turned).
-        let start = |d: time::Date| d.midnight().assume_offset(zone.offset()).to_offset(time::UtcOffset::UTC);
+        let start = |d: time::Date| d.midnight().assume_offset(zone.offset());
         let until = day(&self.sampai, "sampai")?.and_then(|d| d.next_day()).map(start);
         Ok(cakap_store::audit::AuditFilter {
             entity: crate::params::choice("jenis data", Some(&self.entity), AuditEntity::from_code)?,
@@ -240,7 +237,7 @@ pub async fn view_audit_get(State(st): State<AppState>, session: Session, a: Act
         rows,
         entities: AuditEntity::ALL.iter().map(|e| (e.code(), e.label())).collect(),
         actors,
-        query: page_query(&keep, 1).trim_end_matches("page=1").trim_end_matches('&').to_string(),
+        query: crate::view::filter_query(&keep),
         total,
         page,
         pages: total.div_ceil(50).max(1),

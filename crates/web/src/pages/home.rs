@@ -4,7 +4,6 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use cakap_domain::{Permission, Role};
-use cakap_store::akpk::analysis::NeedFilter;
 use cakap_store::users::{LoginError, LoginStep};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -308,9 +307,9 @@ async fn akpk_cards(a: &Actor, cards: &mut Vec<Card>) -> Result<()> {
     if a.can(Permission::ReadNeeds) {
         let an = a.scope()?.analysis().await?;
         let scope = a.scope()?;
-        let all = cakap_store::akpk::needs::page(scope, &Default::default(), Default::default(), 0, 0).await?.1.total;
-        let high_only = NeedFilter { min_priority: Some(cakap_domain::akpk::HIGH_PRIORITY), ..Default::default() };
-        let high = cakap_store::akpk::needs::page(scope, &high_only, Default::default(), 0, 0).await?.1.total;
+        // One pass: the per-competency spread already counts the high priorities.
+        let found = cakap_store::akpk::needs::page(scope, &Default::default(), Default::default(), 0, 0).await?.1;
+        let (all, high) = (found.total, found.by_competency.iter().map(|c| c.2).sum::<usize>());
         cards.push(Card { label: "Kebutuhan pengembangan kompetensi".into(), value: view::int(all as u64), href: "/akpk/kebutuhan".into() });
         cards.push(Card { label: "Kebutuhan prioritas tinggi".into(), value: view::int(high as u64), href: "/akpk/kebutuhan?prioritas=tinggi".into() });
         cards.push(Card { label: "Penilaian perlu kalibrasi".into(), value: view::int(an.calibration.len() as u64), href: "/akpk/kalibrasi".into() });

@@ -120,6 +120,16 @@ async fn planner_drills_from_the_heatmap_to_an_akpk_in_a_browser() {
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
+    close_or_report(c, result).await;
+}
+
+/// The elements reaching past the window's right edge (for a failure message).
+const WIDEST: &str = "const over = e => e.getBoundingClientRect().right > window.innerWidth + 1; const clips = e => ['auto', 'scroll', 'hidden'].includes(getComputedStyle(e).overflowX); \
+    return Array.from(document.querySelectorAll('body *')).filter(e => over(e) && !(e.parentElement && (over(e.parentElement) || clips(e.parentElement)))).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + e.outerHTML.slice(0, 200)).join(' | ')";
+
+/// Ends a browser walk: closes the browser, and on a failure says where it stood (address and
+/// the page's start).
+async fn close_or_report(c: Client, result: Result<(), fantoccini::error::CmdError>) {
     if let Err(e) = &result {
         let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
         let src = c.source().await.unwrap_or_default();
@@ -128,10 +138,6 @@ async fn planner_drills_from_the_heatmap_to_an_akpk_in_a_browser() {
     }
     let _ = c.close().await;
 }
-
-/// The elements reaching past the window's right edge (for a failure message).
-const WIDEST: &str = "const over = e => e.getBoundingClientRect().right > window.innerWidth + 1; const clips = e => ['auto', 'scroll', 'hidden'].includes(getComputedStyle(e).overflowX); \
-    return Array.from(document.querySelectorAll('body *')).filter(e => over(e) && !(e.parentElement && (over(e.parentElement) || clips(e.parentElement)))).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + e.outerHTML.slice(0, 200)).join(' | ')";
 
 /// Whether the page scrolls sideways (a phone page must not).
 async fn overflow(c: &Client) -> Result<i64, fantoccini::error::CmdError> {
@@ -235,13 +241,7 @@ async fn the_delivery_journey_on_a_phone() {
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
-    if let Err(e) = &result {
-        let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
-        let src = c.source().await.unwrap_or_default();
-        let _ = c.close().await;
-        panic!("{e} at {url}: {}", src.chars().take(3000).collect::<String>());
-    }
-    let _ = c.close().await;
+    close_or_report(c, result).await;
     assert_eq!(sql_count(&app, &format!("SELECT COUNT(*) FROM attendance WHERE tenant_id = {t} AND meeting_id = {meeting} AND method = 'qr'")).await, 1);
 }
 
@@ -359,13 +359,7 @@ async fn the_atasan_rates_the_team_grid_on_a_phone() {
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
-    if let Err(e) = &result {
-        let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
-        let src = c.source().await.unwrap_or_default();
-        let _ = c.close().await;
-        panic!("{e} at {url}: {}", src.chars().take(3000).collect::<String>());
-    }
-    let _ = c.close().await;
+    close_or_report(c, result).await;
     let after = scope_of(&app, "atasan.medan").await.team().unwrap().grid(false, 0, 1000).await.unwrap();
     assert!(after.rows.iter().find(|r| r.employee_id == first.employee_id).unwrap().done());
 }
@@ -417,11 +411,5 @@ async fn the_planner_goes_from_needs_to_calibration() {
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
-    if let Err(e) = &result {
-        let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
-        let src = c.source().await.unwrap_or_default();
-        let _ = c.close().await;
-        panic!("{e} at {url}: {}", src.chars().take(3000).collect::<String>());
-    }
-    let _ = c.close().await;
+    close_or_report(c, result).await;
 }

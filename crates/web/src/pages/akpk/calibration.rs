@@ -113,7 +113,7 @@ async fn page(session: &Session, a: &Actor, q: CalibrationQuery, form: Calibrate
         total,
         page,
         pages,
-        query: view::page_query(&pairs, 1).trim_end_matches("page=1").trim_end_matches('&').to_string(),
+        query: view::filter_query(&pairs),
         query_prev: view::page_query(&pairs, page.saturating_sub(1)),
         query_next: view::page_query(&pairs, page + 1),
         units: unit_options(an.units.values()),

@@ -73,7 +73,7 @@ async fn grid_page(session: &Session, a: &Actor, q: &GridQuery, errors: FormErro
     if page != asked {
         grid = team.grid(only_pending, (page as usize - 1) * GRID_PER_PAGE, GRID_PER_PAGE).await?;
     }
-    let filter = if only_pending { "belum=1&" } else { "" };
+    let filter = [("belum", if only_pending { "1" } else { "" }.to_string())];
     let layout = Layout::new(a, session, "Penilaian Kompetensi Tim", "/akpk/tim/penilaian").await;
     Ok(render(TeamPage {
         layout,
@@ -81,8 +81,8 @@ async fn grid_page(session: &Session, a: &Actor, q: &GridQuery, errors: FormErro
         only_pending,
         page,
         pages,
-        query_prev: format!("{filter}page={}", page.saturating_sub(1)),
-        query_next: format!("{filter}page={}", page + 1),
+        query_prev: view::page_query(&filter, page.saturating_sub(1)),
+        query_next: view::page_query(&filter, page + 1),
         errors,
         typed,
     }))
