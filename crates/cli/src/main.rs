@@ -299,6 +299,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     Err(e) => tracing::warn!("analisis AKPK gagal dimuat di awal: {e}"),
                 }
             });
+            // Every ASN's national standing: read from what the last run wrote, then kept
+            // current and written back behind the super admin's Rekap Nasional.
+            cakap_store::akpk::national::keep(store.clone());
             // Jobs a previous process left running were cut off with it; their pages say so.
             let cut = cakap_store::jobs::abandon_running(&store).await?;
             if cut > 0 {

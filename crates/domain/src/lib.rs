@@ -12,6 +12,7 @@ pub mod format;
 pub mod golongan;
 pub mod job;
 pub mod learning;
+pub mod national;
 pub mod nip;
 pub mod org;
 pub mod password;

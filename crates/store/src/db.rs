@@ -47,8 +47,9 @@ pub(crate) struct Caches {
     pub(crate) own: Memo<(i64, i64), crate::revision::Revisions, Arc<crate::akpk::analysis::Analysis>>,
     /// A supervisor's team analysis, per (tenant, supervised unit).
     pub(crate) team: Memo<(i64, i64), crate::revision::Revisions, Arc<crate::akpk::analysis::Analysis>>,
-    /// Each tenant's share of the national roll-up, by the tenant's revisions.
-    pub(crate) national: Memo<i64, crate::revision::Revisions, Arc<crate::akpk::analysis::TenantNational>>,
+    /// Every ASN's national standing (`akpk::national`), one lock: views and the keeper take
+    /// turns bringing it up to date.
+    pub(crate) nation: tokio::sync::Mutex<crate::akpk::national::Index>,
     /// Per tenant, under (local writes, recheck period): the revisions last read.
     pub(crate) revisions: Memo<i64, (u64, u64), crate::revision::Revisions>,
     /// Start of the recheck periods.
@@ -57,6 +58,8 @@ pub(crate) struct Caches {
     pub(crate) writes: std::sync::atomic::AtomicU64,
     /// Tenant-wide analyses loaded from scratch (not brought up to date from the change log).
     pub(crate) analysis_loads: std::sync::atomic::AtomicU64,
+    /// Tenants whose national standings were recomputed whole (`akpk::national`).
+    pub(crate) national_rebuilds: std::sync::atomic::AtomicU64,
 }
 
 impl Default for Caches {
@@ -65,12 +68,13 @@ impl Default for Caches {
             directory: Memo::new(NO_TTL, DIRECTORY_CAP),
             analysis: Memo::new(NO_TTL, ANALYSIS_CAP),
             own: Memo::new(NO_TTL, 20_000),
-            national: Memo::new(NO_TTL, 100_000),
+            nation: Default::default(),
             team: Memo::new(NO_TTL, 2_000),
             revisions: Memo::new(NO_TTL, 100_000),
             started: std::time::Instant::now(),
             writes: Default::default(),
             analysis_loads: Default::default(),
+            national_rebuilds: Default::default(),
         }
     }
 }
@@ -132,6 +136,12 @@ impl Store {
     /// benchmarks tell an update applied in place from a reload by it.
     pub fn analysis_loads(&self) -> u64 {
         self.caches.analysis_loads.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// How many tenants' national standings this process has recomputed whole (rather than
+    /// read as written or followed employee by employee).
+    pub fn national_rebuilds(&self) -> u64 {
+        self.caches.national_rebuilds.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub fn note_write(&self) {

@@ -70,7 +70,7 @@ impl Nation {
     }
 
     /// The national roll-up of every tenant's AKPK.
-    pub async fn analysis(&self) -> Result<crate::akpk::analysis::National> {
-        crate::akpk::analysis::national(&self.store).await
+    pub async fn analysis(&self, filter: &cakap_domain::national::Filter, today: time::Date) -> Result<crate::akpk::national::National> {
+        crate::akpk::national::national(&self.store, filter, today).await
     }
 }

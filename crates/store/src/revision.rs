@@ -52,6 +52,20 @@ impl Revisions {
         fields(self).iter().zip(fields(other)).all(|(a, b)| *a >= b)
     }
 
+    /// The numbers as one stored text (`national_stamp`), fields in declaration order.
+    pub fn encode(&self) -> String {
+        let f = [self.org, self.access, self.competency, self.akpk, self.plan, self.learning, self.analysis_log, self.national_log];
+        f.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")
+    }
+
+    /// Reads [`Revisions::encode`]'s text; None for anything else (an older or damaged stamp,
+    /// which then counts as missing).
+    pub fn decode(s: &str) -> Option<Revisions> {
+        let v: Vec<i64> = s.split(',').map(|p| p.parse().ok()).collect::<Option<Vec<i64>>>()?;
+        let [org, access, competency, akpk, plan, learning, analysis_log, national_log] = v.try_into().ok()?;
+        Some(Revisions { org, access, competency, akpk, plan, learning, analysis_log, national_log })
+    }
+
     fn add(&mut self, area: Area, value: i64) {
         let slot = match area {
             Area::Org => &mut self.org,
@@ -159,5 +173,14 @@ mod tests {
         // Ahead in the log but behind in an area (a write that logged nothing): not covered.
         let odd = Revisions { org: 4, ..old };
         assert!(!newer.covers(&odd) && !odd.covers(&newer));
+    }
+
+    #[test]
+    fn a_stamp_reads_back_and_anything_else_is_missing() {
+        let r = Revisions { org: 1, access: 2, competency: 3, akpk: 4, plan: 5, learning: 6, analysis_log: 7, national_log: 8 };
+        assert_eq!(Revisions::decode(&r.encode()), Some(r));
+        assert_eq!(Revisions::decode("1,2,3"), None);
+        assert_eq!(Revisions::decode("1,2,3,4,5,6,7,x"), None);
+        assert_eq!(Revisions::decode(""), None);
     }
 }

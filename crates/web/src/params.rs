@@ -143,6 +143,47 @@ impl NeedQuery {
     }
 }
 
+/// The national roll-up's ad-hoc filters (page and API): jenis jabatan, PNS/PPPK, golongan
+/// (only with a status, since PNS and PPPK number theirs apart), gender and age band.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NationalQuery {
+    /// Jenis jabatan: jpt, administrator, pengawas, pelaksana, fungsional.
+    pub jenis: Option<String>,
+    /// pns or pppk.
+    pub status: Option<String>,
+    /// A golongan of that status: III/a (PNS), IX (PPPK).
+    pub golongan: Option<String>,
+    /// L or P.
+    pub jk: Option<String>,
+    /// Age band: lt30, 30_39, 40_49, 50plus.
+    pub usia: Option<String>,
+}
+
+impl NationalQuery {
+    pub fn filter(&self) -> Result<cakap_domain::national::Filter, crate::error::AppError> {
+        use cakap_domain::org::{EmployeeStatus, Gender};
+        let status = choice("status", self.status.as_deref(), EmployeeStatus::from_code)?;
+        let golongan = match (self.golongan.as_deref().map(str::trim).filter(|g| !g.is_empty()), status) {
+            (None, _) => None,
+            (Some(_), None) => return Err(crate::error::AppError::BadRequest("Filter golongan memerlukan status (PNS atau PPPK).".into())),
+            (Some(g), Some(s)) => Some(cakap_domain::national::golongan_index(g, s).ok_or_else(|| bad_filter("golongan", g))?),
+        };
+        Ok(cakap_domain::national::Filter {
+            kind: choice("jenis jabatan", self.jenis.as_deref(), PositionKind::from_code)?,
+            status,
+            gender: choice("jenis kelamin", self.jk.as_deref(), Gender::from_code)?,
+            golongan,
+            age: choice("usia", self.usia.as_deref(), cakap_domain::national::AgeBand::from_code)?,
+        })
+    }
+
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let v = |o: &Option<String>| o.clone().unwrap_or_default();
+        vec![("jenis", v(&self.jenis)), ("status", v(&self.status)), ("golongan", v(&self.golongan)), ("jk", v(&self.jk)), ("usia", v(&self.usia))]
+    }
+}
+
 /// The priority filter's codes: at least "tinggi" or at least "sedang".
 pub fn min_priority(code: &str) -> Option<u8> {
     match code {

@@ -219,3 +219,8 @@ pub fn accent_hex(c: &str) -> &str {
         _ => "0b5394",
     }
 }
+
+/// Whether an optional filter value from the query is the option `x` (a select's `selected`).
+pub fn chosen(v: &Option<String>, x: &str) -> bool {
+    v.as_deref() == Some(x)
+}

@@ -23,7 +23,6 @@ use crate::entity::{employee, need};
 use crate::error::Result;
 use crate::org::employees::EmployeeScope;
 use crate::org::tenants::TenantSettings;
-use crate::revision::Revisions;
 
 /// Everything the analysis reads, for the employees of one scope, and the measures kept from it.
 ///
@@ -948,17 +947,6 @@ fn judge(settings: &TenantSettings, comp_idx: &HashMap<i64, usize>, nc: usize, e
     out
 }
 
-/// The national roll-up: per tenant and nationally, per national competency (the only ones
-/// every tenant shares), over each employee's effective level against the held position.
-pub struct National {
-    /// (national code, name)
-    pub competencies: Vec<(String, String)>,
-    /// (tenant, employees, per competency, over all competencies)
-    pub tenants: Vec<(cakap_domain::org::Tenant, usize, Vec<Agg>, Agg)>,
-    pub total: Vec<Agg>,
-    pub overall: Agg,
-}
-
 /// One tenant's share of the national roll-up: its active employees and, per national
 /// competency, the sums over what each employee's held position requires.
 #[derive(Debug, Clone)]
@@ -968,8 +956,10 @@ pub struct TenantNational {
 }
 
 impl Analysis {
-    /// This tenant's national figures, from the kept per-unit measures: a pass over units ×
-    /// competencies, not over employees. `codes`: the national dictionary's codes, in order.
+    /// This tenant's national figures from the kept per-unit measures: a pass over units ×
+    /// competencies, not over employees. The national page sums standings instead
+    /// (`akpk::national`); tests hold the two to the same numbers. `codes`: the national
+    /// dictionary's codes, in order.
     pub fn national_share(&self, codes: &[(String, String)]) -> TenantNational {
         let map: Vec<Option<usize>> =
             self.competencies.iter().map(|c| c.national_code.as_ref().and_then(|code| codes.iter().position(|(k, _)| k == code))).collect();
@@ -986,46 +976,27 @@ impl Analysis {
     }
 }
 
-/// The national roll-up. Each tenant's share is kept by the tenant's revisions and taken from
-/// its kept analysis (brought up to date from the change log) when the store holds one, else
-/// from a load that is not kept (so a national view does not push the tenants people work in
-/// out of the cache). One query reads every tenant's revisions, so a write anywhere shows on
-/// the next national view, and only the tenants that changed are recomputed.
-pub(crate) async fn national(store: &crate::Store) -> Result<National> {
-    let db = &store.db;
-    let dict = crate::competency::national::dictionary();
-    let codes: Vec<(String, String)> = dict.competencies.iter().map(|c| (c.code.clone(), c.name.clone())).collect();
-    let tenants = crate::org::tenants::list(db).await?;
-    let revisions = crate::revision::all(db).await?;
-    let mut rows = vec![];
-    let mut total = vec![Agg::default(); codes.len()];
-    for t in tenants {
-        // A tenant without a revision row reads as `revision::current` reads it: national only.
-        let now =
-            revisions.get(&t.id).copied().unwrap_or_else(|| Revisions { analysis_log: 0, ..revisions.get(&0).copied().unwrap_or_default() }).for_analysis();
-        let share = {
-            let codes = &codes;
-            store
-                .caches
-                .national
-                .get_or_load(t.id, now, async move {
-                    let share = if store.caches.analysis.holds(&t.id) {
-                        crate::scope::kept_analysis(store, t.id, now).await?.national_share(codes)
-                    } else {
-                        Analysis::load(db, t.id, &EmployeeScope::Tenant).await?.national_share(codes)
-                    };
-                    Ok(Arc::new(share))
-                })
-                .await?
-        };
-        let mut all = Agg::default();
-        for (k, c) in share.cells.iter().enumerate() {
-            all.merge(c);
-            total[k].merge(c);
-        }
-        rows.push((crate::org::tenants::typed(t)?, share.employees, share.cells.clone(), all));
+impl Analysis {
+    /// Per national competency of `codes` (the dictionary's, in order), the index of this
+    /// tenant's competency that carries it, if active.
+    pub(crate) fn national_columns(&self, codes: &[String]) -> Vec<Option<usize>> {
+        codes.iter().map(|code| self.competencies.iter().position(|c| c.national_code.as_deref() == Some(code.as_str()))).collect()
     }
-    let mut overall = Agg::default();
-    total.iter().for_each(|a| overall.merge(a));
-    Ok(National { competencies: codes, tenants: rows, total, overall })
+
+    /// Employee `ei`'s national standing: (effective, required by the held position) per
+    /// national competency, packed, and the held position's kind.
+    pub(crate) fn national_standing(&self, ei: usize, columns: &[Option<usize>]) -> (i64, Option<cakap_domain::org::PositionKind>) {
+        let e = &self.employees[ei];
+        let nc = self.nc();
+        let req = self.standards.get(&e.position_id);
+        let levels: Vec<(u8, u8)> = columns
+            .iter()
+            .map(|col| match (col, req) {
+                (Some(ci), Some(req)) => (self.effective[ei * nc + ci], req[*ci]),
+                (Some(ci), None) => (self.effective[ei * nc + ci], 0),
+                _ => (0, 0),
+            })
+            .collect();
+        (cakap_domain::national::pack(&levels), self.positions.get(&e.position_id).map(|p| p.kind))
+    }
 }

@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod assessments;
 pub mod changes;
 pub mod imports;
+pub mod national;
 pub mod needs;
 pub mod performance;
 pub mod priorities;

@@ -32,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0021_seat_reservation", sql: include_str!("0021_seat_reservation.sql") }),
             Box::new(SqlMigration { name: "m0022_analysis_change", sql: include_str!("0022_analysis_change.sql") }),
             Box::new(SqlMigration { name: "m0023_assessment_period", sql: include_str!("0023_assessment_period.sql") }),
+            Box::new(SqlMigration { name: "m0024_national_standing", sql: include_str!("0024_national_standing.sql") }),
         ]
     }
 }

@@ -178,6 +178,8 @@ pub struct NationalDto {
     tenants: Vec<NationalTenantDto>,
     total: Vec<AggDto>,
     overall: AggDto,
+    /// ASN counted (active, matching the filter).
+    employees: usize,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -189,9 +191,9 @@ pub struct NationalTenantDto {
     overall: AggDto,
 }
 
-#[utoipa::path(get, path = "/api/v1/rollups/national", responses((status = 200, description = "Rekap nasional per instansi × kompetensi nasional (super admin)", body = NationalDto)))]
-pub async fn national_rollup(State(s): State<AppState>, ApiActor(a): ApiActor) -> ApiResult<NationalDto> {
-    let n = a.nation(&s.store)?.analysis().await?;
+#[utoipa::path(get, path = "/api/v1/rollups/national", params(crate::params::NationalQuery), responses((status = 200, description = "Rekap nasional per instansi × kompetensi nasional (super admin), untuk ASN yang cocok dengan filter", body = NationalDto)))]
+pub async fn national_rollup(State(s): State<AppState>, ApiActor(a): ApiActor, Query(q): Query<crate::params::NationalQuery>) -> ApiResult<NationalDto> {
+    let n = a.nation(&s.store)?.analysis(&q.filter()?, a.today()).await?;
     Ok(Json(NationalDto {
         competencies: n.competencies,
         tenants: n
@@ -207,5 +209,6 @@ pub async fn national_rollup(State(s): State<AppState>, ApiActor(a): ApiActor) -
             .collect(),
         total: n.total.iter().map(Into::into).collect(),
         overall: (&n.overall).into(),
+        employees: n.employees,
     }))
 }

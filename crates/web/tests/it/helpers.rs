@@ -13,6 +13,8 @@ pub const PASSWORD: &str = "rahasia-uji-123";
 pub struct TestApp {
     pub store: Store,
     pub router: Router,
+    /// Where the database is, to open it again as another process would.
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
     pg: Option<(String, String)>,
 }
@@ -43,8 +45,9 @@ impl TestApp {
                 let admin = Database::connect(&admin_url).await.expect("connect TEST_DATABASE_URL");
                 admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
                 let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url.clone());
-                let store = Store::open(&format!("{base}/{name}")).await.expect("open");
-                TestApp { router: cakap_web::router(store.clone(), Default::default()), store, _dir: None, pg: Some((admin_url, name)) }
+                let url = format!("{base}/{name}");
+                let store = Store::open(&url).await.expect("open");
+                TestApp { router: cakap_web::router(store.clone(), Default::default()), store, url, _dir: None, pg: Some((admin_url, name)) }
             }
             None => TestApp::sqlite().await,
         }
@@ -55,7 +58,7 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let store = Store::open(&url).await.expect("open");
-        TestApp { router: cakap_web::router(store.clone(), Default::default()), store, _dir: Some(dir), pg: None }
+        TestApp { router: cakap_web::router(store.clone(), Default::default()), store, url, _dir: Some(dir), pg: None }
     }
 
     /// With the demo data (five tenants, one user per role each).

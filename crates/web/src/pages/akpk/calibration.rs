@@ -66,7 +66,7 @@ struct CalibrationPage {
 
 impl CalibrationPage {
     fn sel(v: &Option<String>, x: &str) -> bool {
-        v.as_deref() == Some(x)
+        crate::view::chosen(v, x)
     }
     /// Whether the settle form that failed belongs to this row.
     fn failed_here(&self, r: &Row) -> bool {

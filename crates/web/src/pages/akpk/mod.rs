@@ -515,7 +515,7 @@ struct NeedsPage {
 
 impl NeedsPage {
     fn sel(v: &Option<String>, x: &str) -> bool {
-        v.as_deref() == Some(x)
+        crate::view::chosen(v, x)
     }
     fn src(s: &NeedSource) -> &'static str {
         s.label()
@@ -882,34 +882,79 @@ pub async fn view_import_post(session: Session, a: Actor, mp: Multipart) -> Resu
 struct NationalPage {
     layout: Layout,
     heat_svg: String,
+    /// How many tenants the heatmap shows (the largest), of how many.
+    heat_shown: (usize, usize),
     columns: Vec<String>,
     /// (tenant name, employees, cells, overall mean gap, overall share, JPM)
-    rows: Vec<(String, usize, Vec<String>, String, String, String)>,
+    rows: Vec<(String, String, Vec<String>, String, String, String)>,
     total: Vec<String>,
-    overall: (String, String, String, String),
+    /// (mean gap, share with gap, JPM, effective assessments, ASN counted)
+    overall: (String, String, String, String, String),
+    q: crate::params::NationalQuery,
+    filtered: bool,
+    /// The filter's options: (code, label)
+    kinds: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    golongan: Vec<(String, String)>,
+    genders: Vec<(&'static str, &'static str)>,
+    ages: Vec<(&'static str, &'static str)>,
 }
 
-pub async fn view_national_get(State(s): State<AppState>, session: Session, a: Actor) -> Result<Response> {
-    let n = a.nation(&s.store)?.analysis().await?;
+/// Tenants in the national heatmap: the largest by ASN counted (the table lists all).
+const NATIONAL_HEAT_ROWS: usize = 40;
+
+pub async fn view_national_get(State(s): State<AppState>, session: Session, a: Actor, Query(q): Query<crate::params::NationalQuery>) -> Result<Response> {
+    use cakap_domain::org::{EmployeeStatus, Gender};
+    let filter = q.filter()?;
+    let n = a.nation(&s.store)?.analysis(&filter, a.today()).await?;
     let columns: Vec<String> = n.competencies.iter().map(|c| c.1.clone()).collect();
-    let labels: Vec<(String, Option<String>)> = n.tenants.iter().map(|t| (t.0.name.clone(), None)).collect();
+    let mut largest: Vec<&(cakap_domain::org::Tenant, usize, Vec<cakap_domain::rollup::Agg>, cakap_domain::rollup::Agg)> = n.tenants.iter().collect();
+    largest.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.name.cmp(&y.0.name)));
+    largest.truncate(NATIONAL_HEAT_ROWS);
+    let labels: Vec<(String, Option<String>)> = largest.iter().map(|t| (t.0.name.clone(), None)).collect();
     let cells: Vec<Vec<Cell>> =
-        n.tenants.iter().map(|(t, _, cs, _)| cs.iter().zip(&columns).map(|(c, col)| gap_cell(&t.name, col, c, false)).collect()).collect();
+        largest.iter().map(|(t, _, cs, _)| cs.iter().zip(&columns).map(|(c, col)| gap_cell(&t.name, col, c, false)).collect()).collect();
     let heat_svg = charts::heatmap(&labels, &columns, &cells, "Rata-rata kesenjangan per instansi dan kompetensi nasional", ("0 level", "≥ 2 level"));
     let rows = n
         .tenants
         .iter()
         .map(|(t, heads, cs, all)| {
-            (t.name.clone(), *heads, cs.iter().map(|c| num2(c.mean_gap())).collect(), num2(all.mean_gap()), pct(all.share_with_gap()), num2(all.jpm()))
+            (
+                t.name.clone(),
+                view::int(*heads as u64),
+                cs.iter().map(|c| num2(c.mean_gap())).collect(),
+                num2(all.mean_gap()),
+                pct(all.share_with_gap()),
+                num2(all.jpm()),
+            )
         })
+        .collect();
+    let golongan = cakap_domain::golongan::PNS
+        .iter()
+        .map(|(c, p)| (c.to_string(), format!("PNS {c} ({p})")))
+        .chain(cakap_domain::golongan::PPPK.iter().map(|c| (c.to_string(), format!("PPPK {c}"))))
         .collect();
     let layout = Layout::new(&a, &session, "Rekap Nasional AKPK", "/nasional").await;
     Ok(render(NationalPage {
         layout,
         heat_svg,
+        heat_shown: (largest.len(), n.tenants.len()),
         columns,
         rows,
         total: n.total.iter().map(|c| num2(c.mean_gap())).collect(),
-        overall: (num2(n.overall.mean_gap()), pct(n.overall.share_with_gap()), num2(n.overall.jpm()), view::int(n.overall.assessed)),
+        overall: (
+            num2(n.overall.mean_gap()),
+            pct(n.overall.share_with_gap()),
+            num2(n.overall.jpm()),
+            view::int(n.overall.assessed),
+            view::int(n.employees as u64),
+        ),
+        filtered: !filter.is_empty(),
+        q,
+        kinds: PositionKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        statuses: EmployeeStatus::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        golongan,
+        genders: Gender::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        ages: cakap_domain::national::AgeBand::ALL.iter().map(|k| (k.code(), k.label())).collect(),
     }))
 }

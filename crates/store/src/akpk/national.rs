@@ -1,0 +1,540 @@
+//! The national AKPK roll-up over every tenant's ASN (the super admin's Rekap Nasional).
+//!
+//! A national database holds millions of ASN and tens of millions of assessments: the page can
+//! neither load every tenant's analysis (minutes) nor run one SQL query over the assessments
+//! (tens of seconds). Instead each active ASN has a *standing*: effective against required
+//! level per national competency, packed in one integer (`cakap_domain::national`), with the
+//! traits the ad-hoc filters ask for. The process keeps every standing in memory (~40 bytes
+//! each) with per-tenant sums, and follows writes:
+//!
+//! - each view reads all tenants' revisions (one query); a tenant whose revisions moved is
+//!   brought up to date from the tenant's change log (`akpk::changes`): only the employees
+//!   written are recomputed (from the tenant's kept analysis when one is in memory, else from
+//!   that employee's own small analysis) and their rows moved in the sums. A position change,
+//!   a bulk import or a gap in the log recomputes the tenant. So the page is current on the
+//!   very next view after any write, and a view never rescans tenants that did not change;
+//! - the standings are copied to `national_standing` by a background keeper ([`keep`], never
+//!   by a page view: a GET never writes), stamped with the revisions they were taken at, so a
+//!   server start reads one small row per ASN and then only what changed since;
+//! - a filter (jenis jabatan, status, golongan, gender, age band) is one pass over the kept
+//!   standings in memory, not a query.
+
+use std::collections::{HashMap, HashSet};
+
+use cakap_domain::national::{self as rules, Filter, Traits};
+use cakap_domain::org::{EmployeeStatus, Gender, PositionKind};
+use cakap_domain::rollup::Agg;
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement, TransactionTrait};
+use time::Date;
+
+use super::analysis::Analysis;
+use super::changes::Change;
+use crate::error::Result;
+use crate::org::employees::EmployeeScope;
+use crate::revision::Revisions;
+
+/// Employees of one tenant recomputed one by one at most; more changed at once recompute the
+/// tenant (one tenant load is cheaper than this many small ones).
+const ONE_BY_ONE: usize = 200;
+
+/// Standing rows per INSERT when the keeper writes (9 binds each, under both backends' limits).
+const WRITE_BATCH: usize = 500;
+
+/// The national roll-up: per tenant and nationally, per national competency.
+pub struct National {
+    /// (national code, name)
+    pub competencies: Vec<(String, String)>,
+    /// (tenant, employees, per competency, over all competencies), by tenant name
+    pub tenants: Vec<(cakap_domain::org::Tenant, usize, Vec<Agg>, Agg)>,
+    pub total: Vec<Agg>,
+    pub overall: Agg,
+    /// ASN counted (active, matching the filter).
+    pub employees: usize,
+}
+
+/// One kept standing.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    levels: i64,
+    born: i32,
+    /// Index + 1 into the code enum's `ALL` (or golongan list), 0 = none.
+    kind: u8,
+    status: u8,
+    gender: u8,
+    golongan: u8,
+    present: bool,
+}
+
+impl Row {
+    fn traits(&self) -> Traits {
+        fn pick<T: Copy>(all: &[T], i: u8) -> Option<T> {
+            (i > 0).then(|| all.get(usize::from(i) - 1).copied()).flatten()
+        }
+        Traits {
+            kind: pick(PositionKind::ALL, self.kind),
+            status: pick(EmployeeStatus::ALL, self.status),
+            gender: pick(Gender::ALL, self.gender),
+            golongan: self.golongan.checked_sub(1),
+            born: Date::from_julian_day(self.born).unwrap_or(Date::MIN),
+        }
+    }
+}
+
+fn index_of<T: PartialEq>(all: &[T], v: Option<T>) -> u8 {
+    v.and_then(|v| all.iter().position(|a| *a == v)).map_or(0, |i| i as u8 + 1)
+}
+
+/// What the keeper still has to write of one tenant.
+#[derive(Debug, Clone, Default)]
+enum Dirty {
+    #[default]
+    Clean,
+    Rows(HashSet<i64>),
+    All,
+}
+
+impl Dirty {
+    fn mark(&mut self, ids: &[i64]) {
+        match self {
+            Dirty::All => {}
+            Dirty::Clean => *self = Dirty::Rows(ids.iter().copied().collect()),
+            Dirty::Rows(set) => set.extend(ids),
+        }
+    }
+}
+
+/// One tenant's standings.
+#[derive(Default)]
+struct TenantRows {
+    at: Revisions,
+    ids: Vec<i64>,
+    pos: HashMap<i64, u32>,
+    rows: Vec<Row>,
+    cells: Vec<Agg>,
+    employees: usize,
+    dirty: Dirty,
+}
+
+impl TenantRows {
+    fn new(k: usize, at: Revisions) -> TenantRows {
+        TenantRows { at, cells: vec![Agg::default(); k], ..Default::default() }
+    }
+
+    /// Puts `row` (None: the employee is gone or inactive) in place of the employee's old one.
+    fn set(&mut self, id: i64, row: Option<Row>) {
+        let slot = match self.pos.get(&id) {
+            Some(&i) => {
+                let old = self.rows[i as usize];
+                if old.present {
+                    rules::count(&mut self.cells, old.levels, false);
+                    self.employees -= 1;
+                }
+                i as usize
+            }
+            None if row.is_none() => return,
+            None => {
+                self.pos.insert(id, self.rows.len() as u32);
+                self.ids.push(id);
+                self.rows.push(Row { levels: 0, born: 0, kind: 0, status: 0, gender: 0, golongan: 0, present: false });
+                self.rows.len() - 1
+            }
+        };
+        match row {
+            Some(r) => {
+                rules::count(&mut self.cells, r.levels, true);
+                self.employees += 1;
+                self.rows[slot] = Row { present: true, ..r };
+            }
+            None => self.rows[slot].present = false,
+        }
+    }
+}
+
+/// Every tenant's standings, as this process keeps them.
+#[derive(Default)]
+pub(crate) struct Index {
+    loaded: bool,
+    tenants: HashMap<i64, TenantRows>,
+}
+
+/// The dictionary's national competencies: (code, name), in order.
+fn codes() -> Vec<(String, String)> {
+    crate::competency::national::dictionary().competencies.iter().map(|c| (c.code.clone(), c.name.clone())).collect()
+}
+
+#[derive(FromQueryResult)]
+struct TraitRow {
+    id: i64,
+    gender: String,
+    birth_date: Date,
+    status: String,
+    golongan: Option<String>,
+}
+
+/// The traits of a tenant's active employees (`only`: these ids), by id.
+async fn traits_of<C: ConnectionTrait>(db: &C, tenant_id: i64, only: Option<&[i64]>) -> Result<HashMap<i64, TraitRow>> {
+    let mut sql = format!("SELECT id, gender, birth_date, status, golongan FROM employee WHERE tenant_id = {tenant_id} AND active = TRUE");
+    if let Some(ids) = only {
+        // Ids are integers from the change log, not user text.
+        let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+        sql.push_str(&format!(" AND id IN ({})", if list.is_empty() { "NULL".to_string() } else { list.join(",") }));
+    }
+    let rows = TraitRow::find_by_statement(Statement::from_string(db.get_database_backend(), sql)).all(db).await?;
+    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+}
+
+/// One standing from the analysis and the employee's traits.
+fn row_of(a: &Analysis, ei: usize, columns: &[Option<usize>], t: &TraitRow) -> Row {
+    let (levels, kind) = a.national_standing(ei, columns);
+    let status = EmployeeStatus::from_code(&t.status);
+    Row {
+        levels,
+        born: t.birth_date.to_julian_day(),
+        kind: index_of(PositionKind::ALL, kind),
+        status: index_of(EmployeeStatus::ALL, status),
+        gender: index_of(Gender::ALL, Gender::from_code(&t.gender)),
+        golongan: match (t.golongan.as_deref(), status) {
+            (Some(g), Some(s)) => rules::golongan_index(g, s).map_or(0, |i| i + 1),
+            _ => 0,
+        },
+        present: true,
+    }
+}
+
+/// The tenant's analysis at `now`: the kept one when the process holds it (brought up to date
+/// in place), else a load that is not kept, so the national view does not push the tenants
+/// people work in out of the cache.
+async fn tenant_analysis(store: &crate::Store, t: i64, now: Revisions) -> Result<std::sync::Arc<Analysis>> {
+    if store.caches.analysis.holds(&t) {
+        crate::scope::kept_analysis(store, t, now).await
+    } else {
+        Ok(std::sync::Arc::new(Analysis::load(&store.db, t, &EmployeeScope::Tenant).await?))
+    }
+}
+
+impl Index {
+    /// Reads the standings the keeper wrote (once per process).
+    async fn load_written(&mut self, db: &sea_orm::DatabaseConnection, k: usize) -> Result<()> {
+        #[derive(FromQueryResult)]
+        struct Stamp {
+            tenant_id: i64,
+            revisions: String,
+        }
+        #[derive(FromQueryResult)]
+        struct Written {
+            employee_id: i64,
+            levels: i64,
+            kind: Option<String>,
+            status: Option<String>,
+            gender: Option<String>,
+            golongan: Option<String>,
+            birth_date: Date,
+        }
+        let backend = db.get_database_backend();
+        let stamps = Stamp::find_by_statement(Statement::from_string(backend, "SELECT tenant_id, revisions FROM national_stamp")).all(db).await?;
+        for s in stamps {
+            let Some(at) = Revisions::decode(&s.revisions) else { continue };
+            // One tenant at a time: a ministry's 330,000 rows, not the nation's millions, in
+            // flight at once.
+            let rows = Written::find_by_statement(Statement::from_sql_and_values(
+                backend,
+                "SELECT employee_id, levels, kind, status, gender, golongan, birth_date FROM national_standing WHERE tenant_id = $1",
+                [s.tenant_id.into()],
+            ))
+            .all(db)
+            .await?;
+            let mut tr = TenantRows::new(k, at);
+            tr.ids.reserve(rows.len());
+            tr.rows.reserve(rows.len());
+            for w in rows {
+                let status = w.status.as_deref().and_then(EmployeeStatus::from_code);
+                let row = Row {
+                    levels: w.levels,
+                    born: w.birth_date.to_julian_day(),
+                    kind: index_of(PositionKind::ALL, w.kind.as_deref().and_then(PositionKind::from_code)),
+                    status: index_of(EmployeeStatus::ALL, status),
+                    gender: index_of(Gender::ALL, w.gender.as_deref().and_then(Gender::from_code)),
+                    golongan: match (w.golongan.as_deref(), status) {
+                        (Some(g), Some(s)) => rules::golongan_index(g, s).map_or(0, |i| i + 1),
+                        _ => 0,
+                    },
+                    present: true,
+                };
+                tr.set(w.employee_id, Some(row));
+            }
+            self.tenants.insert(s.tenant_id, tr);
+        }
+        Ok(())
+    }
+
+    /// Recomputes every standing of tenant `t` at `now`.
+    async fn rebuild(&mut self, store: &crate::Store, t: i64, now: Revisions, columns_of: &[String]) -> Result<()> {
+        store.caches.national_rebuilds.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let a = tenant_analysis(store, t, now).await?;
+        let traits = traits_of(&store.db, t, None).await?;
+        let columns = a.national_columns(columns_of);
+        let mut tr = TenantRows::new(columns_of.len(), now);
+        tr.ids.reserve(a.employees.len());
+        tr.rows.reserve(a.employees.len());
+        for (ei, e) in a.employees.iter().enumerate() {
+            if let Some(tt) = traits.get(&e.id) {
+                tr.set(e.id, Some(row_of(&a, ei, &columns, tt)));
+            }
+        }
+        tr.dirty = Dirty::All;
+        self.tenants.insert(t, tr);
+        Ok(())
+    }
+
+    /// Recomputes the standings of `ids` of tenant `t` (kept at revisions before `now`).
+    async fn refresh(&mut self, store: &crate::Store, t: i64, now: Revisions, ids: &[i64], columns_of: &[String]) -> Result<()> {
+        let traits = traits_of(&store.db, t, Some(ids)).await?;
+        let mut rows: Vec<(i64, Option<Row>)> = Vec::with_capacity(ids.len());
+        if store.caches.analysis.holds(&t) {
+            let a = crate::scope::kept_analysis(store, t, now).await?;
+            let columns = a.national_columns(columns_of);
+            for &id in ids {
+                let row = a.employee_index(id).zip(traits.get(&id)).map(|(ei, tt)| row_of(&a, ei, &columns, tt));
+                rows.push((id, row));
+            }
+        } else {
+            for &id in ids {
+                let a = Analysis::load(&store.db, t, &EmployeeScope::Own(id)).await?;
+                let columns = a.national_columns(columns_of);
+                let row = a.employee_index(id).zip(traits.get(&id)).map(|(ei, tt)| row_of(&a, ei, &columns, tt));
+                rows.push((id, row));
+            }
+        }
+        let Some(tr) = self.tenants.get_mut(&t) else { return Ok(()) };
+        for (id, row) in rows {
+            tr.set(id, row);
+        }
+        tr.dirty.mark(ids);
+        tr.at = now;
+        Ok(())
+    }
+
+    /// Brings every tenant's standings to the revisions the database holds now.
+    async fn catch_up(&mut self, store: &crate::Store, tenant_ids: &[i64]) -> Result<()> {
+        let db = &store.db;
+        let codes: Vec<String> = codes().into_iter().map(|c| c.0).collect();
+        if !self.loaded {
+            self.load_written(db, codes.len()).await?;
+            self.loaded = true;
+        }
+        let revisions = crate::revision::all(db).await?;
+        let national = revisions.get(&0).copied().unwrap_or_default();
+        for &t in tenant_ids {
+            // A tenant without a revision row reads as `revision::current` reads it.
+            let now = revisions.get(&t).copied().unwrap_or(Revisions { analysis_log: 0, ..national }).for_analysis();
+            let plan = match self.tenants.get(&t) {
+                // Current, or newer than what this view read (a concurrent view moved it on).
+                Some(tr) if tr.at.covers(&now) => continue,
+                Some(tr) if tr.at.national_log == now.national_log && tr.at.analysis_log < now.analysis_log => {
+                    match super::changes::between(db, t, tr.at.analysis_log, now.analysis_log).await? {
+                        Some(changes) => employees_only(&changes),
+                        None => None,
+                    }
+                }
+                _ => None,
+            };
+            match plan {
+                Some(ids) if ids.len() <= ONE_BY_ONE => self.refresh(store, t, now, &ids, &codes).await?,
+                _ => self.rebuild(store, t, now, &codes).await?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The employees a run of changes touched, when it touched nothing else.
+fn employees_only(changes: &[Change]) -> Option<Vec<i64>> {
+    let mut ids = vec![];
+    for c in changes {
+        match c {
+            Change::Employee(id) => ids.push(*id),
+            Change::Nothing => {}
+            Change::Position(_) | Change::All => return None,
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Some(ids)
+}
+
+/// The national roll-up, current with every tenant's data, for the ASN matching `filter`
+/// (age bands as of `today`).
+pub(crate) async fn national(store: &crate::Store, filter: &Filter, today: Date) -> Result<National> {
+    let tenants = crate::org::tenants::list(&store.db).await?;
+    let ids: Vec<i64> = tenants.iter().map(|t| t.id).collect();
+    let codes = codes();
+    let k = codes.len();
+    let mut index = store.caches.nation.lock().await;
+    index.catch_up(store, &ids).await?;
+    let mut rows = Vec::with_capacity(tenants.len());
+    let mut total = vec![Agg::default(); k];
+    let mut employees = 0;
+    for t in tenants {
+        let Some(tr) = index.tenants.get(&t.id) else { continue };
+        let (heads, cells) = if filter.is_empty() {
+            (tr.employees, tr.cells.clone())
+        } else {
+            let mut cells = vec![Agg::default(); k];
+            let mut heads = 0;
+            for r in tr.rows.iter().filter(|r| r.present) {
+                if filter.matches(&r.traits(), today) {
+                    rules::count(&mut cells, r.levels, true);
+                    heads += 1;
+                }
+            }
+            (heads, cells)
+        };
+        let mut all = Agg::default();
+        for (c, sum) in cells.iter().zip(total.iter_mut()) {
+            all.merge(c);
+            sum.merge(c);
+        }
+        employees += heads;
+        rows.push((crate::org::tenants::typed(t)?, heads, cells, all));
+    }
+    drop(index);
+    let mut overall = Agg::default();
+    total.iter().for_each(|a| overall.merge(a));
+    Ok(National { competencies: codes, tenants: rows, total, overall, employees })
+}
+
+/// Writes what changed of the kept standings to `national_standing`, each tenant in one
+/// transaction with its stamp; returns the tenants written. The lock is held only to take a
+/// copy, so views are not kept waiting on the writes.
+pub async fn persist(store: &crate::Store) -> Result<usize> {
+    struct Job {
+        tenant: i64,
+        at: Revisions,
+        all: bool,
+        delete: Vec<i64>,
+        rows: Vec<(i64, Row)>,
+    }
+    let jobs: Vec<Job> = {
+        let mut index = store.caches.nation.lock().await;
+        let mut jobs = vec![];
+        for (&tenant, tr) in index.tenants.iter_mut() {
+            let rows_of = |ids: &mut dyn Iterator<Item = i64>| -> Vec<(i64, Row)> {
+                ids.filter_map(|id| tr.pos.get(&id).map(|&i| (id, tr.rows[i as usize]))).filter(|(_, r)| r.present).collect()
+            };
+            match std::mem::take(&mut tr.dirty) {
+                Dirty::Clean => {}
+                Dirty::All => jobs.push(Job { tenant, at: tr.at, all: true, delete: vec![], rows: rows_of(&mut tr.ids.iter().copied()) }),
+                Dirty::Rows(set) => {
+                    let delete: Vec<i64> = set.iter().copied().collect();
+                    jobs.push(Job { tenant, at: tr.at, all: false, rows: rows_of(&mut delete.iter().copied()), delete })
+                }
+            }
+        }
+        jobs
+    };
+    let n = jobs.len();
+    for job in jobs {
+        if let Err(e) = write(store, &job.at, job.tenant, job.all, &job.delete, &job.rows).await {
+            // Written next time, whole.
+            if let Some(tr) = store.caches.nation.lock().await.tenants.get_mut(&job.tenant) {
+                tr.dirty = Dirty::All;
+            }
+            return Err(e);
+        }
+    }
+    Ok(n)
+}
+
+async fn write(store: &crate::Store, at: &Revisions, tenant: i64, all: bool, delete: &[i64], rows: &[(i64, Row)]) -> Result<()> {
+    let backend = store.db.get_database_backend();
+    let txn = store.db.begin().await?;
+    if all {
+        txn.execute_raw(Statement::from_sql_and_values(backend, "DELETE FROM national_standing WHERE tenant_id = $1", [tenant.into()])).await?;
+    } else {
+        for chunk in delete.chunks(WRITE_BATCH) {
+            let list: Vec<String> = chunk.iter().map(|i| i.to_string()).collect();
+            txn.execute_raw(Statement::from_sql_and_values(
+                backend,
+                format!("DELETE FROM national_standing WHERE tenant_id = $1 AND employee_id IN ({})", list.join(",")),
+                [tenant.into()],
+            ))
+            .await?;
+        }
+    }
+    for chunk in rows.chunks(WRITE_BATCH) {
+        let mut sql = String::from("INSERT INTO national_standing (tenant_id, employee_id, levels, kind, status, gender, golongan, birth_date) VALUES ");
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 8);
+        for (i, (id, r)) in chunk.iter().enumerate() {
+            let b = i * 8;
+            sql.push_str(&format!(
+                "{}(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                if i > 0 { ", " } else { "" },
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8
+            ));
+            let t = r.traits();
+            values.extend([
+                tenant.into(),
+                (*id).into(),
+                r.levels.into(),
+                t.kind.map(|v| v.code()).into(),
+                t.status.map(|v| v.code()).into(),
+                t.gender.map(|v| v.code()).into(),
+                golongan_code(&t).into(),
+                t.born.into(),
+            ]);
+        }
+        txn.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    }
+    txn.execute_raw(Statement::from_sql_and_values(
+        backend,
+        "INSERT INTO national_stamp (tenant_id, revisions) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET revisions = excluded.revisions",
+        [tenant.into(), at.encode().into()],
+    ))
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn golongan_code(t: &Traits) -> Option<String> {
+    let g = usize::from(t.golongan?);
+    match t.status? {
+        EmployeeStatus::Pns => cakap_domain::golongan::PNS.get(g).map(|p| p.0.to_string()),
+        EmployeeStatus::Pppk => cakap_domain::golongan::PPPK.get(g).map(|p| p.to_string()),
+    }
+}
+
+/// How often the keeper looks for writes made by other processes (the CLI, another server).
+const KEEP_RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The background keeper of a serving process: loads the written standings at once (the first
+/// national view waits for it, not for a rescan), then follows writes, writing what changed to
+/// `national_standing`. Runs until the process ends.
+pub fn keep(store: crate::Store) {
+    tokio::spawn(async move {
+        let mut seen = u64::MAX;
+        let mut last = std::time::Instant::now() - KEEP_RECHECK;
+        loop {
+            let writes = store.caches.writes.load(std::sync::atomic::Ordering::SeqCst);
+            if writes != seen || last.elapsed() >= KEEP_RECHECK {
+                seen = writes;
+                last = std::time::Instant::now();
+                let round = async {
+                    let ids: Vec<i64> = crate::org::tenants::list(&store.db).await?.iter().map(|t| t.id).collect();
+                    store.caches.nation.lock().await.catch_up(&store, &ids).await?;
+                    persist(&store).await
+                };
+                if let Err(e) = round.await {
+                    tracing::warn!("rekap nasional: {e}");
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+    });
+}
