@@ -34,12 +34,12 @@ fn percentile(xs: &mut [f64], p: f64) -> f64 {
     xs[((xs.len() - 1) as f64 * p).round() as usize]
 }
 
-fn line(label: &str, step: &str, samples: &mut [f64], reference: f64, what: &str) {
+pub(crate) fn line(label: &str, step: &str, samples: &mut [f64], reference: f64, what: &str) {
     let (p50, p99) = (percentile(samples, 0.5), percentile(samples, 0.99));
     println!("| {label} | {step} | {} | {p50:.1} | {p99:.1} | {reference:.1} | {:.3} | {what} |", samples.len(), p50 / reference.max(0.001));
 }
 
-async fn timed_get(web: &mut Web, url: &str) -> Res<(f64, Vec<u8>)> {
+pub(crate) async fn timed_get(web: &mut Web, url: &str) -> Res<(f64, Vec<u8>)> {
     let t = Instant::now();
     let a = web.get(url).await?;
     Ok((t.elapsed().as_secs_f64() * 1e3, a.body))

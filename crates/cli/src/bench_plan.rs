@@ -110,6 +110,22 @@ impl Web {
         Ok(())
     }
 
+    /// Logs in through the form and the second-factor step, with the code of `secret`.
+    pub(crate) async fn login_second_factor(&mut self, login: &str, password: &str, secret: &str) -> Result<(), Box<dyn std::error::Error>> {
+        self.get("/masuk").await?;
+        let a = self.post("/masuk", &[("login", login), ("password", password)]).await?;
+        if a.location != "/masuk/verifikasi" {
+            return Err(format!("login: {} {}", a.status, a.location).into());
+        }
+        self.get("/masuk/verifikasi").await?;
+        let code = cakap_store::second_factor::current_code(secret).ok_or("second factor secret")?;
+        let a = self.post("/masuk/verifikasi", &[("code", &code)]).await?;
+        if a.status != axum::http::StatusCode::SEE_OTHER || a.location.starts_with("/masuk") {
+            return Err(format!("second factor: {} {}", a.status, a.location).into());
+        }
+        Ok(())
+    }
+
     async fn send(&mut self, req: axum::http::Request<axum::body::Body>) -> Result<Answer, Box<dyn std::error::Error>> {
         use tower::ServiceExt;
         let res = self.router.clone().oneshot(req).await?;

@@ -3,6 +3,7 @@
 mod bench;
 mod bench_akpk;
 mod bench_delivery;
+mod bench_national;
 mod bench_plan;
 mod bench_rollup;
 mod bench_web;
@@ -176,6 +177,25 @@ enum BenchCmd {
         #[arg(long, default_value = "bench-data")]
         dir: PathBuf,
     },
+    /// The national roll-up over a national database: first build, restart, the page after
+    /// writes, ad-hoc filters, against one SQL query over the same tables.
+    National {
+        #[arg(long, default_value_t = 4_300_000)]
+        employees: usize,
+        #[arg(long, default_value_t = 500)]
+        tenants: usize,
+        /// Assessments written, each followed by the national page that must show it.
+        #[arg(long, default_value_t = 50)]
+        writes: usize,
+        /// PostgreSQL server to run on as well (a database is created and dropped).
+        #[arg(long, env = "BENCH_PG_URL")]
+        pg: Option<String>,
+        /// Only PostgreSQL (with --pg).
+        #[arg(long)]
+        no_sqlite: bool,
+        #[arg(long, default_value = "bench-data")]
+        dir: PathBuf,
+    },
     /// Data for bench/web.sh: the demo, with Kota Medan grown to `--employees`.
     WebSetup {
         #[arg(long, default_value_t = 10_000)]
@@ -264,6 +284,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Cmd::Bench { cmd: BenchCmd::Akpk { employees, writes, pg, dir } } => {
             return bench_akpk::run(*employees, *writes, pg.clone(), dir).await;
+        }
+        Cmd::Bench { cmd: BenchCmd::National { employees, tenants, writes, pg, no_sqlite, dir } } => {
+            return bench_national::run(*employees, *tenants, *writes, pg.clone(), dir, !*no_sqlite).await;
         }
         Cmd::Bench { cmd: BenchCmd::Rollup { employees, comps, tenants, units, seed, data, out, results, json } } => {
             let files = bench_rollup::Files { data: data.as_deref(), out: out.as_deref(), results: results.as_deref(), json: json.as_deref() };

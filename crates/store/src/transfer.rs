@@ -85,6 +85,8 @@ macro_rules! tables {
         $m!(job, job::Column::TenantId, job::Column::Id);
         $m!(data_revision, data_revision::Column::TenantId, data_revision::Column::Area);
         $m!(analysis_change, analysis_change::Column::TenantId, analysis_change::Column::Seq);
+        $m!(national_standing, national_standing::Column::TenantId, national_standing::Column::EmployeeId);
+        $m!(national_stamp, national_stamp::Column::TenantId);
     };
 }
 

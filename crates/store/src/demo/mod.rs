@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 mod akpk;
 pub mod delivery;
 mod ledger;
+pub mod national;
 mod plan;
 
 use crate::Store;

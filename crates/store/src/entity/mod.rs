@@ -23,6 +23,8 @@ pub mod jp_entry;
 pub mod learning_record;
 pub mod login_attempt;
 pub mod meeting;
+pub mod national_stamp;
+pub mod national_standing;
 pub mod need;
 pub mod notification;
 pub mod offering;
