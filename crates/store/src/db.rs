@@ -50,6 +50,8 @@ pub(crate) struct Caches {
     /// Every ASN's national standing (`akpk::national`), one lock: views and the keeper take
     /// turns bringing it up to date.
     pub(crate) nation: tokio::sync::Mutex<crate::akpk::national::Index>,
+    /// Whether a keeper (`akpk::national::keep`) runs in this process.
+    pub(crate) nation_keeper: std::sync::atomic::AtomicBool,
     /// Per tenant, under (local writes, recheck period): the revisions last read.
     pub(crate) revisions: Memo<i64, (u64, u64), crate::revision::Revisions>,
     /// Start of the recheck periods.
@@ -69,6 +71,7 @@ impl Default for Caches {
             analysis: Memo::new(NO_TTL, ANALYSIS_CAP),
             own: Memo::new(NO_TTL, 20_000),
             nation: Default::default(),
+            nation_keeper: Default::default(),
             team: Memo::new(NO_TTL, 2_000),
             revisions: Memo::new(NO_TTL, 100_000),
             started: std::time::Instant::now(),

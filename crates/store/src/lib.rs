@@ -4,6 +4,7 @@
 
 pub mod akpk;
 pub mod audit;
+mod bulk;
 pub mod competency;
 pub mod db;
 pub mod demo;

@@ -29,7 +29,7 @@ use time::Date;
 
 use super::analysis::Analysis;
 use super::changes::Change;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::org::employees::EmployeeScope;
 use crate::revision::Revisions;
 
@@ -37,7 +37,7 @@ use crate::revision::Revisions;
 /// tenant (one tenant load is cheaper than this many small ones).
 const ONE_BY_ONE: usize = 200;
 
-/// Standing rows per INSERT when the keeper writes (9 binds each, under both backends' limits).
+/// Employees per DELETE when the keeper writes changed rows.
 const WRITE_BATCH: usize = 500;
 
 /// The national roll-up: per tenant and nationally, per national competency.
@@ -50,6 +50,8 @@ pub struct National {
     pub overall: Agg,
     /// ASN counted (active, matching the filter).
     pub employees: usize,
+    /// Instansi being recomputed by the keeper: shown with their last figures, or not yet.
+    pub pending: usize,
 }
 
 /// One kept standing.
@@ -212,6 +214,25 @@ async fn tenant_analysis(store: &crate::Store, t: i64, now: Revisions) -> Result
     }
 }
 
+/// Every standing of tenant `t` at `now`, recomputed from its analysis (no lock held: a
+/// ministry takes seconds).
+async fn build(store: &crate::Store, t: i64, now: Revisions, columns_of: &[String]) -> Result<TenantRows> {
+    store.caches.national_rebuilds.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let a = tenant_analysis(store, t, now).await?;
+    let traits = traits_of(&store.db, t, None).await?;
+    let columns = a.national_columns(columns_of);
+    let mut tr = TenantRows::new(columns_of.len(), now);
+    tr.ids.reserve(a.employees.len());
+    tr.rows.reserve(a.employees.len());
+    for (ei, e) in a.employees.iter().enumerate() {
+        if let Some(tt) = traits.get(&e.id) {
+            tr.set(e.id, Some(row_of(&a, ei, &columns, tt)));
+        }
+    }
+    tr.dirty = Dirty::All;
+    Ok(tr)
+}
+
 impl Index {
     /// Reads the standings the keeper wrote (once per process).
     async fn load_written(&mut self, db: &sea_orm::DatabaseConnection, k: usize) -> Result<()> {
@@ -267,25 +288,6 @@ impl Index {
         Ok(())
     }
 
-    /// Recomputes every standing of tenant `t` at `now`.
-    async fn rebuild(&mut self, store: &crate::Store, t: i64, now: Revisions, columns_of: &[String]) -> Result<()> {
-        store.caches.national_rebuilds.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let a = tenant_analysis(store, t, now).await?;
-        let traits = traits_of(&store.db, t, None).await?;
-        let columns = a.national_columns(columns_of);
-        let mut tr = TenantRows::new(columns_of.len(), now);
-        tr.ids.reserve(a.employees.len());
-        tr.rows.reserve(a.employees.len());
-        for (ei, e) in a.employees.iter().enumerate() {
-            if let Some(tt) = traits.get(&e.id) {
-                tr.set(e.id, Some(row_of(&a, ei, &columns, tt)));
-            }
-        }
-        tr.dirty = Dirty::All;
-        self.tenants.insert(t, tr);
-        Ok(())
-    }
-
     /// Recomputes the standings of `ids` of tenant `t` (kept at revisions before `now`).
     async fn refresh(&mut self, store: &crate::Store, t: i64, now: Revisions, ids: &[i64], columns_of: &[String]) -> Result<()> {
         let traits = traits_of(&store.db, t, Some(ids)).await?;
@@ -314,8 +316,11 @@ impl Index {
         Ok(())
     }
 
-    /// Brings every tenant's standings to the revisions the database holds now.
-    async fn catch_up(&mut self, store: &crate::Store, tenant_ids: &[i64]) -> Result<()> {
+    /// Brings every tenant's standings to the revisions the database holds now: employee by
+    /// employee where the change log allows. A tenant that must be recomputed whole is, when
+    /// `rebuild`, else returned (with the revisions to build at) for the keeper to do outside
+    /// the lock while views show its last figures.
+    async fn catch_up(&mut self, store: &crate::Store, tenant_ids: &[i64], rebuild: bool) -> Result<Vec<(i64, Revisions)>> {
         let db = &store.db;
         let codes: Vec<String> = codes().into_iter().map(|c| c.0).collect();
         if !self.loaded {
@@ -324,6 +329,7 @@ impl Index {
         }
         let revisions = crate::revision::all(db).await?;
         let national = revisions.get(&0).copied().unwrap_or_default();
+        let mut pending = vec![];
         for &t in tenant_ids {
             // A tenant without a revision row reads as `revision::current` reads it.
             let now = revisions.get(&t).copied().unwrap_or(Revisions { analysis_log: 0, ..national }).for_analysis();
@@ -340,11 +346,29 @@ impl Index {
             };
             match plan {
                 Some(ids) if ids.len() <= ONE_BY_ONE => self.refresh(store, t, now, &ids, &codes).await?,
-                _ => self.rebuild(store, t, now, &codes).await?,
+                _ if rebuild => {
+                    let tr = build(store, t, now, &codes).await?;
+                    self.tenants.insert(t, tr);
+                }
+                _ => pending.push((t, now)),
             }
         }
-        Ok(())
+        Ok(pending)
     }
+}
+
+/// Recomputes the tenants `catch_up` left whole, one at a time without holding the lock, and
+/// puts each in unless a view moved it past meanwhile.
+async fn rebuild_pending(store: &crate::Store, pending: Vec<(i64, Revisions)>) -> Result<()> {
+    let codes: Vec<String> = codes().into_iter().map(|c| c.0).collect();
+    for (t, now) in pending {
+        let tr = build(store, t, now, &codes).await?;
+        let mut index = store.caches.nation.lock().await;
+        if !index.tenants.get(&t).is_some_and(|old| old.at.covers(&now)) {
+            index.tenants.insert(t, tr);
+        }
+    }
+    Ok(())
 }
 
 /// The employees a run of changes touched, when it touched nothing else.
@@ -370,7 +394,10 @@ pub(crate) async fn national(store: &crate::Store, filter: &Filter, today: Date)
     let codes = codes();
     let k = codes.len();
     let mut index = store.caches.nation.lock().await;
-    index.catch_up(store, &ids).await?;
+    // With a keeper running, a tenant to recompute whole (a bulk import, a first start) is its
+    // job: the page shows the last figures and says how many are being recomputed.
+    let keeper = store.caches.nation_keeper.load(std::sync::atomic::Ordering::SeqCst);
+    let pending = index.catch_up(store, &ids, !keeper).await?.len();
     let mut rows = Vec::with_capacity(tenants.len());
     let mut total = vec![Agg::default(); k];
     let mut employees = 0;
@@ -400,7 +427,7 @@ pub(crate) async fn national(store: &crate::Store, filter: &Filter, today: Date)
     drop(index);
     let mut overall = Agg::default();
     total.iter().for_each(|a| overall.merge(a));
-    Ok(National { competencies: codes, tenants: rows, total, overall, employees })
+    Ok(National { competencies: codes, tenants: rows, total, overall, employees, pending })
 }
 
 /// Writes what changed of the kept standings to `national_standing`, each tenant in one
@@ -445,60 +472,84 @@ pub async fn persist(store: &crate::Store) -> Result<usize> {
     Ok(n)
 }
 
+const STANDING_COLUMNS: &str = "tenant_id, employee_id, levels, kind, status, gender, golongan, birth_date";
+
+/// A tenant's stamp; the same text on both backends. Binds: tenant, revisions.
+const STAMP_SQL: &str =
+    "INSERT INTO national_stamp (tenant_id, revisions) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET revisions = excluded.revisions";
+
+/// One tenant's standings as bulk rows (COPY text or INSERT values), in chunks.
+fn standing_chunks(pg: bool, tenant: i64, rows: &[(i64, Row)]) -> Result<Vec<String>> {
+    let mut out = vec![];
+    let mut b = crate::bulk::Rows::new(pg);
+    for (id, r) in rows {
+        let t = r.traits();
+        b.int(tenant).int(*id).int(r.levels);
+        b.opt_text(t.kind.map(|v| v.code()))?.opt_text(t.status.map(|v| v.code()))?.opt_text(t.gender.map(|v| v.code()))?;
+        b.opt_text(golongan_code(&t).as_deref())?.text(&t.born.to_string())?;
+        b.end();
+        if b.is_full() {
+            out.push(b.take());
+        }
+    }
+    if !b.is_empty() {
+        out.push(b.take());
+    }
+    Ok(out)
+}
+
+/// Writes one tenant's changed standings and its stamp in one transaction: by COPY on
+/// PostgreSQL (a whole ministry in seconds, where bound INSERTs took minutes), by multi-row
+/// INSERTs on SQLite.
 async fn write(store: &crate::Store, at: &Revisions, tenant: i64, all: bool, delete: &[i64], rows: &[(i64, Row)]) -> Result<()> {
-    let backend = store.db.get_database_backend();
-    let txn = store.db.begin().await?;
-    if all {
-        txn.execute_raw(Statement::from_sql_and_values(backend, "DELETE FROM national_standing WHERE tenant_id = $1", [tenant.into()])).await?;
+    let pg = store.is_postgres();
+    let chunks = standing_chunks(pg, tenant, rows)?;
+    if pg {
+        use sea_orm::sqlx::{self, Connection};
+        let fail = |e: sqlx::Error| StoreError::Other(format!("rekap nasional: {e}"));
+        let mut conn = store.db.get_postgres_connection_pool().acquire().await.map_err(fail)?;
+        let mut tx = conn.begin().await.map_err(fail)?;
+        if all {
+            sqlx::query("DELETE FROM national_standing WHERE tenant_id = $1").bind(tenant).execute(&mut *tx).await.map_err(fail)?;
+        } else {
+            sqlx::query("DELETE FROM national_standing WHERE tenant_id = $1 AND employee_id = ANY($2)")
+                .bind(tenant)
+                .bind(delete)
+                .execute(&mut *tx)
+                .await
+                .map_err(fail)?;
+        }
+        if !chunks.is_empty() {
+            let mut copy = tx
+                .copy_in_raw("COPY national_standing (tenant_id, employee_id, levels, kind, status, gender, golongan, birth_date) FROM STDIN")
+                .await
+                .map_err(fail)?;
+            for c in &chunks {
+                copy.send(c.as_bytes()).await.map_err(fail)?;
+            }
+            copy.finish().await.map_err(fail)?;
+        }
+        sqlx::query(STAMP_SQL).bind(tenant).bind(at.encode()).execute(&mut *tx).await.map_err(fail)?;
+        tx.commit().await.map_err(fail)?;
     } else {
-        for chunk in delete.chunks(WRITE_BATCH) {
-            let list: Vec<String> = chunk.iter().map(|i| i.to_string()).collect();
-            txn.execute_raw(Statement::from_sql_and_values(
-                backend,
-                format!("DELETE FROM national_standing WHERE tenant_id = $1 AND employee_id IN ({})", list.join(",")),
-                [tenant.into()],
-            ))
-            .await?;
+        let backend = store.db.get_database_backend();
+        let txn = store.db.begin().await?;
+        if all {
+            txn.execute_raw(Statement::from_sql_and_values(backend, "DELETE FROM national_standing WHERE tenant_id = $1", [tenant.into()])).await?;
+        } else {
+            // Ids are integers from the change log, never text.
+            for c in delete.chunks(WRITE_BATCH) {
+                let list: Vec<String> = c.iter().map(|i| i.to_string()).collect();
+                let sql = format!("DELETE FROM national_standing WHERE tenant_id = $1 AND employee_id IN ({})", list.join(","));
+                txn.execute_raw(Statement::from_sql_and_values(backend, sql, [tenant.into()])).await?;
+            }
         }
-    }
-    for chunk in rows.chunks(WRITE_BATCH) {
-        let mut sql = String::from("INSERT INTO national_standing (tenant_id, employee_id, levels, kind, status, gender, golongan, birth_date) VALUES ");
-        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 8);
-        for (i, (id, r)) in chunk.iter().enumerate() {
-            let b = i * 8;
-            sql.push_str(&format!(
-                "{}(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                if i > 0 { ", " } else { "" },
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8
-            ));
-            let t = r.traits();
-            values.extend([
-                tenant.into(),
-                (*id).into(),
-                r.levels.into(),
-                t.kind.map(|v| v.code()).into(),
-                t.status.map(|v| v.code()).into(),
-                t.gender.map(|v| v.code()).into(),
-                golongan_code(&t).into(),
-                t.born.into(),
-            ]);
+        for c in &chunks {
+            txn.execute_unprepared(&crate::bulk::insert_sql("national_standing", STANDING_COLUMNS, c)).await?;
         }
-        txn.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+        txn.execute_raw(Statement::from_sql_and_values(backend, STAMP_SQL, [tenant.into(), at.encode().into()])).await?;
+        txn.commit().await?;
     }
-    txn.execute_raw(Statement::from_sql_and_values(
-        backend,
-        "INSERT INTO national_stamp (tenant_id, revisions) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET revisions = excluded.revisions",
-        [tenant.into(), at.encode().into()],
-    ))
-    .await?;
-    txn.commit().await?;
     Ok(())
 }
 
@@ -510,6 +561,27 @@ fn golongan_code(t: &Traits) -> Option<String> {
     }
 }
 
+/// One round of the keeper: follow what changed, write it, then recompute the tenants that
+/// must be recomputed whole (one at a time, views meanwhile show their last figures) and write
+/// them.
+pub async fn round(store: &crate::Store) -> Result<()> {
+    let ids: Vec<i64> = crate::org::tenants::list(&store.db).await?.iter().map(|t| t.id).collect();
+    let pending = store.caches.nation.lock().await.catch_up(store, &ids, false).await?;
+    // What is followed is written first: small, and what views already show.
+    persist(store).await?;
+    if !pending.is_empty() {
+        rebuild_pending(store, pending).await?;
+        persist(store).await?;
+    }
+    Ok(())
+}
+
+/// Says a keeper runs in this process (so views leave whole recomputations to it); [`keep`]
+/// does, and tests that drive [`round`] themselves.
+pub fn keeper_runs(store: &crate::Store) {
+    store.caches.nation_keeper.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
 /// How often the keeper looks for writes made by other processes (the CLI, another server).
 const KEEP_RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -517,6 +589,7 @@ const KEEP_RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
 /// national view waits for it, not for a rescan), then follows writes, writing what changed to
 /// `national_standing`. Runs until the process ends.
 pub fn keep(store: crate::Store) {
+    keeper_runs(&store);
     tokio::spawn(async move {
         let mut seen = u64::MAX;
         let mut last = std::time::Instant::now() - KEEP_RECHECK;
@@ -525,12 +598,7 @@ pub fn keep(store: crate::Store) {
             if writes != seen || last.elapsed() >= KEEP_RECHECK {
                 seen = writes;
                 last = std::time::Instant::now();
-                let round = async {
-                    let ids: Vec<i64> = crate::org::tenants::list(&store.db).await?.iter().map(|t| t.id).collect();
-                    store.caches.nation.lock().await.catch_up(&store, &ids).await?;
-                    persist(&store).await
-                };
-                if let Err(e) = round.await {
+                if let Err(e) = round(&store).await {
                     tracing::warn!("rekap nasional: {e}");
                 }
             }

@@ -7,6 +7,7 @@
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
 
 use super::Rng;
+use crate::bulk::{Rows, insert_sql};
 use crate::error::{Result, StoreError};
 use crate::org::tenants::TenantSettings;
 
@@ -22,26 +23,23 @@ pub struct Generated {
     pub sizes: Vec<(i64, usize)>,
 }
 
-/// Buffered rows of one table, sent when large: COPY text on PostgreSQL, a literal multi-row
-/// INSERT on SQLite. Values are generated here (numbers, fixed words), never user text.
+/// Rows of one table sent as they fill ([`crate::bulk::Rows`]): through COPY on PostgreSQL,
+/// through INSERTs in large transactions on SQLite (the WAL stays bounded).
 struct Bulk<'a> {
     db: &'a DatabaseConnection,
     table: &'static str,
     cols: &'static str,
-    pg: bool,
-    buf: String,
-    row_open: bool,
-    fields: usize,
-    /// SQLite: rows written in the open transaction.
+    rows: Rows,
+    /// The first value that could not be written (reported at the row's end).
+    err: Option<StoreError>,
     sqlite_txn: Option<sea_orm::DatabaseTransaction>,
     pending: usize,
     copy: Option<sea_orm::sqlx::postgres::PgCopyIn<sea_orm::sqlx::pool::PoolConnection<sea_orm::sqlx::Postgres>>>,
 }
 
-const FLUSH_BYTES: usize = 1 << 20;
 /// The created/updated time of every generated row.
 const STAMP: &str = "2026-11-01 00:00:00+00:00";
-/// SQLite rows per transaction (its WAL stays bounded).
+/// SQLite rows per transaction.
 const SQLITE_TXN_ROWS: usize = 2_000_000;
 
 impl<'a> Bulk<'a> {
@@ -54,91 +52,60 @@ impl<'a> Bulk<'a> {
         } else {
             None
         };
-        Ok(Bulk { db, table, cols, pg, buf: String::with_capacity(FLUSH_BYTES + 4096), row_open: false, fields: 0, sqlite_txn: None, pending: 0, copy })
-    }
-
-    fn sep(&mut self) {
-        if !self.row_open {
-            if !self.pg {
-                if !self.buf.is_empty() {
-                    self.buf.push(',');
-                }
-                self.buf.push('(');
-            }
-            self.row_open = true;
-            self.fields = 0;
-        }
-        if self.fields > 0 {
-            self.buf.push(if self.pg { '\t' } else { ',' });
-        }
-        self.fields += 1;
+        Ok(Bulk { db, table, cols, rows: Rows::new(pg), err: None, sqlite_txn: None, pending: 0, copy })
     }
 
     fn int(&mut self, v: i64) -> &mut Self {
-        use std::fmt::Write;
-        self.sep();
-        let _ = write!(self.buf, "{v}");
+        self.rows.int(v);
         self
     }
 
-    /// Text without quotes, tabs or backslashes (all generated here).
     fn text(&mut self, v: &str) -> &mut Self {
-        self.sep();
-        if self.pg {
-            self.buf.push_str(v);
-        } else {
-            self.buf.push('\'');
-            self.buf.push_str(v);
-            self.buf.push('\'');
+        if let Err(e) = self.rows.text(v) {
+            self.err.get_or_insert(e);
         }
         self
     }
 
     fn null(&mut self) -> &mut Self {
-        self.sep();
-        self.buf.push_str(if self.pg { "\\N" } else { "NULL" });
+        self.rows.null();
         self
     }
 
     fn boolean(&mut self, v: bool) -> &mut Self {
-        self.sep();
-        self.buf.push_str(match (self.pg, v) {
-            (true, true) => "t",
-            (true, false) => "f",
-            (false, true) => "TRUE",
-            (false, false) => "FALSE",
-        });
+        self.rows.boolean(v);
         self
     }
 
     async fn end(&mut self) -> Result<()> {
-        self.buf.push(if self.pg { '\n' } else { ')' });
-        self.row_open = false;
+        if let Some(e) = self.err.take() {
+            return Err(e);
+        }
+        self.rows.end();
         self.pending += 1;
-        if self.buf.len() >= FLUSH_BYTES {
+        if self.rows.is_full() {
             self.flush().await?;
         }
         Ok(())
     }
 
     async fn flush(&mut self) -> Result<()> {
-        if self.buf.is_empty() {
+        if self.rows.is_empty() {
             return Ok(());
         }
+        let body = self.rows.take();
         if let Some(copy) = self.copy.as_mut() {
-            copy.send(self.buf.as_bytes()).await.map_err(|e| StoreError::Other(format!("COPY {}: {e}", self.table)))?;
+            copy.send(body.as_bytes()).await.map_err(|e| StoreError::Other(format!("COPY {}: {e}", self.table)))?;
         } else {
             if self.sqlite_txn.is_none() {
                 self.sqlite_txn = Some(self.db.begin().await?);
             }
-            let sql = format!("INSERT INTO {} ({}) VALUES {}", self.table, self.cols, self.buf);
-            self.sqlite_txn.as_ref().expect("opened above").execute_unprepared(&sql).await?;
+            self.sqlite_txn.as_ref().expect("opened above").execute_unprepared(&insert_sql(self.table, self.cols, &body)).await?;
             if self.pending >= SQLITE_TXN_ROWS {
                 self.sqlite_txn.take().expect("opened above").commit().await?;
                 self.pending = 0;
             }
         }
-        self.buf.clear();
         Ok(())
     }
 

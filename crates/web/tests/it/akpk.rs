@@ -1086,6 +1086,34 @@ async fn a_restart_reads_the_written_standings_and_follows_later_writes() {
     assert_eq!(third.national_rebuilds(), 0);
 }
 
+/// With a keeper running, a tenant to recompute whole (a first start, a change of the rule that
+/// decides levels) is the keeper's job: the page says how many wait and shows their last
+/// figures, and after the keeper's round shows them as a fresh computation does.
+#[tokio::test]
+async fn whole_recomputations_are_the_keepers_and_the_page_says_so() {
+    let app = TestApp::demo().await;
+    cakap_store::akpk::national::keeper_runs(&app.store);
+    let tenants = cakap_store::national::Nation::operator(&app.store).tenants().await.unwrap().len();
+    let mut sa = app.login("superadmin").await;
+    assert!(sa.get("/nasional").await.body.contains(&format!("{tenants} instansi sedang dihitung ulang")), "nothing written yet: all wait");
+    cakap_store::akpk::national::round(&app.store).await.unwrap();
+    assert!(!sa.get("/nasional").await.body.contains("sedang dihitung ulang"));
+    let fresh = national_reference(&app).await;
+    assert_eq!(by_tenant(&national_shown(&app.store, &Default::default()).await), fresh);
+    // The rule that decides effective levels changes in Kota Medan: every ASN there may move.
+    let medan = app.tenant_id("medan").await;
+    let rule = cakap_domain::competency::EffectiveRule::presets().into_iter().find(|p| p.0 == "atasan_ac_diri").unwrap().2;
+    op(&app, medan).await.settings_admin().unwrap().update(|s| cakap_store::org::tenants::TenantSettings { effective_rule: rule, ..s }).await.unwrap();
+    app.store.note_write();
+    let waiting = national_shown(&app.store, &Default::default()).await;
+    assert_eq!(waiting.pending, 1);
+    assert_eq!(by_tenant(&waiting), fresh, "the last figures meanwhile");
+    cakap_store::akpk::national::round(&app.store).await.unwrap();
+    let after = national_shown(&app.store, &Default::default()).await;
+    assert_eq!(after.pending, 0);
+    assert_eq!(by_tenant(&after), national_reference(&app).await);
+}
+
 /// At a server start the largest tenants' analyses are loaded in the background, largest first;
 /// the first dashboard then finds its tenant's analysis kept (no load of its own).
 #[tokio::test]

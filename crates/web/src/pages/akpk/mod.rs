@@ -892,6 +892,8 @@ struct NationalPage {
     overall: (String, String, String, String, String),
     q: crate::params::NationalQuery,
     filtered: bool,
+    /// Instansi being recomputed in the background.
+    pending: usize,
     /// The filter's options: (code, label)
     kinds: Vec<(&'static str, &'static str)>,
     statuses: Vec<(&'static str, &'static str)>,
@@ -950,6 +952,7 @@ pub async fn view_national_get(State(s): State<AppState>, session: Session, a: A
             view::int(n.employees as u64),
         ),
         filtered: !filter.is_empty(),
+        pending: n.pending,
         q,
         kinds: PositionKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
         statuses: EmployeeStatus::ALL.iter().map(|k| (k.code(), k.label())).collect(),
