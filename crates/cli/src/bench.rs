@@ -118,10 +118,19 @@ fn import_in_child(url: &str, csv: &Path) -> Res<(f64, f64)> {
     Ok((field("secs="), field("rss_mb=")))
 }
 
+/// The process's resident memory now (MB).
+pub fn rss_mb() -> f64 {
+    status_mb("VmRSS:")
+}
+
 pub fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+fn status_mb(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<f64>().ok()))
+        .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<f64>().ok()))
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
 }

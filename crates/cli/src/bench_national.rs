@@ -3,8 +3,8 @@
 //! generator `cakap_store::demo::national`), on SQLite and, with `--pg`, on PostgreSQL:
 //! - the first build of every ASN's standing from the assessments (a process that finds none
 //!   written), and the keeper's first write of them;
-//! - a restart: a new process opens the database and serves its first national page from the
-//!   written standings;
+//! - a restart: a new process (`bench national-serve`, so its memory is its own) opens the
+//!   database and serves its first national page from the written standings;
 //! - the page as the super admin sees it (in-process through the router, logged in with the
 //!   second factor): unchanged, and right after an assessment somewhere (which it must show:
 //!   the run checks the figures against SQL at the end and fails on a difference), and each
@@ -125,10 +125,14 @@ async fn measure(label: &str, url: &str, employees: usize, tenants: usize, write
     cakap_store::users::create_super_admin(&store, LOGIN, "Super Admin Bench", PASSWORD).await?;
     let secret = cakap_store::second_factor::operator_enrol(&store, LOGIN).await?;
 
+    println!("| {label} | peak RSS after generation | | {:.0} MB | | | | |", crate::bench::peak_rss_mb());
     let (sql_ms, sql) = reference(&store).await?;
     println!("| {label} | reference: one SQL query for the national figures | 1 | {sql_ms:.0} | | | | |");
 
-    // First build: nothing written yet, every tenant recomputed from its assessments.
+    // First build: nothing written yet, every tenant recomputed from its assessments. (Linux:
+    // 5 in clear_refs resets the peak RSS, so the SQL query's own memory on SQLite, which runs
+    // in this process, is not counted below.)
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let t = Instant::now();
     let first = shown(&store).await?;
     let build = secs(t);
@@ -138,15 +142,34 @@ async fn measure(label: &str, url: &str, employees: usize, tenants: usize, write
     let written = cakap_store::akpk::national::persist(&store).await?;
     line(label, &format!("keeper writes the standings ({written} instansi)"), &mut [secs(t)], sql_ms, "the SQL query");
     store.db.clone().close().await?;
-    println!("| {label} | peak RSS of the process so far (generation, first build) | | {:.0} MB | | | | |", crate::bench::peak_rss_mb());
-    // From here the peak is the serving process's own (Linux: 5 resets the peak RSS).
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    println!("| {label} | peak RSS during the first build and the keeper's write | | {:.0} MB | | | | |", crate::bench::peak_rss_mb());
 
-    // A restart: a new process, the first page from the written standings.
+    // A restart: a new process serves the pages (its peak RSS is its own).
+    let out = std::process::Command::new(std::env::current_exe()?)
+        .args(["bench", "national-serve", "--url", url, "--secret", &secret, "--label", label])
+        .args(["--reference-ms", &format!("{sql_ms}"), "--writes", &writes.to_string()])
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    print!("{}", String::from_utf8_lossy(&out.stdout));
+    if !out.status.success() {
+        return Err("the serving process failed".into());
+    }
+    // The figures after every write still equal SQL's over the same tables (read by a third
+    // process from the standings as written and the change log since).
+    let store = Store::open(url).await?;
+    let (_, sql_after) = reference(&store).await?;
+    check(&shown(&store).await?, &sql_after)?;
+    store.db.clone().close().await?;
+    Ok(())
+}
+
+/// The serving half of the run, in its own process: open the database as a server start does,
+/// log in as the super admin, serve the national page unchanged, after writes and filtered.
+pub async fn serve(url: &str, secret: &str, label: &str, sql_ms: f64, writes: usize) -> Res<()> {
     let t = Instant::now();
     let store = Store::open(url).await?;
     let mut web = Web::new(cakap_web::router(store.clone(), Default::default()));
-    web.login_second_factor(LOGIN, PASSWORD, &secret).await?;
+    web.login_second_factor(LOGIN, PASSWORD, secret).await?;
     let (page, body) = timed_get(&mut web, "/nasional").await?;
     let start = secs(t);
     if !String::from_utf8_lossy(&body).contains("Rekap Nasional AKPK") || store.national_rebuilds() != 0 {
@@ -154,6 +177,7 @@ async fn measure(label: &str, url: &str, employees: usize, tenants: usize, write
     }
     line(label, "restart: open, log in, first national page (standings read as written)", &mut [start], sql_ms, "the SQL query");
     line(label, "  of which the first national page", &mut [page], sql_ms, "the SQL query");
+    println!("| {label} | RSS after the first page | | {:.0} MB | | | | |", crate::bench::rss_mb());
 
     let mut xs = vec![];
     for _ in 0..20 {
@@ -163,39 +187,28 @@ async fn measure(label: &str, url: &str, employees: usize, tenants: usize, write
 
     // After each write, the next view: an assessment centre rating of level 1 on a national
     // competency of a random ASN in a random instansi (weighted by size, as writes are).
-    let operators: HashMap<i64, cakap_store::Scope> = {
-        let mut m = HashMap::new();
-        for (t, _) in &g.sizes {
-            let p = cakap_store::Principal::operator(&store, *t).await?;
-            m.insert(*t, cakap_store::Scope::of(&store, std::sync::Arc::new(p), None).ok_or("tenant scope")?);
-        }
-        m
-    };
-    let comps: HashMap<i64, Vec<i64>> = {
-        let rows = store
-            .db
-            .query_all_raw(Statement::from_string(
-                store.db.get_database_backend(),
-                "SELECT tenant_id, id FROM competency WHERE national_code IS NOT NULL ORDER BY id",
-            ))
-            .await?;
-        let mut m: HashMap<i64, Vec<i64>> = HashMap::new();
-        for r in rows {
-            m.entry(r.try_get_by_index(0)?).or_default().push(r.try_get_by_index(1)?);
-        }
-        m
-    };
+    let backend = store.db.get_database_backend();
+    let mut sizes: Vec<(i64, usize)> = vec![];
+    for r in store.db.query_all_raw(Statement::from_string(backend, "SELECT tenant_id, COUNT(*) FROM employee GROUP BY tenant_id ORDER BY tenant_id")).await? {
+        sizes.push((r.try_get_by_index(0)?, r.try_get_by_index::<i64>(1)? as usize));
+    }
+    let everyone: usize = sizes.iter().map(|s| s.1).sum();
+    let mut comps: HashMap<i64, Vec<i64>> = HashMap::new();
+    for r in store.db.query_all_raw(Statement::from_string(backend, "SELECT tenant_id, id FROM competency WHERE national_code IS NOT NULL ORDER BY id")).await?
+    {
+        comps.entry(r.try_get_by_index(0)?).or_default().push(r.try_get_by_index(1)?);
+    }
     let mut rng = Rng(0x5EED_2026);
     let mut xs = vec![];
     let mut moved = 0;
     let mut before = shown(&store).await?.overall;
     for _ in 0..writes {
-        let (mut pick, mut at) = (rng.below(g.employees), 0);
-        while at + 1 < g.sizes.len() && pick >= g.sizes[at].1 {
-            pick -= g.sizes[at].1;
+        let (mut pick, mut at) = (rng.below(everyone), 0);
+        while at + 1 < sizes.len() && pick >= sizes[at].1 {
+            pick -= sizes[at].1;
             at += 1;
         }
-        let (t, n) = g.sizes[at];
+        let (t, n) = sizes[at];
         let employee = 1 + rng.below(n) as i64;
         let input = cakap_store::akpk::assessments::AssessmentInput {
             competency_id: *rng.pick(&comps[&t]),
@@ -205,7 +218,9 @@ async fn measure(label: &str, url: &str, employees: usize, tenants: usize, write
             evidence: "Bench nasional".into(),
             rater_name: "Asesor".into(),
         };
-        operators[&t].assessor()?.assess(employee, input).await?;
+        let p = cakap_store::Principal::operator(&store, t).await?;
+        let operator = cakap_store::Scope::of(&store, std::sync::Arc::new(p), None).ok_or("tenant scope")?;
+        operator.assessor()?.assess(employee, input).await?;
         let (ms, _) = timed_get(&mut web, "/nasional").await?;
         xs.push(ms);
         let now = shown(&store).await?.overall;
@@ -216,7 +231,6 @@ async fn measure(label: &str, url: &str, employees: usize, tenants: usize, write
     if store.national_rebuilds() != 0 {
         return Err(format!("{} tenants recomputed whole after single assessments", store.national_rebuilds()).into());
     }
-
     for (what, q) in [
         ("filter: jenis jabatan pelaksana", "jenis=pelaksana"),
         ("filter: PPPK", "status=pppk"),
@@ -231,10 +245,7 @@ async fn measure(label: &str, url: &str, employees: usize, tenants: usize, write
         }
         line(label, what, &mut xs, sql_ms, "the SQL query");
     }
-    // The figures after every write still equal SQL's over the same tables.
-    let (_, sql_after) = reference(&store).await?;
-    check(&shown(&store).await?, &sql_after)?;
-    println!("| {label} | peak RSS since the restart | | {:.0} MB | | | | |", crate::bench::peak_rss_mb());
+    println!("| {label} | peak RSS of the serving process | | {:.0} MB | | | | |", crate::bench::peak_rss_mb());
     Ok(())
 }
 

@@ -196,6 +196,20 @@ enum BenchCmd {
         #[arg(long, default_value = "bench-data")]
         dir: PathBuf,
     },
+    /// The serving half of `bench national`, run by it as its own process.
+    #[command(hide = true)]
+    NationalServe {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        secret: String,
+        #[arg(long)]
+        label: String,
+        #[arg(long)]
+        reference_ms: f64,
+        #[arg(long)]
+        writes: usize,
+    },
     /// Data for bench/web.sh: the demo, with Kota Medan grown to `--employees`.
     WebSetup {
         #[arg(long, default_value_t = 10_000)]
@@ -287,6 +301,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Cmd::Bench { cmd: BenchCmd::National { employees, tenants, writes, pg, no_sqlite, dir } } => {
             return bench_national::run(*employees, *tenants, *writes, pg.clone(), dir, !*no_sqlite).await;
+        }
+        Cmd::Bench { cmd: BenchCmd::NationalServe { url, secret, label, reference_ms, writes } } => {
+            return bench_national::serve(url, secret, label, *reference_ms, *writes).await;
         }
         Cmd::Bench { cmd: BenchCmd::Rollup { employees, comps, tenants, units, seed, data, out, results, json } } => {
             let files = bench_rollup::Files { data: data.as_deref(), out: out.as_deref(), results: results.as_deref(), json: json.as_deref() };
