@@ -1060,6 +1060,13 @@ async fn the_national_filters_partition_the_asn() {
     assert!(res.body.contains("usia"));
     let res = sa.get("/nasional?status=pppk&golongan=III%2Fa").await;
     assert_eq!(res.status, 400, "III/a is a PNS golongan");
+    // The API takes the same filters.
+    let token = token_for(&app, "superadmin").await;
+    let mut api = app.client();
+    let women: serde_json::Value = serde_json::from_str(&api.api("GET", "/api/v1/rollups/national?jk=P", &token, None).await.body).unwrap();
+    let p = cakap_domain::org::Gender::ALL.iter().position(|g| *g == cakap_domain::org::Gender::P).unwrap();
+    assert_eq!(women["employees"].as_u64(), Some(genders[p].employees as u64));
+    assert_eq!(api.api("GET", "/api/v1/rollups/national?usia=seratus", &token, None).await.status, 400);
 }
 
 /// The keeper writes the standings with their revisions; another process (a server start) reads
