@@ -115,6 +115,15 @@ pub fn golongan_index(code: &str, status: EmployeeStatus) -> Option<u8> {
     pos.map(|p| p as u8)
 }
 
+/// The stored code of a golongan index under its status: [`golongan_index`] backwards.
+pub fn golongan_code(index: u8, status: EmployeeStatus) -> Option<&'static str> {
+    let i = usize::from(index);
+    match status {
+        EmployeeStatus::Pns => crate::golongan::PNS.get(i).map(|p| p.0),
+        EmployeeStatus::Pppk => crate::golongan::PPPK.get(i).copied(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +153,17 @@ mod tests {
         assert_eq!((cells[2].rows, cells[2].assessed), (1, 0));
         count(&mut cells, p, false);
         assert!(cells.iter().all(|c| *c == Agg::default()));
+    }
+
+    #[test]
+    fn every_golongan_code_reads_back_under_its_status() {
+        for status in EmployeeStatus::ALL {
+            for i in 0..17u8 {
+                let code = golongan_code(i, *status).unwrap();
+                assert_eq!(golongan_index(code, *status), Some(i));
+            }
+            assert_eq!(golongan_code(17, *status), None);
+        }
     }
 
     #[test]

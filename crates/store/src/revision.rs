@@ -48,14 +48,17 @@ impl Revisions {
     /// Whether these revisions are at least `other` in every area and log: what was loaded
     /// under them is no older than what `other` asks for.
     pub fn covers(&self, other: &Revisions) -> bool {
-        let fields = |r: &Revisions| [r.org, r.access, r.competency, r.akpk, r.plan, r.learning, r.analysis_log, r.national_log];
-        fields(self).iter().zip(fields(other)).all(|(a, b)| *a >= b)
+        self.fields().iter().zip(other.fields()).all(|(a, b)| *a >= b)
+    }
+
+    /// Every number, in declaration order (what [`Revisions::decode`] reads back).
+    fn fields(&self) -> [i64; 8] {
+        [self.org, self.access, self.competency, self.akpk, self.plan, self.learning, self.analysis_log, self.national_log]
     }
 
     /// The numbers as one stored text (`national_stamp`), fields in declaration order.
     pub fn encode(&self) -> String {
-        let f = [self.org, self.access, self.competency, self.akpk, self.plan, self.learning, self.analysis_log, self.national_log];
-        f.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")
+        self.fields().iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")
     }
 
     /// Reads [`Revisions::encode`]'s text; None for anything else (an older or damaged stamp,

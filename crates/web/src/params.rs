@@ -177,11 +177,6 @@ impl NationalQuery {
             age: choice("usia", self.usia.as_deref(), cakap_domain::national::AgeBand::from_code)?,
         })
     }
-
-    pub fn pairs(&self) -> Vec<(&'static str, String)> {
-        let v = |o: &Option<String>| o.clone().unwrap_or_default();
-        vec![("jenis", v(&self.jenis)), ("status", v(&self.status)), ("golongan", v(&self.golongan)), ("jk", v(&self.jk)), ("usia", v(&self.usia))]
-    }
 }
 
 /// The priority filter's codes: at least "tinggi" or at least "sedang".

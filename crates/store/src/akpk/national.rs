@@ -109,7 +109,7 @@ impl Dirty {
 #[derive(Default)]
 struct TenantRows {
     at: Revisions,
-    ids: Vec<i64>,
+    /// Employee id → index into `rows`.
     pos: HashMap<i64, u32>,
     rows: Vec<Row>,
     cells: Vec<Agg>,
@@ -136,7 +136,6 @@ impl TenantRows {
             None if row.is_none() => return,
             None => {
                 self.pos.insert(id, self.rows.len() as u32);
-                self.ids.push(id);
                 self.rows.push(Row { levels: 0, born: 0, kind: 0, status: 0, gender: 0, golongan: 0, present: false });
                 self.rows.len() - 1
             }
@@ -162,6 +161,11 @@ pub(crate) struct Index {
 /// The dictionary's national competencies: (code, name), in order.
 fn codes() -> Vec<(String, String)> {
     crate::competency::national::dictionary().competencies.iter().map(|c| (c.code.clone(), c.name.clone())).collect()
+}
+
+/// The dictionary's national codes alone, in order (a standing's columns).
+fn code_list() -> Vec<String> {
+    codes().into_iter().map(|c| c.0).collect()
 }
 
 #[derive(FromQueryResult)]
@@ -227,7 +231,7 @@ async fn build(store: &crate::Store, t: i64, now: Revisions, columns_of: &[Strin
     let traits = traits_of(&store.db, t, None).await?;
     let columns = a.national_columns(columns_of);
     let mut tr = TenantRows::new(columns_of.len(), now);
-    tr.ids.reserve(a.employees.len());
+    tr.pos.reserve(a.employees.len());
     tr.rows.reserve(a.employees.len());
     for (ei, e) in a.employees.iter().enumerate() {
         if let Some(tt) = traits.get(&e.id) {
@@ -315,7 +319,7 @@ impl Index {
     /// the lock while views show its last figures.
     async fn catch_up(&mut self, store: &crate::Store, tenant_ids: &[i64], rebuild: bool) -> Result<Vec<(i64, Revisions)>> {
         let db = &store.db;
-        let codes: Vec<String> = codes().into_iter().map(|c| c.0).collect();
+        let codes = code_list();
         if !self.loaded {
             self.load_written(db, codes.len()).await?;
             self.loaded = true;
@@ -353,7 +357,7 @@ impl Index {
 /// Recomputes the tenants `catch_up` left whole, one at a time without holding the lock, and
 /// puts each in unless a view moved it past meanwhile.
 async fn rebuild_pending(store: &crate::Store, pending: Vec<(i64, Revisions)>) -> Result<()> {
-    let codes: Vec<String> = codes().into_iter().map(|c| c.0).collect();
+    let codes = code_list();
     for (t, now) in pending {
         let tr = build(store, t, now, &codes).await?;
         let mut index = store.caches.nation.lock().await;
@@ -443,7 +447,7 @@ pub async fn persist(store: &crate::Store) -> Result<usize> {
             };
             match std::mem::take(&mut tr.dirty) {
                 Dirty::Clean => {}
-                Dirty::All => jobs.push(Job { tenant, at: tr.at, all: true, delete: vec![], rows: rows_of(&mut tr.ids.iter().copied()) }),
+                Dirty::All => jobs.push(Job { tenant, at: tr.at, all: true, delete: vec![], rows: rows_of(&mut tr.pos.keys().copied()) }),
                 Dirty::Rows(set) => {
                     let delete: Vec<i64> = set.iter().copied().collect();
                     jobs.push(Job { tenant, at: tr.at, all: false, rows: rows_of(&mut delete.iter().copied()), delete })
@@ -479,7 +483,7 @@ fn standing_chunks(pg: bool, tenant: i64, rows: &[(i64, Row)]) -> Result<Vec<Str
         let t = r.traits();
         b.int(tenant).int(*id).int(r.levels);
         b.opt_text(t.kind.map(|v| v.code()))?.opt_text(t.status.map(|v| v.code()))?.opt_text(t.gender.map(|v| v.code()))?;
-        b.opt_text(golongan_code(&t).as_deref())?.text(&t.born.to_string())?;
+        b.opt_text(t.golongan.zip(t.status).and_then(|(g, s)| rules::golongan_code(g, s)))?.text(&t.born.to_string())?;
         b.end();
         if b.is_full() {
             out.push(b.take());
@@ -513,10 +517,7 @@ async fn write(store: &crate::Store, at: &Revisions, tenant: i64, all: bool, del
                 .map_err(fail)?;
         }
         if !chunks.is_empty() {
-            let mut copy = tx
-                .copy_in_raw("COPY national_standing (tenant_id, employee_id, levels, kind, status, gender, golongan, birth_date) FROM STDIN")
-                .await
-                .map_err(fail)?;
+            let mut copy = tx.copy_in_raw(&format!("COPY national_standing ({STANDING_COLUMNS}) FROM STDIN")).await.map_err(fail)?;
             for c in &chunks {
                 copy.send(c.as_bytes()).await.map_err(fail)?;
             }
@@ -544,14 +545,6 @@ async fn write(store: &crate::Store, at: &Revisions, tenant: i64, all: bool, del
         txn.commit().await?;
     }
     Ok(())
-}
-
-fn golongan_code(t: &Traits) -> Option<String> {
-    let g = usize::from(t.golongan?);
-    match t.status? {
-        EmployeeStatus::Pns => cakap_domain::golongan::PNS.get(g).map(|p| p.0.to_string()),
-        EmployeeStatus::Pppk => cakap_domain::golongan::PPPK.get(g).map(|p| p.to_string()),
-    }
 }
 
 /// One round of the keeper: follow what changed, write it, then recompute the tenants that

@@ -65,9 +65,6 @@ struct CalibrationPage {
 }
 
 impl CalibrationPage {
-    fn sel(v: &Option<String>, x: &str) -> bool {
-        crate::view::chosen(v, x)
-    }
     /// Whether the settle form that failed belongs to this row.
     fn failed_here(&self, r: &Row) -> bool {
         self.errors.any() && self.form.employee_id == r.employee_id.to_string() && self.form.competency_id == r.competency_id.to_string()

@@ -514,9 +514,6 @@ struct NeedsPage {
 }
 
 impl NeedsPage {
-    fn sel(v: &Option<String>, x: &str) -> bool {
-        crate::view::chosen(v, x)
-    }
     fn src(s: &NeedSource) -> &'static str {
         s.label()
     }
